@@ -1,0 +1,124 @@
+package httpapi
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"math"
+	"net/http"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/pairup/pairup/api/pairup"
+)
+
+// statusOf is the one table from domain error codes to HTTP statuses.
+var statusOf = map[string]int{
+	pairup.EINVALID:      http.StatusBadRequest,
+	pairup.EUNAUTHORIZED: http.StatusUnauthorized,
+	pairup.EFORBIDDEN:    http.StatusForbidden,
+	pairup.ENOTFOUND:     http.StatusNotFound,
+	pairup.ECONFLICT:     http.StatusConflict,
+	pairup.ETOOLARGE:     http.StatusRequestEntityTooLarge,
+	pairup.ETHROTTLED:    http.StatusTooManyRequests,
+	pairup.EUNAVAILABLE:  http.StatusServiceUnavailable,
+	pairup.EINTERNAL:     http.StatusInternalServerError,
+}
+
+// problem is an RFC 9457 problem details body.
+type problem struct {
+	Type   string         `json:"type"`
+	Title  string         `json:"title"`
+	Status int            `json:"status"`
+	Detail string         `json:"detail,omitempty"`
+	Errors []fieldProblem `json:"errors,omitempty"`
+}
+
+type fieldProblem struct {
+	Field   string `json:"field"`
+	Message string `json:"message"`
+}
+
+// challengeError asks the client to authenticate with a scheme (WWW-Authenticate).
+type challengeError struct {
+	scheme string
+	err    error
+}
+
+func (e *challengeError) Error() string { return e.err.Error() }
+func (e *challengeError) Unwrap() error { return e.err }
+
+func basicChallenge(err error) error {
+	return &challengeError{scheme: `Basic realm="pairup", charset="UTF-8"`, err: err}
+}
+func bearerChallenge(err error) error {
+	return &challengeError{scheme: `Bearer realm="pairup"`, err: err}
+}
+
+// errorHandler is the one place where errors become responses. Only internal errors are
+// logged; clients never see their text.
+func errorHandler(logger *slog.Logger) echo.HTTPErrorHandler {
+	return func(err error, c echo.Context) {
+		if c.Response().Committed {
+			return
+		}
+		p := problem{Type: "about:blank"}
+		var (
+			de  *pairup.Error
+			he  *echo.HTTPError
+			che *challengeError
+		)
+		switch {
+		case errors.As(err, &de):
+			p.Status = statusOf[de.Code]
+			p.Detail = de.Message
+			for _, f := range de.Fields {
+				p.Errors = append(p.Errors, fieldProblem(f))
+			}
+			if de.Code == pairup.ETHROTTLED {
+				c.Response().Header().Set("Retry-After", fmt.Sprint(int(math.Ceil(max(de.RetryAfter.Seconds(), 1)))))
+			}
+		case errors.As(err, &he):
+			p.Status = he.Code
+			p.Detail = echoDetail(he)
+		}
+		if p.Status == 0 || p.Status >= 500 && p.Status != http.StatusServiceUnavailable {
+			logger.ErrorContext(c.Request().Context(), "request failed",
+				"err", err, "method", c.Request().Method, "path", c.Request().URL.Path,
+				"request_id", c.Response().Header().Get(echo.HeaderXRequestID))
+			p.Status = http.StatusInternalServerError
+			p.Detail = "something went wrong on our side; it has been logged"
+			p.Errors = nil
+		}
+		if errors.As(err, &che) && p.Status == http.StatusUnauthorized {
+			c.Response().Header().Set(echo.HeaderWWWAuthenticate, che.scheme)
+		}
+		p.Title = http.StatusText(p.Status)
+		body, mErr := json.Marshal(p)
+		if mErr != nil {
+			body = []byte(`{"type":"about:blank","title":"Internal Server Error","status":500}`)
+		}
+		c.Response().Header().Set(echo.HeaderContentType, "application/problem+json")
+		c.Response().WriteHeader(p.Status)
+		if c.Request().Method != http.MethodHead {
+			_, _ = c.Response().Write(body)
+		}
+	}
+}
+
+// echoDetail describes the errors Echo itself raises (unknown route, wrong method, body limit).
+func echoDetail(he *echo.HTTPError) string {
+	switch he.Code {
+	case http.StatusNotFound:
+		return "no such resource"
+	case http.StatusMethodNotAllowed:
+		return "the resource does not support this method"
+	case http.StatusRequestEntityTooLarge:
+		return "the request body is over 64 KiB"
+	}
+	if msg, ok := he.Message.(string); ok {
+		return msg
+	}
+	return http.StatusText(he.Code)
+}

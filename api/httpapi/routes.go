@@ -1,0 +1,144 @@
+package httpapi
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+	"strings"
+	"unicode"
+
+	"github.com/labstack/echo/v4"
+	"github.com/labstack/echo/v4/middleware"
+
+	"github.com/pairup/pairup/api/auth"
+	"github.com/pairup/pairup/api/oapigen"
+	"github.com/pairup/pairup/api/pairup"
+)
+
+// NewHandler returns the whole HTTP API: every route of openapi.yaml under /api, with the
+// authentication each operation's security requirement asks for.
+func NewHandler(deps Deps) (*echo.Echo, error) {
+	e := echo.New()
+	e.HideBanner, e.HidePort = true, true
+	e.Binder = newJSONBinder()
+	e.HTTPErrorHandler = errorHandler(deps.Logger)
+
+	e.Pre(middleware.RemoveTrailingSlash())
+	e.Use(middleware.RequestID())
+	e.Use(requestLogger(deps.Logger))
+	e.Use(middleware.Recover())
+
+	security, err := operationSecurity()
+	if err != nil {
+		return nil, err
+	}
+	s := &Server{Deps: deps}
+	opMiddleware := map[string][]echo.MiddlewareFunc{}
+	for op, schemes := range security {
+		switch {
+		case schemes["bearerAuth"]:
+			opMiddleware[op] = []echo.MiddlewareFunc{s.requireBearer}
+		case schemes["basicAuth"]:
+			opMiddleware[op] = []echo.MiddlewareFunc{basicCredentials}
+		}
+	}
+	api := e.Group("/api")
+	oapigen.RegisterHandlersWithOptions(api, oapigen.NewStrictHandler(s, nil), oapigen.RegisterHandlersOptions{
+		OperationMiddlewares: opMiddleware,
+	})
+	// Unknown /api routes get a problem+json 404 rather than anything else that may be served.
+	api.Any("/*", func(echo.Context) error { return echo.ErrNotFound })
+	return e, nil
+}
+
+// operationSecurity reads each operation's security schemes from the embedded spec, so the
+// contract alone decides which routes need a token.
+func operationSecurity() (map[string]map[string]bool, error) {
+	spec, err := oapigen.GetSwagger()
+	if err != nil {
+		return nil, err
+	}
+	out := map[string]map[string]bool{}
+	for _, item := range spec.Paths.Map() {
+		for _, op := range item.Operations() {
+			reqs := spec.Security
+			if op.Security != nil {
+				reqs = *op.Security
+			}
+			schemes := map[string]bool{}
+			for _, req := range reqs {
+				for name := range req {
+					schemes[name] = true
+				}
+			}
+			// The embedded spec holds operation ids normalized to Go names (CreateToken);
+			// registration is keyed by the spec's own lowerCamel ids (createToken).
+			id := []rune(op.OperationID)
+			id[0] = unicode.ToLower(id[0])
+			out[string(id)] = schemes
+		}
+	}
+	return out, nil
+}
+
+// requireBearer authenticates the bearer token and puts the caller in the request context.
+func (s *Server) requireBearer(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		ctx := c.Request().Context()
+		scheme, token, _ := strings.Cut(c.Request().Header.Get(echo.HeaderAuthorization), " ")
+		if !strings.EqualFold(scheme, "Bearer") || token == "" {
+			return bearerChallenge(pairup.Errorf(pairup.EUNAUTHORIZED, "a bearer token is required; get one from POST /api/tokens"))
+		}
+		claims, err := s.Tokens.Verify(ctx, strings.TrimSpace(token))
+		if err != nil {
+			return bearerChallenge(err)
+		}
+		student, err := s.Students.Student(ctx, claims.Subject)
+		if pairup.ErrorCode(err) == pairup.ENOTFOUND {
+			return bearerChallenge(pairup.Errorf(pairup.EUNAUTHORIZED, "the token's student is no longer on the roster"))
+		} else if err != nil {
+			return err
+		}
+		ctx = auth.WithCaller(ctx, auth.Caller{Student: student, Token: claims})
+		c.SetRequest(c.Request().WithContext(ctx))
+		return next(c)
+	}
+}
+
+type basicCreds struct{ user, password string }
+
+type basicKey struct{}
+
+// basicCredentials passes HTTP Basic credentials to the strict handler, which sees only a context.
+func basicCredentials(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		if user, password, ok := c.Request().BasicAuth(); ok {
+			ctx := context.WithValue(c.Request().Context(), basicKey{}, basicCreds{user, password})
+			c.SetRequest(c.Request().WithContext(ctx))
+		}
+		return next(c)
+	}
+}
+
+func basicCredentialsFrom(ctx context.Context) (basicCreds, bool) {
+	c, ok := ctx.Value(basicKey{}).(basicCreds)
+	return c, ok
+}
+
+func requestLogger(logger *slog.Logger) echo.MiddlewareFunc {
+	return middleware.RequestLoggerWithConfig(middleware.RequestLoggerConfig{
+		LogMethod: true, LogURIPath: true, LogStatus: true, LogLatency: true, LogRequestID: true,
+		HandleError: true,
+		LogValuesFunc: func(c echo.Context, v middleware.RequestLoggerValues) error {
+			level := slog.LevelInfo
+			if v.Status >= http.StatusInternalServerError {
+				level = slog.LevelError
+			}
+			logger.LogAttrs(c.Request().Context(), level, "request",
+				slog.String("method", v.Method), slog.String("path", v.URIPath),
+				slog.Int("status", v.Status), slog.Duration("latency", v.Latency),
+				slog.String("request_id", v.RequestID))
+			return nil
+		},
+	})
+}

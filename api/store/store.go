@@ -1,0 +1,136 @@
+// Package store keeps Pair-Up's state in Postgres through pgx and sqlc. It turns constraint
+// violations into domain errors and retries transactions that lost a serialization race; pgx
+// types never leave it.
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"log/slog"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/jackc/pgx/v5/stdlib"
+	"github.com/pressly/goose/v3"
+	"github.com/pressly/goose/v3/lock"
+
+	"github.com/pairup/pairup/api/pairup"
+	"github.com/pairup/pairup/db"
+	"github.com/pairup/pairup/db/dbgen"
+)
+
+// Store implements the domain's services on one Postgres pool.
+type Store struct {
+	pool *pgxpool.Pool
+	q    *dbgen.Queries
+}
+
+var (
+	_ pairup.StudentService = (*Store)(nil)
+	_ pairup.ProjectService = (*Store)(nil)
+	_ pairup.TokenStore     = (*Store)(nil)
+)
+
+// Open connects to the database at url and checks that it answers.
+func Open(ctx context.Context, url string) (*Store, error) {
+	cfg, err := pgxpool.ParseConfig(url)
+	if err != nil {
+		return nil, fmt.Errorf("parse database url: %w", err)
+	}
+	pool, err := pgxpool.NewWithConfig(ctx, cfg)
+	if err != nil {
+		return nil, fmt.Errorf("connect to database: %w", err)
+	}
+	if err := pool.Ping(ctx); err != nil {
+		pool.Close()
+		return nil, fmt.Errorf("ping database: %w", err)
+	}
+	return New(pool), nil
+}
+
+// New wraps an existing pool.
+func New(pool *pgxpool.Pool) *Store {
+	return &Store{pool: pool, q: dbgen.New(pool)}
+}
+
+// Close releases every connection.
+func (s *Store) Close() { s.pool.Close() }
+
+// Pool is the underlying pool, for the realtime layer's LISTEN connection and for tests.
+func (s *Store) Pool() *pgxpool.Pool { return s.pool }
+
+// Ping reports whether the database answers.
+func (s *Store) Ping(ctx context.Context) error {
+	if err := s.pool.Ping(ctx); err != nil {
+		return &pairup.Error{Code: pairup.EUNAVAILABLE, Message: "the database does not answer"}
+	}
+	return nil
+}
+
+// Migrate applies every pending migration. Several instances may call it at once: a Postgres
+// advisory lock makes them take turns.
+func Migrate(ctx context.Context, pool *pgxpool.Pool, logger *slog.Logger) error {
+	sqlDB := stdlib.OpenDBFromPool(pool)
+	defer sqlDB.Close()
+	locker, err := lock.NewPostgresSessionLocker()
+	if err != nil {
+		return fmt.Errorf("create migration lock: %w", err)
+	}
+	migrations, err := fs.Sub(db.Migrations, "migrations")
+	if err != nil {
+		return fmt.Errorf("open embedded migrations: %w", err)
+	}
+	provider, err := goose.NewProvider(goose.DialectPostgres, sqlDB, migrations, goose.WithSessionLocker(locker))
+	if err != nil {
+		return fmt.Errorf("prepare migrations: %w", err)
+	}
+	results, err := provider.Up(ctx)
+	if err != nil {
+		return fmt.Errorf("apply migrations: %w", err)
+	}
+	for _, r := range results {
+		logger.InfoContext(ctx, "migration applied", "version", r.Source.Version, "duration", r.Duration)
+	}
+	return nil
+}
+
+// inTx runs fn in a transaction, retrying it when Postgres aborts it as a serialization failure
+// or deadlock victim: the retry sees the winner's committed rows and fails on a constraint instead.
+func (s *Store) inTx(ctx context.Context, fn func(q *dbgen.Queries) error) error {
+	const attempts = 5
+	var err error
+	for i := range attempts {
+		err = pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+			return fn(s.q.WithTx(tx))
+		})
+		if !retryable(err) {
+			return err
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(time.Duration(i+1) * 5 * time.Millisecond):
+		}
+	}
+	return fmt.Errorf("transaction kept conflicting after %d attempts: %w", attempts, err)
+}
+
+func retryable(err error) bool {
+	var pgErr *pgconn.PgError
+	return errors.As(err, &pgErr) && (pgErr.Code == "40001" || pgErr.Code == "40P01")
+}
+
+// constraintViolated returns the name of the constraint err violated, or "".
+func constraintViolated(err error) (code, constraint string) {
+	var pgErr *pgconn.PgError
+	if errors.As(err, &pgErr) && len(pgErr.Code) == 5 && pgErr.Code[:2] == "23" {
+		return pgErr.Code, pgErr.ConstraintName
+	}
+	return "", ""
+}
+
+var _ pairup.CredentialStore = (*Store)(nil)

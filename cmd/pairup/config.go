@@ -1,0 +1,48 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"log/slog"
+	"time"
+)
+
+// config is every setting the environment can change; defaults are documented in README.md.
+type config struct {
+	DatabaseURL string        // DATABASE_URL
+	Addr        string        // PAIRUP_ADDR
+	TokenTTL    time.Duration // PAIRUP_TOKEN_TTL
+	JWTSecret   string        // PAIRUP_JWT_SECRET; empty means generate one and keep it in the database
+}
+
+const defaultDatabaseURL = "postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable"
+
+func loadConfig(getenv func(string) string) (config, error) {
+	cfg := config{
+		DatabaseURL: getenv("DATABASE_URL"),
+		Addr:        getenv("PAIRUP_ADDR"),
+		TokenTTL:    time.Hour,
+		JWTSecret:   getenv("PAIRUP_JWT_SECRET"),
+	}
+	if cfg.DatabaseURL == "" {
+		cfg.DatabaseURL = defaultDatabaseURL
+	}
+	if cfg.Addr == "" {
+		cfg.Addr = ":8080"
+	}
+	if v := getenv("PAIRUP_TOKEN_TTL"); v != "" {
+		d, err := time.ParseDuration(v)
+		if err != nil || d <= 0 {
+			return config{}, fmt.Errorf("PAIRUP_TOKEN_TTL=%q is not a positive Go duration such as 1h or 30m", v)
+		}
+		cfg.TokenTTL = d
+	}
+	if cfg.JWTSecret != "" && len(cfg.JWTSecret) < 32 {
+		return config{}, fmt.Errorf("PAIRUP_JWT_SECRET must be at least 32 characters")
+	}
+	return cfg, nil
+}
+
+func newLogger(w io.Writer) *slog.Logger {
+	return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: slog.LevelInfo}))
+}

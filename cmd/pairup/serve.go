@@ -1,0 +1,117 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/pairup/pairup/api/auth"
+	"github.com/pairup/pairup/api/httpapi"
+	"github.com/pairup/pairup/api/store"
+)
+
+// openStore connects and migrates, so every command works on an empty database.
+func openStore(ctx context.Context, cfg config, logger *slog.Logger) (*store.Store, error) {
+	st, err := store.Open(ctx, cfg.DatabaseURL)
+	if err != nil {
+		return nil, err
+	}
+	if err := store.Migrate(ctx, st.Pool(), logger); err != nil {
+		st.Close()
+		return nil, err
+	}
+	return st, nil
+}
+
+func migrate(ctx context.Context, cfg config, logger *slog.Logger) error {
+	st, err := openStore(ctx, cfg, logger)
+	if err != nil {
+		return err
+	}
+	st.Close()
+	return nil
+}
+
+func serve(ctx context.Context, cfg config, logger *slog.Logger, stdout io.Writer) error {
+	st, err := openStore(ctx, cfg, logger)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+
+	key := []byte(cfg.JWTSecret)
+	if len(key) == 0 {
+		if key, err = st.SigningKey(ctx); err != nil {
+			return err
+		}
+	}
+	tokens := auth.NewTokens(key, cfg.TokenTTL, st)
+	handler, err := httpapi.NewHandler(httpapi.Deps{
+		Students: st,
+		Projects: st,
+		Tokens:   tokens,
+		Signin:   auth.NewSignin(st, tokens, auth.DefaultThrottle),
+		Ping:     st.Ping,
+		Logger:   logger,
+	})
+	if err != nil {
+		return fmt.Errorf("build API: %w", err)
+	}
+
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", cfg.Addr, err)
+	}
+	srv := &http.Server{
+		Handler:           handler,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		IdleTimeout:       2 * time.Minute,
+	}
+	pruneCtx, stopPrune := context.WithCancel(ctx)
+	defer stopPrune()
+	go pruneLoop(pruneCtx, st, logger)
+
+	serveErr := make(chan error, 1)
+	go func() { serveErr <- srv.Serve(ln) }()
+	logger.InfoContext(ctx, "serving", "addr", ln.Addr().String())
+	fmt.Fprintf(stdout, "pairup: serving on http://%s\n", ln.Addr())
+
+	select {
+	case err := <-serveErr:
+		return fmt.Errorf("serve: %w", err)
+	case <-ctx.Done():
+	}
+	// Stop accepting, let in-flight requests finish.
+	logger.Info("shutting down")
+	shutdownCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 15*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(shutdownCtx); err != nil {
+		return fmt.Errorf("shut down: %w", err)
+	}
+	if err := <-serveErr; !errors.Is(err, http.ErrServerClosed) {
+		return fmt.Errorf("serve: %w", err)
+	}
+	return nil
+}
+
+// pruneLoop forgets revoked tokens that have expired and old sign-in windows, hourly.
+func pruneLoop(ctx context.Context, st *store.Store, logger *slog.Logger) {
+	t := time.NewTicker(time.Hour)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			if err := st.Prune(ctx, auth.DefaultThrottle.Window); err != nil && ctx.Err() == nil {
+				logger.Warn("prune", "err", err)
+			}
+		}
+	}
+}
