@@ -2,6 +2,7 @@ package httpapi
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"strings"
@@ -28,7 +29,7 @@ func NewHandler(deps Deps) (*echo.Echo, error) {
 	e.Use(requestLogger(deps.Logger))
 	e.Use(middleware.Recover())
 
-	security, err := operationSecurity()
+	security, paths, err := operationSecurity()
 	if err != nil {
 		return nil, err
 	}
@@ -40,6 +41,11 @@ func NewHandler(deps Deps) (*echo.Echo, error) {
 			opMiddleware[op] = []echo.MiddlewareFunc{s.requireBearer}
 		case schemes["basicAuth"]:
 			opMiddleware[op] = []echo.MiddlewareFunc{basicCredentials}
+		}
+		if p, ok := studentPolicies[op]; ok {
+			opMiddleware[op] = append(opMiddleware[op], s.authorizeStudent(p))
+		} else if strings.Contains(paths[op], "{id}") {
+			return nil, fmt.Errorf("operation %s acts on a student but has no authorization policy", op)
 		}
 	}
 	api := e.Group("/api")
@@ -53,13 +59,13 @@ func NewHandler(deps Deps) (*echo.Echo, error) {
 
 // operationSecurity reads each operation's security schemes from the embedded spec, so the
 // contract alone decides which routes need a token.
-func operationSecurity() (map[string]map[string]bool, error) {
+func operationSecurity() (schemesByOp map[string]map[string]bool, pathByOp map[string]string, err error) {
 	spec, err := oapigen.GetSwagger()
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	out := map[string]map[string]bool{}
-	for _, item := range spec.Paths.Map() {
+	schemesByOp, pathByOp = map[string]map[string]bool{}, map[string]string{}
+	for path, item := range spec.Paths.Map() {
 		for _, op := range item.Operations() {
 			reqs := spec.Security
 			if op.Security != nil {
@@ -75,10 +81,11 @@ func operationSecurity() (map[string]map[string]bool, error) {
 			// registration is keyed by the spec's own lowerCamel ids (createToken).
 			id := []rune(op.OperationID)
 			id[0] = unicode.ToLower(id[0])
-			out[string(id)] = schemes
+			schemesByOp[string(id)] = schemes
+			pathByOp[string(id)] = path
 		}
 	}
-	return out, nil
+	return schemesByOp, pathByOp, nil
 }
 
 // requireBearer authenticates the bearer token and puts the caller in the request context.

@@ -5,6 +5,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -76,6 +77,12 @@ func (s *Store) Ping(ctx context.Context) error {
 func Migrate(ctx context.Context, pool *pgxpool.Pool, logger *slog.Logger) error {
 	sqlDB := stdlib.OpenDBFromPool(pool)
 	defer sqlDB.Close()
+	return MigrateSQL(ctx, sqlDB, logger)
+}
+
+// MigrateSQL is Migrate on a database/sql handle, for tools (such as test template builders)
+// that hold one.
+func MigrateSQL(ctx context.Context, sqlDB *sql.DB, logger *slog.Logger) error {
 	locker, err := lock.NewPostgresSessionLocker()
 	if err != nil {
 		return fmt.Errorf("create migration lock: %w", err)

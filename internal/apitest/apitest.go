@@ -1,0 +1,198 @@
+// Package apitest is an HTTP client for tests that checks every response against openapi.yaml
+// (kin-openapi's openapi3filter), so the spec cannot drift from the server.
+package apitest
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/getkin/kin-openapi/openapi3filter"
+	"github.com/getkin/kin-openapi/routers"
+	"github.com/getkin/kin-openapi/routers/gorillamux"
+
+	"github.com/pairup/pairup/api/oapigen"
+)
+
+var registerOnce sync.Once
+
+// Client talks to one server and validates what it answers.
+type Client struct {
+	Base   string // e.g. http://127.0.0.1:41234
+	router routers.Router
+	http   *http.Client
+}
+
+// New returns a client for the server at base.
+func New(t testing.TB, base string) *Client {
+	t.Helper()
+	registerOnce.Do(func() {
+		openapi3filter.RegisterBodyDecoder("application/problem+json", openapi3filter.JSONBodyDecoder)
+	})
+	spec, err := oapigen.GetSwagger()
+	if err != nil {
+		t.Fatalf("load spec: %v", err)
+	}
+	spec.Servers = openapi3.Servers{{URL: base + "/api"}}
+	router, err := gorillamux.NewRouter(spec)
+	if err != nil {
+		t.Fatalf("build spec router: %v", err)
+	}
+	return &Client{Base: base, router: router, http: &http.Client{}}
+}
+
+// Auth is how a request authenticates.
+type Auth interface{ apply(*http.Request) }
+
+// Bearer authenticates with a token.
+type Bearer string
+
+func (b Bearer) apply(r *http.Request) { r.Header.Set("Authorization", "Bearer "+string(b)) }
+
+// Basic authenticates with a student number and PIN.
+type Basic struct{ User, Password string }
+
+func (b Basic) apply(r *http.Request) { r.SetBasicAuth(b.User, b.Password) }
+
+// Response is a fully read response.
+type Response struct {
+	Status int
+	Header http.Header
+	Body   []byte
+}
+
+// JSON decodes the body into v, failing the test when it is not JSON.
+func (r *Response) JSON(t testing.TB, v any) {
+	t.Helper()
+	if err := json.Unmarshal(r.Body, v); err != nil {
+		t.Fatalf("decode %d response %q: %v", r.Status, r.Body, err)
+	}
+}
+
+// Problem is a decoded problem+json body.
+type Problem struct {
+	Type   string `json:"type"`
+	Title  string `json:"title"`
+	Status int    `json:"status"`
+	Detail string `json:"detail"`
+	Errors []struct {
+		Field   string `json:"field"`
+		Message string `json:"message"`
+	} `json:"errors"`
+}
+
+// Problem decodes a problem+json body, failing the test when it is not one.
+func (r *Response) Problem(t testing.TB) Problem {
+	t.Helper()
+	if ct := r.Header.Get("Content-Type"); ct != "application/problem+json" {
+		t.Fatalf("status %d: Content-Type %q, want application/problem+json; body %s", r.Status, ct, r.Body)
+	}
+	var p Problem
+	r.JSON(t, &p)
+	if p.Status != r.Status || p.Title == "" || p.Type == "" {
+		t.Fatalf("problem body %s does not match status %d", r.Body, r.Status)
+	}
+	return p
+}
+
+// Fields lists the fields a problem names.
+func (p Problem) Fields() []string {
+	var out []string
+	for _, e := range p.Errors {
+		out = append(out, e.Field)
+	}
+	return out
+}
+
+// Do sends a request. body may be nil, a string or []byte (sent as is), or anything else
+// (sent as JSON). The response is validated against the spec when the route is in it.
+func (c *Client) Do(t testing.TB, method, path string, auth Auth, body any) *Response {
+	t.Helper()
+	var raw []byte
+	switch b := body.(type) {
+	case nil:
+	case string:
+		raw = []byte(b)
+	case []byte:
+		raw = b
+	default:
+		var err error
+		if raw, err = json.Marshal(b); err != nil {
+			t.Fatalf("encode body: %v", err)
+		}
+	}
+	req, err := http.NewRequest(method, c.Base+path, bytes.NewReader(raw))
+	if err != nil {
+		t.Fatalf("build request: %v", err)
+	}
+	if body != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	if auth != nil {
+		auth.apply(req)
+	}
+	resp, err := c.http.Do(req)
+	if err != nil {
+		t.Fatalf("%s %s: %v", method, path, err)
+	}
+	defer resp.Body.Close()
+	got, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatalf("read %s %s: %v", method, path, err)
+	}
+	r := &Response{Status: resp.StatusCode, Header: resp.Header, Body: got}
+	c.validate(t, req, raw, r)
+	return r
+}
+
+// validate checks the response against the spec. Routes the spec does not have (unknown paths,
+// unsupported methods) must still answer with a problem.
+func (c *Client) validate(t testing.TB, req *http.Request, reqBody []byte, r *Response) {
+	t.Helper()
+	// Every path also answers with a trailing slash; the spec lists it once.
+	u := *req.URL
+	if len(u.Path) > 1 {
+		u.Path = strings.TrimSuffix(u.Path, "/")
+	}
+	probe, _ := http.NewRequest(req.Method, u.String(), bytes.NewReader(reqBody))
+	probe.Header = req.Header.Clone()
+	route, params, err := c.router.FindRoute(probe)
+	if err != nil {
+		if r.Status < 400 {
+			t.Fatalf("%s %s answered %d but is not in the spec", req.Method, req.URL.Path, r.Status)
+		}
+		r.Problem(t)
+		return
+	}
+	in := &openapi3filter.ResponseValidationInput{
+		RequestValidationInput: &openapi3filter.RequestValidationInput{
+			Request:    probe,
+			PathParams: params,
+			Route:      route,
+			Options:    &openapi3filter.Options{AuthenticationFunc: openapi3filter.NoopAuthenticationFunc},
+		},
+		Status: r.Status,
+		Header: r.Header,
+		Body:   io.NopCloser(bytes.NewReader(r.Body)),
+		Options: &openapi3filter.Options{
+			IncludeResponseStatus: true,
+			MultiError:            true,
+		},
+	}
+	if err := openapi3filter.ValidateResponse(context.Background(), in); err != nil {
+		t.Fatalf("%s %s: response %d does not match openapi.yaml: %v\nbody: %s", req.Method, req.URL.Path, r.Status, err, r.Body)
+	}
+	if r.Status >= 400 {
+		r.Problem(t)
+	}
+}
+
+// PathEscape is url.PathEscape, re-exported for tests that build paths from odd input.
+func PathEscape(s string) string { return url.PathEscape(s) }
