@@ -38,7 +38,7 @@ check-generated: generate
 	fi
 
 bench: build
-	@url=$(DB); DATABASE_URL="$$url" $(GO) run ./cmd/pairup-bench
+	@url=$(DB); DATABASE_URL="$$url" $(GO) run ./tools/bench -bin $(BIN)
 
 stop-db:
 	scripts/devdb.sh stop
