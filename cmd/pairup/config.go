@@ -13,6 +13,7 @@ type config struct {
 	Addr        string        // PAIRUP_ADDR
 	TokenTTL    time.Duration // PAIRUP_TOKEN_TTL
 	JWTSecret   string        // PAIRUP_JWT_SECRET; empty means generate one and keep it in the database
+	WebDir      string        // PAIRUP_WEB_DIR: the built SPA
 }
 
 const defaultDatabaseURL = "postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable"
@@ -23,6 +24,10 @@ func loadConfig(getenv func(string) string) (config, error) {
 		Addr:        getenv("PAIRUP_ADDR"),
 		TokenTTL:    time.Hour,
 		JWTSecret:   getenv("PAIRUP_JWT_SECRET"),
+		WebDir:      getenv("PAIRUP_WEB_DIR"),
+	}
+	if cfg.WebDir == "" {
+		cfg.WebDir = "frontend/dist"
 	}
 	if cfg.DatabaseURL == "" {
 		cfg.DatabaseURL = defaultDatabaseURL

@@ -13,6 +13,7 @@ import (
 	"github.com/pairup/pairup/api/auth"
 	"github.com/pairup/pairup/api/httpapi"
 	"github.com/pairup/pairup/api/store"
+	"github.com/pairup/pairup/api/web"
 )
 
 // openStore connects and migrates, so every command works on an empty database.
@@ -61,6 +62,10 @@ func serve(ctx context.Context, cfg config, logger *slog.Logger, stdout io.Write
 	})
 	if err != nil {
 		return fmt.Errorf("build API: %w", err)
+	}
+	handler.Use(web.SecurityHeaders)
+	if !web.Register(handler, cfg.WebDir) {
+		logger.WarnContext(ctx, "no built SPA to serve; run `make build-web` or set PAIRUP_WEB_DIR", "dir", cfg.WebDir)
 	}
 
 	ln, err := net.Listen("tcp", cfg.Addr)
