@@ -14,7 +14,7 @@ build:
 run: build
 	@url=$(DB); \
 	DATABASE_URL="$$url" ./$(BIN) demo; \
-	echo; echo "Pair-Up: open http://localhost:$${PAIRUP_PORT:-8080}/ (API under /api)"; echo; \
+	echo; echo "Pair-Up: open http://localhost:$${PAIRUP_PORT:-8080}/ in a browser (API under /api, e.g. /api/health)"; echo; \
 	DATABASE_URL="$$url" PAIRUP_ADDR="$${PAIRUP_ADDR:-:$${PAIRUP_PORT:-8080}}" exec ./$(BIN) serve
 
 test: vet check-generated gotest
