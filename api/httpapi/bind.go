@@ -1,11 +1,14 @@
 package httpapi
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"io"
+	"maps"
 	"net/http"
 	"reflect"
+	"slices"
 	"strings"
 
 	"github.com/go-playground/validator/v10"
@@ -64,8 +67,8 @@ func (b *jsonBinder) Bind(target any, c echo.Context) error {
 	}
 	r.Body = http.MaxBytesReader(c.Response(), r.Body, maxBody)
 	dec := json.NewDecoder(r.Body)
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(target); err != nil {
+	var raw json.RawMessage
+	if err := dec.Decode(&raw); err != nil {
 		return decodeError(err)
 	}
 	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
@@ -75,8 +78,43 @@ func (b *jsonBinder) Bind(target any, c echo.Context) error {
 		}
 		return pairup.Errorf(pairup.EINVALID, "the request body must hold exactly one JSON object")
 	}
+	if err := exactFieldNames(raw, target); err != nil {
+		return err
+	}
+	strict := json.NewDecoder(bytes.NewReader(raw))
+	strict.DisallowUnknownFields()
+	if err := strict.Decode(target); err != nil {
+		return decodeError(err)
+	}
 	if err := b.validate.Struct(target); err != nil {
 		return validationError(err)
+	}
+	return nil
+}
+
+// exactFieldNames refuses member names that match a field of target only when case is ignored,
+// which encoding/json would accept: the contract knows each field by one exact name.
+func exactFieldNames(raw json.RawMessage, target any) error {
+	var members map[string]json.RawMessage
+	if json.Unmarshal(raw, &members) != nil {
+		return nil // not an object: decoding into target says what is wrong
+	}
+	t := reflect.TypeOf(target)
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	if t.Kind() != reflect.Struct {
+		return nil
+	}
+	known := map[string]bool{}
+	for i := range t.NumField() {
+		name, _, _ := strings.Cut(t.Field(i).Tag.Get("json"), ",")
+		known[name] = true
+	}
+	for _, name := range slices.Sorted(maps.Keys(members)) {
+		if !known[name] {
+			return pairup.FieldErrorf(pairup.EINVALID, name, "is not a known field")
+		}
 	}
 	return nil
 }

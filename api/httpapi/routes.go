@@ -53,8 +53,30 @@ func NewHandler(deps Deps) (*echo.Echo, error) {
 		OperationMiddlewares: opMiddleware,
 	})
 	// Unknown /api routes get a problem+json 404 rather than anything else that may be served.
-	api.Any("/*", func(echo.Context) error { return echo.ErrNotFound })
+	// Echo prefers this wildcard to its own 405, so a known path asked with another method is
+	// told apart here.
+	api.Any("/*", func(c echo.Context) error {
+		if allow := allowedMethods(e, c.Request()); len(allow) > 0 {
+			c.Response().Header().Set(echo.HeaderAllow, strings.Join(allow, ", "))
+			return echo.ErrMethodNotAllowed
+		}
+		return echo.ErrNotFound
+	})
 	return e, nil
+}
+
+// allowedMethods lists the methods that have a route of their own (not the /api/* catch-all)
+// for the request's path.
+func allowedMethods(e *echo.Echo, r *http.Request) []string {
+	var allow []string
+	for _, m := range []string{http.MethodGet, http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete} {
+		c := e.NewContext(r, nil)
+		e.Router().Find(m, echo.GetPath(r), c)
+		if c.Path() != "/api/*" {
+			allow = append(allow, m)
+		}
+	}
+	return allow
 }
 
 // operationSecurity reads each operation's security schemes from the embedded spec, so the
