@@ -27,7 +27,14 @@ func NewHandler(deps Deps) (*echo.Echo, error) {
 	e.Pre(middleware.RemoveTrailingSlash())
 	e.Use(middleware.RequestID())
 	e.Use(requestLogger(deps.Logger))
-	e.Use(middleware.Recover())
+	e.Use(middleware.RecoverWithConfig(middleware.RecoverConfig{
+		// Log through slog; the client gets the usual problem+json 500 from errorHandler.
+		LogErrorFunc: func(c echo.Context, err error, stack []byte) error {
+			deps.Logger.ErrorContext(c.Request().Context(), "panic", "err", err, "stack", string(stack),
+				"request_id", c.Response().Header().Get(echo.HeaderXRequestID))
+			return err
+		},
+	}))
 
 	security, paths, err := operationSecurity()
 	if err != nil {

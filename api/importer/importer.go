@@ -179,7 +179,13 @@ func readCSV(r io.Reader, required, optional []string) ([]csvRow, error) {
 func csvError(err error) error {
 	var pe *csv.ParseError
 	if errors.As(err, &pe) {
-		return &LineError{pe.Line, pe.Err.Error()}
+		// Report the row at fault where it starts, as for every other error: an unclosed quote
+		// swallows the lines after it, and csv only notices at the end.
+		reason := pe.Err.Error()
+		if pe.StartLine != pe.Line {
+			reason = fmt.Sprintf("%s (noticed on line %d)", reason, pe.Line)
+		}
+		return &LineError{pe.StartLine, reason}
 	}
 	return fmt.Errorf("read CSV: %w", err)
 }

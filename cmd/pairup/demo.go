@@ -64,13 +64,20 @@ func demo(ctx context.Context, cfg config, logger *slog.Logger, stdout io.Writer
 	for i, name := range demoNames {
 		roster = append(roster, pairup.RosterEntry{Student: pairup.Student{Number: demoStudentNumber(i), Name: name, Role: pairup.RoleStudent}})
 	}
+	// Every demo student shares one published PIN, so one hash per PIN will do (a real roster
+	// gets a salt per student from the importer).
+	studentHash, err := auth.HashPIN(demoStudentPIN, auth.DefaultPINCost)
+	if err != nil {
+		return err
+	}
+	adminHash, err := auth.HashPIN(demoAdminPIN, auth.DefaultPINCost)
+	if err != nil {
+		return err
+	}
 	for i := range roster {
-		pin := demoStudentPIN
+		roster[i].PINHash = studentHash
 		if roster[i].Student.IsAdmin() {
-			pin = demoAdminPIN
-		}
-		if roster[i].PINHash, err = auth.HashPIN(pin, auth.DefaultPINCost); err != nil {
-			return err
+			roster[i].PINHash = adminHash
 		}
 		roster[i].Line = i + 1
 	}
