@@ -2,22 +2,35 @@
 SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
 GO ?= go
+NPM ?= npm
 BIN := bin/pairup
+WEB := frontend
 # Find or start a Postgres (DATABASE_URL, then 127.0.0.1:5432, then a private one under .data/).
 DB = $$(scripts/devdb.sh)
+# npm ci runs again only when the lockfile changes.
+WEB_DEPS := $(WEB)/node_modules/.package-lock.json
 
-.PHONY: build run test vet gotest generate check-generated bench clean stop-db
+.PHONY: build build-web run test vet gotest web-check web-unit e2e size generate check-generated \
+	bench stop-db clean
 
 build:
 	$(GO) build -o $(BIN) ./cmd/pairup
 
-run: build
+$(WEB_DEPS): $(WEB)/package-lock.json
+	cd $(WEB) && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 $(NPM) ci --no-audit --no-fund
+	@touch $@
+
+build-web: $(WEB_DEPS)
+	cd $(WEB) && $(NPM) run build
+
+run: build build-web
 	@url=$(DB); \
 	DATABASE_URL="$$url" ./$(BIN) demo; \
 	echo; echo "Pair-Up: open http://localhost:$${PAIRUP_PORT:-8080}/ in a browser (API under /api, e.g. /api/health)"; echo; \
-	DATABASE_URL="$$url" PAIRUP_ADDR="$${PAIRUP_ADDR:-:$${PAIRUP_PORT:-8080}}" exec ./$(BIN) serve
+	DATABASE_URL="$$url" PAIRUP_WEB_DIR=$(WEB)/dist PAIRUP_ADDR="$${PAIRUP_ADDR:-:$${PAIRUP_PORT:-8080}}" exec ./$(BIN) serve
 
-test: vet check-generated gotest
+# Everything CI runs.
+test: vet check-generated gotest web-check e2e size
 
 vet:
 	$(GO) vet ./...
@@ -25,15 +38,35 @@ vet:
 gotest:
 	@url=$(DB); DATABASE_URL="$$url" $(GO) test -race -count=1 ./...
 
+# The SPA's static checks and component tests.
+web-check: web-unit
+	cd $(WEB) && $(NPM) run type-check
+
+web-unit: $(WEB_DEPS)
+	cd $(WEB) && $(NPM) run test:unit
+
+# End-to-end in Debian's Chromium (installed by the script when missing) against the real
+# server and Postgres.
+e2e: $(WEB_DEPS)
+	@url=$(DB); cd $(WEB) && DATABASE_URL="$$url" $(NPM) run test:e2e
+
+# First-load JS + CSS, gzip; fails over the 80 KB budget (needs a build: e2e makes one).
+size: $(WEB_DEPS)
+	@test -f $(WEB)/dist/index.html || (cd $(WEB) && $(NPM) run build)
+	cd $(WEB) && $(NPM) run --silent size
+
 # Regenerate everything derived from openapi.yaml and the SQL.
-generate:
+generate: $(WEB_DEPS)
 	$(GO) tool sqlc generate
 	$(GO) generate ./api/oapigen
+	cd $(WEB) && $(NPM) run --silent gen:api
+
+GENERATED := db/dbgen api/oapigen $(WEB)/src/api/schema.d.ts
 
 # Fails when a generated file is stale: regenerate, then look for any change.
 check-generated: generate
-	@if [ -n "$$(git status --porcelain -- db/dbgen api/oapigen)" ]; then \
-		git status --porcelain -- db/dbgen api/oapigen; \
+	@if [ -n "$$(git status --porcelain -- $(GENERATED))" ]; then \
+		git status --porcelain -- $(GENERATED); \
 		echo "generated code is stale: run 'make generate' and commit the result" >&2; exit 1; \
 	fi
 
@@ -44,4 +77,4 @@ stop-db:
 	scripts/devdb.sh stop
 
 clean:
-	rm -rf bin
+	rm -rf bin $(WEB)/dist

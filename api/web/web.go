@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/labstack/echo/v4"
+	"github.com/labstack/echo/v4/middleware"
 )
 
 // ContentSecurityPolicy allows only the app's own scripts, styles and connections (including
@@ -56,7 +57,10 @@ func Register(e *echo.Echo, dir string) bool {
 		c.Response().Header().Set("Cache-Control", "no-cache")
 		return c.File(index)
 	}
-	e.GET("/*", serve)
-	e.HEAD("/*", serve)
+	// Compressed here only: the API's small JSON answers gain little, and WebSockets must not
+	// pass through a gzip writer.
+	gzip := middleware.Gzip()
+	e.GET("/*", serve, gzip)
+	e.HEAD("/*", serve, gzip)
 	return true
 }

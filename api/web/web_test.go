@@ -90,6 +90,21 @@ func TestServesSPAWithFallbackAndCaching(t *testing.T) {
 	}
 }
 
+func TestCompressesAssets(t *testing.T) {
+	t.Parallel()
+	srv := newSite(t)
+	req, _ := http.NewRequest(http.MethodGet, srv.URL+"/assets/index-abc123.js", nil)
+	req.Header.Set("Accept-Encoding", "gzip")
+	resp, err := http.DefaultTransport.RoundTrip(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if got := resp.Header.Get("Content-Encoding"); got != "gzip" {
+		t.Fatalf("Content-Encoding %q, want gzip", got)
+	}
+}
+
 func TestRegisterRefusesUnbuiltDirectory(t *testing.T) {
 	t.Parallel()
 	if web.Register(echo.New(), t.TempDir()) {

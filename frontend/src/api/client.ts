@@ -1,0 +1,72 @@
+import createClient, { type Client, type Middleware } from 'openapi-fetch'
+
+import type { components, paths } from './schema'
+
+/** The typed client for every route in openapi.yaml. */
+export type Api = Client<paths>
+
+export type Project = components['schemas']['Project']
+export type Lab = components['schemas']['Lab']
+export type Student = components['schemas']['Student']
+export type Token = components['schemas']['Token']
+export type Problem = components['schemas']['Problem']
+
+export interface ApiOptions {
+  /** Where the API lives; the app uses '/api' on its own origin. */
+  baseUrl?: string
+  /** The network; defaults to the global fetch, looked up on every call so tests can replace it. */
+  fetch?: (request: Request) => Promise<Response>
+  /** The current session's bearer token, or null when signed out. */
+  token: () => string | null
+  /** Called once per request that the server refused with 401 although it carried the current token. */
+  onUnauthorized: () => void
+}
+
+/** The sign-in route: its 401 means a wrong PIN, not an ended session, and it carries Basic credentials. */
+const TOKENS = '/tokens'
+
+/** Adds `Authorization: Bearer <token>` to every request that does not bring its own Authorization. */
+export function bearerAuth(token: () => string | null): Middleware {
+  return {
+    onRequest({ request }) {
+      const t = token()
+      if (t && !request.headers.has('Authorization')) {
+        request.headers.set('Authorization', `Bearer ${t}`)
+      }
+      return request
+    },
+  }
+}
+
+/**
+ * The one place that handles 401: a refused bearer token ends the session. A 401 from /tokens is a
+ * wrong PIN or an already revoked token at sign-out, and a 401 to a request sent with an older token
+ * (one that was in flight while the student signed out and in again) says nothing about this session.
+ */
+export function sessionExpiry(token: () => string | null, onUnauthorized: () => void): Middleware {
+  return {
+    onResponse({ request, response, schemaPath }) {
+      if (response.status !== 401 || schemaPath === TOKENS) return undefined
+      const current = token()
+      if (current && request.headers.get('Authorization') === `Bearer ${current}`) {
+        onUnauthorized()
+      }
+      return undefined
+    },
+  }
+}
+
+/** Builds a client with the bearer middleware and the 401 handler. */
+export function createApi(options: ApiOptions): Api {
+  const client = createClient<paths>({
+    baseUrl: options.baseUrl ?? '/api',
+    fetch: options.fetch ?? ((request: Request) => globalThis.fetch(request)),
+  })
+  client.use(bearerAuth(options.token), sessionExpiry(options.token, options.onUnauthorized))
+  return client
+}
+
+/** The Basic credentials for signing in; student numbers and PINs are digits, so btoa is safe. */
+export function basicAuth(studentNumber: string, pin: string): string {
+  return `Basic ${btoa(`${studentNumber}:${pin}`)}`
+}

@@ -1,0 +1,209 @@
+import type { VueWrapper } from '@vue/test-utils'
+import { describe, expect, it } from 'vitest'
+
+import MyProject from '@/components/MyProject.vue'
+import { mountInApp, settle } from '@/test/app'
+import { CHARLES, labs, project, session } from '@/test/fixtures'
+import { fakeNetwork, problem, type Handler } from '@/test/network'
+
+const PROJECT = '/api/students/21234567/project'
+
+function network(routes: Record<string, Handler> = {}) {
+  return fakeNetwork({
+    [`GET ${PROJECT}`]: problem(404, 'the student has no project'),
+    'GET /api/labs': { status: 200, body: { available_labs: labs } },
+    ...routes,
+  })
+}
+
+function control(w: VueWrapper, name: string) {
+  const label = w.findAll('label').find((l) => l.text() === name)
+  if (!label) throw new Error(`no label ${name}`)
+  return w.get(`#${label.attributes('for')}`)
+}
+
+const button = (w: VueWrapper, name: string) => {
+  const b = w.findAll('button').find((x) => x.text() === name)
+  if (!b) throw new Error(`no button ${name}`)
+  return b
+}
+
+async function fillAndCreate(w: VueWrapper, labId = '2') {
+  await control(w, "Partner's student number").setValue(CHARLES)
+  await control(w, 'Project description').setValue('A tiny compiler')
+  await control(w, 'Demonstration lab').setValue(labId)
+  await w.get('form').trigger('submit')
+  await settle()
+}
+
+describe('MyProject', () => {
+  it('offers the create form to a student without a project', async () => {
+    network()
+    const { wrapper } = await mountInApp(MyProject, { session })
+    expect(wrapper.get('h2').text()).toBe('My project')
+    expect(wrapper.text()).toContain('You are not in a project yet.')
+    expect(button(wrapper, 'Create project').exists()).toBe(true)
+    expect(wrapper.findAll('optgroup')).toHaveLength(3)
+  })
+
+  it('creates the project, announces it, refreshes around it and moves the focus to the heading', async () => {
+    const net = network({ [`POST ${PROJECT}`]: { status: 201, body: project } })
+    const { wrapper } = await mountInApp(MyProject, { session })
+    await fillAndCreate(wrapper)
+
+    expect(net.calls(`POST ${PROJECT}`)[0]?.body).toEqual({
+      partnerNumber: CHARLES,
+      description: 'A tiny compiler',
+      lab_id: 2,
+    })
+    expect(wrapper.get('[role="status"]').text()).toBe(
+      'Project created. Your demonstration slot is CSSE 2.01 Thursday, May 20 10:30.',
+    )
+    expect(button(wrapper, 'Save changes').exists()).toBe(true)
+    expect(net.calls('GET /api/labs')).toHaveLength(2)
+    expect(wrapper.emitted('changed')).toHaveLength(1)
+    expect(document.activeElement).toBe(wrapper.get('h2').element)
+  })
+
+  it('shows a 409 for the slot next to the picker and refreshes the picker and the table', async () => {
+    const net = network({
+      [`POST ${PROJECT}`]: problem(409, 'lab_id: that lab slot is full', [
+        { field: 'lab_id', message: 'that lab slot is full' },
+      ]),
+    })
+    const { wrapper } = await mountInApp(MyProject, { session })
+    net.routes['GET /api/labs'] = { status: 200, body: { available_labs: labs.filter((l) => l.lab_id !== 2) } }
+    await fillAndCreate(wrapper, '2')
+
+    expect(wrapper.get('form [role="alert"]').text()).toBe('Could not create the project. That lab slot is full.')
+    const select = control(wrapper, 'Demonstration lab')
+    expect(select.attributes('aria-invalid')).toBe('true')
+    expect(wrapper.find('.field-error').text()).toBe('That lab slot is full.')
+    expect(wrapper.findAll('option').some((o) => o.attributes('value') === '2')).toBe(false)
+    expect(net.calls('GET /api/labs')).toHaveLength(2)
+    expect(wrapper.emitted('changed')).toHaveLength(1)
+    // What the student typed stays.
+    expect((control(wrapper, "Partner's student number").element as HTMLInputElement).value).toBe(CHARLES)
+  })
+
+  it('shows a 409 for the partner next to the partner field', async () => {
+    network({
+      [`POST ${PROJECT}`]: problem(409, 'partnerNumber: that student is already in a project', [
+        { field: 'partnerNumber', message: 'that student is already in a project' },
+      ]),
+    })
+    const { wrapper } = await mountInApp(MyProject, { session })
+    await fillAndCreate(wrapper)
+    const partner = control(wrapper, "Partner's student number")
+    expect(partner.attributes('aria-invalid')).toBe('true')
+    expect(wrapper.find('.field-error').text()).toBe('That student is already in a project.')
+    expect(document.activeElement).toBe(partner.element)
+  })
+
+  it('shows a 400 next to its field', async () => {
+    network({
+      [`POST ${PROJECT}`]: problem(400, 'description: must be 1 to 500 characters', [
+        { field: 'description', message: 'must be 1 to 500 characters' },
+      ]),
+    })
+    const { wrapper } = await mountInApp(MyProject, { session })
+    await fillAndCreate(wrapper)
+    expect(wrapper.get('form [role="alert"]').text()).toBe(
+      'Could not create the project. Please correct the fields marked below.',
+    )
+    expect(control(wrapper, 'Project description').attributes('aria-invalid')).toBe('true')
+    expect(wrapper.find('.field-error').text()).toBe('Must be 1 to 500 characters.')
+  })
+
+  it('shows the project when the partner made one with this student meanwhile', async () => {
+    const net = network({
+      [`POST ${PROJECT}`]: problem(409, 'id: you are already in a project', [
+        { field: 'id', message: 'you are already in a project' },
+      ]),
+    })
+    const { wrapper } = await mountInApp(MyProject, { session })
+    net.routes[`GET ${PROJECT}`] = { status: 200, body: project }
+    await fillAndCreate(wrapper)
+    expect(button(wrapper, 'Save changes').exists()).toBe(true)
+    expect(wrapper.get('form [role="alert"]').text()).toBe(
+      'Could not create the project. You are already in a project.',
+    )
+  })
+
+  it('reports a lost server without losing the form', async () => {
+    network({ [`POST ${PROJECT}`]: 'offline' })
+    const { wrapper } = await mountInApp(MyProject, { session })
+    await fillAndCreate(wrapper)
+    expect(wrapper.get('form [role="alert"]').text()).toBe(
+      'Could not create the project. Cannot reach the Pair-Up server. Check your connection and try again.',
+    )
+    expect(button(wrapper, 'Create project').exists()).toBe(true)
+  })
+
+  it('edits an existing project', async () => {
+    const net = network({
+      [`GET ${PROJECT}`]: { status: 200, body: project },
+      [`PUT ${PROJECT}`]: { status: 200, body: { ...project, description: 'Bigger', lab_id: 5, lab: 'L5' } },
+    })
+    const { wrapper } = await mountInApp(MyProject, { session })
+    await control(wrapper, 'Project description').setValue('Bigger')
+    await control(wrapper, 'Demonstration lab').setValue('5')
+    await wrapper.get('form').trigger('submit')
+    await settle()
+    expect(net.calls(`PUT ${PROJECT}`)[0]?.body).toEqual({ description: 'Bigger', lab_id: 5 })
+    expect(wrapper.get('[role="status"]').text()).toBe('Changes saved. Your demonstration slot is L5.')
+    expect(wrapper.emitted('changed')).toHaveLength(1)
+  })
+
+  it('shows the create form again when the partner deleted the project meanwhile', async () => {
+    const net = network({
+      [`GET ${PROJECT}`]: { status: 200, body: project },
+      [`PUT ${PROJECT}`]: problem(404, 'the student has no project'),
+    })
+    const { wrapper } = await mountInApp(MyProject, { session })
+    net.routes[`GET ${PROJECT}`] = problem(404, 'the student has no project')
+    await wrapper.get('form').trigger('submit')
+    await settle()
+    expect(button(wrapper, 'Create project').exists()).toBe(true)
+    expect(wrapper.get('form [role="alert"]').text()).toBe(
+      'Could not save the changes. Your project no longer exists: your partner may have deleted it.',
+    )
+  })
+
+  it('deletes after confirmation', async () => {
+    const net = network({
+      [`GET ${PROJECT}`]: { status: 200, body: project },
+      [`DELETE ${PROJECT}`]: { status: 204 },
+    })
+    const { wrapper } = await mountInApp(MyProject, { session })
+    await button(wrapper, 'Delete project').trigger('click')
+    expect(net.calls(`DELETE ${PROJECT}`)).toHaveLength(0)
+    await button(wrapper, 'Delete').trigger('click')
+    await settle()
+    expect(net.calls(`DELETE ${PROJECT}`)).toHaveLength(1)
+    expect(wrapper.get('[role="status"]').text()).toBe('Project deleted. Its slot is free again.')
+    expect(button(wrapper, 'Create project').exists()).toBe(true)
+    expect(document.activeElement).toBe(wrapper.get('h2').element)
+  })
+
+  it('reports a project that cannot be loaded and retries', async () => {
+    const net = network({ [`GET ${PROJECT}`]: problem(500, 'boom') })
+    const { wrapper } = await mountInApp(MyProject, { session })
+    expect(wrapper.get('[role="alert"]').text()).toBe(
+      'Could not load your project. The Pair-Up server could not answer (error 500). Try again in a moment.',
+    )
+    net.routes[`GET ${PROJECT}`] = { status: 200, body: project }
+    await button(wrapper, 'Try again').trigger('click')
+    await settle()
+    expect(button(wrapper, 'Save changes').exists()).toBe(true)
+  })
+
+  it('hands a refused token to the one 401 handler: back to sign-in with a message', async () => {
+    network({ [`POST ${PROJECT}`]: problem(401, 'the token has expired') })
+    const { wrapper, router, session: store } = await mountInApp(MyProject, { session })
+    await fillAndCreate(wrapper)
+    expect(store.signedIn).toBe(false)
+    expect(store.notice).toBe('Your session has ended. Please sign in again.')
+    expect(router.currentRoute.value.name).toBe('sign-in')
+  })
+})

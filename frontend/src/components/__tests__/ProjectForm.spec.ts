@@ -1,0 +1,155 @@
+import { mount, type VueWrapper } from '@vue/test-utils'
+import { describe, expect, it } from 'vitest'
+import { nextTick } from 'vue'
+
+import ProjectForm from '@/components/ProjectForm.vue'
+import { ADA, CHARLES, labs, project } from '@/test/fixtures'
+
+type Props = InstanceType<typeof ProjectForm>['$props']
+
+function form(props: Partial<Props> = {}) {
+  return mount(ProjectForm, {
+    props: { studentNumber: ADA, labs, labsStatus: 'done', ...props } as Props,
+    attachTo: document.body,
+  })
+}
+
+/** The control whose <label> reads `name`. */
+function control(w: VueWrapper, name: string) {
+  const label = w.findAll('label').find((l) => l.text() === name)
+  if (!label) throw new Error(`no label ${name}`)
+  return w.get(`#${label.attributes('for')}`)
+}
+
+function description(w: VueWrapper, name: string): string {
+  const ids = control(w, name).attributes('aria-describedby')?.split(' ') ?? []
+  return ids.map((id) => document.getElementById(id)?.textContent?.trim()).join(' ')
+}
+
+describe('ProjectForm without a project', () => {
+  it('asks for partner, description and slot, with visible labels', () => {
+    const w = form()
+    expect(w.findAll('label').map((l) => l.text())).toEqual([
+      "Partner's student number",
+      'Project description',
+      'Demonstration lab',
+    ])
+    expect(w.get('button[type="submit"]').text()).toBe('Create project')
+  })
+
+  it('submits the trimmed values with lab_id as an integer', async () => {
+    const w = form()
+    await control(w, "Partner's student number").setValue(` ${CHARLES} `)
+    await control(w, 'Project description').setValue('  A tiny compiler\nwith a REPL  ')
+    await control(w, 'Demonstration lab').setValue('2')
+    await w.get('form').trigger('submit')
+    expect(w.emitted('submit')).toEqual([
+      [{ partnerNumber: CHARLES, description: 'A tiny compiler with a REPL', lab_id: 2 }],
+    ])
+  })
+
+  it('checks the fields first, marks each one and focuses the first', async () => {
+    const w = form()
+    await w.get('form').trigger('submit')
+    await nextTick()
+    expect(w.emitted('submit')).toBeUndefined()
+    expect(w.get('[role="alert"]').text()).toBe('Please correct the fields marked below.')
+    const partner = control(w, "Partner's student number")
+    expect(partner.attributes('aria-invalid')).toBe('true')
+    expect(description(w, "Partner's student number")).toContain("Enter your partner's 8-digit student number.")
+    expect(description(w, 'Project description')).toContain('Describe your project.')
+    expect(description(w, 'Demonstration lab')).toContain('Choose a demonstration lab.')
+    expect(document.activeElement).toBe(partner.element)
+  })
+
+  it('will not pair a student with themself', async () => {
+    const w = form()
+    await control(w, "Partner's student number").setValue(ADA)
+    await w.get('form').trigger('submit')
+    expect(description(w, "Partner's student number")).toContain('Your partner must be someone else.')
+  })
+
+  it('treats a description of only white space as empty', async () => {
+    const w = form()
+    await control(w, 'Project description').setValue(' \t ')
+    await w.get('form').trigger('submit')
+    expect(description(w, 'Project description')).toContain('Describe your project.')
+  })
+
+  it('clears a field’s complaint as soon as it is edited', async () => {
+    const w = form()
+    await w.get('form').trigger('submit')
+    await control(w, "Partner's student number").setValue('2')
+    expect(control(w, "Partner's student number").attributes('aria-invalid')).toBe('false')
+    expect(control(w, 'Project description').attributes('aria-invalid')).toBe('true')
+  })
+
+  it('shows the server’s complaints next to their fields and focuses the first', async () => {
+    const w = form()
+    await w.setProps({
+      message: 'Could not create the project. That lab slot is full.',
+      serverErrors: { lab_id: 'That lab slot is full.' },
+    })
+    await nextTick()
+    expect(w.get('[role="alert"]').text()).toBe('Could not create the project. That lab slot is full.')
+    const select = control(w, 'Demonstration lab')
+    expect(select.attributes('aria-invalid')).toBe('true')
+    expect(description(w, 'Demonstration lab')).toContain('That lab slot is full.')
+    expect(document.activeElement).toBe(select.element)
+  })
+
+  it('lets go of a chosen slot that is no longer offered, keeping the complaint', async () => {
+    const w = form()
+    await control(w, 'Demonstration lab').setValue('2')
+    await w.setProps({ serverErrors: { lab_id: 'That lab slot is full.' } })
+    await w.setProps({ labs: labs.filter((l) => l.lab_id !== 2) })
+    expect((control(w, 'Demonstration lab').element as HTMLSelectElement).selectedOptions[0]?.text).toBe(
+      'Choose a slot',
+    )
+    expect(description(w, 'Demonstration lab')).toContain('That lab slot is full.')
+  })
+
+  it('keeps newlines out of the description', async () => {
+    const w = form()
+    const e = new KeyboardEvent('keydown', { key: 'Enter', cancelable: true })
+    control(w, 'Project description').element.dispatchEvent(e)
+    expect(e.defaultPrevented).toBe(true)
+  })
+
+  it('does not submit twice while busy', async () => {
+    const w = form({ busy: true })
+    await control(w, "Partner's student number").setValue(CHARLES)
+    await control(w, 'Project description').setValue('x')
+    await control(w, 'Demonstration lab').setValue('2')
+    await w.get('form').trigger('submit')
+    expect(w.emitted('submit')).toBeUndefined()
+  })
+})
+
+describe('ProjectForm with a project', () => {
+  it('shows the team and slot and edits description and slot', async () => {
+    const w = form({ project })
+    expect(w.find('dl').text()).toContain('Ada Lovelace & Charles Babbage')
+    expect(w.find('dl').text()).toContain('CSSE 2.01 Thursday, May 20 10:30')
+    expect(w.findAll('label').map((l) => l.text())).toEqual(['Project description', 'Demonstration lab'])
+    expect((control(w, 'Project description').element as HTMLTextAreaElement).value).toBe('A tiny compiler')
+    expect((control(w, 'Demonstration lab').element as HTMLSelectElement).value).toBe('3')
+    expect(w.get('button[type="submit"]').text()).toBe('Save changes')
+
+    await control(w, 'Demonstration lab').setValue('5')
+    await w.get('form').trigger('submit')
+    expect(w.emitted('submit')).toEqual([[{ description: 'A tiny compiler', lab_id: 5 }]])
+  })
+
+  it('keeps the current slot chosen when the free slots reload', async () => {
+    const w = form({ project })
+    await w.setProps({ labs: [] })
+    expect((control(w, 'Demonstration lab').element as HTMLSelectElement).value).toBe('3')
+  })
+
+  it('renders the team as text', () => {
+    const w = form({ project: { ...project, team: '<b>Ada</b> & Charles' } })
+    expect(w.find('b').exists()).toBe(false)
+    expect(w.find('dd').text()).toBe('<b>Ada</b> & Charles')
+  })
+})

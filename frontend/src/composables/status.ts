@@ -1,0 +1,2 @@
+/** The life of a list loaded from the API. */
+export type LoadStatus = 'idle' | 'loading' | 'done' | 'error'

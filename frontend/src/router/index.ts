@@ -1,0 +1,40 @@
+import { createRouter, createWebHistory, type RouterHistory } from 'vue-router'
+
+import { useSessionStore } from '@/stores/session'
+import HomeView from '@/views/HomeView.vue'
+import SignInView from '@/views/SignInView.vue'
+
+declare module 'vue-router' {
+  interface RouteMeta {
+    /** Reachable without signing in. */
+    public?: boolean
+    title: string
+  }
+}
+
+export function createAppRouter(history: RouterHistory = createWebHistory(import.meta.env.BASE_URL)) {
+  const router = createRouter({
+    history,
+    routes: [
+      {
+        path: '/sign-in',
+        name: 'sign-in',
+        component: SignInView,
+        meta: { public: true, title: 'Sign in' },
+      },
+      { path: '/', name: 'home', component: HomeView, meta: { title: 'Projects' } },
+      { path: '/:unknown(.*)*', redirect: '/' },
+    ],
+  })
+
+  router.beforeEach((to) => {
+    const session = useSessionStore()
+    if (!to.meta.public && !session.signedIn) return { name: 'sign-in' }
+    if (to.name === 'sign-in' && session.signedIn) return { name: 'home' }
+    return true
+  })
+  router.afterEach((to) => {
+    document.title = `${to.meta.title} · Pair-Up`
+  })
+  return router
+}

@@ -1,0 +1,74 @@
+import { defineStore } from 'pinia'
+import { computed, ref } from 'vue'
+
+/** A signed-in student: kept in memory and in sessionStorage, so a reload keeps it and closing the tab ends it. */
+export interface Session {
+  token: string
+  /** ISO time at which the token stops working. */
+  expiry: string
+  studentNumber: string
+  name: string
+}
+
+const KEY = 'pairup.session'
+
+function isSession(v: unknown): v is Session {
+  if (typeof v !== 'object' || v === null) return false
+  const s = v as Record<string, unknown>
+  return (
+    typeof s.token === 'string' &&
+    typeof s.expiry === 'string' &&
+    typeof s.studentNumber === 'string' &&
+    typeof s.name === 'string'
+  )
+}
+
+function load(): Session | null {
+  try {
+    const raw = sessionStorage.getItem(KEY)
+    if (raw === null) return null
+    const s: unknown = JSON.parse(raw)
+    if (!isSession(s) || !(Date.parse(s.expiry) > Date.now())) {
+      sessionStorage.removeItem(KEY)
+      return null
+    }
+    return s
+  } catch {
+    return null
+  }
+}
+
+function save(s: Session | null): void {
+  try {
+    if (s === null) sessionStorage.removeItem(KEY)
+    else sessionStorage.setItem(KEY, JSON.stringify(s))
+  } catch {
+    // Storage may be unavailable (private mode, quota): the session then lives in memory only.
+  }
+}
+
+/** The only shared state of the app: who is signed in, and a message for the sign-in screen. */
+export const useSessionStore = defineStore('session', () => {
+  const current = ref<Session | null>(load())
+  /** Shown on the sign-in screen: why the student is there (signed out, session ended). */
+  const notice = ref('')
+
+  const signedIn = computed(() => current.value !== null)
+  const token = computed(() => current.value?.token ?? null)
+  const studentNumber = computed(() => current.value?.studentNumber ?? '')
+  const name = computed(() => current.value?.name ?? '')
+
+  function start(s: Session): void {
+    current.value = s
+    notice.value = ''
+    save(s)
+  }
+
+  function end(message = ''): void {
+    current.value = null
+    notice.value = message
+    save(null)
+  }
+
+  return { current, notice, signedIn, token, studentNumber, name, start, end }
+})

@@ -1,0 +1,9 @@
+import { enableAutoUnmount } from '@vue/test-utils'
+import { afterEach, beforeEach } from 'vitest'
+
+enableAutoUnmount(afterEach)
+
+beforeEach(() => {
+  sessionStorage.clear()
+  document.body.replaceChildren()
+})

@@ -1,0 +1,62 @@
+import { describe, expect, it } from 'vitest'
+
+import { mountInApp, settle } from '@/test/app'
+import { labs, otherProject, project, session } from '@/test/fixtures'
+import { fakeNetwork, problem } from '@/test/network'
+import HomeView from '@/views/HomeView.vue'
+
+const routes = () => ({
+  'GET /api/students/21234567/project': { status: 200, body: project },
+  'GET /api/labs': { status: 200, body: { available_labs: labs } },
+  'GET /api/projects': { status: 200, body: { projectList: [project, otherProject] } },
+})
+
+describe('HomeView', () => {
+  it("shows the student's project and every team, focusing the heading", async () => {
+    fakeNetwork(routes())
+    const { wrapper } = await mountInApp(HomeView, { session })
+    expect(wrapper.get('h1').text()).toBe('Projects and demonstration labs')
+    expect(document.activeElement).toBe(wrapper.get('h1').element)
+    expect(wrapper.get('caption').text()).toBe('Projects')
+    expect(wrapper.findAll('tbody tr')).toHaveLength(2)
+    expect(wrapper.get('tr[aria-current="true"]').text()).toContain('Ada Lovelace & Charles Babbage')
+  })
+
+  it('shows the table to a student without a project too', async () => {
+    fakeNetwork({ ...routes(), 'GET /api/students/21234567/project': problem(404, 'no project') })
+    const { wrapper } = await mountInApp(HomeView, { session })
+    expect(wrapper.findAll('button').some((b) => b.text() === 'Create project')).toBe(true)
+    expect(wrapper.findAll('tbody tr')).toHaveLength(2)
+  })
+
+  it('reloads the table when the project changes', async () => {
+    const net = fakeNetwork({ ...routes(), 'DELETE /api/students/21234567/project': { status: 204 } })
+    const { wrapper } = await mountInApp(HomeView, { session })
+    net.routes['GET /api/projects'] = { status: 200, body: { projectList: [otherProject] } }
+    await wrapper.findAll('button').find((b) => b.text() === 'Delete project')?.trigger('click')
+    await wrapper.findAll('button').find((b) => b.text() === 'Delete')?.trigger('click')
+    await settle()
+    expect(net.calls('GET /api/projects')).toHaveLength(2)
+    expect(wrapper.findAll('tbody tr')).toHaveLength(1)
+  })
+
+  it('shows a table that failed to load, and refreshes it', async () => {
+    const net = fakeNetwork({ ...routes(), 'GET /api/projects': 'offline' })
+    const { wrapper } = await mountInApp(HomeView, { session })
+    expect(wrapper.get('.projects [role="alert"]').text()).toBe(
+      'Could not load the projects. Cannot reach the Pair-Up server. Check your connection and try again.',
+    )
+    net.routes['GET /api/projects'] = { status: 200, body: { projectList: [otherProject] } }
+    await wrapper.findAll('button').find((b) => b.text() === 'Refresh')?.trigger('click')
+    await settle()
+    expect(wrapper.find('.projects [role="alert"]').exists()).toBe(false)
+    expect(wrapper.findAll('tbody tr')).toHaveLength(1)
+  })
+
+  it('goes back to sign-in with a message when the token is refused', async () => {
+    fakeNetwork({ ...routes(), 'GET /api/projects': problem(401, 'the token has been revoked') })
+    const { router, session: store } = await mountInApp(HomeView, { session })
+    expect(router.currentRoute.value.name).toBe('sign-in')
+    expect(store.notice).toBe('Your session has ended. Please sign in again.')
+  })
+})
