@@ -3,7 +3,7 @@ import { fileURLToPath, URL } from 'node:url'
 import vue from '@vitejs/plugin-vue'
 import { defineConfig } from 'vite'
 
-// `npm run dev` proxies /api (and, for the coming live updates, WebSocket upgrades under it) to
+// `npm run dev` proxies /api (WebSocket upgrades included: /api/ws carries the live updates) to
 // a running `pairup serve`.
 const apiTarget = process.env.PAIRUP_API_URL ?? 'http://127.0.0.1:8080'
 

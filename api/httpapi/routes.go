@@ -59,6 +59,9 @@ func NewHandler(deps Deps) (*echo.Echo, error) {
 	oapigen.RegisterHandlersWithOptions(api, oapigen.NewStrictHandler(s, nil), oapigen.RegisterHandlersOptions{
 		OperationMiddlewares: opMiddleware,
 	})
+	if deps.Realtime != nil {
+		api.GET("/ws", s.openRealtime)
+	}
 	// Unknown /api routes get a problem+json 404 rather than anything else that may be served.
 	// Echo prefers this wildcard to its own 405, so a known path asked with another method is
 	// told apart here.
@@ -120,25 +123,54 @@ func operationSecurity() (schemesByOp map[string]map[string]bool, pathByOp map[s
 // requireBearer authenticates the bearer token and puts the caller in the request context.
 func (s *Server) requireBearer(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
-		ctx := c.Request().Context()
 		scheme, token, _ := strings.Cut(c.Request().Header.Get(echo.HeaderAuthorization), " ")
 		if !strings.EqualFold(scheme, "Bearer") || token == "" {
 			return bearerChallenge(pairup.Errorf(pairup.EUNAUTHORIZED, "a bearer token is required; get one from POST /api/tokens"))
 		}
-		claims, err := s.Tokens.Verify(ctx, strings.TrimSpace(token))
+		caller, err := s.authenticate(c.Request().Context(), strings.TrimSpace(token))
 		if err != nil {
-			return bearerChallenge(err)
-		}
-		student, err := s.Students.Student(ctx, claims.Subject)
-		if pairup.ErrorCode(err) == pairup.ENOTFOUND {
-			return bearerChallenge(pairup.Errorf(pairup.EUNAUTHORIZED, "the token's student is no longer on the roster"))
-		} else if err != nil {
 			return err
 		}
-		ctx = auth.WithCaller(ctx, auth.Caller{Student: student, Token: claims})
-		c.SetRequest(c.Request().WithContext(ctx))
+		c.SetRequest(c.Request().WithContext(auth.WithCaller(c.Request().Context(), caller)))
 		return next(c)
 	}
+}
+
+// authenticate verifies a bearer token and finds its student.
+func (s *Server) authenticate(ctx context.Context, token string) (auth.Caller, error) {
+	claims, err := s.Tokens.Verify(ctx, token)
+	if err != nil {
+		return auth.Caller{}, bearerChallenge(err)
+	}
+	student, err := s.Students.Student(ctx, claims.Subject)
+	if pairup.ErrorCode(err) == pairup.ENOTFOUND {
+		return auth.Caller{}, bearerChallenge(pairup.Errorf(pairup.EUNAUTHORIZED, "the token's student is no longer on the roster"))
+	} else if err != nil {
+		return auth.Caller{}, err
+	}
+	return auth.Caller{Student: student, Token: claims}, nil
+}
+
+// openRealtime authenticates a WebSocket handshake, whose token travels in the subprotocol
+// list as "bearer.<token>" (browsers cannot set headers on a WebSocket), and hands the
+// connection to the realtime layer.
+func (s *Server) openRealtime(c echo.Context) error {
+	var token string
+	for _, h := range c.Request().Header.Values("Sec-WebSocket-Protocol") {
+		for _, p := range strings.Split(h, ",") {
+			if t, ok := strings.CutPrefix(strings.TrimSpace(p), "bearer."); ok {
+				token = t
+			}
+		}
+	}
+	if token == "" {
+		return bearerChallenge(pairup.Errorf(pairup.EUNAUTHORIZED, "offer the subprotocols pairup.v1 and bearer.<token>"))
+	}
+	caller, err := s.authenticate(c.Request().Context(), token)
+	if err != nil {
+		return err
+	}
+	return s.Realtime.Serve(c.Response(), c.Request(), caller)
 }
 
 type basicCreds struct{ user, password string }

@@ -7,10 +7,12 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"net/http"
 
 	"github.com/pairup/pairup/api/auth"
 	"github.com/pairup/pairup/api/oapigen"
 	"github.com/pairup/pairup/api/pairup"
+	"github.com/pairup/pairup/api/wire"
 )
 
 // Deps is what the API needs.
@@ -20,7 +22,14 @@ type Deps struct {
 	Tokens   *auth.Tokens
 	Signin   *auth.Signin
 	Ping     func(context.Context) error // reports whether the database answers
+	Realtime Realtime                    // serves /api/ws; nil leaves it out
 	Logger   *slog.Logger
+}
+
+// Realtime serves WebSocket connections for authenticated callers. It answers (with an
+// *pairup.Error, before writing anything) when the request is no proper handshake.
+type Realtime interface {
+	Serve(w http.ResponseWriter, r *http.Request, caller auth.Caller) error
 }
 
 // Server implements the generated strict server interface.
@@ -58,7 +67,7 @@ func (s *Server) GetStudent(ctx context.Context, req oapigen.GetStudentRequestOb
 	if err != nil {
 		return nil, err
 	}
-	return oapigen.GetStudent200JSONResponse(studentJSON(st)), nil
+	return oapigen.GetStudent200JSONResponse(wire.Student(st)), nil
 }
 
 // GetStudentProject implements GET /api/students/{id}/project.
@@ -67,7 +76,7 @@ func (s *Server) GetStudentProject(ctx context.Context, req oapigen.GetStudentPr
 	if err != nil {
 		return nil, err
 	}
-	return oapigen.GetStudentProject200JSONResponse(projectJSON(p)), nil
+	return oapigen.GetStudentProject200JSONResponse(wire.Project(p)), nil
 }
 
 // CreateStudentProject implements POST /api/students/{id}/project.
@@ -87,7 +96,7 @@ func (s *Server) CreateStudentProject(ctx context.Context, req oapigen.CreateStu
 	}
 	location := "/api/students/" + req.Id + "/project"
 	return oapigen.CreateStudentProject201JSONResponse{
-		Body:    projectJSON(p),
+		Body:    wire.Project(p),
 		Headers: oapigen.CreateStudentProject201ResponseHeaders{Location: &location},
 	}, nil
 }
@@ -110,7 +119,7 @@ func (s *Server) UpdateStudentProject(ctx context.Context, req oapigen.UpdateStu
 	if err != nil {
 		return nil, err
 	}
-	return oapigen.UpdateStudentProject200JSONResponse(projectJSON(p)), nil
+	return oapigen.UpdateStudentProject200JSONResponse(wire.Project(p)), nil
 }
 
 // DeleteStudentProject implements DELETE /api/students/{id}/project.
@@ -133,12 +142,7 @@ func (s *Server) ListAvailableLabs(ctx context.Context, _ oapigen.ListAvailableL
 	}
 	out := oapigen.ListAvailableLabs200JSONResponse{AvailableLabs: make([]oapigen.Lab, len(labs))}
 	for i, l := range labs {
-		out.AvailableLabs[i] = oapigen.Lab{
-			LabId:    l.ID,
-			Lab:      l.Label(),
-			Room:     l.Room,
-			StartsAt: l.StartsAt.Format(pairup.LabTimeLayout),
-		}
+		out.AvailableLabs[i] = wire.Lab(l)
 	}
 	return out, nil
 }
@@ -151,7 +155,7 @@ func (s *Server) ListProjects(ctx context.Context, _ oapigen.ListProjectsRequest
 	}
 	out := oapigen.ListProjects200JSONResponse{ProjectList: make([]oapigen.Project, len(projects))}
 	for i, p := range projects {
-		out.ProjectList[i] = projectJSON(p)
+		out.ProjectList[i] = wire.Project(p)
 	}
 	return out, nil
 }
@@ -162,25 +166,6 @@ func (s *Server) GetHealth(ctx context.Context, _ oapigen.GetHealthRequestObject
 		return nil, &pairup.Error{Code: pairup.EUNAVAILABLE, Message: "the database does not answer"}
 	}
 	return oapigen.GetHealth200JSONResponse{Status: oapigen.Ok}, nil
-}
-
-func studentJSON(s pairup.Student) oapigen.Student {
-	return oapigen.Student{Id: s.Number, Name: s.Name}
-}
-
-func projectJSON(p pairup.Project) oapigen.Project {
-	members := make([]oapigen.Student, len(p.Members))
-	for i, m := range p.Members {
-		members[i] = studentJSON(m)
-	}
-	return oapigen.Project{
-		Pid:         p.ID,
-		Team:        p.Team(),
-		Description: p.Description,
-		LabId:       p.Lab.ID,
-		Lab:         p.Lab.Label(),
-		Members:     members,
-	}
 }
 
 // fieldError attaches a field name to a domain validation error.

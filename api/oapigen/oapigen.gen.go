@@ -9,6 +9,7 @@ import (
 	"context"
 	"encoding/base64"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -21,6 +22,69 @@ import (
 	"github.com/oapi-codegen/runtime"
 	"github.com/pairup/pairup/api/pairup"
 )
+
+// Defines values for ChatMessageType.
+const (
+	Message ChatMessageType = "message"
+)
+
+// Valid indicates whether the value is a known member of the ChatMessageType enum.
+func (e ChatMessageType) Valid() bool {
+	switch e {
+	case Message:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ErrorMessageCode.
+const (
+	ErrorMessageCodeBadFrame    ErrorMessageCode = "bad_frame"
+	ErrorMessageCodeForbidden   ErrorMessageCode = "forbidden"
+	ErrorMessageCodeInternal    ErrorMessageCode = "internal"
+	ErrorMessageCodeInvalid     ErrorMessageCode = "invalid"
+	ErrorMessageCodeNotJoined   ErrorMessageCode = "not_joined"
+	ErrorMessageCodeRateLimited ErrorMessageCode = "rate_limited"
+	ErrorMessageCodeUnknownType ErrorMessageCode = "unknown_type"
+)
+
+// Valid indicates whether the value is a known member of the ErrorMessageCode enum.
+func (e ErrorMessageCode) Valid() bool {
+	switch e {
+	case ErrorMessageCodeBadFrame:
+		return true
+	case ErrorMessageCodeForbidden:
+		return true
+	case ErrorMessageCodeInternal:
+		return true
+	case ErrorMessageCodeInvalid:
+		return true
+	case ErrorMessageCodeNotJoined:
+		return true
+	case ErrorMessageCodeRateLimited:
+		return true
+	case ErrorMessageCodeUnknownType:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ErrorMessageType.
+const (
+	Error ErrorMessageType = "error"
+)
+
+// Valid indicates whether the value is a known member of the ErrorMessageType enum.
+func (e ErrorMessageType) Valid() bool {
+	switch e {
+	case Error:
+		return true
+	default:
+		return false
+	}
+}
 
 // Defines values for HealthStatus.
 const (
@@ -37,10 +101,199 @@ func (e HealthStatus) Valid() bool {
 	}
 }
 
+// Defines values for HistoryMessageType.
+const (
+	History HistoryMessageType = "history"
+)
+
+// Valid indicates whether the value is a known member of the HistoryMessageType enum.
+func (e HistoryMessageType) Valid() bool {
+	switch e {
+	case History:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for JoinMessageType.
+const (
+	Join JoinMessageType = "join"
+)
+
+// Valid indicates whether the value is a known member of the JoinMessageType enum.
+func (e JoinMessageType) Valid() bool {
+	switch e {
+	case Join:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for LabsChangedMessageType.
+const (
+	LabsChanged LabsChangedMessageType = "labs.changed"
+)
+
+// Valid indicates whether the value is a known member of the LabsChangedMessageType enum.
+func (e LabsChangedMessageType) Valid() bool {
+	switch e {
+	case LabsChanged:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for LeaveMessageType.
+const (
+	Leave LeaveMessageType = "leave"
+)
+
+// Valid indicates whether the value is a known member of the LeaveMessageType enum.
+func (e LeaveMessageType) Valid() bool {
+	switch e {
+	case Leave:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ProjectChangedMessageType.
+const (
+	ProjectChanged ProjectChangedMessageType = "project.changed"
+)
+
+// Valid indicates whether the value is a known member of the ProjectChangedMessageType enum.
+func (e ProjectChangedMessageType) Valid() bool {
+	switch e {
+	case ProjectChanged:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ProjectDeletedMessageType.
+const (
+	ProjectDeleted ProjectDeletedMessageType = "project.deleted"
+)
+
+// Valid indicates whether the value is a known member of the ProjectDeletedMessageType enum.
+func (e ProjectDeletedMessageType) Valid() bool {
+	switch e {
+	case ProjectDeleted:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ReadyMessageType.
+const (
+	Ready ReadyMessageType = "ready"
+)
+
+// Valid indicates whether the value is a known member of the ReadyMessageType enum.
+func (e ReadyMessageType) Valid() bool {
+	switch e {
+	case Ready:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ResyncMessageType.
+const (
+	Resync ResyncMessageType = "resync"
+)
+
+// Valid indicates whether the value is a known member of the ResyncMessageType enum.
+func (e ResyncMessageType) Valid() bool {
+	switch e {
+	case Resync:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for StatusMessageType.
+const (
+	Status StatusMessageType = "status"
+)
+
+// Valid indicates whether the value is a known member of the StatusMessageType enum.
+func (e StatusMessageType) Valid() bool {
+	switch e {
+	case Status:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for TextMessageType.
+const (
+	Text TextMessageType = "text"
+)
+
+// Valid indicates whether the value is a known member of the TextMessageType enum.
+func (e TextMessageType) Valid() bool {
+	switch e {
+	case Text:
+		return true
+	default:
+		return false
+	}
+}
+
 // AvailableLabs defines model for AvailableLabs.
 type AvailableLabs struct {
 	AvailableLabs []Lab `json:"available_labs"`
 }
+
+// ChatMessage defines model for ChatMessage.
+type ChatMessage struct {
+	At time.Time `json:"at"`
+
+	// From The sender's name (never a student number).
+	From string `json:"from"`
+
+	// Id Increases with every message; a message can arrive both in a history and live, so clients drop repeated ids.
+	Id  int64  `json:"id"`
+	Msg string `json:"msg"`
+
+	// Room `lobby` (every signed-in student) or `team-<pid>` (that team's members only).
+	//
+	// Example: lobby
+	Room Room            `json:"room"`
+	Type ChatMessageType `json:"type"`
+}
+
+// ChatMessageType defines model for ChatMessage.Type.
+type ChatMessageType string
+
+// ClientMessage A frame the client sends on /api/ws.
+type ClientMessage struct {
+	union json.RawMessage
+}
+
+// ErrorMessage A frame was refused; the connection stays open.
+type ErrorMessage struct {
+	Code    ErrorMessageCode `json:"code"`
+	Message string           `json:"message"`
+	Type    ErrorMessageType `json:"type"`
+}
+
+// ErrorMessageCode defines model for ErrorMessage.Code.
+type ErrorMessageCode string
+
+// ErrorMessageType defines model for ErrorMessage.Type.
+type ErrorMessageType string
 
 // FieldError defines model for FieldError.
 type FieldError struct {
@@ -57,6 +310,32 @@ type Health struct {
 // HealthStatus defines model for Health.Status.
 type HealthStatus string
 
+// HistoryMessage The room's last 50 messages, oldest first; the answer to a join.
+type HistoryMessage struct {
+	Messages []ChatMessage `json:"messages"`
+
+	// Room `lobby` (every signed-in student) or `team-<pid>` (that team's members only).
+	//
+	// Example: lobby
+	Room Room               `json:"room"`
+	Type HistoryMessageType `json:"type"`
+}
+
+// HistoryMessageType defines model for HistoryMessage.Type.
+type HistoryMessageType string
+
+// JoinMessage defines model for JoinMessage.
+type JoinMessage struct {
+	// Room `lobby` (every signed-in student) or `team-<pid>` (that team's members only).
+	//
+	// Example: lobby
+	Room Room            `json:"room"`
+	Type JoinMessageType `json:"type"`
+}
+
+// JoinMessageType defines model for JoinMessage.Type.
+type JoinMessageType string
+
 // Lab defines model for Lab.
 type Lab struct {
 	// Lab Room and start time, e.g. "CSSE 2.01 Monday, May 20 17:15".
@@ -70,9 +349,40 @@ type Lab struct {
 	StartsAt string `json:"starts_at"`
 }
 
+// LabAvailability defines model for LabAvailability.
+type LabAvailability struct {
+	// Available Whether the slot has room left (and so belongs in GET /api/labs).
+	Available bool   `json:"available"`
+	Lab       string `json:"lab"`
+	LabId     int64  `json:"lab_id"`
+	Room      string `json:"room"`
+	StartsAt  string `json:"starts_at"`
+}
+
 // LabId A lab slot id. Accepted as an integer or as a string of digits (the 2019 client sends the
 // value of a `<select>`), anything else is a 400.
 type LabId = pairup.LabID
+
+// LabsChangedMessage Slots whose availability changed.
+type LabsChangedMessage struct {
+	Labs []LabAvailability      `json:"labs"`
+	Type LabsChangedMessageType `json:"type"`
+}
+
+// LabsChangedMessageType defines model for LabsChangedMessage.Type.
+type LabsChangedMessageType string
+
+// LeaveMessage defines model for LeaveMessage.
+type LeaveMessage struct {
+	// Room `lobby` (every signed-in student) or `team-<pid>` (that team's members only).
+	//
+	// Example: lobby
+	Room Room             `json:"room"`
+	Type LeaveMessageType `json:"type"`
+}
+
+// LeaveMessageType defines model for LeaveMessage.Type.
+type LeaveMessageType string
 
 // NewProject defines model for NewProject.
 type NewProject struct {
@@ -109,9 +419,33 @@ type Project struct {
 	Members []Student `json:"members"`
 	Pid     int64     `json:"pid"`
 
+	// Room The booked slot's room.
+	Room string `json:"room"`
+
+	// StartsAt The booked slot's local start time, minute precision, without a zone.
+	StartsAt string `json:"starts_at"`
+
 	// Team The members' names joined by " & ".
 	Team string `json:"team"`
 }
+
+// ProjectChangedMessage A project after it was created or updated.
+type ProjectChangedMessage struct {
+	Project Project                   `json:"project"`
+	Type    ProjectChangedMessageType `json:"type"`
+}
+
+// ProjectChangedMessageType defines model for ProjectChangedMessage.Type.
+type ProjectChangedMessageType string
+
+// ProjectDeletedMessage A team dissolved.
+type ProjectDeletedMessage struct {
+	Pid  int64                     `json:"pid"`
+	Type ProjectDeletedMessageType `json:"type"`
+}
+
+// ProjectDeletedMessageType defines model for ProjectDeletedMessage.Type.
+type ProjectDeletedMessageType string
 
 // ProjectList defines model for ProjectList.
 type ProjectList struct {
@@ -137,9 +471,55 @@ type ProjectUpdate struct {
 	// Pid Ignored.
 	Pid *int64 `json:"pid,omitempty"`
 
+	// Room Ignored.
+	Room *string `json:"room,omitempty"`
+
+	// StartsAt Ignored.
+	StartsAt *string `json:"starts_at,omitempty"`
+
 	// Team Ignored.
 	Team *string `json:"team,omitempty"`
 }
+
+// ReadyMessage The connection now receives pushes; sent once, first.
+type ReadyMessage struct {
+	Type ReadyMessageType `json:"type"`
+}
+
+// ReadyMessageType defines model for ReadyMessage.Type.
+type ReadyMessageType string
+
+// ResyncMessage Pushes may have been missed (the server lost its event feed); refetch lists.
+type ResyncMessage struct {
+	Type ResyncMessageType `json:"type"`
+}
+
+// ResyncMessageType defines model for ResyncMessage.Type.
+type ResyncMessageType string
+
+// Room `lobby` (every signed-in student) or `team-<pid>` (that team's members only).
+//
+// Example: lobby
+type Room = string
+
+// ServerMessage A frame the server sends on /api/ws.
+type ServerMessage struct {
+	union json.RawMessage
+}
+
+// StatusMessage Someone entered or left the room, e.g. "Ada Lovelace has entered the room."
+type StatusMessage struct {
+	Msg string `json:"msg"`
+
+	// Room `lobby` (every signed-in student) or `team-<pid>` (that team's members only).
+	//
+	// Example: lobby
+	Room Room              `json:"room"`
+	Type StatusMessageType `json:"type"`
+}
+
+// StatusMessageType defines model for StatusMessage.Type.
+type StatusMessageType string
 
 // Student defines model for Student.
 type Student struct {
@@ -147,6 +527,21 @@ type Student struct {
 	Id   string `json:"id"`
 	Name string `json:"name"`
 }
+
+// TextMessage defines model for TextMessage.
+type TextMessage struct {
+	// Msg 1–1000 characters, no control characters.
+	Msg string `json:"msg"`
+
+	// Room `lobby` (every signed-in student) or `team-<pid>` (that team's members only).
+	//
+	// Example: lobby
+	Room Room            `json:"room"`
+	Type TextMessageType `json:"type"`
+}
+
+// TextMessageType defines model for TextMessage.Type.
+type TextMessageType string
 
 // Token defines model for Token.
 type Token struct {
@@ -183,14 +578,501 @@ type TooManyRequests = Problem
 // Unauthorized RFC 9457 problem details.
 type Unauthorized = Problem
 
-// UnsupportedMediaType RFC 9457 problem details.
-type UnsupportedMediaType = Problem
-
 // CreateStudentProjectJSONRequestBody defines body for CreateStudentProject for application/json ContentType.
 type CreateStudentProjectJSONRequestBody = NewProject
 
 // UpdateStudentProjectJSONRequestBody defines body for UpdateStudentProject for application/json ContentType.
 type UpdateStudentProjectJSONRequestBody = ProjectUpdate
+
+// AsJoinMessage returns the union data inside the ClientMessage as a JoinMessage
+func (t ClientMessage) AsJoinMessage() (JoinMessage, error) {
+	var body JoinMessage
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromJoinMessage overwrites any union data inside the ClientMessage as the provided JoinMessage
+func (t *ClientMessage) FromJoinMessage(v JoinMessage) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	b, err = runtime.JSONMerge(b, []byte(`{"type":"join"}`))
+	t.union = b
+	return err
+}
+
+// MergeJoinMessage performs a merge with any union data inside the ClientMessage, using the provided JoinMessage
+func (t *ClientMessage) MergeJoinMessage(v JoinMessage) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	b, err = runtime.JSONMerge(b, []byte(`{"type":"join"}`))
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsTextMessage returns the union data inside the ClientMessage as a TextMessage
+func (t ClientMessage) AsTextMessage() (TextMessage, error) {
+	var body TextMessage
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromTextMessage overwrites any union data inside the ClientMessage as the provided TextMessage
+func (t *ClientMessage) FromTextMessage(v TextMessage) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	b, err = runtime.JSONMerge(b, []byte(`{"type":"text"}`))
+	t.union = b
+	return err
+}
+
+// MergeTextMessage performs a merge with any union data inside the ClientMessage, using the provided TextMessage
+func (t *ClientMessage) MergeTextMessage(v TextMessage) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	b, err = runtime.JSONMerge(b, []byte(`{"type":"text"}`))
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsLeaveMessage returns the union data inside the ClientMessage as a LeaveMessage
+func (t ClientMessage) AsLeaveMessage() (LeaveMessage, error) {
+	var body LeaveMessage
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromLeaveMessage overwrites any union data inside the ClientMessage as the provided LeaveMessage
+func (t *ClientMessage) FromLeaveMessage(v LeaveMessage) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	b, err = runtime.JSONMerge(b, []byte(`{"type":"leave"}`))
+	t.union = b
+	return err
+}
+
+// MergeLeaveMessage performs a merge with any union data inside the ClientMessage, using the provided LeaveMessage
+func (t *ClientMessage) MergeLeaveMessage(v LeaveMessage) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	b, err = runtime.JSONMerge(b, []byte(`{"type":"leave"}`))
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+func (t ClientMessage) Discriminator() (string, error) {
+	var discriminator struct {
+		Discriminator string `json:"type"`
+	}
+	err := json.Unmarshal(t.union, &discriminator)
+	return discriminator.Discriminator, err
+}
+
+func (t ClientMessage) ValueByDiscriminator() (interface{}, error) {
+	discriminator, err := t.Discriminator()
+	if err != nil {
+		return nil, err
+	}
+	switch discriminator {
+	case "join":
+		return t.AsJoinMessage()
+	case "leave":
+		return t.AsLeaveMessage()
+	case "text":
+		return t.AsTextMessage()
+	default:
+		return nil, errors.New("unknown discriminator value: " + discriminator)
+	}
+}
+
+func (t ClientMessage) MarshalJSON() ([]byte, error) {
+	b, err := t.union.MarshalJSON()
+	return b, err
+}
+
+func (t *ClientMessage) UnmarshalJSON(b []byte) error {
+	err := t.union.UnmarshalJSON(b)
+	return err
+}
+
+// AsReadyMessage returns the union data inside the ServerMessage as a ReadyMessage
+func (t ServerMessage) AsReadyMessage() (ReadyMessage, error) {
+	var body ReadyMessage
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromReadyMessage overwrites any union data inside the ServerMessage as the provided ReadyMessage
+func (t *ServerMessage) FromReadyMessage(v ReadyMessage) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	b, err = runtime.JSONMerge(b, []byte(`{"type":"ready"}`))
+	t.union = b
+	return err
+}
+
+// MergeReadyMessage performs a merge with any union data inside the ServerMessage, using the provided ReadyMessage
+func (t *ServerMessage) MergeReadyMessage(v ReadyMessage) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	b, err = runtime.JSONMerge(b, []byte(`{"type":"ready"}`))
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsResyncMessage returns the union data inside the ServerMessage as a ResyncMessage
+func (t ServerMessage) AsResyncMessage() (ResyncMessage, error) {
+	var body ResyncMessage
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromResyncMessage overwrites any union data inside the ServerMessage as the provided ResyncMessage
+func (t *ServerMessage) FromResyncMessage(v ResyncMessage) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	b, err = runtime.JSONMerge(b, []byte(`{"type":"resync"}`))
+	t.union = b
+	return err
+}
+
+// MergeResyncMessage performs a merge with any union data inside the ServerMessage, using the provided ResyncMessage
+func (t *ServerMessage) MergeResyncMessage(v ResyncMessage) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	b, err = runtime.JSONMerge(b, []byte(`{"type":"resync"}`))
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsProjectChangedMessage returns the union data inside the ServerMessage as a ProjectChangedMessage
+func (t ServerMessage) AsProjectChangedMessage() (ProjectChangedMessage, error) {
+	var body ProjectChangedMessage
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromProjectChangedMessage overwrites any union data inside the ServerMessage as the provided ProjectChangedMessage
+func (t *ServerMessage) FromProjectChangedMessage(v ProjectChangedMessage) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	b, err = runtime.JSONMerge(b, []byte(`{"type":"project.changed"}`))
+	t.union = b
+	return err
+}
+
+// MergeProjectChangedMessage performs a merge with any union data inside the ServerMessage, using the provided ProjectChangedMessage
+func (t *ServerMessage) MergeProjectChangedMessage(v ProjectChangedMessage) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	b, err = runtime.JSONMerge(b, []byte(`{"type":"project.changed"}`))
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsProjectDeletedMessage returns the union data inside the ServerMessage as a ProjectDeletedMessage
+func (t ServerMessage) AsProjectDeletedMessage() (ProjectDeletedMessage, error) {
+	var body ProjectDeletedMessage
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromProjectDeletedMessage overwrites any union data inside the ServerMessage as the provided ProjectDeletedMessage
+func (t *ServerMessage) FromProjectDeletedMessage(v ProjectDeletedMessage) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	b, err = runtime.JSONMerge(b, []byte(`{"type":"project.deleted"}`))
+	t.union = b
+	return err
+}
+
+// MergeProjectDeletedMessage performs a merge with any union data inside the ServerMessage, using the provided ProjectDeletedMessage
+func (t *ServerMessage) MergeProjectDeletedMessage(v ProjectDeletedMessage) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	b, err = runtime.JSONMerge(b, []byte(`{"type":"project.deleted"}`))
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsLabsChangedMessage returns the union data inside the ServerMessage as a LabsChangedMessage
+func (t ServerMessage) AsLabsChangedMessage() (LabsChangedMessage, error) {
+	var body LabsChangedMessage
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromLabsChangedMessage overwrites any union data inside the ServerMessage as the provided LabsChangedMessage
+func (t *ServerMessage) FromLabsChangedMessage(v LabsChangedMessage) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	b, err = runtime.JSONMerge(b, []byte(`{"type":"labs.changed"}`))
+	t.union = b
+	return err
+}
+
+// MergeLabsChangedMessage performs a merge with any union data inside the ServerMessage, using the provided LabsChangedMessage
+func (t *ServerMessage) MergeLabsChangedMessage(v LabsChangedMessage) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	b, err = runtime.JSONMerge(b, []byte(`{"type":"labs.changed"}`))
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsHistoryMessage returns the union data inside the ServerMessage as a HistoryMessage
+func (t ServerMessage) AsHistoryMessage() (HistoryMessage, error) {
+	var body HistoryMessage
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromHistoryMessage overwrites any union data inside the ServerMessage as the provided HistoryMessage
+func (t *ServerMessage) FromHistoryMessage(v HistoryMessage) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	b, err = runtime.JSONMerge(b, []byte(`{"type":"history"}`))
+	t.union = b
+	return err
+}
+
+// MergeHistoryMessage performs a merge with any union data inside the ServerMessage, using the provided HistoryMessage
+func (t *ServerMessage) MergeHistoryMessage(v HistoryMessage) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	b, err = runtime.JSONMerge(b, []byte(`{"type":"history"}`))
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsStatusMessage returns the union data inside the ServerMessage as a StatusMessage
+func (t ServerMessage) AsStatusMessage() (StatusMessage, error) {
+	var body StatusMessage
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromStatusMessage overwrites any union data inside the ServerMessage as the provided StatusMessage
+func (t *ServerMessage) FromStatusMessage(v StatusMessage) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	b, err = runtime.JSONMerge(b, []byte(`{"type":"status"}`))
+	t.union = b
+	return err
+}
+
+// MergeStatusMessage performs a merge with any union data inside the ServerMessage, using the provided StatusMessage
+func (t *ServerMessage) MergeStatusMessage(v StatusMessage) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	b, err = runtime.JSONMerge(b, []byte(`{"type":"status"}`))
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsChatMessage returns the union data inside the ServerMessage as a ChatMessage
+func (t ServerMessage) AsChatMessage() (ChatMessage, error) {
+	var body ChatMessage
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromChatMessage overwrites any union data inside the ServerMessage as the provided ChatMessage
+func (t *ServerMessage) FromChatMessage(v ChatMessage) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	b, err = runtime.JSONMerge(b, []byte(`{"type":"message"}`))
+	t.union = b
+	return err
+}
+
+// MergeChatMessage performs a merge with any union data inside the ServerMessage, using the provided ChatMessage
+func (t *ServerMessage) MergeChatMessage(v ChatMessage) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	b, err = runtime.JSONMerge(b, []byte(`{"type":"message"}`))
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsErrorMessage returns the union data inside the ServerMessage as a ErrorMessage
+func (t ServerMessage) AsErrorMessage() (ErrorMessage, error) {
+	var body ErrorMessage
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromErrorMessage overwrites any union data inside the ServerMessage as the provided ErrorMessage
+func (t *ServerMessage) FromErrorMessage(v ErrorMessage) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	b, err = runtime.JSONMerge(b, []byte(`{"type":"error"}`))
+	t.union = b
+	return err
+}
+
+// MergeErrorMessage performs a merge with any union data inside the ServerMessage, using the provided ErrorMessage
+func (t *ServerMessage) MergeErrorMessage(v ErrorMessage) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	b, err = runtime.JSONMerge(b, []byte(`{"type":"error"}`))
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+func (t ServerMessage) Discriminator() (string, error) {
+	var discriminator struct {
+		Discriminator string `json:"type"`
+	}
+	err := json.Unmarshal(t.union, &discriminator)
+	return discriminator.Discriminator, err
+}
+
+func (t ServerMessage) ValueByDiscriminator() (interface{}, error) {
+	discriminator, err := t.Discriminator()
+	if err != nil {
+		return nil, err
+	}
+	switch discriminator {
+	case "error":
+		return t.AsErrorMessage()
+	case "history":
+		return t.AsHistoryMessage()
+	case "labs.changed":
+		return t.AsLabsChangedMessage()
+	case "message":
+		return t.AsChatMessage()
+	case "project.changed":
+		return t.AsProjectChangedMessage()
+	case "project.deleted":
+		return t.AsProjectDeletedMessage()
+	case "ready":
+		return t.AsReadyMessage()
+	case "resync":
+		return t.AsResyncMessage()
+	case "status":
+		return t.AsStatusMessage()
+	default:
+		return nil, errors.New("unknown discriminator value: " + discriminator)
+	}
+}
+
+func (t ServerMessage) MarshalJSON() ([]byte, error) {
+	b, err := t.union.MarshalJSON()
+	return b, err
+}
+
+func (t *ServerMessage) UnmarshalJSON(b []byte) error {
+	err := t.union.UnmarshalJSON(b)
+	return err
+}
 
 // ServerInterface represents all server handlers.
 type ServerInterface interface {
@@ -452,8 +1334,6 @@ type UnauthorizedApplicationProblemPlusJSONResponse struct {
 
 	Headers UnauthorizedResponseHeaders
 }
-
-type UnsupportedMediaTypeApplicationProblemPlusJSONResponse Problem
 
 type GetHealthRequestObject struct {
 }
@@ -963,22 +1843,6 @@ func (response CreateStudentProject413ApplicationProblemPlusJSONResponse) VisitC
 	return err
 }
 
-type CreateStudentProject415ApplicationProblemPlusJSONResponse struct {
-	UnsupportedMediaTypeApplicationProblemPlusJSONResponse
-}
-
-func (response CreateStudentProject415ApplicationProblemPlusJSONResponse) VisitCreateStudentProjectResponse(w http.ResponseWriter) error {
-
-	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
-		return err
-	}
-	w.Header().Set("Content-Type", "application/problem+json")
-	w.WriteHeader(415)
-	_, err := buf.WriteTo(w)
-	return err
-}
-
 type UpdateStudentProjectRequestObject struct {
 	Id   StudentNumber `json:"id"`
 	Body *UpdateStudentProjectJSONRequestBody
@@ -1097,22 +1961,6 @@ func (response UpdateStudentProject413ApplicationProblemPlusJSONResponse) VisitU
 	}
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.WriteHeader(413)
-	_, err := buf.WriteTo(w)
-	return err
-}
-
-type UpdateStudentProject415ApplicationProblemPlusJSONResponse struct {
-	UnsupportedMediaTypeApplicationProblemPlusJSONResponse
-}
-
-func (response UpdateStudentProject415ApplicationProblemPlusJSONResponse) VisitUpdateStudentProjectResponse(w http.ResponseWriter) error {
-
-	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
-		return err
-	}
-	w.Header().Set("Content-Type", "application/problem+json")
-	w.WriteHeader(415)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -1563,66 +2411,83 @@ func (sh *strictHandler) CreateToken(ctx echo.Context) error {
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"5Fvrchs5dn6VU8hWjV1pUaQuvtCVH7bHMytHllWyFKciKkOw+5DEqBvoBdCSOSpW5R3yhnmS1AHQZHez",
-	"KZEra7dm5pdpCpdz/c4NvGOxynIlUVrD+ncMv/EsT9F9PtXqV4wtfbzhaYH0IUETa5FboSTrs7dAu0WK",
-	"GsZKAwcr5AxSLicFnyCLWMpHrM/ef/nyAfY63R58UjLhswg+8RnsdaH3st879Mt+EQnr70csw2yE2rD+",
-	"5R2jr9heb2//4PDFSxYxyTOkWxMOx+oGUx4jm0f1da+W695PuU7RwDs+GhE586uI5bT2ZcQs8qxxFAyK",
-	"bnfvBaxsm88jlnPNM7SOsjv2xRYJSntSEK2rYjmfIrzaScREWDB+KUi3tsOiUsR11gTty7mdLskXCYuY",
-	"xr8VQmPC+lYXGDETTzHjdGXOrUVN2/77srvz+uru1fwvLGJ2ltNmY7WQE0+7RpMrabxS3/HkvUYiSfDU",
-	"fRMraVE6NfM8T0XMiY3dXKtRitm//mqIp7sl2cSt5SJlfVbIa6luZYNJUBputZITOD06YREzltvCsP5B",
-	"txcxK6zj/ULywk6VFr9hsiSbj1Rh+6OUy2s2r3L7F41j1mf/srs0113/V7N76in1zNY1cdEgsEoZPBMy",
-	"EcYKOSmEmfJRis9JP1PkSdDz169fd94WdkrSirnFmhzYO25EDBp5mv3bgOVc6CIfMFYle0Ub84g0cIZ/",
-	"K9DYR0rfThG0PwlGKpmBMCDkDU+d5aDWKvjRWGBKLlKVDXmaMWTffZYVdAJCD6yCw24X4inXPHbWTk6z",
-	"VGB3qcB3PIGSjyfT3yeejpXOMCHNBd5AyLywb2DoORwC+YsB5PEU1HiMMhFyAo7nDhHxXslxKuLHS5tb",
-	"SPkITKosiXpcpGm7nAOcVUXcvrsu3NdL4S5ofjLJvk01crIZCRxyj/QR5FxbiRosv0YZkdAdvUSsk+VP",
-	"So9EkqB8pDBnqoCMz0AqCzyO0RiwU2FKP62Bxv5SLMvrn0wuhN0xTymklQQmyhHnBHCi7E+qkMl3cN0S",
-	"k6bcgFSlDmqsHyxZP1EW/M1PxvqJAlPEU9BoVKFjdAyfK3XM9QSfAKvUDWp4cQD/Lt5Vue5VFB4ABj5I",
-	"K+wMzpUCT82T6r+FwFIWn7icBaIeGzytUpBxOYMxFykmQPE8y615A1bPgE+4kJByi7oqnL0KSJA0iB5Y",
-	"EPR0UmnQasRE7ghpXNpX9dyQAryBWy4sDM/Q6tnO27FFPQSDsZKJacTYypKapF4ddFsiqZAWJ6hDKK0l",
-	"EY/TBgcfXEbINQGgukZJNrBIwP6pecyJimDEkwjwW07UEDJrvFHXWKd4u/zFb9w6gbmQpshzpS0mnzAR",
-	"/NyteZT0DcoEbOl63ED1ALexChCHVfEvaAFHDDhq/iHwQLHh45fPJx02XxztxP72houU8sljPnJf8CQR",
-	"dABPT7XKUVtByfiYpwYjlle+umO83PtLGjYLi5l5iORjPiL+Sq615jPmc/+yfrhsHn21WK5GLvJQfKcM",
-	"5gNlNFuSHVKftkqIRORyNFBjp+NGkgbPlAYqfWBRZLk8vGF6lWxq1SzrjHpilhvaOP0r8tROt+SyNME7",
-	"hrLI6Cp1XTl9DTlhVxsVpLbtSEj9jrqYz5TKgMsEjOXaghUZRoCdSQcGDxTfA9Yq6rIgv2OUfnPrkffF",
-	"wXLtAogjppXKWpTiPFZb8wu3qxQfq5inNXIzIQuLkGuMhRFKRnAr7FQVFjj8piQ2Sufu3sud7uHOXve8",
-	"bCKsFMQH8x3/YW/54bz80C8/tBXNdf0t0nmSfWC3ytwaxR4lbQ2TZQ2QdOBtHGNO0EWIJyHIlMCdvgBP",
-	"D7mN6yUYeEbus9ftvYY4FRRtCTcpdcaBdC0aWsthOCi63f3YYIqxdZ9x+DwCLmd2SgdiapAAjMNBt9sZ",
-	"ELgqiZ/HvohpKjwTUmRk7b0W5bf0IXpRr7UVcRWxbzsTtRO+9uGmQ4L6kVX+tCMywvPQ4piyPpsIOy1G",
-	"nVhlu35T+Q/PRfjodHaCt5WW1RY+VdNRU2W9//uf/63XxMApWQGrRZaROE2hNWXm9Pl2KiyCyXmMEWX1",
-	"FBO1Siu7yY4z/u0Y5YS4O6SaOhOy/H+vKTcSjeK52IlVghOUO/jNar5j+cSEzpxIXGiv0T2vOfEDkeMo",
-	"Yb7FRbXfsqm1UYdpc/JKl4pCqugzxbJFtXS3Oh1Ro2sRmGrzuTJsr8LjT+/h9cHhSwipCPi8w6miaQk+",
-	"IWkBs7LObx7+WSKgpJQ9J9dtxrYgAKGky50LjcYhdRwqfONi3UYxvhKcV0J9xIQ0lssY1yFxCFyr8B1S",
-	"qZZdNiR2TQy7ODsCjWPUKGN8A4NqljVgcDtFCb7CpVvB8JkBYYGnaedBsLUhfXNERffFzu/i622Rb6P4",
-	"WiYzI+WScIL0x0fSRfN7w6wv9KHbzCHf+FLfCm/L3AI5P4QO269KSKo3ZjBgZbO8NX9oOrQLnu6aNd5c",
-	"htaS/3vUfSzMtirP6zs3kmxpXA/l1NWz76H6Ik9C+XUv3asquNXCUsru4cT4+B4u7cBbuJ2qFMsvwN/r",
-	"QnuZWVil+kC5g0ae7CiZzgYynMU1gphIpTHxScCfJSqusnMUxOAmLjz5LNNZOXG5x6M3CqsVn15757bO",
-	"vobGpvOvvW8FFdYc+CBKbC63ht9sHNRLrrdzeZFsO5XbbJxWDuceqkAdprmlbTydq2vfQd+CI9f4mdUg",
-	"nQx8h2JRG522vKMZvD9+PQerXOVAVcbwbWhfuRylD6Ep5CsId0goIDYI3e7KqCR1lXNKRDAutLCzL2TU",
-	"nrMRNyImKlyF7b5nff/t8sqptTmx5Ztd5Wr/v59KgXz8el42r9wR7q/NM+YuVxqrVdkEUzOuuwlCugKU",
-	"grzQzQkn5QKnRycRUPkBRe6X8nJ+EoE/eYR++0CWCE0bKWUADglmShqrfXJY1oUd+HCDegZaUTWM3wjG",
-	"Yfjzh3Nw5c7UtS2GdM5ADk8/fwnfO9mbIUhEQvZ6G3OsVQarizsDOZD+Ntd+4alRwKW5JTQPDFnNRerg",
-	"POVm2gGXfvrQsS6rHshnw3X9v+FzH2nK9t0pF3rnIoe3p0csYjeoTQgvnW6nS/pWOUqeC9Zn+51uZ987",
-	"6tTZTZAFfZygAwjyF3cnld7sZ7ShydMYge91u/e0K1valGX2zNQWTcRwd0sP0f9l5kYKh9397zBZSbjl",
-	"I24QEoW+L+nVWOmaHlbnaF9Q34gY4UIueoJP2zJdR2CnBgqsf3kVMVNkGSeoY2eYK22pnrBTMmYqKQLl",
-	"5EeU1SwOXjDsU4BLFqzjii7YLXuprYZCyVu9ZftYg2k2cS/v/o6XML6tttxS6zm1dMDmVxtrq87tGp2N",
-	"NaKDJD/5POj21h27ENZubRriVLtQJknZqbBEuoAxxCakOLYRQa4vrXRSU6VvVztFBhy9X5mn5aLH6rFW",
-	"OVz+OV8/XW2DAQtptdhUiDShdvluJoXVY8mEXHe11Y4WxuNtKcR0s3snknnFoFZdoYz+doqZwXQchayA",
-	"5Jhx6+GIJ5mQxr0aoFwYhH0DXM6URN9wnaA1cNDdp0RqJVJ9WTx8eJzFbmY0Gyp0UXG0A0SQSlBl92FV",
-	"Vl4+/X3ap037D29aPhNxOw4e3rF41lE3sDPSI6+8SiktqTQddtV4G3jZftNyyW797aBzr7ollhjnTTFF",
-	"29KD+yBcRPRw4QZoXHoDfO4M0O8DYVeN7Uf3p0DF6eLRScPsDlbv9BuTP7C6fxTGqPTGJe3Ot51fuzhI",
-	"uQYByzob+N7QcR9IrFXaFlhRbYytk1e5dNkM2zYUrEOOehD4wyJH5ZXXD6bywOsJUCRiuTK2bTqRzqp0",
-	"LOywBTRijXwNaLx3f2qxP6eTdyqZbRemtk+kygypMaVaJj4b22ZlTNiYPVld4HzFq3q/B6/yCkoa73+O",
-	"laezHZoCoT8YuDg77jz47OcP46i04fXDGxZvcGlDbwOaFk8l3YbDTThveUhVxxGv12XPv9FoqvaTyrpq",
-	"LcAUdvtEonCDC8IEOHdPOMMQoW0eAc+GuUiG0UAOKboNIximfET/hLJm+Lw6c/BzwlyjQWkjMAp4+ayB",
-	"bj69OIcRj68derkxx7KLJixojFHclJOLOlr5acs/B62iUkNnH06PK9DFDti2fh6GRhuB1O8m9HuDSv6Y",
-	"KcDvClmmXE58qrsMBBV9OWi5H1OodPG95PtqFdJ65TntuDCY+Ja0JQBQEkazUMUb1DeooXzK8KaRQSnf",
-	"BnQ3wjViDrdKXws5WU1Yztzj2PMwkXi4uPHrk+/SlvgiJhJUYSP/RFfISZCyQzo3k/VklSINMnQg3ZrF",
-	"/fX8/BT8z43i5Y+3YNiYSvTh9Ohk6MbCix85ufJCQvOXWhO0/tmY4RnCQbfXAfcEG3rd5nt0h3JKYnMG",
-	"QjgnJPQOw9M9E3ktDmTY6Z+raTGZWkeKkHFaJJg8D62QvddQSCtSj/BCJurW/Rgi58a0A7uPhmu0umWn",
-	"pByo1Rqpr/q9w363+19sMUBjOPs4Hf0ci8/i49HFb0e9E3FkjuTZYfz+6MXRdf6f//H+4+sO7nc7Rkwk",
-	"t4XeosHiOWn7dU7jVfcTgmTjB4G0be/1RpBU+y1Eo49fG+tdXs2vVhyknK+1T9bavGP1isowMNzhAMRX",
-	"UIVOWZ/t8ly4+igctzL0ExNJHio84KnCVT+hbRaunkdrR4Xcv1sXugRRU9m+gMrVA35sHf5VN7um9+pG",
-	"30Wl/KqydtHYXF1/LG5QojHle6V1A5TKaWFyMr+a/38AAAD//w==",
+	"7Dztctu4dq9yhr0zSVpalhx7d6NMfyTZ7L1OHcdjO02nsRtB5JGINQnwAqAdreuZvkPfsE/SOQBI8Uuy",
+	"FMd35277y7JEAOf7G7wNIpnlUqAwOhjfBviVZXmK9vOJkr9iZOjjNUsLpA8x6kjx3HApgnHwCmg1T1HB",
+	"TCpgYLhYQMrEvGBzDMIgZdNgHLw5O3sLe4PhCN5LEbNFCO/ZAvaGMPpxPDpwj33hcTB+HgYZZlNUOhh/",
+	"vg3oq2BvtPd8/+CHH4MwECxDOjVmcCSvMWURBndh87mfls+9SZhKUcNrNp0SOHeXYZDTsz+GgZIyq0MW",
+	"hIE2TBn9hRnabLj3487wYGdveF7CaJBlrcPhohgO936AzkF3d2GQM8UyNBaX2+DMFDEKc1wQdl1CnicI",
+	"P+3EfM4NaPcoCPvsIAhLpjSJwWldzkyyRJjHQRgo/GvBFcbB2KgCw0BHCWaMjsyZMaho2X98Hu68uLz9",
+	"6e5PhNgip8XaKC7mDnaFOpdCOzF4zeI3CgkkzlL7TSSFQWEFg+V5yiNGaOzmSk5TzP7pV0043S7BJmwN",
+	"42kwDgpxJeSNaCEJUsGNkmIOJ4fHjhWm0MF4fzgKA8ONxf2jYIVJpOK/YbwEm01lYcbTlImr4K6O7Z8U",
+	"zoJx8A+7SwHfdb/q3RMHqUO2yYmPLQDrkMFTLmKuDRfzguuETVN8RvxJkMWez58+fdp5VZiEqBUxgw06",
+	"BK+Z5hEoZGn2zxdBzrgq8osgqIPd4cZdSBw4xb8WqM0DqW8SBOV2gqmMF8A1cHHNUis5qJT0mjfjmJJS",
+	"1WlDuqk1yfc4yAraAWEERsLBcAhRwhSLrLSTmi0ZOFwy8DWLocTj0fj3nqUzqTKMiXMeN+AiL8xLmDgM",
+	"J0D6ogFZlICczVDEXMzB4jwgIN5IMUt59HBqMwMpm4JOpSFSz4o07aezN4B1EvevbhL3xZK4FcyPRtlX",
+	"qUJGMiOAQe58Qwg5U0agAsOuUIREdAsvAWtp+YtUUx7HKB5IzIUsIGMLENIAiyLUGkzCdamnDaPxfEmW",
+	"5fGPRhey3RFLyQmWAMbSAmcJcCzNL7IQ8XdQ3dImJUyDkCUPGqjvL1E/lgbcyY+G+rEEXUQJKNSyUBFa",
+	"hM+lPGJqjo9gq+Q1KvhhH/6Fv65jPaox3BsYeCsMNws4lxIcNI/K/x4AS1q8Z2LhgXqo8zRSQsbEAmaM",
+	"pxgD+fMsN/olGLUANmdcQMoMqjpx9mpGgqhB8EAF0ONRpQWr5nOxw4W2gWJdc30I8BJuGDcwOUWjFjuv",
+	"ZgbVBDRGUsS65WNrjzQo9dP+sMeTcmFwjsq70kYQ8TBuMHDOZYpMkQGUVyhIBqoA7HeNY45lCFMWh4Bf",
+	"c4KGLLPCa3mFTYi3i1/cwi0DmAode8Kra8ZTCp2O2NR+weKYE9AsPVEyR2U4xZ0zlmoMg7z21W3AyrVf",
+	"Ur+YG8z0fWQ6YlOiaUlppdgicGFuGSp/bm99WT0up9bIUliQMPO+9M/bwW0FjOISm13EzOCO4Rl2o+8w",
+	"mCnKTPoSBI0iRvVE2/AFngokY8NaemQD0s6mPO5ueSgihUyjhhtuEqDdFuDjj5fAyo8QMQFMKX5NZs4k",
+	"zv8nXBtJRkfEkPJrDEFLiFJOdIdYyRwU5sgMxsCdAlfYc2F+2F8CWelnGGR63iNBZbK2nsen9EzF5NsA",
+	"RZERX8uA6rKb6DQFwP4a+hyKNvOscGCFxMNeobA418SinSHPKA0E8maOPJaNGqSAXZbz3RtLnJjToowL",
+	"ZqQ1ahnLc4JyfBv8Km2q14v1O8lFeXYYpMiucaUS0I/LZw1+NasePcevFUZ3lSwvjl2WaUlwFwZS4IeZ",
+	"jWLX8aUOIeXq655tnnuPTtfRubu8C4O3FFZvqp/9XLphZL5nhcb4pWOZFAIjegq0YQsNMncms6nfkYwb",
+	"Qjdl8Re7YxCWGe+XUr6qdGtWC02FNF+Iz9YjKGbwS8ozbuy/pCBKsLRHhGv5Qo/atFXB5h0bK4LFKezR",
+	"n6Xs/0LZiyX7lvbQpz19Ru7d2YdjZ+DkzLKglaDBU6kgZyaBqsDSb/JWU6aFrwNmPaZ/QZaaZEssS++/",
+	"5IC8up/8flUvFM7ofpuME3HJrj3RkDJt4GBYWngdgkxjCppnXGnjJJ8JfWNjBGBAktkV+nL1xm647j87",
+	"7vhhVt67o42F2xv4CoU+atct13aMfwgm1tpvhUYf7BTxbAdz6lY0ZYaAtC7e1kaBQpYQcDAfwMU9Rd2L",
+	"oFcpy0Lv7SbhQEnGzi61Sm0b4iMZsbQBbsZFYRByhRHXXIrQhjuyMMDgNymwVWDtFn47ZdP9ux33YW/5",
+	"4bz8MC4/9JVWm0ysij5E+0oml8itYKwPoHnKzeJb4+cu4T4laBJSeAo0U+mKDAQSpDgz8NRKgYQpplLM",
+	"NQWBf3577kIYCpjrNngqZYpMeH73cvAR5OB3Y1NYI+sKlh3GfZHhsrgXD+BVFGFO4TLTwAR49Clroy/A",
+	"wUY+0TYJNDwlRu0NRy+aYaVJ8ELYbg09y2ByUQyHzyONKUbGfsbJsxCYWJiENsRUIyWtDPaHw8EFxSLL",
+	"uK7Dm4wLnpGdGvXwqYcFo3DU22O4DIOvO3O54792eeSACPVzUPtph2e5VCV3k2AczLlJiukgktmuW1T+",
+	"ITl0Hy3/KLd8kzAxx/jbvOVZKo2Gm0RqBFZTOIjcrl13uG1G2lDjHnfYdgy0/8CfvrGDWJnLNsLnv513",
+	"cxnKg93bMd7UmpNbwN5gclsjR//zX//d7GUAmxmyiYpnGWmLLpSShYtGbxJuEHTOIgxBSEoVjJJpbTXJ",
+	"SMa+HqGYk/AeDIdWg8r/R20qkORLlvMdCr3nKHbwq1Fsx7C59j1YHtuSTAPuu4Y5vUfoDuPAtSaNQLVs",
+	"Rm7UGdwcvJKVoS9NuMpE2VpcsrkJR9jqNnmk+vhf1r26Acsvb+DF/sGP4At44Kp1uquuZRmvx62U/Zn2",
+	"5h8EAgqjFpCTZW7nJZ4AlCvOGE8LhdrGTpHvzDgfuZF5qCVWPZaBC22YiHCVT/RJR9eR+grkmlSx7aI+",
+	"nh5SQowKRYQv4aJeprwI4CZB4SIGeypoSpG5AZamg2BDJXdAhevynu+i630xyEYRb5mITqUtnpLHfnhs",
+	"W405bOgw/PxAnzjkWwdSff2LCrcnLuzrRXFN4N3dJf2mUPz7hXHlyEYfpJ78T3wn2JVeYLqAi6Ac6ujN",
+	"YNoGzMaF9pgV1mtN1FiKwBqJf1AI86psEHovxo2tb0XKlWWlgiIng90Ty+RLhbun/VAC3Hb0foetA5by",
+	"5DVE+RlTNN9OFOIWxFxrmV734r6xOq3COXYAbo7zai9HH4+43tb05c2VG1mYDjNXNErqe6+B+mMe+/bR",
+	"ljWqG8UN5VLOrWqXxpSkhVcUk6dYibY712YwZQJlpBwDpUgKWbwjRbq4EH4vphD4XEiFsct1/q9Ehz3d",
+	"H08GOzHG4g8iXZQTY2s820bhZc23rTxzW6e3Asa2E1x5XkedV2x4r7fchm5r3OU22/S7sc13aCnwxlH2",
+	"KbL4AcXmWu9EyBtQGCG/Rg15oRPUL0Hb8TpBCmLrzl1T3Dawdv5oQ7Paj5BeiOjbMDqxUNsJn4RdI0wR",
+	"BWRca4xdLUajukYFqdTGWh+8JvxmiPGzlzaGNlECKddGb4IoAfoQTHtld5LK6XQxgaeu16v5XGC8w6th",
+	"x2cUFExI3HZc2Sjnsa8ZEY7MWOf5RJfhE5BxfdYsoNojmnHcU/vdf9p9P492XlzaoO0fn/XGbGeWjBv1",
+	"Uz3Ft+2nujbYCpPTaCKGVV9hxdOthkzYLNKstpPt2lR97u/e1knYCa7We/TOWe04Zf3yVrgVei1cVfip",
+	"24ywFOSVD9f1cZm7rvIG9Ov36ks3AL2v2dwE9L6n++m+4aoWue9tg3eF6b4lLaG97/E22bfp8a1/tqFr",
+	"toXfPGvLiq3MULoKDfp5J9u5ML7vWTWuGhP8CdPVivLJgZ1oajU7H2E0pVPx2Kxnqee9Jr8MlrbLFHi8",
+	"7WWEzW4RlHcS7mu+2xTZPtqHU30gZDu8PL+6Ifxo2IjhNwvOadH66PyBomCncb6TIJzLKzdtvQW57JDg",
+	"YvMhNVOe0fbO7z6dg5HWJwPTMHnlRx1tXXQMfoDQRRd2Ex9fbFAutEeGJahdzCngxqhQ3CzOiNwOsynT",
+	"PCIo7ESG/T4Yu2+XRybG5ISWG4wsn3b//VIS5N2n83LQ0W5hf23vcWfrszPZpY3XT23DLuDCTd2ZBLlq",
+	"34ZhIoaTw+MQcsYVFLl7lJWz9iG4nafoll+IqtAjYluEAwYxZlJoo1xBumw1DuCtDf2ULAwCfqWUGSZV",
+	"JzexYy4T2udCTE4+nPnvLe31BAQiZdHNkdeZkhl0Hx5ciAvhTrPjOizV0k+V6BIhoxhPbeqcMp0MwHoE",
+	"l6avquRfiKeTVZO6k2cuqy8nbU8YVzsfc3h1chiEwTUq7e3AYDgY2lAhR8FyHoyD54Ph4LmzbomVG08L",
+	"+jhHa1VJX+yZhxQy/RmNHwpqXZfaGw7XDBb3DBRXUY/cYvLXn90z+Ot+Wdjx84Ph8+8whR8zw6ZMI8QS",
+	"tbuAYdlYi9gO6ncuKITnEcJHsWyMP+r0/SoABw2jEIw/X4aBLrKM2Yj+FHOpDNzUBx885KRHlMNVG1cI",
+	"u3LL58BLxyUdsFu2fnsF5Yhr05x5fqjAtKegP99+wz3LbS9A2vhsM241sV3Bs5lCN2jibsnsD0ertq2I",
+	"tduYnLesrZhJVLYsLC2dtzHVBEtIJte1c1TcYKXrkVtGeju6npkn5UMP5WOjSvv5/+/Wbna39nIbq1HR",
+	"t0cKvW/yyfB3E0Ksb0tCZ0d8eiWvEjcnfT4K0Lu3PL6riWDPTQAfL5gEM43pLPRxBNExY8YZMBZnXLiK",
+	"FaXswM1LYGJhc6RUI8zRaNgfPqfQq+PbzqprdQ+T8c3EbEOGVvXgfpPiqeJZObyflbV7td/GfVr0/P5F",
+	"y0uIdsX+/SuqS4NNATslPrLancdSkkrRCS5bN89XVEGWj+w2b6Zb9WpK4m6tG+hKRl2hfMutD3UGxo5o",
+	"M+EE8JkVQLcOuOkKmyt4eChOqiuNLbHb757pKyV/YHb/7LuU1rHZviXptfWcFJ2QYVklA9/bdKwzEiuZ",
+	"toWt2KTtXD66bFVu6wpWWY6mE/jDWo7aHeInunZ9+BGsSBjkUpu+Gap0UYejksMeo+EmFXqF7439qUf+",
+	"LE9ey3ixnZvaPvQqY6rWLN0yVNpYNmvDjK0JOaMKvOto1ejvQascg+LW7dIj6eDsN00e0CcaPp4eDe59",
+	"K8YfRlFpwYv7F1RveKAFow1gqi7iN02BY81yqKJVXaoXkcpkaqWNKMz2sYCbOiK1BnsnqZzS6Bv4gKeT",
+	"nMeT8ELYtuQkhEnKpvSHkgz6W2UW9I9PcCbP6pMebkoxV6hRGHtPlZUz8xlbXIiTj+cwZdGVNUvN6RJu",
+	"yra1nxdpWiE34/L7WKGwZNvp25OjmkkK9oNt9deP6mxkfP5uXLqfbftjuva/tcWwDUarH0sbXSO5uwW+",
+	"1lZQVuEKw+vSCGJc7T0K9iKuqy8b0mEpYLrwCbZv/pez0C9bwY10NT17Ilwh5nAj1RUX824scWrfinDu",
+	"2wv35x3u+fi7VAzO+FyALEzo3s3AxdxT2RorO8zmwCpJ6mlojW9vgPWX8/MTcO+ZipZv7SI72WgxjOHk",
+	"8Hhi5+mqt1vZyF9A+xVdczTuWpFmGcL+cDQA++4NGA3bLyKxhkoKbDc0yFRxAaMDPwKsQ8fFC+FXuhEa",
+	"xeeJsaBwEaVFjPEzX6XYewGFMDx1NpqLWN7Y1m3OtO63zc7LreDqlkWMsjvWKF39NB4djIfDfw+qbliA",
+	"i3fJ9M8R/8DfHX787XB0zA/1oTg9iN4c/nB4lf/bv75592KAz4cDzeeCmUJtUftwmPS9lqn1Oo9HtHOt",
+	"N8HRsr0XG1mVxktwWkX5Ro/u8+XdZUdBymZZf5usTzvI3NwQs7tn1Vp8/jBrSVyWU6g0GAe7LOc2h/H7",
+	"dlp5fC5IVbmzfLKwGYovbXkY7sKVDUBa45LusgBYW17ZzO4GP/e29OqLbSm7u9BVOimAqj1bFR+7zx/x",
+	"axSodXnzYVVbpLab74d09/Jzc/YiTMKMe0MSg084PZPRFdYpp2gPntka7/8GAAD//w==",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

@@ -56,8 +56,10 @@ func (s *Store) CreateProject(ctx context.Context, np pairup.NewProject) (pairup
 		if err := addMember(ctx, q, pid, np.Partner, 2); err != nil {
 			return err
 		}
-		created, err = project(ctx, q, pid)
-		return err
+		if created, err = project(ctx, q, pid); err != nil {
+			return err
+		}
+		return notify(ctx, q, pairup.Event{Kind: pairup.EventProjectChanged, ProjectID: pid, LabIDs: []int64{np.LabID}})
 	})
 	if err != nil {
 		return pairup.Project{}, err
@@ -104,15 +106,24 @@ func labError(err error) error {
 func (s *Store) UpdateProject(ctx context.Context, c pairup.ProjectChange) (pairup.Project, error) {
 	var updated pairup.Project
 	err := s.inTx(ctx, func(q *dbgen.Queries) error {
-		n, err := q.UpdateProject(ctx, dbgen.UpdateProjectParams{ID: c.ProjectID, Description: c.Description, LabID: c.LabID})
-		if err != nil {
+		// The old slot is read under the project's row lock only to say which slots changed.
+		oldLab, err := q.LockProjectLab(ctx, c.ProjectID)
+		if errors.Is(err, pgx.ErrNoRows) {
+			return pairup.Errorf(pairup.ENOTFOUND, "no such project")
+		} else if err != nil {
+			return fmt.Errorf("lock project: %w", err)
+		}
+		if _, err := q.UpdateProject(ctx, dbgen.UpdateProjectParams{ID: c.ProjectID, Description: c.Description, LabID: c.LabID}); err != nil {
 			return labError(err)
 		}
-		if n == 0 {
-			return pairup.Errorf(pairup.ENOTFOUND, "no such project")
+		if updated, err = project(ctx, q, c.ProjectID); err != nil {
+			return err
 		}
-		updated, err = project(ctx, q, c.ProjectID)
-		return err
+		e := pairup.Event{Kind: pairup.EventProjectChanged, ProjectID: c.ProjectID}
+		if oldLab != c.LabID {
+			e.LabIDs = []int64{oldLab, c.LabID}
+		}
+		return notify(ctx, q, e)
 	})
 	if err != nil {
 		return pairup.Project{}, err
@@ -123,14 +134,13 @@ func (s *Store) UpdateProject(ctx context.Context, c pairup.ProjectChange) (pair
 // DeleteProject implements pairup.ProjectService.
 func (s *Store) DeleteProject(ctx context.Context, pid int64) error {
 	return s.inTx(ctx, func(q *dbgen.Queries) error {
-		n, err := q.DeleteProject(ctx, pid)
-		if err != nil {
+		lab, err := q.DeleteProjectReturningLab(ctx, pid)
+		if errors.Is(err, pgx.ErrNoRows) {
+			return pairup.Errorf(pairup.ENOTFOUND, "no such project")
+		} else if err != nil {
 			return fmt.Errorf("delete project: %w", err)
 		}
-		if n == 0 {
-			return pairup.Errorf(pairup.ENOTFOUND, "no such project")
-		}
-		return nil
+		return notify(ctx, q, pairup.Event{Kind: pairup.EventProjectDeleted, ProjectID: pid, LabIDs: []int64{lab}})
 	})
 }
 

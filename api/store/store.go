@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"io/fs"
 	"log/slog"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -26,8 +27,9 @@ import (
 
 // Store implements the domain's services on one Postgres pool.
 type Store struct {
-	pool *pgxpool.Pool
-	q    *dbgen.Queries
+	pool   *pgxpool.Pool
+	q      *dbgen.Queries
+	logger *slog.Logger
 }
 
 var (
@@ -42,6 +44,11 @@ func Open(ctx context.Context, url string) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("parse database url: %w", err)
 	}
+	if !strings.Contains(url, "pool_max_conns") {
+		// pgx's default (the number of CPUs, at least 4) queues a sign-up stampede in Go
+		// rather than letting Postgres work on it.
+		cfg.MaxConns = 20
+	}
 	pool, err := pgxpool.NewWithConfig(ctx, cfg)
 	if err != nil {
 		return nil, fmt.Errorf("connect to database: %w", err)
@@ -55,7 +62,13 @@ func Open(ctx context.Context, url string) (*Store, error) {
 
 // New wraps an existing pool.
 func New(pool *pgxpool.Pool) *Store {
-	return &Store{pool: pool, q: dbgen.New(pool)}
+	return &Store{pool: pool, q: dbgen.New(pool), logger: discard}
+}
+
+// WithLogger makes the store log its background work (the event listener) to logger.
+func (s *Store) WithLogger(logger *slog.Logger) *Store {
+	s.logger = logger
+	return s
 }
 
 // Close releases every connection.

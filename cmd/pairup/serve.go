@@ -12,6 +12,7 @@ import (
 
 	"github.com/pairup/pairup/api/auth"
 	"github.com/pairup/pairup/api/httpapi"
+	"github.com/pairup/pairup/api/realtime"
 	"github.com/pairup/pairup/api/store"
 	"github.com/pairup/pairup/api/web"
 )
@@ -22,6 +23,7 @@ func openStore(ctx context.Context, cfg config, logger *slog.Logger) (*store.Sto
 	if err != nil {
 		return nil, err
 	}
+	st.WithLogger(logger)
 	if err := store.Migrate(ctx, st.Pool(), logger); err != nil {
 		st.Close()
 		return nil, err
@@ -52,12 +54,14 @@ func serve(ctx context.Context, cfg config, logger *slog.Logger, stdout io.Write
 		}
 	}
 	tokens := auth.NewTokens(key, cfg.TokenTTL, st)
+	hub := realtime.NewHub(st, st, logger, realtime.Config{})
 	handler, err := httpapi.NewHandler(httpapi.Deps{
 		Students: st,
 		Projects: st,
 		Tokens:   tokens,
 		Signin:   auth.NewSignin(st, tokens, auth.DefaultThrottle),
 		Ping:     st.Ping,
+		Realtime: hub,
 		Logger:   logger,
 	})
 	if err != nil {
@@ -73,14 +77,25 @@ func serve(ctx context.Context, cfg config, logger *slog.Logger, stdout io.Write
 		return fmt.Errorf("listen on %s: %w", cfg.Addr, err)
 	}
 	srv := &http.Server{
-		Handler:           handler,
+		Handler: handler,
+		// No ReadTimeout: it would cut off WebSockets, which outlive their request; bodies are
+		// capped at 64 KiB by the API.
 		ReadHeaderTimeout: 10 * time.Second,
-		ReadTimeout:       30 * time.Second,
 		IdleTimeout:       2 * time.Minute,
 	}
-	pruneCtx, stopPrune := context.WithCancel(ctx)
-	defer stopPrune()
-	go pruneLoop(pruneCtx, st, logger)
+	background, stopBackground := context.WithCancel(ctx)
+	defer stopBackground()
+	go pruneLoop(background, st, logger)
+	hubDone := make(chan error, 1)
+	go func() { hubDone <- hub.Run(background) }()
+	// A WebSocket client told "ready" must get every push after: serve once the hub hears events.
+	select {
+	case <-hub.Listening():
+	case <-ctx.Done():
+		ln.Close()
+		stopBackground()
+		return <-hubDone
+	}
 
 	serveErr := make(chan error, 1)
 	go func() { serveErr <- srv.Serve(ln) }()
@@ -98,6 +113,14 @@ func serve(ctx context.Context, cfg config, logger *slog.Logger, stdout io.Write
 	defer cancel()
 	if err := srv.Shutdown(shutdownCtx); err != nil {
 		return fmt.Errorf("shut down: %w", err)
+	}
+	// WebSockets are hijacked connections that Shutdown leaves alone: close them with 1001.
+	if err := hub.Shutdown(shutdownCtx); err != nil {
+		return err
+	}
+	stopBackground()
+	if err := <-hubDone; err != nil {
+		return fmt.Errorf("event listener: %w", err)
 	}
 	if err := <-serveErr; !errors.Is(err, http.ErrServerClosed) {
 		return fmt.Errorf("serve: %w", err)

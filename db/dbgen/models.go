@@ -10,6 +10,14 @@ import (
 	"github.com/google/uuid"
 )
 
+type ChatMessage struct {
+	ID            int64
+	Room          string
+	StudentNumber string
+	Body          string
+	SentAt        time.Time
+}
+
 type LabSlot struct {
 	ID       int64
 	Room     string

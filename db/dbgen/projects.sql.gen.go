@@ -32,18 +32,6 @@ func (q *Queries) AddMember(ctx context.Context, arg AddMemberParams) (int64, er
 	return result.RowsAffected(), nil
 }
 
-const deleteProject = `-- name: DeleteProject :execrows
-DELETE FROM projects WHERE id = $1
-`
-
-func (q *Queries) DeleteProject(ctx context.Context, id int64) (int64, error) {
-	result, err := q.db.Exec(ctx, deleteProject, id)
-	if err != nil {
-		return 0, err
-	}
-	return result.RowsAffected(), nil
-}
-
 const getProjectRows = `-- name: GetProjectRows :many
 SELECT p.id, p.description, l.id AS lab_id, l.room, l.starts_at, l.capacity,
        s.student_number, s.name, s.role

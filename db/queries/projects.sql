@@ -11,9 +11,6 @@ WHERE s.student_number = @student_number AND s.role = 'student';
 -- name: UpdateProject :execrows
 UPDATE projects SET description = $2, lab_id = $3, updated_at = now() WHERE id = $1;
 
--- name: DeleteProject :execrows
-DELETE FROM projects WHERE id = $1;
-
 -- name: ProjectIDOfStudent :one
 SELECT project_id FROM project_members WHERE student_number = $1;
 

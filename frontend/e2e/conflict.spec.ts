@@ -1,4 +1,4 @@
-import { apiToken, expect, labId, signIn, slot, student, test } from './fixtures'
+import { apiToken, expect, labId, signIn, slot, student, test, withoutLiveUpdates } from './fixtures'
 
 test('a slot taken between loading the form and submitting it shows the 409 next to the picker', async ({
   page,
@@ -11,6 +11,9 @@ test('a slot taken between loading the form and submitting it shows the 409 next
   const contested = slot('CSSE 2.01', 20, '10:15')
   const fallback = slot('CSSE 2.01', 20, '10:30')
 
+  // Live updates would take the slot off the picker as soon as it is booked (live.spec.ts checks
+  // that); without them the page finds out only when it submits, which is what this test is about.
+  await withoutLiveUpdates(page)
   await signIn(page, alan)
   await page.getByLabel("Partner's student number").fill(edsger.number)
   await page.getByLabel('Project description').fill('Shortest paths on the campus map')

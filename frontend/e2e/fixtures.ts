@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
-import { test as base, expect, type APIRequestContext, type Page } from '@playwright/test'
+import { test as base, expect, type APIRequestContext, type Locator, type Page } from '@playwright/test'
 
 export { expect }
 
@@ -86,6 +86,34 @@ export async function screenshots(page: Page, name: string): Promise<void> {
     await page.screenshot({ path: join(SCREENSHOTS, `${name}-${suffix}.png`), fullPage: true })
   }
   await page.setViewportSize(original)
+}
+
+/** Screenshots of one part of the page (say, the chat panel) at a desktop's and a phone's width. */
+export async function partScreenshots(page: Page, part: Locator, name: string): Promise<void> {
+  mkdirSync(SCREENSHOTS, { recursive: true })
+  const original = page.viewportSize() ?? { width: 1280, height: 720 }
+  for (const [suffix, size] of [
+    ['desktop', { width: 1280, height: 800 }],
+    ['phone', { width: 360, height: 740 }],
+  ] as const) {
+    await page.setViewportSize(size)
+    await part.scrollIntoViewIfNeeded()
+    await part.screenshot({ path: join(SCREENSHOTS, `${name}-${suffix}.png`) })
+  }
+  await page.setViewportSize(original)
+}
+
+/** Waits until the page's live connection is up (the header's indicator says so). */
+export async function live(page: Page): Promise<void> {
+  await expect(page.getByRole('status').filter({ hasText: 'Live updates' })).toHaveText('Live updates: Live')
+}
+
+/**
+ * Cuts the page off from live updates: its WebSocket opens onto a silent mock instead of the
+ * server, so what the test checks is the page's REST behaviour alone.
+ */
+export async function withoutLiveUpdates(page: Page): Promise<void> {
+  await page.routeWebSocket(/\/api\/ws$/, () => {})
 }
 
 function watch(page: Page, problems: string[]): void {

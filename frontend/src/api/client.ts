@@ -11,6 +11,14 @@ export type Student = components['schemas']['Student']
 export type Token = components['schemas']['Token']
 export type Problem = components['schemas']['Problem']
 
+/** Frames on /api/ws: what the server pushes and what the client sends. */
+export type ServerMessage = components['schemas']['ServerMessage']
+export type ClientMessage = components['schemas']['ClientMessage']
+export type ChatMessage = components['schemas']['ChatMessage']
+export type LabAvailability = components['schemas']['LabAvailability']
+/** One server frame type, by its `type`: Push<'history'> is the HistoryMessage. */
+export type Push<T extends ServerMessage['type']> = Extract<ServerMessage, { type: T }>
+
 export interface ApiOptions {
   /** Where the API lives; the app uses '/api' on its own origin. */
   baseUrl?: string

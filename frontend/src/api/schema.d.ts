@@ -77,8 +77,8 @@ export interface paths {
         /**
          * Change the project's description and lab slot
          * @description Either member (or an admin) may update it. The read-only fields of a project (`pid`,
-         *     `team`, `lab`, `members`) are ignored when present, so a client may PUT back the whole
-         *     project it received.
+         *     `team`, `lab`, `room`, `starts_at`, `members`) are ignored when present, so a client may
+         *     PUT back the whole project it received.
          */
         put: operations["updateStudentProject"];
         /**
@@ -147,6 +147,35 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/ws": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Open the real-time connection (WebSocket)
+         * @description Upgrades to a WebSocket. Browsers cannot set headers on a WebSocket, and query strings end
+         *     up in proxy logs, so the bearer token travels in `Sec-WebSocket-Protocol`: offer the two
+         *     subprotocols `pairup.v1` and `bearer.<token>`; the server selects `pairup.v1`. Without a
+         *     valid token the upgrade is refused with 401. When the token is revoked (on any instance)
+         *     or expires, the server closes the socket with code 4401 within 5 seconds.
+         *
+         *     Every frame is a JSON object with a `type`: the client sends `ClientMessage`s, the server
+         *     sends `ServerMessage`s. After the upgrade the server sends `ready` once the connection
+         *     receives pushes. A client that falls behind is closed with 1008 and should reconnect
+         *     (and refetch); server shutdown closes with 1001.
+         */
+        get: operations["openRealtime"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -191,6 +220,10 @@ export interface components {
             /** @description Ignored. */
             readonly lab?: string;
             /** @description Ignored. */
+            readonly room?: string;
+            /** @description Ignored. */
+            readonly starts_at?: string;
+            /** @description Ignored. */
             readonly members?: components["schemas"]["Student"][];
         };
         Project: {
@@ -203,6 +236,10 @@ export interface components {
             lab_id: number;
             /** @description Room and start time of the booked slot. */
             lab: string;
+            /** @description The booked slot's room. */
+            room: string;
+            /** @description The booked slot's local start time, minute precision, without a zone. */
+            starts_at: string;
             members: components["schemas"]["Student"][];
         };
         ProjectList: {
@@ -242,6 +279,143 @@ export interface components {
             instance?: string;
             /** @description One entry per offending field (validation failures and conflicts). */
             errors?: components["schemas"]["FieldError"][];
+        };
+        /** @description A frame the client sends on /api/ws. */
+        ClientMessage: components["schemas"]["JoinMessage"] | components["schemas"]["TextMessage"] | components["schemas"]["LeaveMessage"];
+        /**
+         * @description `lobby` (every signed-in student) or `team-<pid>` (that team's members only).
+         * @example lobby
+         */
+        Room: string;
+        JoinMessage: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "join";
+            room: components["schemas"]["Room"];
+        };
+        TextMessage: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "text";
+            room: components["schemas"]["Room"];
+            /** @description 1–1000 characters, no control characters. */
+            msg: string;
+        };
+        LeaveMessage: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "leave";
+            room: components["schemas"]["Room"];
+        };
+        /** @description A frame the server sends on /api/ws. */
+        ServerMessage: components["schemas"]["ReadyMessage"] | components["schemas"]["ResyncMessage"] | components["schemas"]["ProjectChangedMessage"] | components["schemas"]["ProjectDeletedMessage"] | components["schemas"]["LabsChangedMessage"] | components["schemas"]["HistoryMessage"] | components["schemas"]["StatusMessage"] | components["schemas"]["ChatMessage"] | components["schemas"]["ErrorMessage"];
+        /** @description The connection now receives pushes; sent once, first. */
+        ReadyMessage: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "ready";
+        };
+        /** @description Pushes may have been missed (the server lost its event feed); refetch lists. */
+        ResyncMessage: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "resync";
+        };
+        /** @description A project after it was created or updated. */
+        ProjectChangedMessage: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "project.changed";
+            project: components["schemas"]["Project"];
+        };
+        /** @description A team dissolved. */
+        ProjectDeletedMessage: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "project.deleted";
+            /** Format: int64 */
+            pid: number;
+        };
+        /** @description Slots whose availability changed. */
+        LabsChangedMessage: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "labs.changed";
+            labs: components["schemas"]["LabAvailability"][];
+        };
+        LabAvailability: {
+            /** Format: int64 */
+            lab_id: number;
+            lab: string;
+            room: string;
+            starts_at: string;
+            /** @description Whether the slot has room left (and so belongs in GET /api/labs). */
+            available: boolean;
+        };
+        /** @description The room's last 50 messages, oldest first; the answer to a join. */
+        HistoryMessage: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "history";
+            room: components["schemas"]["Room"];
+            messages: components["schemas"]["ChatMessage"][];
+        };
+        /** @description Someone entered or left the room, e.g. "Ada Lovelace has entered the room." */
+        StatusMessage: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "status";
+            room: components["schemas"]["Room"];
+            msg: string;
+        };
+        ChatMessage: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "message";
+            /**
+             * Format: int64
+             * @description Increases with every message; a message can arrive both in a history and live, so clients drop repeated ids.
+             */
+            id: number;
+            room: components["schemas"]["Room"];
+            /** @description The sender's name (never a student number). */
+            from: string;
+            msg: string;
+            /** Format: date-time */
+            at: string;
+        };
+        /** @description A frame was refused; the connection stays open. */
+        ErrorMessage: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "error";
+            /** @enum {string} */
+            code: "bad_frame" | "unknown_type" | "invalid" | "forbidden" | "not_joined" | "rate_limited" | "internal";
+            message: string;
         };
     };
     responses: {
@@ -375,23 +549,6 @@ export interface components {
                  *       "title": "Request Entity Too Large",
                  *       "status": 413,
                  *       "detail": "the request body is over 64 KiB"
-                 *     }
-                 */
-                "application/problem+json": components["schemas"]["Problem"];
-            };
-        };
-        /** @description The body is not JSON. */
-        UnsupportedMediaType: {
-            headers: {
-                [name: string]: unknown;
-            };
-            content: {
-                /**
-                 * @example {
-                 *       "type": "about:blank",
-                 *       "title": "Unsupported Media Type",
-                 *       "status": 415,
-                 *       "detail": "send the body as application/json"
                  *     }
                  */
                 "application/problem+json": components["schemas"]["Problem"];
@@ -584,7 +741,6 @@ export interface operations {
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
             413: components["responses"]["TooLarge"];
-            415: components["responses"]["UnsupportedMediaType"];
         };
     };
     createStudentProject: {
@@ -630,7 +786,6 @@ export interface operations {
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
             413: components["responses"]["TooLarge"];
-            415: components["responses"]["UnsupportedMediaType"];
         };
     };
     deleteStudentProject: {
@@ -718,6 +873,8 @@ export interface operations {
                      *           "description": "A compiler for a tiny language",
                      *           "lab_id": 3,
                      *           "lab": "CSSE 2.01 Monday, May 20 17:15",
+                     *           "room": "CSSE 2.01",
+                     *           "starts_at": "2027-05-20T17:15",
                      *           "members": [
                      *             {
                      *               "id": "21234567",
@@ -778,6 +935,32 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+        };
+    };
+    openRealtime: {
+        parameters: {
+            query?: never;
+            header: {
+                /**
+                 * @description `pairup.v1, bearer.<token>`
+                 * @example pairup.v1, bearer.eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.e30.signature
+                 */
+                "Sec-WebSocket-Protocol": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Switched to the WebSocket protocol `pairup.v1`. */
+            101: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
         };
     };
 }

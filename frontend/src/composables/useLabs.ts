@@ -1,32 +1,42 @@
 import { ref } from 'vue'
 
-import { api, call, type Lab } from '@/api'
+import { api, call, type Lab, type ServerMessage } from '@/api'
 
+import { applyToLabs, journal, mustRefetch } from './live'
 import type { LoadStatus } from './status'
 
-/** Lab slots that still have room, in time order. */
+/** Lab slots that still have room, in time order; `apply` keeps them current with pushes. */
 export function useLabs() {
-  const labs = ref<Lab[]>([])
+  const labs = ref<readonly Lab[]>([])
   const status = ref<LoadStatus>('idle')
   const error = ref('')
+  const pushes = journal(applyToLabs)
   let latest = 0
 
-  async function load(): Promise<void> {
+  async function load(quiet = false): Promise<void> {
     const mine = ++latest
-    status.value = 'loading'
+    if (!(quiet && status.value === 'done')) status.value = 'loading'
+    pushes.start()
     const r = await call(api.GET('/labs'))
     if (mine !== latest) return
     if (r.ok) {
-      labs.value = r.data.available_labs
+      labs.value = pushes.finish(r.data.available_labs)
       error.value = ''
       status.value = 'done'
     } else {
+      pushes.abandon()
       error.value = `Could not load the free lab slots. ${r.failure.message}`
       status.value = 'error'
     }
   }
 
-  return { labs, status, error, load }
+  /** Merges a push, or refetches when pushes may have been missed. */
+  function apply(m: ServerMessage): void {
+    if (mustRefetch(m)) void load(true)
+    else labs.value = pushes.push(labs.value, m)
+  }
+
+  return { labs, status, error, load, apply }
 }
 
 export interface LabGroup {

@@ -1,7 +1,8 @@
 import { ref, type Ref } from 'vue'
 
-import { api, call, type Project, type Result } from '@/api'
+import { api, call, type Project, type Result, type ServerMessage } from '@/api'
 
+import { applyToMine, journal, mustRefetch } from './live'
 import type { LoadStatus } from './status'
 
 export interface NewProjectInput {
@@ -15,27 +16,42 @@ export interface ProjectChangeInput {
   lab_id: number
 }
 
-/** The signed-in student's own project: null while they have none. */
+/**
+ * The signed-in student's own project: null while they have none. `apply` follows pushes about
+ * it, such as the partner's edits, or the team dissolved by the partner.
+ */
 export function useMyProject(studentNumber: Ref<string>) {
   const project = ref<Project | null>(null)
   const status = ref<LoadStatus>('idle')
   const error = ref('')
   const path = () => ({ params: { path: { id: studentNumber.value } } })
+  const pushes = journal<Project | null>((p, m) => applyToMine(p, m, studentNumber.value))
+  let latest = 0
 
   async function load(): Promise<void> {
+    const mine = ++latest
     status.value = 'loading'
+    pushes.start()
     const r = await call(api.GET('/students/{id}/project', path()))
+    if (mine !== latest) return
     if (r.ok) {
-      project.value = r.data
+      project.value = pushes.finish(r.data)
     } else if (r.failure.status === 404) {
-      project.value = null
+      project.value = pushes.finish(null)
     } else {
+      pushes.abandon()
       error.value = `Could not load your project. ${r.failure.message}`
       status.value = 'error'
       return
     }
     error.value = ''
     status.value = 'done'
+  }
+
+  /** Merges a push, or refetches when pushes may have been missed. */
+  function apply(m: ServerMessage): void {
+    if (mustRefetch(m)) void load()
+    else project.value = pushes.push(project.value, m)
   }
 
   async function create(input: NewProjectInput): Promise<Result<Project>> {
@@ -56,5 +72,5 @@ export function useMyProject(studentNumber: Ref<string>) {
     return r as Result<undefined>
   }
 
-  return { project, status, error, load, create, update, remove }
+  return { project, status, error, load, create, update, remove, apply }
 }

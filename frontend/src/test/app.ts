@@ -7,10 +7,13 @@ import { createAppRouter } from '@/router'
 import { setupApp } from '@/setup'
 import { useSessionStore, type Session } from '@/stores/session'
 
+import { fakeSockets } from './socket'
+
 /**
  * Mounts a component the way main.ts mounts the app (Pinia session, router, the API client wired
- * to the session), with a memory router at `route` and, unless `session` is null, a signed-in
- * student. Requests go to the global fetch: install a fakeNetwork first.
+ * to the session, the live connection), with a memory router at `route` and, unless `session` is
+ * null, a signed-in student. Requests go to the global fetch: install a fakeNetwork first. The
+ * live connection's sockets are fakes, in `sockets` (pass your own to watch them from the start).
  */
 export async function mountInApp<C extends Component>(
   component: C,
@@ -18,8 +21,10 @@ export async function mountInApp<C extends Component>(
     session?: Session | null
     route?: string
     props?: ComponentMountingOptions<C>['props']
+    sockets?: ReturnType<typeof fakeSockets>
   } = {},
 ) {
+  const sockets = options.sockets ?? fakeSockets()
   sessionStorage.clear()
   const pinia = createPinia()
   setActivePinia(pinia)
@@ -31,10 +36,12 @@ export async function mountInApp<C extends Component>(
   const wrapper = mount(component as Component, {
     attachTo: document.body,
     props: options.props as Record<string, unknown>,
-    global: { plugins: [{ install: (app) => setupApp(app, router, pinia) }] },
+    global: {
+      plugins: [{ install: (app) => setupApp(app, router, pinia, { socket: sockets.open }) }],
+    },
   })
   await settle()
-  return { wrapper, router, session }
+  return { wrapper, router, session, sockets }
 }
 
 /** Lets every pending fetch and re-render finish. */

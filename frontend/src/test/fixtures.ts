@@ -31,6 +31,8 @@ export const project: Project = {
   description: 'A tiny compiler',
   lab_id: 3,
   lab: 'CSSE 2.01 Thursday, May 20 10:30',
+  room: 'CSSE 2.01',
+  starts_at: '2027-05-20T10:30',
   members: [
     { id: ADA, name: 'Ada Lovelace' },
     { id: CHARLES, name: 'Charles Babbage' },
@@ -43,6 +45,8 @@ export const otherProject: Project = {
   description: '<img src=x onerror=alert(1)>',
   lab_id: 6,
   lab: 'EZONE 1.24 Friday, May 21 10:00',
+  room: 'EZONE 1.24',
+  starts_at: '2027-05-21T10:00',
   members: [
     { id: '21234569', name: 'Grace Hopper' },
     { id: '21234570', name: 'Alan Turing' },

@@ -206,4 +206,102 @@ describe('MyProject', () => {
     expect(store.notice).toBe('Your session has ended. Please sign in again.')
     expect(router.currentRoute.value.name).toBe('sign-in')
   })
+
+  describe('live', () => {
+    async function live(routes: Record<string, Handler> = {}) {
+      const net = network(routes)
+      const mounted = await mountInApp(MyProject, { session })
+      mounted.sockets.last.accept()
+      await settle()
+      return { ...mounted, net, socket: mounted.sockets.last }
+    }
+
+    const slotLabels = (w: VueWrapper) => w.findAll('option:not([disabled])').map((o) => o.text())
+
+    it('refetches the project and the free slots when the connection is (re)established', async () => {
+      const { net, socket } = await live()
+      expect(net.calls(`GET ${PROJECT}`)).toHaveLength(2)
+      expect(net.calls('GET /api/labs')).toHaveLength(2)
+      socket.push({ type: 'resync' })
+      await settle()
+      expect(net.calls('GET /api/labs')).toHaveLength(3)
+    })
+
+    it('takes a slot off the picker when it fills up and offers one that became free', async () => {
+      const { wrapper, socket } = await live()
+      await control(wrapper, 'Demonstration lab').setValue('2')
+      socket.push({
+        type: 'labs.changed',
+        labs: [
+          { ...labs[1]!, available: false },
+          { lab_id: 9, lab: 'CSSE 2.01 Thursday, May 20 10:45', room: 'CSSE 2.01', starts_at: '2027-05-20T10:45', available: true },
+        ],
+      })
+      await settle()
+      expect(slotLabels(wrapper)).not.toContain('CSSE 2.01 Thursday, May 20 10:15')
+      expect(slotLabels(wrapper)).toContain('CSSE 2.01 Thursday, May 20 10:45')
+      // The slot the student had chosen is gone: they are told, next to the picker.
+      const picker = control(wrapper, 'Demonstration lab')
+      expect((picker.element as HTMLSelectElement).selectedOptions[0]?.text).toBe('Choose a slot')
+      expect(picker.attributes('aria-invalid')).toBe('true')
+      expect(wrapper.text()).toContain('That slot has just been booked by another team. Choose another.')
+    })
+
+    it('shows the project the partner created with the student', async () => {
+      const { wrapper, socket } = await live()
+      socket.push({ type: 'project.changed', project })
+      await settle()
+      expect(button(wrapper, 'Save changes').exists()).toBe(true)
+      expect(wrapper.get('.notice').text()).toBe(
+        'Your partner created a project with you. Your demonstration slot is CSSE 2.01 Thursday, May 20 10:30.',
+      )
+      expect(wrapper.emitted('team')).toEqual([[7]])
+    })
+
+    it('follows the partner’s edits, keeping what the student typed', async () => {
+      const { wrapper, socket } = await live({ [`GET ${PROJECT}`]: { status: 200, body: project } })
+      const moved = { ...project, description: 'A bigger compiler', lab_id: 5, lab: 'CSSE 2.01 Friday, May 21 09:00' }
+      socket.push({ type: 'project.changed', project: moved })
+      await settle()
+      expect((control(wrapper, 'Project description').element as HTMLTextAreaElement).value).toBe('A bigger compiler')
+      expect((control(wrapper, 'Demonstration lab').element as HTMLSelectElement).value).toBe('5')
+      expect(wrapper.get('.facts').text()).toContain('CSSE 2.01 Friday, May 21 09:00')
+      expect(wrapper.get('.notice').text()).toBe(
+        'Your partner changed the project. Your demonstration slot is CSSE 2.01 Friday, May 21 09:00.',
+      )
+
+      await control(wrapper, 'Project description').setValue('My own words')
+      socket.push({ type: 'project.changed', project: { ...moved, description: 'Theirs again' } })
+      await settle()
+      expect((control(wrapper, 'Project description').element as HTMLTextAreaElement).value).toBe('My own words')
+    })
+
+    it('returns to the create form when the partner dissolves the team', async () => {
+      const { wrapper, socket } = await live({ [`GET ${PROJECT}`]: { status: 200, body: project } })
+      expect(wrapper.emitted('team')).toEqual([[7]])
+      socket.push({ type: 'project.deleted', pid: 8 })
+      await settle()
+      expect(button(wrapper, 'Save changes').exists()).toBe(true)
+      socket.push({ type: 'project.deleted', pid: 7 })
+      await settle()
+      expect(button(wrapper, 'Create project').exists()).toBe(true)
+      expect(wrapper.get('.notice').text()).toBe(
+        'Your team was dissolved: your partner deleted the project. You can pair up again.',
+      )
+      expect(wrapper.emitted('team')).toEqual([[7], [null]])
+    })
+
+    it('says nothing extra when the push is about the student’s own change', async () => {
+      const { wrapper, socket } = await live({
+        [`GET ${PROJECT}`]: { status: 200, body: project },
+        [`PUT ${PROJECT}`]: { status: 200, body: { ...project, description: 'Edited' } },
+      })
+      await control(wrapper, 'Project description').setValue('Edited')
+      await wrapper.get('form').trigger('submit')
+      await settle()
+      socket.push({ type: 'project.changed', project: { ...project, description: 'Edited' } })
+      await settle()
+      expect(wrapper.get('.notice').text()).toMatch(/^Changes saved\./)
+    })
+  })
 })

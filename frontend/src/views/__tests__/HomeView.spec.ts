@@ -59,4 +59,39 @@ describe('HomeView', () => {
     expect(router.currentRoute.value.name).toBe('sign-in')
     expect(store.notice).toBe('Your session has ended. Please sign in again.')
   })
+
+  it('merges pushes into the table without reloading, and refetches on every (re)connect', async () => {
+    const net = fakeNetwork({ ...routes(), 'GET /api/projects': { status: 200, body: { projectList: [otherProject] } } })
+    const { wrapper, sockets } = await mountInApp(HomeView, { session })
+    const socket = sockets.last
+    socket.accept()
+    await settle()
+    expect(net.calls('GET /api/projects')).toHaveLength(2)
+    const rows = () => wrapper.findAll('tbody tr').map((r) => r.find('.team').text())
+    // Ada's team books Thursday 10:30, before the other team's Friday slot.
+    socket.push({ type: 'project.changed', project })
+    await settle()
+    expect(rows()).toEqual(['Ada Lovelace & Charles Babbage your team', 'Grace Hopper & Alan Turing'])
+    socket.push({ type: 'project.changed', project: { ...otherProject, description: 'Renamed' } })
+    await settle()
+    expect(wrapper.findAll('tbody tr')[1]?.text()).toContain('Renamed')
+    socket.push({ type: 'project.deleted', pid: 8 })
+    await settle()
+    expect(rows()).toEqual(['Ada Lovelace & Charles Babbage your team'])
+    expect(net.calls('GET /api/projects')).toHaveLength(2)
+
+    socket.drop(1006)
+    await new Promise((r) => setTimeout(r, 600))
+    sockets.last.accept()
+    await settle()
+    expect(net.calls('GET /api/projects')).toHaveLength(3)
+    expect(rows()).toEqual(['Grace Hopper & Alan Turing'])
+  })
+
+  it('has a chat region with the team room once the student has a team', async () => {
+    fakeNetwork(routes())
+    const { wrapper } = await mountInApp(HomeView, { session })
+    const chat = wrapper.findAll('section').find((s) => s.attributes('aria-labelledby') === 'chat-heading')
+    expect(chat?.findAll('[role="tab"]').map((t) => t.text())).toEqual(['Lobby', 'Team'])
+  })
 })

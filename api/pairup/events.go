@@ -1,0 +1,64 @@
+package pairup
+
+import (
+	"context"
+	"time"
+)
+
+// Kinds of Event.
+const (
+	EventProjectChanged = "project.changed" // a project was created or updated
+	EventProjectDeleted = "project.deleted" // a team dissolved
+	EventChatMessage    = "chat.message"    // a chat message was stored
+	EventChatStatus     = "chat.status"     // someone entered or left a room
+)
+
+// Event is a change that every server instance hears of once it has committed. It carries ids,
+// not data: each instance reads the current state itself, so events stay small and a slow
+// listener never shows stale data.
+type Event struct {
+	Kind      string  `json:"kind"`
+	ProjectID int64   `json:"pid,omitempty"`
+	LabIDs    []int64 `json:"labs,omitempty"` // slots whose availability may have changed
+	MessageID int64   `json:"msg,omitempty"`
+	Room      string  `json:"room,omitempty"`
+	Text      string  `json:"text,omitempty"` // a status line
+}
+
+// EventBus carries events between instances.
+type EventBus interface {
+	// Publish sends an event that is not part of a transaction (chat status lines).
+	Publish(ctx context.Context, e Event) error
+	// Listen calls handle for every event until ctx ends. resync is called each time the
+	// listener has connected, the first time included: events committed before then were
+	// missed (at startup, or after a lost connection), so listeners can tell clients to refetch.
+	Listen(ctx context.Context, handle func(Event), resync func()) error
+}
+
+// ChatMessage is one message in a chat room.
+type ChatMessage struct {
+	ID     int64
+	Room   string
+	From   string // the sender's name; student numbers are never shown
+	Body   string
+	SentAt time.Time
+}
+
+// MaxChatMessage is the longest chat message, in characters.
+const MaxChatMessage = 1000
+
+// ChatService stores chat messages.
+type ChatService interface {
+	// PostChatMessage stores a message and announces it to every instance.
+	PostChatMessage(ctx context.Context, room, sender, body string) (ChatMessage, error)
+	// ChatMessage returns one stored message: ENOTFOUND when there is none.
+	ChatMessage(ctx context.Context, id int64) (ChatMessage, error)
+	// RecentChatMessages returns the room's last n messages, oldest first.
+	RecentChatMessages(ctx context.Context, room string, n int) ([]ChatMessage, error)
+}
+
+// LabAvailability says whether a slot has room left.
+type LabAvailability struct {
+	LabSlot
+	Available bool
+}

@@ -1,0 +1,302 @@
+package realtime
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+	"unicode/utf8"
+
+	"github.com/coder/websocket"
+
+	"github.com/pairup/pairup/api/auth"
+	"github.com/pairup/pairup/api/oapigen"
+	"github.com/pairup/pairup/api/pairup"
+)
+
+// maxFrame bounds what a client may send in one frame; a chat message is at most 4000 bytes.
+const maxFrame = 16 << 10
+
+// client is one WebSocket connection of a signed-in student.
+type client struct {
+	hub     *Hub
+	conn    *websocket.Conn
+	student pairup.Student
+	tokenID string
+
+	send      chan []byte // frames waiting for the writer; full means the client is too slow
+	closeOnce sync.Once
+	closed    chan struct{}
+}
+
+// Serve upgrades the request to a WebSocket for an authenticated caller and serves it until it
+// closes. The caller has offered Subprotocol; authentication happened before.
+func (h *Hub) Serve(w http.ResponseWriter, r *http.Request, caller auth.Caller) error {
+	if !strings.EqualFold(r.Header.Get("Upgrade"), "websocket") {
+		return pairup.Errorf(pairup.EINVALID, "/api/ws speaks WebSocket only")
+	}
+	if !offers(r, Subprotocol) {
+		return pairup.Errorf(pairup.EINVALID, "offer the subprotocol %s", Subprotocol)
+	}
+	conn, err := websocket.Accept(w, r, &websocket.AcceptOptions{
+		Subprotocols: []string{Subprotocol},
+		// The token travels in the subprotocol header, never in a cookie, so a page on another
+		// origin cannot ride on a student's session: the Origin check adds nothing and would
+		// refuse the Vite dev server.
+		InsecureSkipVerify: true,
+	})
+	if err != nil {
+		return nil // Accept has answered the client already
+	}
+	conn.SetReadLimit(maxFrame)
+	c := &client{
+		hub: h, conn: conn, student: caller.Student, tokenID: caller.Token.ID,
+		send:   make(chan []byte, h.cfg.QueueSize),
+		closed: make(chan struct{}),
+	}
+	// Queued before the client is registered, so that no push can overtake it: ready comes first.
+	c.enqueue(encode(oapigen.ReadyMessage{Type: oapigen.Ready}))
+	if !h.register(c) {
+		conn.Close(websocket.StatusGoingAway, "server shutting down")
+		return nil
+	}
+	defer h.wg.Done()
+
+	ctx, cancel := context.WithCancel(context.WithoutCancel(r.Context()))
+	defer cancel()
+	expiry := time.AfterFunc(time.Until(caller.Token.Expires), func() { c.close(CloseUnauthorized, "token expired") })
+	defer expiry.Stop()
+
+	writerDone := make(chan struct{})
+	go func() {
+		defer close(writerDone)
+		c.writeLoop(ctx)
+	}()
+	c.readLoop(ctx)
+
+	for _, room := range h.unregister(c) {
+		h.announce(ctx, room, c.student.Name+" has left the room.")
+	}
+	c.close(websocket.StatusNormalClosure, "")
+	cancel()
+	<-writerDone
+	return nil
+}
+
+// enqueue queues a frame without ever blocking the sender: a client whose queue is full has
+// fallen behind and is closed (1008) so it reconnects and refetches.
+func (c *client) enqueue(frame []byte) {
+	select {
+	case <-c.closed:
+	case c.send <- frame:
+	default:
+		c.close(websocket.StatusPolicyViolation, "too slow: reconnect and refetch")
+	}
+}
+
+// close starts the closing handshake once; it never blocks the caller.
+func (c *client) close(code websocket.StatusCode, reason string) {
+	c.closeOnce.Do(func() {
+		close(c.closed)
+		go c.conn.Close(code, reason)
+	})
+}
+
+func (c *client) writeLoop(ctx context.Context) {
+	ping := time.NewTicker(c.hub.cfg.PingInterval)
+	defer ping.Stop()
+	for {
+		select {
+		case <-c.closed:
+			return
+		case <-ctx.Done():
+			return
+		case frame := <-c.send:
+			wctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+			err := c.conn.Write(wctx, websocket.MessageText, frame)
+			cancel()
+			if err != nil {
+				c.close(websocket.StatusPolicyViolation, "write failed")
+				return
+			}
+		case <-ping.C:
+			pctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+			err := c.conn.Ping(pctx)
+			cancel()
+			if err != nil {
+				c.close(websocket.StatusPolicyViolation, "no pong")
+				return
+			}
+		}
+	}
+}
+
+// inbound is any client frame; which fields matter depends on Type.
+type inbound struct {
+	Type string  `json:"type"`
+	Room string  `json:"room"`
+	Msg  *string `json:"msg"`
+}
+
+func (c *client) readLoop(ctx context.Context) {
+	for {
+		typ, data, err := c.conn.Read(ctx)
+		if err != nil {
+			return
+		}
+		if typ != websocket.MessageText {
+			c.fail(oapigen.ErrorMessageCodeBadFrame, "send JSON text frames")
+			continue
+		}
+		var in inbound
+		dec := json.NewDecoder(strings.NewReader(string(data)))
+		dec.DisallowUnknownFields()
+		if err := dec.Decode(&in); err != nil || dec.More() {
+			c.fail(oapigen.ErrorMessageCodeBadFrame, "a frame must be one JSON object with a type")
+			continue
+		}
+		c.handle(ctx, in)
+	}
+}
+
+func (c *client) fail(code oapigen.ErrorMessageCode, message string) {
+	c.enqueue(encode(oapigen.ErrorMessage{Type: oapigen.Error, Code: code, Message: message}))
+}
+
+func (c *client) handle(ctx context.Context, in inbound) {
+	switch in.Type {
+	case "join", "leave", "text":
+	default:
+		c.fail(oapigen.ErrorMessageCodeUnknownType, fmt.Sprintf("unknown type %q; send join, text or leave", in.Type))
+		return
+	}
+	pid, ok := roomProject(in.Room)
+	if !ok {
+		c.fail(oapigen.ErrorMessageCodeInvalid, "room must be lobby or team-<pid>")
+		return
+	}
+	if (in.Msg != nil) != (in.Type == "text") {
+		c.fail(oapigen.ErrorMessageCodeInvalid, "msg belongs to text frames only, and they need one")
+		return
+	}
+	switch in.Type {
+	case "join":
+		c.join(ctx, in.Room, pid)
+	case "leave":
+		if !c.hub.leave(c, in.Room) {
+			c.fail(oapigen.ErrorMessageCodeNotJoined, "you are not in room "+in.Room)
+			return
+		}
+		c.hub.announce(ctx, in.Room, c.student.Name+" has left the room.")
+	case "text":
+		c.text(ctx, in.Room, *in.Msg)
+	}
+}
+
+func (c *client) join(ctx context.Context, room string, pid int64) {
+	if pid != 0 {
+		p, err := c.hub.store.ProjectOf(ctx, c.student.Number)
+		if pairup.ErrorCode(err) != "" && pairup.ErrorCode(err) != pairup.ENOTFOUND {
+			c.hub.logger.ErrorContext(ctx, "check team membership", "err", err)
+			c.fail(oapigen.ErrorMessageCodeInternal, "could not check your team; try again")
+			return
+		}
+		if err != nil || p.ID != pid {
+			c.fail(oapigen.ErrorMessageCodeForbidden, "only the team's members may join "+room)
+			return
+		}
+	}
+	// Joined before the history is read, so nothing said in between is lost; a message stored
+	// meanwhile may arrive live before the history and again in it, and clients drop repeated ids.
+	c.hub.joinRoom(c, room)
+	history, err := c.hub.store.RecentChatMessages(ctx, room, c.hub.cfg.HistorySize)
+	if err != nil {
+		c.hub.leave(c, room)
+		c.hub.logger.ErrorContext(ctx, "chat history", "room", room, "err", err)
+		c.fail(oapigen.ErrorMessageCodeInternal, "could not load the room's history; try again")
+		return
+	}
+	msg := oapigen.HistoryMessage{Type: oapigen.History, Room: room, Messages: make([]oapigen.ChatMessage, len(history))}
+	for i, m := range history {
+		msg.Messages[i] = chatJSON(m)
+	}
+	c.enqueue(encode(msg))
+	c.hub.announce(ctx, room, c.student.Name+" has entered the room.")
+}
+
+func (c *client) text(ctx context.Context, room, body string) {
+	if !c.hub.inRoom(c, room) {
+		c.fail(oapigen.ErrorMessageCodeNotJoined, "join "+room+" before writing to it")
+		return
+	}
+	n := utf8.RuneCountInString(body)
+	if n == 0 || strings.TrimSpace(body) == "" || n > pairup.MaxChatMessage || pairup.HasControl(body) || !utf8.ValidString(body) {
+		c.fail(oapigen.ErrorMessageCodeInvalid, fmt.Sprintf("msg must be 1 to %d characters without control characters", pairup.MaxChatMessage))
+		return
+	}
+	if !c.hub.limiter(c.student.Number).Allow() {
+		c.fail(oapigen.ErrorMessageCodeRateLimited, "slow down: at most 5 messages a second")
+		return
+	}
+	if _, err := c.hub.store.PostChatMessage(ctx, room, c.student.Number, body); err != nil {
+		if !errors.Is(err, context.Canceled) {
+			c.hub.logger.ErrorContext(ctx, "store chat message", "err", err)
+		}
+		c.fail(oapigen.ErrorMessageCodeInternal, "the message was not sent; try again")
+	}
+}
+
+func (h *Hub) joinRoom(c *client, room string) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	members, ok := h.rooms[room]
+	if !ok {
+		members = map[*client]struct{}{}
+		h.rooms[room] = members
+	}
+	members[c] = struct{}{}
+}
+
+func (h *Hub) leave(c *client, room string) bool {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	members := h.rooms[room]
+	if _, ok := members[c]; !ok {
+		return false
+	}
+	delete(members, c)
+	if len(members) == 0 {
+		delete(h.rooms, room)
+	}
+	return true
+}
+
+func (h *Hub) inRoom(c *client, room string) bool {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	_, ok := h.rooms[room][c]
+	return ok
+}
+
+// announce tells the room on every instance that someone entered or left.
+func (h *Hub) announce(ctx context.Context, room, text string) {
+	if err := h.bus.Publish(ctx, pairup.Event{Kind: pairup.EventChatStatus, Room: room, Text: text}); err != nil && ctx.Err() == nil {
+		h.logger.WarnContext(ctx, "announce", "room", room, "err", err)
+	}
+}
+
+// offers reports whether the handshake lists the subprotocol.
+func offers(r *http.Request, protocol string) bool {
+	for _, h := range r.Header.Values("Sec-WebSocket-Protocol") {
+		for _, p := range strings.Split(h, ",") {
+			if strings.TrimSpace(p) == protocol {
+				return true
+			}
+		}
+	}
+	return false
+}

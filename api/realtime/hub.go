@@ -1,0 +1,321 @@
+// Package realtime is Pair-Up's WebSocket layer: it pushes every committed change to every
+// connected client and runs the chat rooms, fanning out across server instances through the
+// event bus (Postgres LISTEN/NOTIFY).
+package realtime
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"log/slog"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/coder/websocket"
+	"golang.org/x/time/rate"
+
+	"github.com/pairup/pairup/api/oapigen"
+	"github.com/pairup/pairup/api/pairup"
+	"github.com/pairup/pairup/api/wire"
+)
+
+// Subprotocol is the protocol the server speaks on /api/ws.
+const Subprotocol = "pairup.v1"
+
+// Close codes beyond the standard ones.
+const (
+	// CloseUnauthorized closes a socket whose token was revoked or has expired.
+	CloseUnauthorized websocket.StatusCode = 4401
+)
+
+// Store is what the hub reads: current state for pushes, chat history, revocations.
+type Store interface {
+	pairup.ChatService
+	ProjectOf(ctx context.Context, studentNumber string) (pairup.Project, error)
+	ProjectByID(ctx context.Context, pid int64) (pairup.Project, error)
+	LabAvailability(ctx context.Context, ids []int64) ([]pairup.LabAvailability, error)
+	RevokedAmong(ctx context.Context, tokenIDs []string) ([]string, error)
+}
+
+// Config tunes the hub; zero values take the defaults.
+type Config struct {
+	QueueSize       int           // frames queued per client before it counts as too slow (256)
+	PingInterval    time.Duration // keepalive ping period (20s)
+	RevocationCheck time.Duration // how often tokens are checked for revocation (2s)
+	MessageRate     rate.Limit    // chat messages per second per student (5)
+	MessageBurst    int           // chat burst per student (10)
+	HistorySize     int           // messages sent on join (50)
+}
+
+func (c *Config) defaults() {
+	if c.QueueSize == 0 {
+		// A burst of 100 bookings is 200 frames for every client at once; a queue that holds
+		// such a burst tells a stalled client from one the server itself is slow to serve.
+		c.QueueSize = 256
+	}
+	if c.PingInterval == 0 {
+		c.PingInterval = 20 * time.Second
+	}
+	if c.RevocationCheck == 0 {
+		c.RevocationCheck = 2 * time.Second
+	}
+	if c.MessageRate == 0 {
+		c.MessageRate = 5
+	}
+	if c.MessageBurst == 0 {
+		c.MessageBurst = 10
+	}
+	if c.HistorySize == 0 {
+		c.HistorySize = 50
+	}
+}
+
+// Hub tracks this instance's connections and rooms.
+type Hub struct {
+	store  Store
+	bus    pairup.EventBus
+	logger *slog.Logger
+	cfg    Config
+
+	mu       sync.Mutex
+	clients  map[*client]struct{}
+	rooms    map[string]map[*client]struct{}
+	limiters map[string]*rate.Limiter // per student, shared by their connections
+	closing  bool
+	wg       sync.WaitGroup
+
+	listening     chan struct{} // closed once the hub hears events
+	listeningOnce sync.Once
+}
+
+// NewHub returns a hub; call Run to start receiving events.
+func NewHub(store Store, bus pairup.EventBus, logger *slog.Logger, cfg Config) *Hub {
+	cfg.defaults()
+	return &Hub{
+		store: store, bus: bus, logger: logger, cfg: cfg,
+		clients:   map[*client]struct{}{},
+		rooms:     map[string]map[*client]struct{}{},
+		limiters:  map[string]*rate.Limiter{},
+		listening: make(chan struct{}),
+	}
+}
+
+// Listening is closed once the hub hears events. A client told "ready" before then would miss
+// the pushes of changes committed in between, so the server serves only after.
+func (h *Hub) Listening() <-chan struct{} { return h.listening }
+
+// Run receives events from every instance and checks for revoked tokens until ctx ends.
+func (h *Hub) Run(ctx context.Context) error {
+	go h.watchRevocations(ctx)
+	return h.bus.Listen(ctx, func(e pairup.Event) { h.dispatch(ctx, e) }, func() {
+		h.broadcast(encode(oapigen.ResyncMessage{Type: oapigen.Resync}))
+		h.listeningOnce.Do(func() { close(h.listening) })
+	})
+}
+
+// Shutdown closes every connection with 1001 (going away) and waits for them to end.
+func (h *Hub) Shutdown(ctx context.Context) error {
+	h.mu.Lock()
+	h.closing = true
+	for c := range h.clients {
+		c.close(websocket.StatusGoingAway, "server shutting down")
+	}
+	h.mu.Unlock()
+	done := make(chan struct{})
+	go func() { h.wg.Wait(); close(done) }()
+	select {
+	case <-done:
+		return nil
+	case <-ctx.Done():
+		return fmt.Errorf("close websockets: %w", ctx.Err())
+	}
+}
+
+// register adds a connection; false when the hub is shutting down.
+func (h *Hub) register(c *client) bool {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.closing {
+		return false
+	}
+	h.clients[c] = struct{}{}
+	h.wg.Add(1)
+	return true
+}
+
+// unregister removes a connection and returns the rooms it was in.
+func (h *Hub) unregister(c *client) []string {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	delete(h.clients, c)
+	var left []string
+	for room, members := range h.rooms {
+		if _, ok := members[c]; ok {
+			delete(members, c)
+			left = append(left, room)
+			if len(members) == 0 {
+				delete(h.rooms, room)
+			}
+		}
+	}
+	return left
+}
+
+func (h *Hub) limiter(student string) *rate.Limiter {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	l, ok := h.limiters[student]
+	if !ok {
+		l = rate.NewLimiter(h.cfg.MessageRate, h.cfg.MessageBurst)
+		h.limiters[student] = l
+	}
+	return l
+}
+
+// broadcast queues a frame for every connection on this instance.
+func (h *Hub) broadcast(frame []byte) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	for c := range h.clients {
+		c.enqueue(frame)
+	}
+}
+
+// toRoom queues a frame for every connection on this instance that joined the room.
+func (h *Hub) toRoom(room string, frame []byte) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	for c := range h.rooms[room] {
+		c.enqueue(frame)
+	}
+}
+
+// dispatch turns an event from any instance into frames for this instance's clients. It reads
+// the current state, so a burst of events for one project pushes its latest version.
+func (h *Hub) dispatch(ctx context.Context, e pairup.Event) {
+	if ctx.Err() != nil {
+		return // shutting down: the sockets are closing anyway
+	}
+	switch e.Kind {
+	case pairup.EventProjectChanged:
+		p, err := h.store.ProjectByID(ctx, e.ProjectID)
+		switch pairup.ErrorCode(err) {
+		case "":
+			h.broadcast(encode(oapigen.ProjectChangedMessage{Type: oapigen.ProjectChanged, Project: wire.Project(p)}))
+		case pairup.ENOTFOUND: // deleted since; its own event follows
+		default:
+			h.logger.ErrorContext(ctx, "push project", "pid", e.ProjectID, "err", err)
+		}
+		h.pushLabs(ctx, e.LabIDs)
+	case pairup.EventProjectDeleted:
+		h.broadcast(encode(oapigen.ProjectDeletedMessage{Type: oapigen.ProjectDeleted, Pid: e.ProjectID}))
+		h.pushLabs(ctx, e.LabIDs)
+		h.closeRoom(teamRoom(e.ProjectID))
+	case pairup.EventChatMessage:
+		m, err := h.store.ChatMessage(ctx, e.MessageID)
+		if err != nil {
+			h.logger.ErrorContext(ctx, "push chat message", "id", e.MessageID, "err", err)
+			return
+		}
+		h.toRoom(m.Room, encode(chatJSON(m)))
+	case pairup.EventChatStatus:
+		h.toRoom(e.Room, encode(oapigen.StatusMessage{Type: oapigen.Status, Room: e.Room, Msg: e.Text}))
+	default:
+		h.logger.WarnContext(ctx, "unknown event", "kind", e.Kind)
+	}
+}
+
+func (h *Hub) pushLabs(ctx context.Context, ids []int64) {
+	if len(ids) == 0 {
+		return
+	}
+	labs, err := h.store.LabAvailability(ctx, ids)
+	if err != nil {
+		h.logger.ErrorContext(ctx, "push labs", "err", err)
+		return
+	}
+	msg := oapigen.LabsChangedMessage{Type: oapigen.LabsChanged, Labs: make([]oapigen.LabAvailability, len(labs))}
+	for i, l := range labs {
+		msg.Labs[i] = oapigen.LabAvailability{
+			LabId: l.ID, Lab: l.Label(), Room: l.Room,
+			StartsAt: l.StartsAt.Format(pairup.LabTimeLayout), Available: l.Available,
+		}
+	}
+	h.broadcast(encode(msg))
+}
+
+// closeRoom empties a dissolved team's room: its members are no longer a team.
+func (h *Hub) closeRoom(room string) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	delete(h.rooms, room)
+}
+
+// watchRevocations closes, within one check period, every socket whose token was revoked on
+// any instance. One query per period covers all of this instance's connections.
+func (h *Hub) watchRevocations(ctx context.Context) {
+	t := time.NewTicker(h.cfg.RevocationCheck)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		h.mu.Lock()
+		byToken := map[string][]*client{}
+		for c := range h.clients {
+			byToken[c.tokenID] = append(byToken[c.tokenID], c)
+		}
+		h.mu.Unlock()
+		if len(byToken) == 0 {
+			continue
+		}
+		ids := make([]string, 0, len(byToken))
+		for id := range byToken {
+			ids = append(ids, id)
+		}
+		revoked, err := h.store.RevokedAmong(ctx, ids)
+		if err != nil {
+			if ctx.Err() == nil {
+				h.logger.WarnContext(ctx, "check token revocations", "err", err)
+			}
+			continue
+		}
+		for _, id := range revoked {
+			for _, c := range byToken[id] {
+				c.close(CloseUnauthorized, "token revoked")
+			}
+		}
+	}
+}
+
+func teamRoom(pid int64) string { return "team-" + strconv.FormatInt(pid, 10) }
+
+// roomProject returns the project id of a team room, or 0 for the lobby, or false when the name
+// is not a room.
+func roomProject(room string) (int64, bool) {
+	if room == "lobby" {
+		return 0, true
+	}
+	digits, ok := strings.CutPrefix(room, "team-")
+	if !ok || digits == "" || len(digits) > 18 || strings.TrimLeft(digits, "0123456789") != "" {
+		return 0, false
+	}
+	pid, err := strconv.ParseInt(digits, 10, 64)
+	return pid, err == nil && pid > 0
+}
+
+func encode(v any) []byte {
+	b, err := json.Marshal(v)
+	if err != nil {
+		panic(fmt.Sprintf("realtime: encode %T: %v", v, err)) // our own types always encode
+	}
+	return b
+}
+
+func chatJSON(m pairup.ChatMessage) oapigen.ChatMessage {
+	return oapigen.ChatMessage{Type: oapigen.Message, Id: m.ID, Room: m.Room, From: m.From, Msg: m.Body, At: m.SentAt.UTC()}
+}

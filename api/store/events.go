@@ -1,0 +1,166 @@
+package store
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
+
+	"github.com/pairup/pairup/api/pairup"
+	"github.com/pairup/pairup/db/dbgen"
+)
+
+const eventChannel = "pairup_events"
+
+var _ pairup.EventBus = (*Store)(nil)
+
+// notify queues an event on the transaction's connection; Postgres delivers it at commit.
+func notify(ctx context.Context, q *dbgen.Queries, e pairup.Event) error {
+	payload, err := json.Marshal(e)
+	if err != nil {
+		return fmt.Errorf("encode event: %w", err)
+	}
+	if err := q.Notify(ctx, string(payload)); err != nil {
+		return fmt.Errorf("notify %s: %w", e.Kind, err)
+	}
+	return nil
+}
+
+// Publish implements pairup.EventBus.
+func (s *Store) Publish(ctx context.Context, e pairup.Event) error {
+	return notify(ctx, s.q, e)
+}
+
+// Listen implements pairup.EventBus on a connection of its own (LISTEN holds it), reconnecting
+// with backoff until ctx ends.
+func (s *Store) Listen(ctx context.Context, handle func(pairup.Event), resync func()) error {
+	backoff := 100 * time.Millisecond
+	for {
+		err := s.listenOnce(ctx, handle, func() {
+			backoff = 100 * time.Millisecond
+			resync()
+		})
+		if ctx.Err() != nil {
+			return nil
+		}
+		s.logger.WarnContext(ctx, "event listener lost its connection; reconnecting", "err", err, "in", backoff)
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-time.After(backoff):
+		}
+		backoff = min(2*backoff, 5*time.Second)
+	}
+}
+
+func (s *Store) listenOnce(ctx context.Context, handle func(pairup.Event), connected func()) error {
+	conn, err := pgx.ConnectConfig(ctx, s.pool.Config().ConnConfig.Copy())
+	if err != nil {
+		return fmt.Errorf("connect listener: %w", err)
+	}
+	defer conn.Close(context.WithoutCancel(ctx))
+	if _, err := conn.Exec(ctx, "LISTEN "+eventChannel); err != nil {
+		return fmt.Errorf("listen: %w", err)
+	}
+	connected()
+	for {
+		n, err := conn.WaitForNotification(ctx)
+		if err != nil {
+			return fmt.Errorf("wait for notification: %w", err)
+		}
+		var e pairup.Event
+		if err := json.Unmarshal([]byte(n.Payload), &e); err != nil {
+			s.logger.ErrorContext(ctx, "undecodable event", "payload", n.Payload, "err", err)
+			continue
+		}
+		handle(e)
+	}
+}
+
+// LabAvailability returns whether each of the slots has room left, in time order.
+func (s *Store) LabAvailability(ctx context.Context, ids []int64) ([]pairup.LabAvailability, error) {
+	rows, err := s.q.LabAvailability(ctx, ids)
+	if err != nil {
+		return nil, fmt.Errorf("lab availability: %w", err)
+	}
+	out := make([]pairup.LabAvailability, len(rows))
+	for i, r := range rows {
+		out[i] = pairup.LabAvailability{
+			LabSlot:   pairup.LabSlot{ID: r.ID, Room: r.Room, StartsAt: r.StartsAt, Capacity: int(r.Capacity)},
+			Available: r.Available,
+		}
+	}
+	return out, nil
+}
+
+// ProjectByID returns one project: ENOTFOUND when it no longer exists.
+func (s *Store) ProjectByID(ctx context.Context, pid int64) (pairup.Project, error) {
+	return project(ctx, s.q, pid)
+}
+
+// RevokedAmong returns which of the token ids have been revoked.
+func (s *Store) RevokedAmong(ctx context.Context, ids []string) ([]string, error) {
+	parsed := make([]uuid.UUID, 0, len(ids))
+	for _, id := range ids {
+		if u, err := uuid.Parse(id); err == nil {
+			parsed = append(parsed, u)
+		}
+	}
+	rows, err := s.q.RevokedAmong(ctx, parsed)
+	if err != nil {
+		return nil, fmt.Errorf("check revocations: %w", err)
+	}
+	out := make([]string, len(rows))
+	for i, r := range rows {
+		out[i] = r.String()
+	}
+	return out, nil
+}
+
+// PostChatMessage implements pairup.ChatService.
+func (s *Store) PostChatMessage(ctx context.Context, room, sender, body string) (pairup.ChatMessage, error) {
+	var m pairup.ChatMessage
+	err := s.inTx(ctx, func(q *dbgen.Queries) error {
+		row, err := q.InsertChatMessage(ctx, dbgen.InsertChatMessageParams{Room: room, StudentNumber: sender, Body: body})
+		if code, _ := constraintViolated(err); code != "" {
+			return pairup.Errorf(pairup.EINVALID, "the message breaks a rule of the room")
+		} else if err != nil {
+			return fmt.Errorf("store chat message: %w", err)
+		}
+		m = pairup.ChatMessage{ID: row.ID, Room: room, Body: body, SentAt: row.SentAt}
+		return notify(ctx, q, pairup.Event{Kind: pairup.EventChatMessage, MessageID: row.ID, Room: room})
+	})
+	return m, err
+}
+
+// ChatMessage implements pairup.ChatService.
+func (s *Store) ChatMessage(ctx context.Context, id int64) (pairup.ChatMessage, error) {
+	r, err := s.q.GetChatMessage(ctx, id)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return pairup.ChatMessage{}, pairup.Errorf(pairup.ENOTFOUND, "no such message")
+	} else if err != nil {
+		return pairup.ChatMessage{}, fmt.Errorf("get chat message: %w", err)
+	}
+	return pairup.ChatMessage{ID: r.ID, Room: r.Room, From: r.Name, Body: r.Body, SentAt: r.SentAt}, nil
+}
+
+// RecentChatMessages implements pairup.ChatService.
+func (s *Store) RecentChatMessages(ctx context.Context, room string, n int) ([]pairup.ChatMessage, error) {
+	rows, err := s.q.RecentChatMessages(ctx, dbgen.RecentChatMessagesParams{Room: room, Limit: int32(n)})
+	if err != nil {
+		return nil, fmt.Errorf("recent chat messages: %w", err)
+	}
+	out := make([]pairup.ChatMessage, len(rows))
+	for i, r := range rows {
+		out[len(rows)-1-i] = pairup.ChatMessage{ID: r.ID, Room: r.Room, From: r.Name, Body: r.Body, SentAt: r.SentAt}
+	}
+	return out, nil
+}
+
+// discard is the logger of a Store made without one.
+var discard = slog.New(slog.DiscardHandler)
