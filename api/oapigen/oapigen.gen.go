@@ -11,6 +11,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"net/url"
 	"path"
@@ -395,6 +396,16 @@ type NewProject struct {
 	PartnerNumber string `json:"partnerNumber" validate:"required,studentnumber"`
 }
 
+// OpenAPIDocument An OpenAPI 3.0 document (this one).
+type OpenAPIDocument struct {
+	Info map[string]interface{} `json:"info"`
+
+	// Openapi Example: 3.0.3
+	Openapi              string                 `json:"openapi"`
+	Paths                map[string]interface{} `json:"paths"`
+	AdditionalProperties map[string]interface{} `json:"-"`
+}
+
 // Problem RFC 9457 problem details.
 type Problem struct {
 	Detail *string `json:"detail,omitempty"`
@@ -583,6 +594,102 @@ type CreateStudentProjectJSONRequestBody = NewProject
 
 // UpdateStudentProjectJSONRequestBody defines body for UpdateStudentProject for application/json ContentType.
 type UpdateStudentProjectJSONRequestBody = ProjectUpdate
+
+// Getter for additional properties for OpenAPIDocument. Returns the specified
+// element and whether it was found
+func (a OpenAPIDocument) Get(fieldName string) (value interface{}, found bool) {
+	if a.AdditionalProperties != nil {
+		value, found = a.AdditionalProperties[fieldName]
+	}
+	return
+}
+
+// Setter for additional properties for OpenAPIDocument
+func (a *OpenAPIDocument) Set(fieldName string, value interface{}) {
+	if a.AdditionalProperties == nil {
+		a.AdditionalProperties = make(map[string]interface{})
+	}
+	a.AdditionalProperties[fieldName] = value
+}
+
+// Override default JSON handling for OpenAPIDocument to handle AdditionalProperties
+func (a *OpenAPIDocument) UnmarshalJSON(b []byte) error {
+	object := make(map[string]json.RawMessage)
+	err := json.Unmarshal(b, &object)
+	if err != nil {
+		return err
+	}
+
+	if raw, found := object["info"]; found {
+		err = json.Unmarshal(raw, &a.Info)
+		if err != nil {
+			return fmt.Errorf("error reading 'info': %w", err)
+		}
+		delete(object, "info")
+	}
+
+	if raw, found := object["openapi"]; found {
+		err = json.Unmarshal(raw, &a.Openapi)
+		if err != nil {
+			return fmt.Errorf("error reading 'openapi': %w", err)
+		}
+		delete(object, "openapi")
+	}
+
+	if raw, found := object["paths"]; found {
+		err = json.Unmarshal(raw, &a.Paths)
+		if err != nil {
+			return fmt.Errorf("error reading 'paths': %w", err)
+		}
+		delete(object, "paths")
+	}
+
+	if len(object) != 0 {
+		a.AdditionalProperties = make(map[string]interface{})
+		for fieldName, fieldBuf := range object {
+			var fieldVal interface{}
+			err := json.Unmarshal(fieldBuf, &fieldVal)
+			if err != nil {
+				return fmt.Errorf("error unmarshaling field %s: %w", fieldName, err)
+			}
+			a.AdditionalProperties[fieldName] = fieldVal
+		}
+	}
+	return nil
+}
+
+// Override default JSON handling for OpenAPIDocument to handle AdditionalProperties
+func (a OpenAPIDocument) MarshalJSON() ([]byte, error) {
+	var err error
+	object := make(map[string]json.RawMessage)
+
+	if a.Info != nil {
+		object["info"], err = json.Marshal(a.Info)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'info': %w", err)
+		}
+	}
+
+	object["openapi"], err = json.Marshal(a.Openapi)
+	if err != nil {
+		return nil, fmt.Errorf("error marshaling 'openapi': %w", err)
+	}
+
+	if a.Paths != nil {
+		object["paths"], err = json.Marshal(a.Paths)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'paths': %w", err)
+		}
+	}
+
+	for fieldName, field := range a.AdditionalProperties {
+		object[fieldName], err = json.Marshal(field)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling '%s': %w", fieldName, err)
+		}
+	}
+	return json.Marshal(object)
+}
 
 // AsJoinMessage returns the union data inside the ClientMessage as a JoinMessage
 func (t ClientMessage) AsJoinMessage() (JoinMessage, error) {
@@ -1076,12 +1183,18 @@ func (t *ServerMessage) UnmarshalJSON(b []byte) error {
 
 // ServerInterface represents all server handlers.
 type ServerInterface interface {
+	// GetAPIReference Read the rendered API reference
+	// (GET /docs)
+	GetAPIReference(ctx echo.Context) error
 	// GetHealth Report whether the service and its database answer
 	// (GET /health)
 	GetHealth(ctx echo.Context) error
 	// ListAvailableLabs List the lab slots with room left, in time order
 	// (GET /labs)
 	ListAvailableLabs(ctx echo.Context) error
+	// GetOpenAPIDocument Download this OpenAPI document
+	// (GET /openapi.yaml)
+	GetOpenAPIDocument(ctx echo.Context) error
 	// ListProjects List every project in slot time order
 	// (GET /projects)
 	ListProjects(ctx echo.Context) error
@@ -1113,6 +1226,15 @@ type ServerInterfaceWrapper struct {
 	Handler ServerInterface
 }
 
+// GetAPIReference converts echo context to params.
+func (w *ServerInterfaceWrapper) GetAPIReference(ctx echo.Context) error {
+	var err error
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.GetAPIReference(ctx)
+	return err
+}
+
 // GetHealth converts echo context to params.
 func (w *ServerInterfaceWrapper) GetHealth(ctx echo.Context) error {
 	var err error
@@ -1128,6 +1250,15 @@ func (w *ServerInterfaceWrapper) ListAvailableLabs(ctx echo.Context) error {
 
 	// Invoke the callback with all the unmarshaled arguments
 	err = w.Handler.ListAvailableLabs(ctx)
+	return err
+}
+
+// GetOpenAPIDocument converts echo context to params.
+func (w *ServerInterfaceWrapper) GetOpenAPIDocument(ctx echo.Context) error {
+	var err error
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.GetOpenAPIDocument(ctx)
 	return err
 }
 
@@ -1295,6 +1426,8 @@ func RegisterHandlersWithOptions(router EchoRouter, si ServerInterface, options 
 	router.GET(options.BaseURL+"/labs", wrapper.ListAvailableLabs, options.OperationMiddlewares["listAvailableLabs"]...)
 	router.GET(options.BaseURL+"/projects", wrapper.ListProjects, options.OperationMiddlewares["listProjects"]...)
 	router.GET(options.BaseURL+"/health", wrapper.GetHealth, options.OperationMiddlewares["getHealth"]...)
+	router.GET(options.BaseURL+"/openapi.yaml", wrapper.GetOpenAPIDocument, options.OperationMiddlewares["getOpenAPIDocument"]...)
+	router.GET(options.BaseURL+"/docs", wrapper.GetAPIReference, options.OperationMiddlewares["getAPIReference"]...)
 
 }
 
@@ -1333,6 +1466,41 @@ type UnauthorizedApplicationProblemPlusJSONResponse struct {
 	Body Problem
 
 	Headers UnauthorizedResponseHeaders
+}
+
+type GetAPIReferenceRequestObject struct {
+}
+
+type GetAPIReferenceResponseObject interface {
+	VisitGetAPIReferenceResponse(w http.ResponseWriter) error
+}
+
+type GetAPIReference200ResponseHeaders struct {
+	ContentSecurityPolicy *string
+}
+
+type GetAPIReference200TexthtmlResponse struct {
+	Body          io.Reader
+	Headers       GetAPIReference200ResponseHeaders
+	ContentLength int64
+}
+
+func (response GetAPIReference200TexthtmlResponse) VisitGetAPIReferenceResponse(w http.ResponseWriter) error {
+
+	w.Header().Set("Content-Type", "text/html")
+	if response.ContentLength != 0 {
+		w.Header().Set("Content-Length", fmt.Sprint(response.ContentLength))
+	}
+	if response.Headers.ContentSecurityPolicy != nil {
+		w.Header().Set("Content-Security-Policy", fmt.Sprint(*response.Headers.ContentSecurityPolicy))
+	}
+	w.WriteHeader(200)
+
+	if closer, ok := response.Body.(io.ReadCloser); ok {
+		defer closer.Close()
+	}
+	_, err := io.Copy(w, response.Body)
+	return err
 }
 
 type GetHealthRequestObject struct {
@@ -1407,6 +1575,33 @@ func (response ListAvailableLabs401ApplicationProblemPlusJSONResponse) VisitList
 	}
 	w.WriteHeader(401)
 	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetOpenAPIDocumentRequestObject struct {
+}
+
+type GetOpenAPIDocumentResponseObject interface {
+	VisitGetOpenAPIDocumentResponse(w http.ResponseWriter) error
+}
+
+type GetOpenAPIDocument200ApplicationyamlResponse struct {
+	Body          io.Reader
+	ContentLength int64
+}
+
+func (response GetOpenAPIDocument200ApplicationyamlResponse) VisitGetOpenAPIDocumentResponse(w http.ResponseWriter) error {
+
+	w.Header().Set("Content-Type", "application/yaml")
+	if response.ContentLength != 0 {
+		w.Header().Set("Content-Length", fmt.Sprint(response.ContentLength))
+	}
+	w.WriteHeader(200)
+
+	if closer, ok := response.Body.(io.ReadCloser); ok {
+		defer closer.Close()
+	}
+	_, err := io.Copy(w, response.Body)
 	return err
 }
 
@@ -2076,12 +2271,18 @@ func (response CreateToken429ApplicationProblemPlusJSONResponse) VisitCreateToke
 
 // StrictServerInterface represents all server handlers.
 type StrictServerInterface interface {
+	// GetAPIReference Read the rendered API reference
+	// (GET /docs)
+	GetAPIReference(ctx context.Context, request GetAPIReferenceRequestObject) (GetAPIReferenceResponseObject, error)
 	// GetHealth Report whether the service and its database answer
 	// (GET /health)
 	GetHealth(ctx context.Context, request GetHealthRequestObject) (GetHealthResponseObject, error)
 	// ListAvailableLabs List the lab slots with room left, in time order
 	// (GET /labs)
 	ListAvailableLabs(ctx context.Context, request ListAvailableLabsRequestObject) (ListAvailableLabsResponseObject, error)
+	// GetOpenAPIDocument Download this OpenAPI document
+	// (GET /openapi.yaml)
+	GetOpenAPIDocument(ctx context.Context, request GetOpenAPIDocumentRequestObject) (GetOpenAPIDocumentResponseObject, error)
 	// ListProjects List every project in slot time order
 	// (GET /projects)
 	ListProjects(ctx context.Context, request ListProjectsRequestObject) (ListProjectsResponseObject, error)
@@ -2118,6 +2319,29 @@ func NewStrictHandler(ssi StrictServerInterface, middlewares []StrictMiddlewareF
 type strictHandler struct {
 	ssi         StrictServerInterface
 	middlewares []StrictMiddlewareFunc
+}
+
+// GetAPIReference operation middleware
+func (sh *strictHandler) GetAPIReference(ctx echo.Context) error {
+	var request GetAPIReferenceRequestObject
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.GetAPIReference(ctx.Request().Context(), request.(GetAPIReferenceRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetAPIReference")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(GetAPIReferenceResponseObject); ok {
+		return validResponse.VisitGetAPIReferenceResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
 }
 
 // GetHealth operation middleware
@@ -2160,6 +2384,29 @@ func (sh *strictHandler) ListAvailableLabs(ctx echo.Context) error {
 		return err
 	} else if validResponse, ok := response.(ListAvailableLabsResponseObject); ok {
 		return validResponse.VisitListAvailableLabsResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// GetOpenAPIDocument operation middleware
+func (sh *strictHandler) GetOpenAPIDocument(ctx echo.Context) error {
+	var request GetOpenAPIDocumentRequestObject
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.GetOpenAPIDocument(ctx.Request().Context(), request.(GetOpenAPIDocumentRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetOpenAPIDocument")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(GetOpenAPIDocumentResponseObject); ok {
+		return validResponse.VisitGetOpenAPIDocumentResponse(ctx.Response())
 	} else if response != nil {
 		return fmt.Errorf("unexpected response type: %T", response)
 	}
@@ -2411,83 +2658,99 @@ func (sh *strictHandler) CreateToken(ctx echo.Context) error {
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7Dztctu4dq9yhr0zSVpalhx7d6NMfyTZ7L1OHcdjO02nsRtB5JGINQnwAqAdreuZvkPfsE/SOQBI8Uuy",
-	"FMd35277y7JEAOf7G7wNIpnlUqAwOhjfBviVZXmK9vOJkr9iZOjjNUsLpA8x6kjx3HApgnHwCmg1T1HB",
-	"TCpgYLhYQMrEvGBzDMIgZdNgHLw5O3sLe4PhCN5LEbNFCO/ZAvaGMPpxPDpwj33hcTB+HgYZZlNUOhh/",
-	"vg3oq2BvtPd8/+CHH4MwECxDOjVmcCSvMWURBndh87mfls+9SZhKUcNrNp0SOHeXYZDTsz+GgZIyq0MW",
-	"hIE2TBn9hRnabLj3487wYGdveF7CaJBlrcPhohgO936AzkF3d2GQM8UyNBaX2+DMFDEKc1wQdl1CnicI",
-	"P+3EfM4NaPcoCPvsIAhLpjSJwWldzkyyRJjHQRgo/GvBFcbB2KgCw0BHCWaMjsyZMaho2X98Hu68uLz9",
-	"6e5PhNgip8XaKC7mDnaFOpdCOzF4zeI3CgkkzlL7TSSFQWEFg+V5yiNGaOzmSk5TzP7pV0043S7BJmwN",
-	"42kwDgpxJeSNaCEJUsGNkmIOJ4fHjhWm0MF4fzgKA8ONxf2jYIVJpOK/YbwEm01lYcbTlImr4K6O7Z8U",
-	"zoJx8A+7SwHfdb/q3RMHqUO2yYmPLQDrkMFTLmKuDRfzguuETVN8RvxJkMWez58+fdp5VZiEqBUxgw06",
-	"BK+Z5hEoZGn2zxdBzrgq8osgqIPd4cZdSBw4xb8WqM0DqW8SBOV2gqmMF8A1cHHNUis5qJT0mjfjmJJS",
-	"1WlDuqk1yfc4yAraAWEERsLBcAhRwhSLrLSTmi0ZOFwy8DWLocTj0fj3nqUzqTKMiXMeN+AiL8xLmDgM",
-	"J0D6ogFZlICczVDEXMzB4jwgIN5IMUt59HBqMwMpm4JOpSFSz4o07aezN4B1EvevbhL3xZK4FcyPRtlX",
-	"qUJGMiOAQe58Qwg5U0agAsOuUIREdAsvAWtp+YtUUx7HKB5IzIUsIGMLENIAiyLUGkzCdamnDaPxfEmW",
-	"5fGPRhey3RFLyQmWAMbSAmcJcCzNL7IQ8XdQ3dImJUyDkCUPGqjvL1E/lgbcyY+G+rEEXUQJKNSyUBFa",
-	"hM+lPGJqjo9gq+Q1KvhhH/6Fv65jPaox3BsYeCsMNws4lxIcNI/K/x4AS1q8Z2LhgXqo8zRSQsbEAmaM",
-	"pxgD+fMsN/olGLUANmdcQMoMqjpx9mpGgqhB8EAF0ONRpQWr5nOxw4W2gWJdc30I8BJuGDcwOUWjFjuv",
-	"ZgbVBDRGUsS65WNrjzQo9dP+sMeTcmFwjsq70kYQ8TBuMHDOZYpMkQGUVyhIBqoA7HeNY45lCFMWh4Bf",
-	"c4KGLLPCa3mFTYi3i1/cwi0DmAode8Kra8ZTCp2O2NR+weKYE9AsPVEyR2U4xZ0zlmoMg7z21W3AyrVf",
-	"Ur+YG8z0fWQ6YlOiaUlppdgicGFuGSp/bm99WT0up9bIUliQMPO+9M/bwW0FjOISm13EzOCO4Rl2o+8w",
-	"mCnKTPoSBI0iRvVE2/AFngokY8NaemQD0s6mPO5ueSgihUyjhhtuEqDdFuDjj5fAyo8QMQFMKX5NZs4k",
-	"zv8nXBtJRkfEkPJrDEFLiFJOdIdYyRwU5sgMxsCdAlfYc2F+2F8CWelnGGR63iNBZbK2nsen9EzF5NsA",
-	"RZERX8uA6rKb6DQFwP4a+hyKNvOscGCFxMNeobA418SinSHPKA0E8maOPJaNGqSAXZbz3RtLnJjToowL",
-	"ZqQ1ahnLc4JyfBv8Km2q14v1O8lFeXYYpMiucaUS0I/LZw1+NasePcevFUZ3lSwvjl2WaUlwFwZS4IeZ",
-	"jWLX8aUOIeXq655tnnuPTtfRubu8C4O3FFZvqp/9XLphZL5nhcb4pWOZFAIjegq0YQsNMncms6nfkYwb",
-	"Qjdl8Re7YxCWGe+XUr6qdGtWC02FNF+Iz9YjKGbwS8ozbuy/pCBKsLRHhGv5Qo/atFXB5h0bK4LFKezR",
-	"n6Xs/0LZiyX7lvbQpz19Ru7d2YdjZ+DkzLKglaDBU6kgZyaBqsDSb/JWU6aFrwNmPaZ/QZaaZEssS++/",
-	"5IC8up/8flUvFM7ofpuME3HJrj3RkDJt4GBYWngdgkxjCppnXGnjJJ8JfWNjBGBAktkV+nL1xm647j87",
-	"7vhhVt67o42F2xv4CoU+atct13aMfwgm1tpvhUYf7BTxbAdz6lY0ZYaAtC7e1kaBQpYQcDAfwMU9Rd2L",
-	"oFcpy0Lv7SbhQEnGzi61Sm0b4iMZsbQBbsZFYRByhRHXXIrQhjuyMMDgNymwVWDtFn47ZdP9ux33YW/5",
-	"4bz8MC4/9JVWm0ysij5E+0oml8itYKwPoHnKzeJb4+cu4T4laBJSeAo0U+mKDAQSpDgz8NRKgYQpplLM",
-	"NQWBf3577kIYCpjrNngqZYpMeH73cvAR5OB3Y1NYI+sKlh3GfZHhsrgXD+BVFGFO4TLTwAR49Clroy/A",
-	"wUY+0TYJNDwlRu0NRy+aYaVJ8ELYbg09y2ByUQyHzyONKUbGfsbJsxCYWJiENsRUIyWtDPaHw8EFxSLL",
-	"uK7Dm4wLnpGdGvXwqYcFo3DU22O4DIOvO3O54792eeSACPVzUPtph2e5VCV3k2AczLlJiukgktmuW1T+",
-	"ITl0Hy3/KLd8kzAxx/jbvOVZKo2Gm0RqBFZTOIjcrl13uG1G2lDjHnfYdgy0/8CfvrGDWJnLNsLnv513",
-	"cxnKg93bMd7UmpNbwN5gclsjR//zX//d7GUAmxmyiYpnGWmLLpSShYtGbxJuEHTOIgxBSEoVjJJpbTXJ",
-	"SMa+HqGYk/AeDIdWg8r/R20qkORLlvMdCr3nKHbwq1Fsx7C59j1YHtuSTAPuu4Y5vUfoDuPAtSaNQLVs",
-	"Rm7UGdwcvJKVoS9NuMpE2VpcsrkJR9jqNnmk+vhf1r26Acsvb+DF/sGP4At44Kp1uquuZRmvx62U/Zn2",
-	"5h8EAgqjFpCTZW7nJZ4AlCvOGE8LhdrGTpHvzDgfuZF5qCVWPZaBC22YiHCVT/RJR9eR+grkmlSx7aI+",
-	"nh5SQowKRYQv4aJeprwI4CZB4SIGeypoSpG5AZamg2BDJXdAhevynu+i630xyEYRb5mITqUtnpLHfnhs",
-	"W405bOgw/PxAnzjkWwdSff2LCrcnLuzrRXFN4N3dJf2mUPz7hXHlyEYfpJ78T3wn2JVeYLqAi6Ac6ujN",
-	"YNoGzMaF9pgV1mtN1FiKwBqJf1AI86psEHovxo2tb0XKlWWlgiIng90Ty+RLhbun/VAC3Hb0foetA5by",
-	"5DVE+RlTNN9OFOIWxFxrmV734r6xOq3COXYAbo7zai9HH4+43tb05c2VG1mYDjNXNErqe6+B+mMe+/bR",
-	"ljWqG8UN5VLOrWqXxpSkhVcUk6dYibY712YwZQJlpBwDpUgKWbwjRbq4EH4vphD4XEiFsct1/q9Ehz3d",
-	"H08GOzHG4g8iXZQTY2s820bhZc23rTxzW6e3Asa2E1x5XkedV2x4r7fchm5r3OU22/S7sc13aCnwxlH2",
-	"KbL4AcXmWu9EyBtQGCG/Rg15oRPUL0Hb8TpBCmLrzl1T3Dawdv5oQ7Paj5BeiOjbMDqxUNsJn4RdI0wR",
-	"BWRca4xdLUajukYFqdTGWh+8JvxmiPGzlzaGNlECKddGb4IoAfoQTHtld5LK6XQxgaeu16v5XGC8w6th",
-	"x2cUFExI3HZc2Sjnsa8ZEY7MWOf5RJfhE5BxfdYsoNojmnHcU/vdf9p9P492XlzaoO0fn/XGbGeWjBv1",
-	"Uz3Ft+2nujbYCpPTaCKGVV9hxdOthkzYLNKstpPt2lR97u/e1knYCa7We/TOWe04Zf3yVrgVei1cVfip",
-	"24ywFOSVD9f1cZm7rvIG9Ov36ks3AL2v2dwE9L6n++m+4aoWue9tg3eF6b4lLaG97/E22bfp8a1/tqFr",
-	"toXfPGvLiq3MULoKDfp5J9u5ML7vWTWuGhP8CdPVivLJgZ1oajU7H2E0pVPx2Kxnqee9Jr8MlrbLFHi8",
-	"7WWEzW4RlHcS7mu+2xTZPtqHU30gZDu8PL+6Ifxo2IjhNwvOadH66PyBomCncb6TIJzLKzdtvQW57JDg",
-	"YvMhNVOe0fbO7z6dg5HWJwPTMHnlRx1tXXQMfoDQRRd2Ex9fbFAutEeGJahdzCngxqhQ3CzOiNwOsynT",
-	"PCIo7ESG/T4Yu2+XRybG5ISWG4wsn3b//VIS5N2n83LQ0W5hf23vcWfrszPZpY3XT23DLuDCTd2ZBLlq",
-	"34ZhIoaTw+MQcsYVFLl7lJWz9iG4nafoll+IqtAjYluEAwYxZlJoo1xBumw1DuCtDf2ULAwCfqWUGSZV",
-	"JzexYy4T2udCTE4+nPnvLe31BAQiZdHNkdeZkhl0Hx5ciAvhTrPjOizV0k+V6BIhoxhPbeqcMp0MwHoE",
-	"l6avquRfiKeTVZO6k2cuqy8nbU8YVzsfc3h1chiEwTUq7e3AYDgY2lAhR8FyHoyD54Ph4LmzbomVG08L",
-	"+jhHa1VJX+yZhxQy/RmNHwpqXZfaGw7XDBb3DBRXUY/cYvLXn90z+Ot+Wdjx84Ph8+8whR8zw6ZMI8QS",
-	"tbuAYdlYi9gO6ncuKITnEcJHsWyMP+r0/SoABw2jEIw/X4aBLrKM2Yj+FHOpDNzUBx885KRHlMNVG1cI",
-	"u3LL58BLxyUdsFu2fnsF5Yhr05x5fqjAtKegP99+wz3LbS9A2vhsM241sV3Bs5lCN2jibsnsD0ertq2I",
-	"tduYnLesrZhJVLYsLC2dtzHVBEtIJte1c1TcYKXrkVtGeju6npkn5UMP5WOjSvv5/+/Wbna39nIbq1HR",
-	"t0cKvW/yyfB3E0Ksb0tCZ0d8eiWvEjcnfT4K0Lu3PL6riWDPTQAfL5gEM43pLPRxBNExY8YZMBZnXLiK",
-	"FaXswM1LYGJhc6RUI8zRaNgfPqfQq+PbzqprdQ+T8c3EbEOGVvXgfpPiqeJZObyflbV7td/GfVr0/P5F",
-	"y0uIdsX+/SuqS4NNATslPrLancdSkkrRCS5bN89XVEGWj+w2b6Zb9WpK4m6tG+hKRl2hfMutD3UGxo5o",
-	"M+EE8JkVQLcOuOkKmyt4eChOqiuNLbHb757pKyV/YHb/7LuU1rHZviXptfWcFJ2QYVklA9/bdKwzEiuZ",
-	"toWt2KTtXD66bFVu6wpWWY6mE/jDWo7aHeInunZ9+BGsSBjkUpu+Gap0UYejksMeo+EmFXqF7439qUf+",
-	"LE9ey3ixnZvaPvQqY6rWLN0yVNpYNmvDjK0JOaMKvOto1ejvQascg+LW7dIj6eDsN00e0CcaPp4eDe59",
-	"K8YfRlFpwYv7F1RveKAFow1gqi7iN02BY81yqKJVXaoXkcpkaqWNKMz2sYCbOiK1BnsnqZzS6Bv4gKeT",
-	"nMeT8ELYtuQkhEnKpvSHkgz6W2UW9I9PcCbP6pMebkoxV6hRGHtPlZUz8xlbXIiTj+cwZdGVNUvN6RJu",
-	"yra1nxdpWiE34/L7WKGwZNvp25OjmkkK9oNt9deP6mxkfP5uXLqfbftjuva/tcWwDUarH0sbXSO5uwW+",
-	"1lZQVuEKw+vSCGJc7T0K9iKuqy8b0mEpYLrwCbZv/pez0C9bwY10NT17Ilwh5nAj1RUX824scWrfinDu",
-	"2wv35x3u+fi7VAzO+FyALEzo3s3AxdxT2RorO8zmwCpJ6mlojW9vgPWX8/MTcO+ZipZv7SI72WgxjOHk",
-	"8Hhi5+mqt1vZyF9A+xVdczTuWpFmGcL+cDQA++4NGA3bLyKxhkoKbDc0yFRxAaMDPwKsQ8fFC+FXuhEa",
-	"xeeJsaBwEaVFjPEzX6XYewGFMDx1NpqLWN7Y1m3OtO63zc7LreDqlkWMsjvWKF39NB4djIfDfw+qbliA",
-	"i3fJ9M8R/8DfHX787XB0zA/1oTg9iN4c/nB4lf/bv75592KAz4cDzeeCmUJtUftwmPS9lqn1Oo9HtHOt",
-	"N8HRsr0XG1mVxktwWkX5Ro/u8+XdZUdBymZZf5usTzvI3NwQs7tn1Vp8/jBrSVyWU6g0GAe7LOc2h/H7",
-	"dlp5fC5IVbmzfLKwGYovbXkY7sKVDUBa45LusgBYW17ZzO4GP/e29OqLbSm7u9BVOimAqj1bFR+7zx/x",
-	"axSodXnzYVVbpLab74d09/Jzc/YiTMKMe0MSg084PZPRFdYpp2gPntka7/8GAAD//w==",
+	"7Hztdts4kuir1OWdcxzfS8my43Qn8pkf7iQ97Yzj+MTOzdyNvBFEliS0SYADgHY0Xp2z77BvuE+ypwCQ",
+	"IilKlmJ7eqZ3f8Wh8FFVqO8q4C6IZJpJgcLooH8X4DeWZgnav8+V/BUjQ3/esCRH+iNGHSmeGS5F0A+O",
+	"gWbzBBWMpQIGhosZJExMcjbBIAwSNgr6weuLi7dw0O3tw3spYjYL4T2bwUEP9n/s779ww77yOOg/D4MU",
+	"0xEqHfS/3AX0KTjYP3h++OKHH4MwECxF2jVmcCpvMGERBvOwPu7lYtzrKVMJaviJjUYEzvwqDDIa+2MY",
+	"KCnTKmRBGGjDlNFfmaHFegc/dnovOge9ywJGgyxtbA6DvNc7+AGWNprPwyBjiqVoLC53wYXJYxTmLCfs",
+	"lgl5OUV42Yn5hBvQbigIO7YbhMWh1InBaV7GzHSBMI+DMFD415wrjIO+UTmGgY6mmDLaMmPGoKJp//ql",
+	"13l1dfdy/gdCbJbRZG0UFxMHu0KdSaEdG/zE4tcKCSTOEvslksKgsIzBsizhESM09jIlRwmm//dXTTjd",
+	"LcAmbA3jSdAPcnEt5K1oIAlSwa2SYgLnJ2fuKEyug/5hbz8MDDcW90+C5WYqFf8bxguw2Ujmpj9KmLgO",
+	"5lVs/6BwHPSD/723YPA996veO3eQOmTrJ/GpAWAVMnjGRcy14WKScz1lowR36XymyGJ/zp8/f+4c52ZK",
+	"1IqYwRodgp+Y5hEoZEn6x0GQMa7ybBAEVbCXTmMe0gl8xL/mqM0DqW+mCMqtBCMZz4Br4OKGJZZzUCnp",
+	"JW/MMSGhqtKGZFNr4u9+kOa0AsI+GAkvej2IpkyxyHI7idniAHuLA/yJxVDg8WTn954lY6lSjOnkPG7A",
+	"RZabIxg6DIdA8qIBWTQFOR6jiLmYgMW5S0C8lmKc8Ojh1GYGEjYCnUhDpB7nSdJOZ68AqyRun10n7qsF",
+	"cUuYn4yyx4lCRjwjgEHmbEMIGVNGoALDrlGERHQLLwFrafmzVCMexygeSMyZzCFlMxDSAIsi1BrMlOtC",
+	"TmtK4/mCLIvtn4wupLsjlpARLACMpQXOEuBMmp9lLuJHEN1CJ02ZBiGLM6ihfrhA/UwacDs/GepnEnQe",
+	"TUGhlrmK0CJ8KeUpUxN8Al0lb1DBD4fwZ/5TFev9yoF7BQNvheFmBpdSgoPmSc+/BcCCFu+ZmHmgHmo8",
+	"jZSQMjGDMeMJxkD2PM2MPgKjZsAmjAtImEFVJc5BRUkQNQgeKAF6Oqo0YNV8IjpcaOsoViXXuwBHcMu4",
+	"geFHNGrWOR4bVEPQGEkR64aNrQypUerlYa/FknJhcILKm9KaE/Gw02DgjMsImSIFKK9REA+UDthv6sec",
+	"yRBGLA4Bv2UEDWlmhTfyGusQb+e/uIlbOjAlOnaH4xvGE3KdTtnIfmBxzAlolpwrmaEynPzOMUs0hkFW",
+	"+XQXsGLu18RP5gZTfR+ZTtmIaFpQWik2C5ybW7jKX5pLX5XD5cgqWXILpsy8L+zzdnBbBiO/xEYXMTPY",
+	"MTzFZe87DMaKIpO2AEGjiFHtaOu+wDOBpGxYQ46sQ7q0KI+XlzwRkUKmUcMtN1Og1Wbg/Y8jYMWfEDEB",
+	"TCl+Q2rOTJ39n3JtJCkdEUPCbzAELSFKONEdYiUzUJghMxgDdwJcYs+F+eFwAWQpn2GQ6kkLBxXB2voz",
+	"/khjykO+C1DkKZ1r4VBdLQc6dQawv4Y+hqLF/FE4sEI6w1amsDhX2KIZIY8pDASyZo489hg1SAF7LON7",
+	"t5Y4MadJKRfMSKvUUpZlBGX/LvhV2lCvFet3koti7zBIkN3gSiGgHxdjDX4zq4Ze4rcSo3nJy7MzF2Va",
+	"EszDQAr8MLZe7LpzqUJIsfq6sfV975HpKjrzq3kYvCW3elP5bD+lW0bqe5xrjI/ckUkhMKJRoA2baZCZ",
+	"U5l1+Y5kXGO6EYu/2hWDsIh4vxb8VYZb44prKqT5SudsLYJiBr8mPOXG/pcERAmWtLBwJV5oEZumKNi4",
+	"Y2NBsDiFLfKz4P2fKXqxZN9SH/qwp03Jvbv4cOYUnBzbI2gEaPBMKsiYmUKZYGlXeasp08DXAbMe01+Q",
+	"JWa6JZaF9V+cgLy+n/x+VisUTul+H48TcUmv7WhImDbwoldoeB2CTGJymsdcaeM4nwl9a30EYECcucz0",
+	"xeyNzXDVfi6Z44dpeW+ONmZur+BLFNqoXdVc2x38QzCx2n4rNNpgJ49nO5gTN6POMwSkNfE2NwrksoSA",
+	"3UkXBvckdQdBq1AWid67TdyBgoxLq1QytU2IT2XEkhq4KRe5QcgURlxzKULr7sjcAIO/SYGNBOty4ncp",
+	"bXo477g/DhZ/XBZ/9Is/2lKr9UMskz5E+5InF8itOFjvQPOEm9n3+s/LhPs8RTMlgSdHM5EuyUAgQYJj",
+	"A88sF0gYYSLFRJMT+Ke3l86FIYe5qoNHUibIhD/v1hN8Aj74zY4prJB1xZGdxG2e4SK5F3fhOIowI3eZ",
+	"aWACPPoUtdEHcLCRTbRFAg3P6KAOevuv6m6lmeJA2GoNjWUwHOS93vNIY4KRsX/jcDcEJmZmSgtiopGC",
+	"VgaHvV53QL7Iwq9bOpuUC56SntpvOaeWI9gP91trDFdh8K0zkR3/2cWRXSLUm6DyU4enmVTF6U6DfjDh",
+	"ZpqPupFM99yk4h/iQ/enPT+KLV9PmZhg/H3W8iKRRsPtVGoEVhE4iNyqy+Zw24i0JsYt5rBpGGj9rt99",
+	"YwOxMpatuc9/P+vmIpQHm7czvK0UJ7eAvXbITYnc/89//496LQPY2JBOVDxNSVp0rpTMnTd6O+UGQWcs",
+	"whCEpFDBKJlUZhOPpOzbKYoJMe+LXs9KUPH//SYViPMly3iHXO8Jig5+M4p1DJtoX4PlsU3J1OCe19Tp",
+	"PUx3EgeuNGkEqkUxcqPK4ObgFUcZ+tSEy0wUpcXFMdfhCBvVJo9U2/l/yFAcn5+8kVGeFtm7ViZwJdCG",
+	"4hXg58Pzbg9ivwhpVE5xuavp1fmGi7G8b5clKClWZBmvp9Ced3vd522uEWk4veUeDXoWG4YO3mLNNgoW",
+	"mcNll+/n1/Dq8MWP4FOg4PKdepkmRSK0xTAXFa7m4h8EAgqjZpCRbWtGdp6FKNoeM57kCrX1PiNf23Je",
+	"xkYKthKatuhWLrRhIsJVXoUP25ZdEZ/DXRNsN438p48noHCMCkWERzCoJnoHAdxOUTify+4Kms00cAMs",
+	"SbrBhmrSARWuixwfRVu2eXEbxQxFKD+SNv1MPs/Do4OyUWRDk+s7MNrYIdvaFW2rAJW47TjHuRXFNaHL",
+	"8irJdwUzj+cIF00vbZB68u/4WrpLXsFoBoOgaItpjQGbJsB61nabFfp/jd9dsMAajn+QE3hclFi9H8CN",
+	"zRBGyiW2pYI8I5PX4g1mC4G7p4BTANx0lfwKW7t8xc5riPIGEzTfTxQ6LYi51jK5acV9Y3FahXPsANwc",
+	"5xV+gsf3lOttVV9Wn7mRhlk6zBWlpuraa6D+lMW+ALdllu9WcUPRqDOr2gWCBWnhmKKaBEvWdvvaGLAI",
+	"QY2UfaAgUyGLO1Iks4HwazGFwCdCKoxdtPjfxb9uqZ95MtieOxZ/EMms4aa1WbaNHPSKbVu557ZGbwWM",
+	"TSO4cr8lcV6x4L3Wchu6rTGX2yzTbsY2X6EhwBvHKR+RxQ9I11eqT0LegsII+Q1qyHI9RX0E2jYoChIQ",
+	"m7lfVsVNBWs7uDZUq+0I6ZmIvg+jcwu17ZGashuEEaKAlGuNsctmaVQ3qCCR2ljtgzeE3xgx3j2yPrSJ",
+	"ppBwbfQmiBKgD8G0lXeHiRyNZkN45qrlmk8Exh1etovuklMwJHbruMRbxmOfdSMcmbHGc0cX7hOQct2t",
+	"p6DtFnU/7pn99m923S/7nVdX1mn7P7utPtuFJeNGFWlP8W0r0q6QuELl1MqwYVmZWTG6UdIK62mu1Xqy",
+	"md2rdk7eW3wKl5yr9RZ9aa+mn7J+esPdCr0UrkqdVXVGWDDyysFVeVzErqusAf36WJX9GqD3levrgN43",
+	"up3uG85qkPveRoJlZrpvSoNp7xveJPs2VdL1Y2uyZpsg6nttmfOWKUqXoUHfMWZrP8ZXjsvSX+0OxJTp",
+	"ckYxsmt7whrl4ido7lnKeGxW9dWTVpVfOEvbRQo83vY6x2b3MIpbHfe1L9gQ2Q5tw6naUrMdXv68ll34",
+	"/V7Nh9/MOadJ673zB7KC7Wd6JEa4lNeuX30Lctk2y9nmbX6m2KNpnd99vgQjrU0GpmF47JtFbV60D74F",
+	"03kXdhHvX2yQLrRbhgWoV23pZI1RrriZXRC5HWYjpnlEUNieFvs96Luviy2nxmSElmstLUa7//1cEOTd",
+	"58uiVdQuYX9trjGfh2W6vaGfnCRp63YBF65v0UyRq+Z9IiZiOD85CyFjXEGeuaGsuK0Qglt5hG76QJSJ",
+	"HhHbJBwwiDGVQhvlEtJFsbYLb63rp2RuEPAbhcwwLGvhU9soNAwHYnj+4cJ/tITXw9D1PS8KDotpPnPf",
+	"nbE0Ge5aKFz8LWKrWMsM8kBUZsUy0sNdEIgUmdcbkcdKprAMQ3cgBsJhYJuoWKKl7/XRBZGMYjyx4XjC",
+	"9LQL1sq40H9VdYDAWtU/Pdx1mYKi//mccdX5lMHx+UkQBjeotNct3V63V6ublMWSsjZiUaY/JmjahEen",
+	"LEngl8v3p5CxCZ0uM56KukF97vLuIyVvNSqH+0eMZdQF2yrlSK+A64GwfrLNblqv2XanKT7hAp5ZOtuF",
+	"cp4YuMWRL8iHMEzZtfsed25xNNwNwfXs2jlsIF6/ObN9szTdgnsr1bUGOR4nXGAXzqQ/TDphm3AZiMti",
+	"LNld4hF5K+C162LvXHjp7ZzLhEezPjjqaNCGJwlEkgAXyQxKqAmXgXDIhDDKvbUvkKdgLdcIXBBEoM0s",
+	"8TUZBsNRIkf9oQXaXwAleDQyFU19K0GGTnxOyEf+E5rj85OPBSsHjXuGB71eoyOfdPre1KRJvYTmdN//",
+	"imVEigNogNOBA+HVInGa+1RhtooQ2VF7lWHFTEUMADrDqJOr5I+DYEk6B4Gf4dawE+prOJqDVhHNJ4Z1",
+	"o7raMBGzRArs/qob67hJxULrG+pbO/sK3CxzNJr6V7BHu99C83ccW2V2GDzTiMBG8gYbkWqMY5YnpqNV",
+	"BDsak/HOkee4+ifimsoX2MmFZmPsOK7aOQKeTqq/x8yw/hGMpagv5PMhtW+O+6qzLVse+bym+0FIu82I",
+	"aezkipcfbCTcYSJCcuj14rtUaYe5zIv7tsEVB0/coP/lKgx0nqbMhr0UJlWFKq7zIilGm4D8Eiy+2f6Y",
+	"SMZ4UdzG/mIbTDAhs+k0lo2VKR4PLqZo7xW6O1hBP/gWTzrEs0AWtb+3Z+tIU6lN/2XvZa80HQNBMcM8",
+	"DLzVqujVJcH1DbD3imzVCLRcninjU7nFLRe/dwvnu19m9qrVi97zR7hxRqxHbAKxRO0uG1rjWImtX1Tv",
+	"F16guuERwiexaAJ70ptmqwDsBuuZMJPKwG21yc9DXvga5cIlwgVfeu5Yy5RRrpI1HEk/r+FGt8OCH4te",
+	"qlZuPOXa1C8RPZQrm9eKvtx9x8MF274oYMP1zViiju0KxhgrdJ2b7trpYW9/1bIlsfZqV9Es/5QcQ1S2",
+	"fFI4vt49LFtCQ+tB2eq+imv8UjSdPYxbOr/AIGgPfv5w+eHPb88GwRqOIhgW/FQ14Cu9RyIifmORgWHN",
+	"Ha9mSm+Z9o4eeVDLHlqbz9NsVtqKWwuIK9xaBEeP4E/PN2bBJhIrmLCtsSqkMPb/H78/Xa+i3shbkUhr",
+	"K7kuF4oXVNvSTG7EYxKqR72Gn2ouYMlXPmpcr6vOi0EPVVO1mvSX/3mLZbO3WK62sbwlfVv420fNPvX/",
+	"aDoWq8uSTrUt4a2KtWS331i5FnAsBMGnX/TeHY/nazVskagxU0zJXw99AoeONGXG+SMsTrlwpUJF7jM3",
+	"R8DEzCanE40wQaPhsPe8Vd9elC9CPEzcNuP4DXmrLMS3601PFc9Vvfu5qvIkzPcxIk16fv+kxfsZdsbh",
+	"/TPK9y7qvG7DIFZ5rqNg6oJ1fmumLlm4OHLH3fWHnFaUxBZD9uoPPdkF6tKxV2kNc/XDZUF5y62b7vSv",
+	"vfHIhBOKXSsUbh5wsywArvrloTgvXwhpiMLh8p6+bPY7ZsE3vmXNOnS2iY10jfWbbeIqkU/El3+BN29P",
+	"316+fWwOLVip4NTHVrrr1OtK1tpCy27SKVkMXXTXbWvPV+ncuiX/3ercysNBO7ryZtA/vP5tcvfD9HAY",
+	"ZFKbtisJyaxKo1JGWtSua/xtFYzX9qcW2bD88pOMZ9s5H9v79oXT3rjcs/DFN5abyu2qxpUdo3KcL0n8",
+	"/j+DxLsDihuZ8VPp4FyRCnfL7Wj49PG0e+8zfb8bJUITXt0/oXxyjibsbwBT+TJYXU25o1n0KDeKtdWa",
+	"bJGM+s30V+cX2CnKKZezDPvQ5PYdGAwGAqATw87doC6Og6A/KAVyEISDKtPZH9dLup3iZH0Q9J/Pi70e",
+	"olVzs73/6a49kCL0tVLfJt7WcQ7PhhmPbUWc3I1hCMOEjegfivvp3zLYp//4nMNwt9pq7q5JZQq1zSdp",
+	"Cay49pyy2UCcf7qEEYuurSKvt7dzU/TNxm01Sddk/zh6u7gGfBKf+B7o/l2FzVta80Nwh1m/9B2E3/fe",
+	"blgIzse356cVo3BI4lbsvB1MULbOPypEwWEw31qr+/sQG5mkfxon1F8g+n06o39vO2K7OF03RWm5KyR3",
+	"j5U9qQX5C5AqehJDsp2lqEle3WwMgsNB8HDTMQ8D31S0LpNBPF55GdE+rVV2nwiQAkYznwL1JZbibu5R",
+	"I3KRrnJpd4RrxMyW/rmYLDvjH+07h5e+3e3+1IcbHz9KTveCTwTI3ITutUUuJp4hre2yl6scWAX3eRr+",
+	"w2QZHDyle9AaNP1yeXkO7jHraPE0OFnyWhdeH85Pzob2yln5hLbNNAhovgM+QePeLrHNVYe9/S7YBz5h",
+	"v9d87dSyuxTY7PkjhucC9l/4W7I6dIw1EH6mu2Wi+GRqLChcREkeY7zr88kHryAXhifOi+Ailre2yypj",
+	"Wrd7D85zXcFoW6abiwbSWr3jZX//Rb/X+5egbBgNcPZuOvpTxD/wdyef/nayf8ZP9In4+CJ6ffLDyXX2",
+	"l//3+t2rLj7vdTWfCGZytUWW2mHS9vZz483QJ7RSjefmadrBq41sQu2l3UapsdbG+uVqfrUks0U/aXsn",
+	"6VMIbA6FZu3Tv9Z6fLi43FA2Sf/elkXcGqaVHlyPqlWtDkSCrG/72mxWxGO11GvLJ4J0F3dWU+Y25+FL",
+	"IJ4C83Blhy7NcSnGolZUmV7a2+UF3rT23FYn2+aC5YmuOEcBRmVsWS9bHn/Kb1Cg1sXTBKu6YSqr+TaY",
+	"5bX8xTb7UsWUGfcINIPPOLqQ0TVWKadoDZ5iyyqXU65dHz3zfcjtHcBlg1+5ZFEOn1/N/ysAAP//",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

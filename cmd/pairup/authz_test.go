@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"net/http"
@@ -9,6 +10,7 @@ import (
 	"sync/atomic"
 	"testing"
 
+	contract "github.com/pairup/pairup"
 	"github.com/pairup/pairup/api/oapigen"
 	"github.com/pairup/pairup/api/pairup"
 	"github.com/pairup/pairup/internal/apitest"
@@ -138,6 +140,8 @@ var azTMatrix = []azTRow{
 	{"GET", "/api/labs", [azTCallers]int{401, 200, 200, 200, 200, 200, 0, 0}},
 	{"GET", "/api/projects", [azTCallers]int{401, 200, 200, 200, 200, 200, 0, 0}},
 	{"GET", "/api/health", [azTCallers]int{200, 200, 200, 200, 200, 200, 0, 0}},
+	{"GET", "/api/openapi.yaml", [azTCallers]int{200, 200, 200, 200, 200, 200, 0, 0}},
+	{"GET", "/api/docs", [azTCallers]int{200, 200, 200, 200, 200, 200, 0, 0}},
 }
 
 func (r azTRow) key() string { return r.method + " " + r.path }
@@ -344,6 +348,14 @@ func azTCell(t *testing.T, e *azTEnv, other, loner string, row azTRow, c azTCall
 			t.Errorf("project of %s is not listed", self)
 		}
 	case "GET /api/health":
+	case "GET /api/openapi.yaml":
+		if !bytes.Equal(r.Body, contract.OpenAPI) {
+			t.Errorf("GET /api/openapi.yaml is not openapi.yaml")
+		}
+	case "GET /api/docs":
+		if !strings.Contains(string(r.Body), `spec-url="/api/openapi.yaml"`) {
+			t.Errorf("GET /api/docs is not the reference page: %s", r.Body)
+		}
 	default:
 		t.Fatalf("no check for the effect of %s", row.key())
 	}

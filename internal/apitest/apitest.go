@@ -1,11 +1,14 @@
 // Package apitest is an HTTP client for tests that checks every response against openapi.yaml
-// (kin-openapi's openapi3filter), so the spec cannot drift from the server.
+// (kin-openapi's openapi3filter), so the spec cannot drift from the server. Client is the tests'
+// own request helper; Transport does the same checks under any *http.Client, such as the
+// generated one in api/oapiclient.
 package apitest
 
 import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"net/url"
@@ -28,6 +31,7 @@ type Client struct {
 	Base   string // e.g. http://127.0.0.1:41234
 	router routers.Router
 	http   *http.Client
+	t      testing.TB
 }
 
 // New returns a client for the server at base.
@@ -35,6 +39,8 @@ func New(t testing.TB, base string) *Client {
 	t.Helper()
 	registerOnce.Do(func() {
 		openapi3filter.RegisterBodyDecoder("application/problem+json", openapi3filter.JSONBodyDecoder)
+		// The reference page (GET /api/docs) is HTML, checked as the string its schema says.
+		openapi3filter.RegisterBodyDecoder("text/html", openapi3filter.PlainBodyDecoder)
 	})
 	spec, err := oapigen.GetSwagger()
 	if err != nil {
@@ -45,7 +51,59 @@ func New(t testing.TB, base string) *Client {
 	if err != nil {
 		t.Fatalf("build spec router: %v", err)
 	}
-	return &Client{Base: base, router: router, http: &http.Client{}}
+	return &Client{Base: base, router: router, http: &http.Client{}, t: t}
+}
+
+// HTTPClient returns an *http.Client whose every response is checked against the spec (see
+// Transport), for clients that take one, such as api/oapiclient's WithHTTPClient.
+func (c *Client) HTTPClient() *http.Client {
+	return &http.Client{Transport: c.Transport(http.DefaultTransport)}
+}
+
+// Transport wraps next so that every response is checked against the spec as Do checks it.
+// A response that does not match fails the test and is returned as an error, so the caller
+// cannot go on with it; the response body stays readable.
+func (c *Client) Transport(next http.RoundTripper) http.RoundTripper {
+	return &Transport{client: c, next: next}
+}
+
+// Transport is an http.RoundTripper that validates every response against openapi.yaml.
+type Transport struct {
+	client *Client
+	next   http.RoundTripper
+}
+
+// RoundTrip sends req through the wrapped transport and validates the answer.
+func (tr *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
+	var reqBody []byte
+	if req.Body != nil && req.Body != http.NoBody {
+		var err error
+		reqBody, err = io.ReadAll(req.Body)
+		req.Body.Close()
+		if err != nil {
+			return nil, fmt.Errorf("read request body: %w", err)
+		}
+		// A RoundTripper must not change the caller's request: send a copy with the bytes read.
+		req = req.Clone(req.Context())
+		req.Body = io.NopCloser(bytes.NewReader(reqBody))
+		req.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(reqBody)), nil }
+	}
+	resp, err := tr.next.RoundTrip(req)
+	if err != nil {
+		return nil, err
+	}
+	body, err := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if err != nil {
+		return nil, fmt.Errorf("read %s %s: %w", req.Method, req.URL.Path, err)
+	}
+	resp.Body = io.NopCloser(bytes.NewReader(body))
+	if err := tr.client.check(req, reqBody, &Response{Status: resp.StatusCode, Header: resp.Header, Body: body}); err != nil {
+		// Errorf, not Fatalf: RoundTrip may run on a goroutine other than the test's.
+		tr.client.t.Errorf("%v", err)
+		return nil, err
+	}
+	return resp, nil
 }
 
 // Auth is how a request authenticates.
@@ -91,15 +149,25 @@ type Problem struct {
 // Problem decodes a problem+json body, failing the test when it is not one.
 func (r *Response) Problem(t testing.TB) Problem {
 	t.Helper()
-	if ct := r.Header.Get("Content-Type"); ct != "application/problem+json" {
-		t.Fatalf("status %d: Content-Type %q, want application/problem+json; body %s", r.Status, ct, r.Body)
-	}
-	var p Problem
-	r.JSON(t, &p)
-	if p.Status != r.Status || p.Title == "" || p.Type == "" {
-		t.Fatalf("problem body %s does not match status %d", r.Body, r.Status)
+	p, err := r.problem()
+	if err != nil {
+		t.Fatal(err)
 	}
 	return p
+}
+
+func (r *Response) problem() (Problem, error) {
+	var p Problem
+	if ct := r.Header.Get("Content-Type"); ct != "application/problem+json" {
+		return p, fmt.Errorf("status %d: Content-Type %q, want application/problem+json; body %s", r.Status, ct, r.Body)
+	}
+	if err := json.Unmarshal(r.Body, &p); err != nil {
+		return p, fmt.Errorf("decode %d problem %q: %w", r.Status, r.Body, err)
+	}
+	if p.Status != r.Status || p.Title == "" || p.Type == "" {
+		return p, fmt.Errorf("problem body %s does not match status %d", r.Body, r.Status)
+	}
+	return p, nil
 }
 
 // Fields lists the fields a problem names.
@@ -148,14 +216,15 @@ func (c *Client) Do(t testing.TB, method, path string, auth Auth, body any) *Res
 		t.Fatalf("read %s %s: %v", method, path, err)
 	}
 	r := &Response{Status: resp.StatusCode, Header: resp.Header, Body: got}
-	c.validate(t, req, raw, r)
+	if err := c.check(req, raw, r); err != nil {
+		t.Fatal(err)
+	}
 	return r
 }
 
-// validate checks the response against the spec. Routes the spec does not have (unknown paths,
+// check validates the response against the spec. Routes the spec does not have (unknown paths,
 // unsupported methods) must still answer with a problem.
-func (c *Client) validate(t testing.TB, req *http.Request, reqBody []byte, r *Response) {
-	t.Helper()
+func (c *Client) check(req *http.Request, reqBody []byte, r *Response) error {
 	// Every path also answers with a trailing slash; the spec lists it once.
 	u := *req.URL
 	if len(u.Path) > 1 {
@@ -166,10 +235,10 @@ func (c *Client) validate(t testing.TB, req *http.Request, reqBody []byte, r *Re
 	route, params, err := c.router.FindRoute(probe)
 	if err != nil {
 		if r.Status < 400 {
-			t.Fatalf("%s %s answered %d but is not in the spec", req.Method, req.URL.Path, r.Status)
+			return fmt.Errorf("%s %s answered %d but is not in the spec", req.Method, req.URL.Path, r.Status)
 		}
-		r.Problem(t)
-		return
+		_, err := r.problem()
+		return err
 	}
 	in := &openapi3filter.ResponseValidationInput{
 		RequestValidationInput: &openapi3filter.RequestValidationInput{
@@ -187,11 +256,13 @@ func (c *Client) validate(t testing.TB, req *http.Request, reqBody []byte, r *Re
 		},
 	}
 	if err := openapi3filter.ValidateResponse(context.Background(), in); err != nil {
-		t.Fatalf("%s %s: response %d does not match openapi.yaml: %v\nbody: %s", req.Method, req.URL.Path, r.Status, err, r.Body)
+		return fmt.Errorf("%s %s: response %d does not match openapi.yaml: %w\nbody: %s", req.Method, req.URL.Path, r.Status, err, r.Body)
 	}
 	if r.Status >= 400 {
-		r.Problem(t)
+		_, err := r.problem()
+		return err
 	}
+	return nil
 }
 
 // PathEscape is url.PathEscape, re-exported for tests that build paths from odd input.

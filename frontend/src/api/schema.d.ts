@@ -176,10 +176,68 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/openapi.yaml": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Download this OpenAPI document
+         * @description The exact `openapi.yaml` the server was built from. No token needed.
+         */
+        get: operations["getOpenAPIDocument"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/docs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Read the rendered API reference
+         * @description A small HTML page that renders this document in the browser with Redoc. The renderer is
+         *     served by the same origin (from the built web client, `make build-web`), never from a
+         *     CDN, so the page works offline. No token needed.
+         *
+         *     The page has its own Content-Security-Policy: scripts still come only from the same
+         *     origin, but the renderer may use inline styles and a `blob:` worker for its search.
+         */
+        get: operations["getAPIReference"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /** @description An OpenAPI 3.0 document (this one). */
+        OpenAPIDocument: {
+            /** @example 3.0.3 */
+            openapi: string;
+            info: {
+                [key: string]: unknown;
+            };
+            paths: {
+                [key: string]: unknown;
+            };
+        } & {
+            [key: string]: unknown;
+        };
         Token: {
             /** @description A JWT to send as `Authorization: Bearer <token>`. */
             token: string;
@@ -716,12 +774,6 @@ export interface operations {
         };
         requestBody: {
             content: {
-                /**
-                 * @example {
-                 *       "description": "A compiler for a tiny language, with a REPL",
-                 *       "lab_id": "4"
-                 *     }
-                 */
                 "application/json": components["schemas"]["ProjectUpdate"];
             };
         };
@@ -961,6 +1013,67 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
+        };
+    };
+    getOpenAPIDocument: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The OpenAPI 3.0 document, as YAML. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "openapi": "3.0.3",
+                     *       "info": {
+                     *         "title": "Pair-Up API",
+                     *         "version": "1.0.0"
+                     *       },
+                     *       "paths": {}
+                     *     }
+                     */
+                    "application/yaml": components["schemas"]["OpenAPIDocument"];
+                };
+            };
+        };
+    };
+    getAPIReference: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The reference page. */
+            200: {
+                headers: {
+                    /**
+                     * @description The page's own policy (see above).
+                     * @example default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self'; connect-src 'self'; worker-src 'self' blob:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'none'
+                     */
+                    "Content-Security-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example <!doctype html>
+                     *     <title>Pair-Up API reference</title>
+                     *     <redoc spec-url="/api/openapi.yaml"></redoc>
+                     *     <script src="/docs/redoc.standalone.js"></script>
+                     */
+                    "text/html": string;
+                };
+            };
         };
     };
 }
