@@ -38,11 +38,14 @@ type Signin struct {
 	creds    pairup.CredentialStore
 	tokens   *Tokens
 	throttle Throttle
+	// compare checks a PIN against a hash. Every attempt makes exactly one comparison, whatever
+	// is wrong with it, so response times do not tell real student numbers apart.
+	compare func(hash, pin []byte) error
 }
 
 // NewSignin returns a Signin backed by the shared credential store.
 func NewSignin(creds pairup.CredentialStore, tokens *Tokens, throttle Throttle) *Signin {
-	return &Signin{creds: creds, tokens: tokens, throttle: throttle}
+	return &Signin{creds: creds, tokens: tokens, throttle: throttle, compare: bcrypt.CompareHashAndPassword}
 }
 
 // Token is an issued bearer token.
@@ -72,7 +75,7 @@ var errBadCredentials = pairup.Errorf(pairup.EUNAUTHORIZED, "unknown student num
 func (s *Signin) SignIn(ctx context.Context, number, pin string) (Token, error) {
 	if !pairup.ValidStudentNumber(number) {
 		// Not a number we could ever have issued: refuse without keeping state for it.
-		_ = bcrypt.CompareHashAndPassword(dummy(), []byte(pin))
+		_ = s.compare(dummy(), []byte(pin))
 		return Token{}, errBadCredentials
 	}
 	attempt, err := s.creds.ReserveSigninAttempt(ctx, number, s.throttle.Window)
@@ -90,12 +93,18 @@ func (s *Signin) SignIn(ctx context.Context, number, pin string) (Token, error) 
 	switch pairup.ErrorCode(err) {
 	case "":
 	case pairup.ENOTFOUND:
-		_ = bcrypt.CompareHashAndPassword(dummy(), []byte(pin))
+		_ = s.compare(dummy(), []byte(pin))
 		return Token{}, errBadCredentials
 	default:
 		return Token{}, fmt.Errorf("sign in: %w", err)
 	}
-	if !pairup.ValidPIN(pin) || bcrypt.CompareHashAndPassword([]byte(hash), []byte(pin)) != nil {
+	if !pairup.ValidPIN(pin) {
+		// Still one comparison, so a malformed PIN takes as long for a real student as for an
+		// unknown one and the timing tells no student numbers apart.
+		_ = s.compare(dummy(), []byte(pin))
+		return Token{}, errBadCredentials
+	}
+	if s.compare([]byte(hash), []byte(pin)) != nil {
 		return Token{}, errBadCredentials
 	}
 	if err := s.creds.ReleaseSigninAttempt(ctx, number); err != nil {

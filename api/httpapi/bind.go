@@ -10,6 +10,7 @@ import (
 	"reflect"
 	"slices"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/go-playground/validator/v10"
 	"github.com/labstack/echo/v4"
@@ -77,6 +78,9 @@ func (b *jsonBinder) Bind(target any, c echo.Context) error {
 			return decodeError(err)
 		}
 		return pairup.Errorf(pairup.EINVALID, "the request body must hold exactly one JSON object")
+	}
+	if !utf8.Valid(raw) {
+		return pairup.Errorf(pairup.EINVALID, "the request body is not valid UTF-8")
 	}
 	if err := exactFieldNames(raw, target); err != nil {
 		return err

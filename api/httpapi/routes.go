@@ -2,10 +2,12 @@ package httpapi
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
 	"strings"
+	"time"
 	"unicode"
 
 	"github.com/labstack/echo/v4"
@@ -25,7 +27,10 @@ func NewHandler(deps Deps) (*echo.Echo, error) {
 	e.HTTPErrorHandler = errorHandler(deps.Logger)
 
 	e.Pre(middleware.RemoveTrailingSlash())
+	e.Pre(headAsGet)
+	e.Use(restoreHead)
 	e.Use(middleware.RequestID())
+	e.Use(bodyDeadline)
 	e.Use(requestLogger(deps.Logger))
 	e.Use(middleware.RecoverWithConfig(middleware.RecoverConfig{
 		// Log through slog; the client gets the usual problem+json 500 from errorHandler.
@@ -123,6 +128,9 @@ func operationSecurity() (schemesByOp map[string]map[string]bool, pathByOp map[s
 // requireBearer authenticates the bearer token and puts the caller in the request context.
 func (s *Server) requireBearer(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
+		if len(c.Request().Header.Values(echo.HeaderAuthorization)) > 1 {
+			return bearerChallenge(pairup.Errorf(pairup.EUNAUTHORIZED, "send exactly one Authorization header"))
+		}
 		scheme, token, _ := strings.Cut(c.Request().Header.Get(echo.HeaderAuthorization), " ")
 		if !strings.EqualFold(scheme, "Bearer") || token == "" {
 			return bearerChallenge(pairup.Errorf(pairup.EUNAUTHORIZED, "a bearer token is required; get one from POST /api/tokens"))
@@ -180,6 +188,10 @@ type basicKey struct{}
 // basicCredentials passes HTTP Basic credentials to the strict handler, which sees only a context.
 func basicCredentials(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
+		// Two Authorization headers would make the outcome depend on their order: none counts.
+		if len(c.Request().Header.Values(echo.HeaderAuthorization)) > 1 {
+			return next(c)
+		}
 		if user, password, ok := c.Request().BasicAuth(); ok {
 			ctx := context.WithValue(c.Request().Context(), basicKey{}, basicCreds{user, password})
 			c.SetRequest(c.Request().WithContext(ctx))
@@ -209,4 +221,43 @@ func requestLogger(logger *slog.Logger) echo.MiddlewareFunc {
 			return nil
 		},
 	})
+}
+
+// headAsGet routes HEAD on the API as GET, and restoreHead puts the method back once the route
+// is found: net/http then drops the body of the answer, as HEAD requires.
+func headAsGet(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		r := c.Request()
+		if r.Method == http.MethodHead && strings.HasPrefix(r.URL.Path, "/api/") {
+			r.Method = http.MethodGet // Echo routes on the request it was handed, so in place
+			c.Set(headKey, true)
+		}
+		return next(c)
+	}
+}
+
+const headKey = "pairup.head"
+
+func restoreHead(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		if c.Get(headKey) == true {
+			c.Request().Method = http.MethodHead
+		}
+		return next(c)
+	}
+}
+
+// bodyDeadline gives a request 30 seconds to send its body, so a client trickling bytes cannot
+// hold a connection forever. The server sets no ReadTimeout because WebSockets outlive their
+// request; the upgrade clears this deadline again.
+func bodyDeadline(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		if c.Request().Header.Get("Upgrade") == "" {
+			rc := http.NewResponseController(c.Response().Writer)
+			if err := rc.SetReadDeadline(time.Now().Add(30 * time.Second)); err != nil && !errors.Is(err, http.ErrNotSupported) {
+				return fmt.Errorf("set body deadline: %w", err)
+			}
+		}
+		return next(c)
+	}
 }

@@ -138,27 +138,27 @@ type ProjectUpdate struct {
 	// Description 1–500 characters after trimming surrounding white space, no control characters.
 	Description string `json:"description" validate:"description"`
 
-	// Lab Ignored.
-	Lab *string `json:"lab,omitempty"`
+	// Lab Ignored, whatever its value.
+	Lab interface{} `json:"lab,omitempty"`
 
 	// LabId A lab slot id. Accepted as an integer or as a string of digits (the 2019 client sends the
 	// value of a `<select>`), anything else is a 400.
 	LabId LabId `json:"lab_id"`
 
-	// Members Ignored.
-	Members *[]Student `json:"members,omitempty"`
+	// Members Ignored, whatever its value.
+	Members interface{} `json:"members,omitempty"`
 
-	// Pid Ignored.
-	Pid *int64 `json:"pid,omitempty"`
+	// Pid Ignored, whatever its value.
+	Pid interface{} `json:"pid,omitempty"`
 
-	// Room Ignored.
-	Room *string `json:"room,omitempty"`
+	// Room Ignored, whatever its value.
+	Room interface{} `json:"room,omitempty"`
 
-	// StartsAt Ignored.
-	StartsAt *string `json:"starts_at,omitempty"`
+	// StartsAt Ignored, whatever its value.
+	StartsAt interface{} `json:"starts_at,omitempty"`
 
-	// Team Ignored.
-	Team *string `json:"team,omitempty"`
+	// Team Ignored, whatever its value.
+	Team interface{} `json:"team,omitempty"`
 }
 
 // Student defines model for Student.

@@ -469,27 +469,27 @@ type ProjectUpdate struct {
 	// Description 1–500 characters after trimming surrounding white space, no control characters.
 	Description string `json:"description" validate:"description"`
 
-	// Lab Ignored.
-	Lab *string `json:"lab,omitempty"`
+	// Lab Ignored, whatever its value.
+	Lab interface{} `json:"lab,omitempty"`
 
 	// LabId A lab slot id. Accepted as an integer or as a string of digits (the 2019 client sends the
 	// value of a `<select>`), anything else is a 400.
 	LabId LabId `json:"lab_id"`
 
-	// Members Ignored.
-	Members *[]Student `json:"members,omitempty"`
+	// Members Ignored, whatever its value.
+	Members interface{} `json:"members,omitempty"`
 
-	// Pid Ignored.
-	Pid *int64 `json:"pid,omitempty"`
+	// Pid Ignored, whatever its value.
+	Pid interface{} `json:"pid,omitempty"`
 
-	// Room Ignored.
-	Room *string `json:"room,omitempty"`
+	// Room Ignored, whatever its value.
+	Room interface{} `json:"room,omitempty"`
 
-	// StartsAt Ignored.
-	StartsAt *string `json:"starts_at,omitempty"`
+	// StartsAt Ignored, whatever its value.
+	StartsAt interface{} `json:"starts_at,omitempty"`
 
-	// Team Ignored.
-	Team *string `json:"team,omitempty"`
+	// Team Ignored, whatever its value.
+	Team interface{} `json:"team,omitempty"`
 }
 
 // ReadyMessage The connection now receives pushes; sent once, first.
@@ -2658,99 +2658,99 @@ func (sh *strictHandler) CreateToken(ctx echo.Context) error {
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7Hztdts4kuir1OWdcxzfS8my43Qn8pkf7iQ97Yzj+MTOzdyNvBFEliS0SYADgHY0Xp2z77BvuE+ypwCQ",
-	"IilKlmJ7eqZ3f8Wh8FFVqO8q4C6IZJpJgcLooH8X4DeWZgnav8+V/BUjQ3/esCRH+iNGHSmeGS5F0A+O",
-	"gWbzBBWMpQIGhosZJExMcjbBIAwSNgr6weuLi7dw0O3tw3spYjYL4T2bwUEP9n/s779ww77yOOg/D4MU",
-	"0xEqHfS/3AX0KTjYP3h++OKHH4MwECxF2jVmcCpvMGERBvOwPu7lYtzrKVMJaviJjUYEzvwqDDIa+2MY",
-	"KCnTKmRBGGjDlNFfmaHFegc/dnovOge9ywJGgyxtbA6DvNc7+AGWNprPwyBjiqVoLC53wYXJYxTmLCfs",
-	"lgl5OUV42Yn5hBvQbigIO7YbhMWh1InBaV7GzHSBMI+DMFD415wrjIO+UTmGgY6mmDLaMmPGoKJp//ql",
-	"13l1dfdy/gdCbJbRZG0UFxMHu0KdSaEdG/zE4tcKCSTOEvslksKgsIzBsizhESM09jIlRwmm//dXTTjd",
-	"LcAmbA3jSdAPcnEt5K1oIAlSwa2SYgLnJ2fuKEyug/5hbz8MDDcW90+C5WYqFf8bxguw2Ujmpj9KmLgO",
-	"5lVs/6BwHPSD/723YPA996veO3eQOmTrJ/GpAWAVMnjGRcy14WKScz1lowR36XymyGJ/zp8/f+4c52ZK",
-	"1IqYwRodgp+Y5hEoZEn6x0GQMa7ybBAEVbCXTmMe0gl8xL/mqM0DqW+mCMqtBCMZz4Br4OKGJZZzUCnp",
-	"JW/MMSGhqtKGZFNr4u9+kOa0AsI+GAkvej2IpkyxyHI7idniAHuLA/yJxVDg8WTn954lY6lSjOnkPG7A",
-	"RZabIxg6DIdA8qIBWTQFOR6jiLmYgMW5S0C8lmKc8Ojh1GYGEjYCnUhDpB7nSdJOZ68AqyRun10n7qsF",
-	"cUuYn4yyx4lCRjwjgEHmbEMIGVNGoALDrlGERHQLLwFrafmzVCMexygeSMyZzCFlMxDSAIsi1BrMlOtC",
-	"TmtK4/mCLIvtn4wupLsjlpARLACMpQXOEuBMmp9lLuJHEN1CJ02ZBiGLM6ihfrhA/UwacDs/GepnEnQe",
-	"TUGhlrmK0CJ8KeUpUxN8Al0lb1DBD4fwZ/5TFev9yoF7BQNvheFmBpdSgoPmSc+/BcCCFu+ZmHmgHmo8",
-	"jZSQMjGDMeMJxkD2PM2MPgKjZsAmjAtImEFVJc5BRUkQNQgeKAF6Oqo0YNV8IjpcaOsoViXXuwBHcMu4",
-	"geFHNGrWOR4bVEPQGEkR64aNrQypUerlYa/FknJhcILKm9KaE/Gw02DgjMsImSIFKK9REA+UDthv6sec",
-	"yRBGLA4Bv2UEDWlmhTfyGusQb+e/uIlbOjAlOnaH4xvGE3KdTtnIfmBxzAlolpwrmaEynPzOMUs0hkFW",
-	"+XQXsGLu18RP5gZTfR+ZTtmIaFpQWik2C5ybW7jKX5pLX5XD5cgqWXILpsy8L+zzdnBbBiO/xEYXMTPY",
-	"MTzFZe87DMaKIpO2AEGjiFHtaOu+wDOBpGxYQ46sQ7q0KI+XlzwRkUKmUcMtN1Og1Wbg/Y8jYMWfEDEB",
-	"TCl+Q2rOTJ39n3JtJCkdEUPCbzAELSFKONEdYiUzUJghMxgDdwJcYs+F+eFwAWQpn2GQ6kkLBxXB2voz",
-	"/khjykO+C1DkKZ1r4VBdLQc6dQawv4Y+hqLF/FE4sEI6w1amsDhX2KIZIY8pDASyZo489hg1SAF7LON7",
-	"t5Y4MadJKRfMSKvUUpZlBGX/LvhV2lCvFet3koti7zBIkN3gSiGgHxdjDX4zq4Ze4rcSo3nJy7MzF2Va",
-	"EszDQAr8MLZe7LpzqUJIsfq6sfV975HpKjrzq3kYvCW3elP5bD+lW0bqe5xrjI/ckUkhMKJRoA2baZCZ",
-	"U5l1+Y5kXGO6EYu/2hWDsIh4vxb8VYZb44prKqT5SudsLYJiBr8mPOXG/pcERAmWtLBwJV5oEZumKNi4",
-	"Y2NBsDiFLfKz4P2fKXqxZN9SH/qwp03Jvbv4cOYUnBzbI2gEaPBMKsiYmUKZYGlXeasp08DXAbMe01+Q",
-	"JWa6JZaF9V+cgLy+n/x+VisUTul+H48TcUmv7WhImDbwoldoeB2CTGJymsdcaeM4nwl9a30EYECcucz0",
-	"xeyNzXDVfi6Z44dpeW+ONmZur+BLFNqoXdVc2x38QzCx2n4rNNpgJ49nO5gTN6POMwSkNfE2NwrksoSA",
-	"3UkXBvckdQdBq1AWid67TdyBgoxLq1QytU2IT2XEkhq4KRe5QcgURlxzKULr7sjcAIO/SYGNBOty4ncp",
-	"bXo477g/DhZ/XBZ/9Is/2lKr9UMskz5E+5InF8itOFjvQPOEm9n3+s/LhPs8RTMlgSdHM5EuyUAgQYJj",
-	"A88sF0gYYSLFRJMT+Ke3l86FIYe5qoNHUibIhD/v1hN8Aj74zY4prJB1xZGdxG2e4SK5F3fhOIowI3eZ",
-	"aWACPPoUtdEHcLCRTbRFAg3P6KAOevuv6m6lmeJA2GoNjWUwHOS93vNIY4KRsX/jcDcEJmZmSgtiopGC",
-	"VgaHvV53QL7Iwq9bOpuUC56SntpvOaeWI9gP91trDFdh8K0zkR3/2cWRXSLUm6DyU4enmVTF6U6DfjDh",
-	"ZpqPupFM99yk4h/iQ/enPT+KLV9PmZhg/H3W8iKRRsPtVGoEVhE4iNyqy+Zw24i0JsYt5rBpGGj9rt99",
-	"YwOxMpatuc9/P+vmIpQHm7czvK0UJ7eAvXbITYnc/89//496LQPY2JBOVDxNSVp0rpTMnTd6O+UGQWcs",
-	"whCEpFDBKJlUZhOPpOzbKYoJMe+LXs9KUPH//SYViPMly3iHXO8Jig5+M4p1DJtoX4PlsU3J1OCe19Tp",
-	"PUx3EgeuNGkEqkUxcqPK4ObgFUcZ+tSEy0wUpcXFMdfhCBvVJo9U2/l/yFAcn5+8kVGeFtm7ViZwJdCG",
-	"4hXg58Pzbg9ivwhpVE5xuavp1fmGi7G8b5clKClWZBmvp9Ced3vd522uEWk4veUeDXoWG4YO3mLNNgoW",
-	"mcNll+/n1/Dq8MWP4FOg4PKdepkmRSK0xTAXFa7m4h8EAgqjZpCRbWtGdp6FKNoeM57kCrX1PiNf23Je",
-	"xkYKthKatuhWLrRhIsJVXoUP25ZdEZ/DXRNsN438p48noHCMCkWERzCoJnoHAdxOUTify+4Kms00cAMs",
-	"SbrBhmrSARWuixwfRVu2eXEbxQxFKD+SNv1MPs/Do4OyUWRDk+s7MNrYIdvaFW2rAJW47TjHuRXFNaHL",
-	"8irJdwUzj+cIF00vbZB68u/4WrpLXsFoBoOgaItpjQGbJsB61nabFfp/jd9dsMAajn+QE3hclFi9H8CN",
-	"zRBGyiW2pYI8I5PX4g1mC4G7p4BTANx0lfwKW7t8xc5riPIGEzTfTxQ6LYi51jK5acV9Y3FahXPsANwc",
-	"5xV+gsf3lOttVV9Wn7mRhlk6zBWlpuraa6D+lMW+ALdllu9WcUPRqDOr2gWCBWnhmKKaBEvWdvvaGLAI",
-	"QY2UfaAgUyGLO1Iks4HwazGFwCdCKoxdtPjfxb9uqZ95MtieOxZ/EMms4aa1WbaNHPSKbVu557ZGbwWM",
-	"TSO4cr8lcV6x4L3Wchu6rTGX2yzTbsY2X6EhwBvHKR+RxQ9I11eqT0LegsII+Q1qyHI9RX0E2jYoChIQ",
-	"m7lfVsVNBWs7uDZUq+0I6ZmIvg+jcwu17ZGashuEEaKAlGuNsctmaVQ3qCCR2ljtgzeE3xgx3j2yPrSJ",
-	"ppBwbfQmiBKgD8G0lXeHiRyNZkN45qrlmk8Exh1etovuklMwJHbruMRbxmOfdSMcmbHGc0cX7hOQct2t",
-	"p6DtFnU/7pn99m923S/7nVdX1mn7P7utPtuFJeNGFWlP8W0r0q6QuELl1MqwYVmZWTG6UdIK62mu1Xqy",
-	"md2rdk7eW3wKl5yr9RZ9aa+mn7J+esPdCr0UrkqdVXVGWDDyysFVeVzErqusAf36WJX9GqD3levrgN43",
-	"up3uG85qkPveRoJlZrpvSoNp7xveJPs2VdL1Y2uyZpsg6nttmfOWKUqXoUHfMWZrP8ZXjsvSX+0OxJTp",
-	"ckYxsmt7whrl4ido7lnKeGxW9dWTVpVfOEvbRQo83vY6x2b3MIpbHfe1L9gQ2Q5tw6naUrMdXv68ll34",
-	"/V7Nh9/MOadJ673zB7KC7Wd6JEa4lNeuX30Lctk2y9nmbX6m2KNpnd99vgQjrU0GpmF47JtFbV60D74F",
-	"03kXdhHvX2yQLrRbhgWoV23pZI1RrriZXRC5HWYjpnlEUNieFvs96Luviy2nxmSElmstLUa7//1cEOTd",
-	"58uiVdQuYX9trjGfh2W6vaGfnCRp63YBF65v0UyRq+Z9IiZiOD85CyFjXEGeuaGsuK0Qglt5hG76QJSJ",
-	"HhHbJBwwiDGVQhvlEtJFsbYLb63rp2RuEPAbhcwwLGvhU9soNAwHYnj+4cJ/tITXw9D1PS8KDotpPnPf",
-	"nbE0Ge5aKFz8LWKrWMsM8kBUZsUy0sNdEIgUmdcbkcdKprAMQ3cgBsJhYJuoWKKl7/XRBZGMYjyx4XjC",
-	"9LQL1sq40H9VdYDAWtU/Pdx1mYKi//mccdX5lMHx+UkQBjeotNct3V63V6ublMWSsjZiUaY/JmjahEen",
-	"LEngl8v3p5CxCZ0uM56KukF97vLuIyVvNSqH+0eMZdQF2yrlSK+A64GwfrLNblqv2XanKT7hAp5ZOtuF",
-	"cp4YuMWRL8iHMEzZtfsed25xNNwNwfXs2jlsIF6/ObN9szTdgnsr1bUGOR4nXGAXzqQ/TDphm3AZiMti",
-	"LNld4hF5K+C162LvXHjp7ZzLhEezPjjqaNCGJwlEkgAXyQxKqAmXgXDIhDDKvbUvkKdgLdcIXBBEoM0s",
-	"8TUZBsNRIkf9oQXaXwAleDQyFU19K0GGTnxOyEf+E5rj85OPBSsHjXuGB71eoyOfdPre1KRJvYTmdN//",
-	"imVEigNogNOBA+HVInGa+1RhtooQ2VF7lWHFTEUMADrDqJOr5I+DYEk6B4Gf4dawE+prOJqDVhHNJ4Z1",
-	"o7raMBGzRArs/qob67hJxULrG+pbO/sK3CxzNJr6V7BHu99C83ccW2V2GDzTiMBG8gYbkWqMY5YnpqNV",
-	"BDsak/HOkee4+ifimsoX2MmFZmPsOK7aOQKeTqq/x8yw/hGMpagv5PMhtW+O+6qzLVse+bym+0FIu82I",
-	"aezkipcfbCTcYSJCcuj14rtUaYe5zIv7tsEVB0/coP/lKgx0nqbMhr0UJlWFKq7zIilGm4D8Eiy+2f6Y",
-	"SMZ4UdzG/mIbTDAhs+k0lo2VKR4PLqZo7xW6O1hBP/gWTzrEs0AWtb+3Z+tIU6lN/2XvZa80HQNBMcM8",
-	"DLzVqujVJcH1DbD3imzVCLRcninjU7nFLRe/dwvnu19m9qrVi97zR7hxRqxHbAKxRO0uG1rjWImtX1Tv",
-	"F16guuERwiexaAJ70ptmqwDsBuuZMJPKwG21yc9DXvga5cIlwgVfeu5Yy5RRrpI1HEk/r+FGt8OCH4te",
-	"qlZuPOXa1C8RPZQrm9eKvtx9x8MF274oYMP1zViiju0KxhgrdJ2b7trpYW9/1bIlsfZqV9Es/5QcQ1S2",
-	"fFI4vt49LFtCQ+tB2eq+imv8UjSdPYxbOr/AIGgPfv5w+eHPb88GwRqOIhgW/FQ14Cu9RyIifmORgWHN",
-	"Ha9mSm+Z9o4eeVDLHlqbz9NsVtqKWwuIK9xaBEeP4E/PN2bBJhIrmLCtsSqkMPb/H78/Xa+i3shbkUhr",
-	"K7kuF4oXVNvSTG7EYxKqR72Gn2ouYMlXPmpcr6vOi0EPVVO1mvSX/3mLZbO3WK62sbwlfVv420fNPvX/",
-	"aDoWq8uSTrUt4a2KtWS331i5FnAsBMGnX/TeHY/nazVskagxU0zJXw99AoeONGXG+SMsTrlwpUJF7jM3",
-	"R8DEzCanE40wQaPhsPe8Vd9elC9CPEzcNuP4DXmrLMS3601PFc9Vvfu5qvIkzPcxIk16fv+kxfsZdsbh",
-	"/TPK9y7qvG7DIFZ5rqNg6oJ1fmumLlm4OHLH3fWHnFaUxBZD9uoPPdkF6tKxV2kNc/XDZUF5y62b7vSv",
-	"vfHIhBOKXSsUbh5wsywArvrloTgvXwhpiMLh8p6+bPY7ZsE3vmXNOnS2iY10jfWbbeIqkU/El3+BN29P",
-	"316+fWwOLVip4NTHVrrr1OtK1tpCy27SKVkMXXTXbWvPV+ncuiX/3ercysNBO7ryZtA/vP5tcvfD9HAY",
-	"ZFKbtisJyaxKo1JGWtSua/xtFYzX9qcW2bD88pOMZ9s5H9v79oXT3rjcs/DFN5abyu2qxpUdo3KcL0n8",
-	"/j+DxLsDihuZ8VPp4FyRCnfL7Wj49PG0e+8zfb8bJUITXt0/oXxyjibsbwBT+TJYXU25o1n0KDeKtdWa",
-	"bJGM+s30V+cX2CnKKZezDPvQ5PYdGAwGAqATw87doC6Og6A/KAVyEISDKtPZH9dLup3iZH0Q9J/Pi70e",
-	"olVzs73/6a49kCL0tVLfJt7WcQ7PhhmPbUWc3I1hCMOEjegfivvp3zLYp//4nMNwt9pq7q5JZQq1zSdp",
-	"Cay49pyy2UCcf7qEEYuurSKvt7dzU/TNxm01Sddk/zh6u7gGfBKf+B7o/l2FzVta80Nwh1m/9B2E3/fe",
-	"blgIzse356cVo3BI4lbsvB1MULbOPypEwWEw31qr+/sQG5mkfxon1F8g+n06o39vO2K7OF03RWm5KyR3",
-	"j5U9qQX5C5AqehJDsp2lqEle3WwMgsNB8HDTMQ8D31S0LpNBPF55GdE+rVV2nwiQAkYznwL1JZbibu5R",
-	"I3KRrnJpd4RrxMyW/rmYLDvjH+07h5e+3e3+1IcbHz9KTveCTwTI3ITutUUuJp4hre2yl6scWAX3eRr+",
-	"w2QZHDyle9AaNP1yeXkO7jHraPE0OFnyWhdeH85Pzob2yln5hLbNNAhovgM+QePeLrHNVYe9/S7YBz5h",
-	"v9d87dSyuxTY7PkjhucC9l/4W7I6dIw1EH6mu2Wi+GRqLChcREkeY7zr88kHryAXhifOi+Ailre2yypj",
-	"Wrd7D85zXcFoW6abiwbSWr3jZX//Rb/X+5egbBgNcPZuOvpTxD/wdyef/nayf8ZP9In4+CJ6ffLDyXX2",
-	"l//3+t2rLj7vdTWfCGZytUWW2mHS9vZz483QJ7RSjefmadrBq41sQu2l3UapsdbG+uVqfrUks0U/aXsn",
-	"6VMIbA6FZu3Tv9Z6fLi43FA2Sf/elkXcGqaVHlyPqlWtDkSCrG/72mxWxGO11GvLJ4J0F3dWU+Y25+FL",
-	"IJ4C83Blhy7NcSnGolZUmV7a2+UF3rT23FYn2+aC5YmuOEcBRmVsWS9bHn/Kb1Cg1sXTBKu6YSqr+TaY",
-	"5bX8xTb7UsWUGfcINIPPOLqQ0TVWKadoDZ5iyyqXU65dHz3zfcjtHcBlg1+5ZFEOn1/N/ysAAP//",
+	"7HztcttIkuCr5OEmQvYdSFG23G1TMT/UtntaHllWWPJ5bk2tWQSSZLXAKkxVQTJHq4h9h33DfZKNrA8Q",
+	"AEGKtKTpmd79ZRmsj8ys/M6suokSOculQGF01L+J8Bub5Rnav0+V/BUTQ39esaxA+iNFnSieGy5F1I8O",
+	"gWbzDBWMpQIGhos5ZExMCjbBKI4yNor60euzs7fwrNvbg/dSpGwew3s2h2c92Puxv/fCDfvK06j/PI5m",
+	"OBuh0lH/y01En6Jne8+e77/44ccojgSbIe2aMjiWV5ixBKPbuD7u5WLc6ylTGWr4iY1GBM7tRRzlNPbH",
+	"OFJSzqqQRXGkDVNGf2WGFus9+7HTe9F51jsPMBpks8bmMCh6vWc/wNJGt7dxlDPFZmgsLjfRmSlSFOak",
+	"IOyWCXk+RXjZSfmEG9BuKAg7thvF4VDqxOA0L2dmukCYp1EcKfxrwRWmUd+oAuNIJ1OcMdoyZ8agomn/",
+	"+qXXeXVx8/L2D4TYPKfJ2iguJg52hTqXQjs2+ImlrxUSSJxl9ksihUFhGYPlecYTRmjs5kqOMpz93181",
+	"4XSzAJuwNYxnUT8qxKWQ16KBJEgF10qKCZwenbijMIWO+vu9vTgy3FjcPwlWmKlU/G+YLsBmI1mY/ihj",
+	"4jK6rWL7B4XjqB/9790Fg++6X/XuqYPUIVs/iU8NAKuQwRMuUq4NF5OC6ykbZfiUzmeKLPXn/Pnz585h",
+	"YaZErYQZrNEh+olpnoBCls3+OIhyxlWRD6KoCvbSadzGdAIf8a8FanNP6pspgnIrwUimc+AauLhimeUc",
+	"VEp6yRtzzEioqrQh2dSa+LsfzQpaAWEPjIQXvR4kU6ZYYrmdxGxxgL3FAf7EUgh4PNr5vWfZWKoZpnRy",
+	"HjfgIi/MAQwdhkMgedGALJmCHI9RpFxMwOLcJSBeSzHOeHJ/ajMDGRuBzqQhUo+LLGuns1eAVRK3z64T",
+	"99WCuCXMj0bZw0whI54RwCB3tiGGnCkjUIFhlyhiIrqFl4C1tPxZqhFPUxT3JOZcFjBjcxDSAEsS1BrM",
+	"lOsgpzWl8XxBlsX2j0YX0t0Jy8gIBgBTaYGzBDiR5mdZiPQBRDfopCnTIGQ4gxrq+wvUT6QBt/OjoX4i",
+	"QRfJFBRqWagELcLnUh4zNcFH0FXyChX8sA9/5j9Vsd6rHLhXMPBWGG7mcC4lOGge9fxbAAy0eM/E3AN1",
+	"X+NppIQZE3MYM55hCmTPZ7nRB2DUHNiEcQEZM6iqxHlWURJEDYIHSoAejyoNWDWfiA4X2jqKVcn1LsAB",
+	"XDNuYPgRjZp3DscG1RA0JlKkumFjK0NqlHq532uxpFwYnKDyprTmRNzvNBg44zJCpkgByksUxAOlA/ab",
+	"+jEnMoYRS2PAbzlBQ5pZ4ZW8xDrE2/kvbuKWDkyJjt3h8IrxjFynYzayH1iacgKaZadK5qgMJ79zzDKN",
+	"cZRXPt1ELMz9mvnJ3OBM30WmYzYimgZKK8XmkXNzg6v8pbn0RTlcjqySJbdgysz7YJ+3g9syGPklNrpI",
+	"mcGO4TNc9r7jaKwoMmkLEDSKFNWOtu4LPBFIyoY15Mg6pEuL8nR5ySORKGQaNVxzMwVabQ7e/zgAFv6E",
+	"hAlgSvErUnNm6uz/lGsjSemIFDJ+hTFoCUnGie6QKpmDwhyZwRS4E+ASey7MD/sLIEv5jKOZnrRwUAjW",
+	"1p/xRxpTHvJNhKKY0bkGh+piOdCpM4D9NfYxFC3mj8KBFdMZtjKFxbnCFs0IeUxhIJA1c+Sxx6hBCthl",
+	"Od+9tsRJOU2accGMtEptxvKcoOzfRL9KG+q1Yv1OchH2jqMM2RWuFAL6cTHW4Dezaug5fisxui15eX7i",
+	"okxLgts4kgI/jK0Xu+5cqhBSrL5ubH3fO2S6is7txW0cvSW3elP5bD+la0bqe1xoTA/ckUkhMKFRoA2b",
+	"a5C5U5l1+U5kWmO6EUu/2hWjOES8XwN/leHWuOKaCmm+0jlbi6CYwa8Zn3Fj/0sCogTLWli4Ei+0iE1T",
+	"FGzcsbEgWJziFvlZ8P7PFL1Ysm+pD33Y06bk3p19OHEKTo7tETQCNHgiFeTMTKFMsLSrvNWUaeDrgFmP",
+	"6S/IMjPdEstg/RcnIC/vJr+f1QqFU7rfx+NEXNJrOxoypg286AUNr2OQWUpO85grbRznM6GvrY8ADIgz",
+	"l5k+zN7YDFft55I5vp+W9+ZoY+b2Cr5EoY3aVc213cHfBxOr7bdCow128ni2gzlzM+o8Q0BaE29zo0Au",
+	"SwzYnXRhcEdSdxC1CmVI9N5s4g4EMi6tUsnUNiE+lgnLauDOuCgMQq4w4ZpLEVt3RxYGGPxNCmwkWJcT",
+	"v0tp0/3bjvvj2eKP8/BHP/zRllqtH2KZ9CHalzy5QG7FwXoHmmfczL/Xf14m3OcpmikJPDmamXRJBgIJ",
+	"MhwbeGK5QMIIMykmmpzAP709dy4MOcxVHTySMkMm/Hm3nuAj8MFvdkxxhawrjuwobfMMF8m9tAuHSYI5",
+	"uctMAxPg0aeojT6Ag41soi0SaHhCB/Wst/eq7laaKQ6ErdbQWAbDQdHrPU80ZpgY+zcOn8bAxNxMaUHM",
+	"NFLQymC/1+sOyBdZ+HVLZzPjgs9IT+21nFPLEezFe601hos4+taZyI7/7OLILhHqTVT5qcNnuVThdKdR",
+	"P5pwMy1G3UTOdt2k8A/xofvTnh/Flq+nTEww/T5reZZJo+F6KjUCqwgcJG7VZXO4bURaE+MWc9g0DLR+",
+	"1+++sYFYGcvW3Oe/n3VzEcq9zdsJXleKk1vAXjvkpkTu/ee//0e9lgFsbEgnKj6bkbToQilZOG/0esoN",
+	"gs5ZgjEISaGCUTKrzCYembFvxygmxLwvej0rQeH/e00qEOdLlvMOud4TFB38ZhTrGDbRvgbLU5uSqcF9",
+	"W1OndzDdURq50qQRqBbFyI0qg5uDF44y9qkJl5kIpcXFMdfhiBvVJo9U2/l/yFEcnh69kUkxC9m7ViZw",
+	"JdCG4hXg58Pzbg9SvwhpVE5xuavp1fmGi7G8a5clKClWZDmvp9Ced3vd522uEWk4veUeDXqGDWMHb1iz",
+	"jYIhc7js8v38Gl7tv/gRfAoUXL5TL9MkJEJbDHOocDUX/yAQUBg1h5xsWzOy8yxE0faY8axQqK33mfja",
+	"lvMyNlKwldC0RbdyoQ0TCa7yKnzYtuyK+BzummC7aeQ/fTwChWNUKBI8gEE10TuI4HqKwvlcdlfQbK6B",
+	"G2BZ1o02VJMOqHhd5Pgg2rLNi9soZgih/Eja9DP5PPePDspGkQ1Nru/AaGOHfGtXtK0CVOK24xznVhTX",
+	"hC7Lq2TfFcw8nCMcml7aIPXk3/G1dJe8gtEcBlFoi2mNAZsmwHrWdpsV+n+N3x1YYA3H38sJPAwlVu8H",
+	"cGMzhIlyiW2poMjJ5LV4g/lC4O4o4ASAm66SX2Frly/svIYobzBD8/1EodOClGsts6tW3DcWp1U4pw7A",
+	"zXFe4Sd4fI+53lb15fWZG2mYpcNcUWqqrr0G6k956gtwW2b5rhU3FI06s6pdIBhIC4cU1WRYsrbb18aA",
+	"IQQ1UvaBgkyFLO1Ikc0Hwq/FFAKfCKkwddHifxf/uqV+5sgQw/WUGVuLI5LZ2Ltr+/BY+kFkc+e6be+k",
+	"V+zb/fbNW4t/Wy7Sbvi2XWWN9dt2qXbLtN0qDbncOPz4iCy9Rxa+UlQS8hoUJsivUENe6CnqA9C271AQ",
+	"39uE/LKGbepN25i1obZsR0jPRfJ9GJ1aqG3r05RdIYwQBcy41pi6JJVGRQeRSW3saeAV4TdGTJ8eWNfY",
+	"JFPIuDZ6E0QJ0Ptg2srHw0yORvMhPHFFcM0nAtMOL7tAn5KtHxLLdVw+LeepT6YRjsxYm7ijg1cEpDOf",
+	"1jPLdou6e/bEfvs3u+6Xvc6rC+uL/Z+nra7YmSXjRoVmT/FtC82uPrhCL9Wqq3FZcFkxulGpiuvZq9Wq",
+	"r5m0qzZE3llTipd8pvWGemmvpvuxfnrDi4q9FK7KiFV1RhwYeeXgqjwuQtJVkQ39+lAF+xqgd1Xh64De",
+	"Nbqd7hvOapD7zv6AZWa6a0qDae8a3iT7NsXP9WNrsmZ7G+p7bZnKljOULvGCvhHMlnSMLwiXFb3a1YYp",
+	"0+WMMLJrW70aVeBH6NlZSmRsVszVk1aVHwL/7QIAnm57S2Oz6xXhssZdXQk28rVD23Cqdspsh5c/r2XP",
+	"fK9Xc80387lp0nqn+56sYNuUHogRzuWla0Pfgly2e3K+efeeCXs0rfO7z+dgpLXJwDQMD30PqE139sF3",
+	"Vjrvwi7i/YsNsoB2yziAetGWJdaYFIqb+RmR22E2YponBIVtVbHfo777uthyakxOaLmO0TDa/e/nQJB3",
+	"n89DB6hdwv7aXOP2Ni6z6A395CRJW7cLuHDtiGaKXDWvCTGRwunRSQw54wqK3A1l4RJCDG7lEbrpA1Hm",
+	"b0Rqc2vAIMWZFNool2cONdguvLWun5KFQcBvFAnDsCxxT23/zzAeiOHphzP/0RJeD2PXzryoIyym+YR8",
+	"d85m2fCphcKF1SK1irVMDA9EZVYqEz18CgKRAu56f/FYyRksw9AdiIFwGNjeKJZp6Vt4dCCSUYxnNsrO",
+	"mJ52wVoZF9GvSvoTWKvaoodPXQIgtDWfMq46n3I4PD2K4ugKlfa6pdvr9mrlkLIGUpY8LMr0xwRNm/Do",
+	"Gcsy+OX8/THkbEKny4ynom5Qn7t0+kjJa43K4f4RU5l0wXZAOdIr4HogrJ9sk5bWa7ZNZ4pPuIAnls52",
+	"oYJnBq5x5OvsMQxn7NJ9TzvXOBo+jcG14to5bCBevzmx7bA03YJ7LdWlBjkeZ1xgF06kP0w6YZtHGYjz",
+	"MJbsLvGIvBbw2jWnd8689HZOZcaTeR8cdTRow7MMEkmAi2wOJdSEy0A4ZGIYFd7aB+QpWCs0AhcEEWgz",
+	"z3yphcFwlMlRf2iB9vc6CR6NTCVT3yGQoxOfI/KR/4Tm8PToY2DlqHF98Fmv12i0J52+OzWzrF4Zc7rv",
+	"f6UyIcUBNMDpwIHwapE4zX2qMFtFiOyo3cqwMFMRA4DOMekUKvvjIFqSzkHkZ7g17IT6Go7moFVC84lh",
+	"3aiuNkykLJMCu7/qxjpuUlhofZ98a8NewM0yR6NXfwV7tPstNH/HsVVuh8ETjQhsJK+wEammOGZFZjpa",
+	"JbCjMRvvHHiOq38irql8gZ1CaDbGjuOqnQPgs0n195QZ1j+AsRT1hXw+pPbNcV91tmXLA5+udD8IabcZ",
+	"MY2dQvHyg42EO0wkSA69XnyXatZhLvPivm1wc8ETN+p/uYgjXcxmzIa9FCZVhSqt8yIpRptX/BItvtm2",
+	"l0SmeBYuWX+xfSOYkdl0GsvGyhSPR2dTtNcF3dWqqB99Sycd4lkgi9rf3bXloanUpv+y97JXmo6BoJjh",
+	"No681aro1SXB9X2td4ps1Qi03Ikp41O5xeUVv3cL57tf5vYG1Yve8we4SEasR2wCqUTt7hBa41iJrV9U",
+	"rw2eobriCcInsejtetQLZKsA7EbrmTCXysB1tXfPQx58jXLhEuHAl5471jJlUqhsDUfSz2u40e2w4MfQ",
+	"ItXKjcdcm/rdoPtyZfO20Jeb73iPYNuHAmy4vhlL1LFdwRhjha4h090m3e/trVq2JNZu7YaZ5Z+SY4jK",
+	"lk+C4+vdw7LTM7YelC3aq7TGL6GX7H7c0vkFBlF78POH8w9/fnsyiNZwFMGw4KeqAV/pPRIR8RtLDAxr",
+	"7ng1U3rNtHf0yINa9tDafJ5mD9JW3BogrnBrCI4ewJ++3ZgFm0isYMK2fqmYwtj/f/j+eL2KeiOvRSat",
+	"reS6XChdUG1LM7kRj0moHvUafqq5gCVf+ahxva46DYPuq6ZqpeYv//PEymZPrFxsY3lL+rbwt4+afer/",
+	"wXQsVpclnWo7vVsVa8luv7FyDXAsBMGnX/TuDU9v12rYkKgxU5yRvx77BA4d6YwZ54+wdMaFKxUqcp+5",
+	"OQAm5jY5nWmECRoN+73nrfr2rHzo4X7ithnHb8hbZVNZu970VPFc1bubqyovvXwfI9Kk53dPWjyLYWfs",
+	"3z2jfMaizus2DGKVVzgCUwfW+a2ZumThcOSOu+vvM60oiS2G7Nbfb7IL1KVjt9Lx5eqHy4Lylls33elf",
+	"e5GRCScUT61QuHnAzbIAuOqXh+K0fPijIQr7y3v6stnvmAXf+E4069DZ3jTSNdZvtomrTD4SX/4F3rw9",
+	"fnv+9qE5NLBS4NSHVrrr1OtK1tpCy27SABmGLprmtrXnq3Ru3ZL/bnVu5T2gHV15CugfXv82uft+ejiO",
+	"cqlN202DbF6lUSkjLWrX9fO2CsZr+1OLbFh++Umm8+2cj+19++C0N+7sLHzxjeWmcmmqcRMn9PjVJX7v",
+	"n0Hi3QGljcz4sXRwrkiFu+V2NHz6eNy98/W9340SoQmv7p5QviRHE/Y2gKl88KuuptzRLFqPG8Xaak02",
+	"JKN+M/3V+QV2QjnlfJ5jH5rcvgODwUAAdFLYuRnUxXEQ9QelQA6ieFBlOvvjekm3U5ysD6L+89uw1320",
+	"amG29z/dbQZShL5W6ru/2xrJ4ckw56mtiJO7MYxhmLER/UNxP/1bBvv0H59zGD6tdpC720+5Qm3zSVoC",
+	"C7eZZ2w+EKefzmHEkkuryOtd69yEvtm0rSbpeucfRm+H271H6ZG/udC/qbB5S8d9DO4w63e5o/j7ntGN",
+	"g+B8fHt6XDEK+yRuYeftYIKyI/5BIYr2o9uttbq/5rCRSfqncUL9vaDfpzP697YjtovTdVOUlrtCcvcG",
+	"2aNakL8AqaJHMSTbWYqa5NXNxiDaH0T3Nx23ceSbitZlMojHKw8e2hezyu4TAVLAaO5ToL7EEq7cHjQi",
+	"F+kql3ZHuETMbemfi8myM/7RPl947tvd7k59uPHpg+R0z/hEgCxM7B5R5GLiGdLaLntnyoEVuM/T8B8m",
+	"y+DgKd2D1qDpl/PzU3BvVCeLF7/Jkte68PpwenQytDfJypexbaZBQPN57wka9ySJba7a7+11wb7bCXu9",
+	"5iOmlt2lwGbPHzE8F7D3wl9+1bFjrIHwM90tE8UnU2NB4SLJihTTpz6f/OwVFMLwzHkRXKTy2nZZ5Uzr",
+	"du/Bea4rGG3LdHNoIK3VO1729170e71/icqG0Qjn76ajPyX8A3939OlvR3sn/EgfiY8vktdHPxxd5n/5",
+	"f6/fveri815X84lgplBbZKkdJm1POjeeAn1EK9V4RZ6mPXu1kU2oPaDbKDXW2li/XNxeLMls6Cdt7yR9",
+	"DIEtIGjWPv1rrceHs/MNZZP073VZxK1hWunB9aha1epAJMj6tq/NZkU8Vku9tnwiSHdxZzVlYXMevgTi",
+	"KXAbr+zQpTkuxRhqRZXppb1dXuBNa89tdbJtLlie6IpzFGBUxpb1suXxx/wKBWodXhxY1Q1TWc23wSyv",
+	"5S+22Qcopsy4t50ZfMbRmUwusUo5RWvwGbascj7l2vXRM9+H3N4BXDb4lUuGcvjtxe1/BQAA//8=",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

@@ -11,6 +11,7 @@ const (
 	EventProjectDeleted = "project.deleted" // a team dissolved
 	EventChatMessage    = "chat.message"    // a chat message was stored
 	EventChatStatus     = "chat.status"     // someone entered or left a room
+	EventResync         = "resync"          // many things changed (an import): clients refetch
 )
 
 // Event is a change that every server instance hears of once it has committed. It carries ids,

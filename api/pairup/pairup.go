@@ -103,6 +103,10 @@ func NormalizeDescription(s string) (string, error) {
 		return "", Errorf(EINVALID, "must be at most %d characters", MaxDescription)
 	case HasControl(t):
 		return "", Errorf(EINVALID, "must not contain control characters")
+	case strings.ContainsRune(t, utf8.RuneError):
+		// What a decoder leaves for broken UTF-8 or a lone surrogate: storing it would not be
+		// storing what the student typed.
+		return "", Errorf(EINVALID, "must be valid Unicode text")
 	}
 	return t, nil
 }

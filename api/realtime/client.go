@@ -1,6 +1,7 @@
 package realtime
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -152,15 +153,34 @@ func (c *client) readLoop(ctx context.Context) {
 			c.fail(oapigen.ErrorMessageCodeBadFrame, "send JSON text frames")
 			continue
 		}
-		var in inbound
-		dec := json.NewDecoder(strings.NewReader(string(data)))
-		dec.DisallowUnknownFields()
-		if err := dec.Decode(&in); err != nil || dec.More() {
-			c.fail(oapigen.ErrorMessageCodeBadFrame, "a frame must be one JSON object with a type")
+		in, err := decodeInbound(data)
+		if err != nil {
+			c.fail(oapigen.ErrorMessageCodeBadFrame, err.Error())
 			continue
 		}
 		c.handle(ctx, in)
 	}
+}
+
+// decodeInbound reads one client frame: a JSON object whose member names are exactly those of
+// the protocol (encoding/json alone would also take "TYPE").
+func decodeInbound(data []byte) (inbound, error) {
+	errFrame := errors.New("a frame must be one JSON object with a type, and room and msg as needed")
+	var members map[string]json.RawMessage
+	dec := json.NewDecoder(bytes.NewReader(data))
+	if err := dec.Decode(&members); err != nil || dec.More() || members == nil {
+		return inbound{}, errFrame
+	}
+	for name := range members {
+		if name != "type" && name != "room" && name != "msg" {
+			return inbound{}, fmt.Errorf("unknown field %q", name)
+		}
+	}
+	var in inbound
+	if err := json.Unmarshal(data, &in); err != nil {
+		return inbound{}, errFrame
+	}
+	return in, nil
 }
 
 func (c *client) fail(code oapigen.ErrorMessageCode, message string) {
@@ -181,6 +201,10 @@ func (c *client) handle(ctx context.Context, in inbound) {
 	}
 	if (in.Msg != nil) != (in.Type == "text") {
 		c.fail(oapigen.ErrorMessageCodeInvalid, "msg belongs to text frames only, and they need one")
+		return
+	}
+	if in.Type != "text" && !c.hub.limits(c.student.Number).rooms.Allow() {
+		c.fail(oapigen.ErrorMessageCodeRateLimited, "slow down: too many joins and leaves")
 		return
 	}
 	switch in.Type {
@@ -212,10 +236,13 @@ func (c *client) join(ctx context.Context, room string, pid int64) {
 	}
 	// Joined before the history is read, so nothing said in between is lost; a message stored
 	// meanwhile may arrive live before the history and again in it, and clients drop repeated ids.
-	c.hub.joinRoom(c, room)
+	// Joining a room again only resends its history: the room hears of an arrival once.
+	first := c.hub.joinRoom(c, room)
 	history, err := c.hub.store.RecentChatMessages(ctx, room, c.hub.cfg.HistorySize)
 	if err != nil {
-		c.hub.leave(c, room)
+		if first {
+			c.hub.leave(c, room)
+		}
 		c.hub.logger.ErrorContext(ctx, "chat history", "room", room, "err", err)
 		c.fail(oapigen.ErrorMessageCodeInternal, "could not load the room's history; try again")
 		return
@@ -225,7 +252,9 @@ func (c *client) join(ctx context.Context, room string, pid int64) {
 		msg.Messages[i] = chatJSON(m)
 	}
 	c.enqueue(encode(msg))
-	c.hub.announce(ctx, room, c.student.Name+" has entered the room.")
+	if first {
+		c.hub.announce(ctx, room, c.student.Name+" has entered the room.")
+	}
 }
 
 func (c *client) text(ctx context.Context, room, body string) {
@@ -238,7 +267,7 @@ func (c *client) text(ctx context.Context, room, body string) {
 		c.fail(oapigen.ErrorMessageCodeInvalid, fmt.Sprintf("msg must be 1 to %d characters without control characters", pairup.MaxChatMessage))
 		return
 	}
-	if !c.hub.limiter(c.student.Number).Allow() {
+	if !c.hub.limits(c.student.Number).messages.Allow() {
 		c.fail(oapigen.ErrorMessageCodeRateLimited, "slow down: at most 5 messages a second")
 		return
 	}
@@ -250,7 +279,8 @@ func (c *client) text(ctx context.Context, room, body string) {
 	}
 }
 
-func (h *Hub) joinRoom(c *client, room string) {
+// joinRoom adds the client to the room and reports whether it was not in it already.
+func (h *Hub) joinRoom(c *client, room string) bool {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	members, ok := h.rooms[room]
@@ -258,7 +288,9 @@ func (h *Hub) joinRoom(c *client, room string) {
 		members = map[*client]struct{}{}
 		h.rooms[room] = members
 	}
+	_, already := members[c]
 	members[c] = struct{}{}
+	return !already
 }
 
 func (h *Hub) leave(c *client, room string) bool {

@@ -46,6 +46,8 @@ type Config struct {
 	RevocationCheck time.Duration // how often tokens are checked for revocation (2s)
 	MessageRate     rate.Limit    // chat messages per second per student (5)
 	MessageBurst    int           // chat burst per student (10)
+	RoomRate        rate.Limit    // joins and leaves per second per student (2)
+	RoomBurst       int           // join/leave burst per student (6)
 	HistorySize     int           // messages sent on join (50)
 }
 
@@ -67,6 +69,12 @@ func (c *Config) defaults() {
 	if c.MessageBurst == 0 {
 		c.MessageBurst = 10
 	}
+	if c.RoomRate == 0 {
+		c.RoomRate = 2
+	}
+	if c.RoomBurst == 0 {
+		c.RoomBurst = 6
+	}
 	if c.HistorySize == 0 {
 		c.HistorySize = 50
 	}
@@ -82,7 +90,7 @@ type Hub struct {
 	mu       sync.Mutex
 	clients  map[*client]struct{}
 	rooms    map[string]map[*client]struct{}
-	limiters map[string]*rate.Limiter // per student, shared by their connections
+	limiters map[string]*studentLimits // per student, shared by their connections on this instance
 	closing  bool
 	wg       sync.WaitGroup
 
@@ -97,7 +105,7 @@ func NewHub(store Store, bus pairup.EventBus, logger *slog.Logger, cfg Config) *
 		store: store, bus: bus, logger: logger, cfg: cfg,
 		clients:   map[*client]struct{}{},
 		rooms:     map[string]map[*client]struct{}{},
-		limiters:  map[string]*rate.Limiter{},
+		limiters:  map[string]*studentLimits{},
 		listening: make(chan struct{}),
 	}
 }
@@ -163,12 +171,22 @@ func (h *Hub) unregister(c *client) []string {
 	return left
 }
 
-func (h *Hub) limiter(student string) *rate.Limiter {
+// studentLimits keeps one student from flooding a room, with messages or with join and leave
+// announcements.
+type studentLimits struct {
+	messages *rate.Limiter
+	rooms    *rate.Limiter
+}
+
+func (h *Hub) limits(student string) *studentLimits {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	l, ok := h.limiters[student]
 	if !ok {
-		l = rate.NewLimiter(h.cfg.MessageRate, h.cfg.MessageBurst)
+		l = &studentLimits{
+			messages: rate.NewLimiter(h.cfg.MessageRate, h.cfg.MessageBurst),
+			rooms:    rate.NewLimiter(h.cfg.RoomRate, h.cfg.RoomBurst),
+		}
 		h.limiters[student] = l
 	}
 	return l
@@ -220,6 +238,8 @@ func (h *Hub) dispatch(ctx context.Context, e pairup.Event) {
 			return
 		}
 		h.toRoom(m.Room, encode(chatJSON(m)))
+	case pairup.EventResync:
+		h.broadcast(encode(oapigen.ResyncMessage{Type: oapigen.Resync}))
 	case pairup.EventChatStatus:
 		h.toRoom(e.Room, encode(oapigen.StatusMessage{Type: oapigen.Status, Room: e.Room, Msg: e.Text}))
 	default:
@@ -301,7 +321,8 @@ func roomProject(room string) (int64, bool) {
 		return 0, true
 	}
 	digits, ok := strings.CutPrefix(room, "team-")
-	if !ok || digits == "" || len(digits) > 18 || strings.TrimLeft(digits, "0123456789") != "" {
+	// Only the canonical spelling: team-007 would otherwise be a second room for team 7.
+	if !ok || digits == "" || digits[0] == '0' || len(digits) > 18 || strings.TrimLeft(digits, "0123456789") != "" {
 		return 0, false
 	}
 	pid, err := strconv.ParseInt(digits, 10, 64)

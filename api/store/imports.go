@@ -22,7 +22,8 @@ func (s *Store) ImportRoster(ctx context.Context, entries []pairup.RosterEntry) 
 				return lineError(e.Line, err)
 			}
 		}
-		return nil
+		// Names may have changed: open clients refetch once the import commits.
+		return notify(ctx, q, pairup.Event{Kind: pairup.EventResync})
 	})
 }
 
@@ -40,7 +41,8 @@ func (s *Store) ImportSlots(ctx context.Context, entries []pairup.SlotEntry) err
 				return lineError(e.Line, err)
 			}
 		}
-		return nil
+		// Slots may have appeared or grown: open pickers refetch once the import commits.
+		return notify(ctx, q, pairup.Event{Kind: pairup.EventResync})
 	})
 }
 
@@ -50,6 +52,8 @@ func lineError(line int, err error) error {
 		return fmt.Errorf("line %d: %w", line, err)
 	case "lab_slots_booked_within_capacity":
 		return pairup.Errorf(pairup.EINVALID, "line %d: capacity is below the slot's current bookings", line)
+	case "students_admin_not_member":
+		return pairup.Errorf(pairup.EINVALID, "line %d: the student is in a team and cannot become an admin", line)
 	default:
 		return pairup.Errorf(pairup.EINVALID, "line %d: breaks the database rule %s", line, constraint)
 	}

@@ -124,9 +124,23 @@ func demo(ctx context.Context, cfg config, logger *slog.Logger, stdout io.Writer
 
 	fmt.Fprintf(stdout, "demo data loaded: %d students, %d lab slots in %d sessions\n", len(demoNames), len(slots), len(demoSessions))
 	fmt.Fprintf(stdout, "demo logins (student number / PIN):\n")
-	fmt.Fprintf(stdout, "  %s / %s  %s (no team yet)\n", demoStudentNumber(0), demoStudentPIN, demoNames[0])
-	fmt.Fprintf(stdout, "  %s / %s  %s (no team yet)\n", demoStudentNumber(1), demoStudentPIN, demoNames[1])
-	fmt.Fprintf(stdout, "  %s / %s  %s (in a team with %s)\n", demoStudentNumber(2), demoStudentPIN, demoNames[2], demoNames[3])
+	for i := range 3 {
+		// Say how each login stands now: a demo run before may have paired these students up.
+		status := "no team yet"
+		p, err := st.ProjectOf(ctx, demoStudentNumber(i))
+		switch pairup.ErrorCode(err) {
+		case "":
+			for _, m := range p.Members {
+				if m.Number != demoStudentNumber(i) {
+					status = "in a team with " + m.Name
+				}
+			}
+		case pairup.ENOTFOUND:
+		default:
+			return err
+		}
+		fmt.Fprintf(stdout, "  %s / %s  %s (%s)\n", demoStudentNumber(i), demoStudentPIN, demoNames[i], status)
+	}
 	fmt.Fprintf(stdout, "  every student %s..%s has PIN %s\n", demoStudentNumber(0), demoStudentNumber(len(demoNames)-1), demoStudentPIN)
 	fmt.Fprintf(stdout, "  %s / %s  Unit Coordinator (admin)\n", demoAdmin, demoAdminPIN)
 	return nil

@@ -698,6 +698,10 @@ func TestWsTMalformedFrames(t *testing.T) {
 		{`{"type":"join","room":"team-"}`, "invalid"},
 		{`{"type":"join","room":"team--1"}`, "invalid"},
 		{`{"type":"join","room":"Lobby"}`, "invalid"},
+		{`{"type":"join","room":"team-007"}`, "invalid"}, // one spelling per room
+		{`{"type":"join","room":"team-0"}`, "invalid"},
+		{`{"TYPE":"join","room":"lobby"}`, "bad_frame"}, // member names are exact
+		{`null`, "bad_frame"},
 		{`{"type":"join","room":"lobby ","msg":"x"}`, "invalid"},
 		{`{"type":"join","room":"lobby","msg":"x"}`, "invalid"},
 		{`{"type":"leave","room":"lobby"}`, "not_joined"},

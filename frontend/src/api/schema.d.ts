@@ -268,21 +268,18 @@ export interface components {
             /** @description 1–500 characters after trimming surrounding white space, no control characters. */
             description: string;
             lab_id: components["schemas"]["LabId"];
-            /**
-             * Format: int64
-             * @description Ignored.
-             */
-            readonly pid?: number;
-            /** @description Ignored. */
-            readonly team?: string;
-            /** @description Ignored. */
-            readonly lab?: string;
-            /** @description Ignored. */
-            readonly room?: string;
-            /** @description Ignored. */
-            readonly starts_at?: string;
-            /** @description Ignored. */
-            readonly members?: components["schemas"]["Student"][];
+            /** @description Ignored, whatever its value. */
+            readonly pid?: unknown;
+            /** @description Ignored, whatever its value. */
+            readonly team?: unknown;
+            /** @description Ignored, whatever its value. */
+            readonly lab?: unknown;
+            /** @description Ignored, whatever its value. */
+            readonly room?: unknown;
+            /** @description Ignored, whatever its value. */
+            readonly starts_at?: unknown;
+            /** @description Ignored, whatever its value. */
+            readonly members?: unknown;
         };
         Project: {
             /** Format: int64 */
