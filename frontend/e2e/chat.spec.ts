@@ -15,6 +15,14 @@ import {
 const chat = (page: Page) => page.getByRole('region', { name: 'Chat' })
 const log = (page: Page) => chat(page).getByRole('log')
 
+/** "Message" names the input alone, by a label the student can see (not the log, nor anything else). */
+async function expectOneMessageField(page: Page): Promise<void> {
+  await expect(page.getByLabel('Message')).toHaveCount(1)
+  await expect(page.getByLabel('Message')).toHaveAttribute('name', 'message')
+  await expect(chat(page).getByRole('textbox', { name: 'Message', exact: true })).toBeVisible()
+  await expect(chat(page).locator('label', { hasText: 'Message' })).toBeVisible()
+}
+
 async function say(page: Page, text: string): Promise<void> {
   const input = chat(page).getByRole('textbox', { name: 'Message' })
   await input.fill(text)
@@ -61,7 +69,7 @@ test('partners chat in their team room; a third student can neither see nor join
   for (const p of [page, partner]) {
     await chat(p).getByRole('tab', { name: 'Team' }).click()
     await expect(chat(p).getByRole('tab', { name: 'Team' })).toHaveAttribute('aria-selected', 'true')
-    await expect(log(p)).toHaveAccessibleName('Messages in Team')
+    await expect(log(p)).toHaveAccessibleName('Team conversation')
     await expect(log(p)).not.toContainText('Joining')
   }
   await expect(chat(third).getByRole('tab')).toHaveText(['Lobby'])
@@ -91,6 +99,8 @@ test('partners chat in their team room; a third student can neither see nor join
   expect(thirdFrames.filter((f) => f.room === `team-${pid}`)).toEqual([])
   await expect(third.getByText(secret)).toHaveCount(0)
   await expect(third.getByText('Another secret')).toHaveCount(0)
+  // With messages in the log and both tabs there, on the home page as a whole.
+  await expectOneMessageField(page)
 
   await screenshots(partner, 'home-chat')
   await partScreenshots(partner, chat(partner), 'chat-panel')
@@ -115,6 +125,7 @@ test('the lobby shows who enters and leaves', async ({ page, openPage }) => {
   await expect(status).toHaveClass(/status/)
   await expect(status.locator('time')).toHaveCount(0)
 
+  await expectOneMessageField(page)
   await other.close()
   await expect(log(page)).toContainText(`${fran.name} has left the room.`)
   await partScreenshots(page, chat(page), 'chat-lobby')

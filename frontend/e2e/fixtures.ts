@@ -74,29 +74,42 @@ export async function labId(request: APIRequestContext, token: string, label: st
 
 const SCREENSHOTS = join(dirname(fileURLToPath(import.meta.url)), '..', 'test-results', 'screenshots')
 
-/** Full-page screenshots at a desktop's and a phone's (360 px) width, kept as test artifacts. */
+const SIZES = [
+  ['desktop', { width: 1280, height: 800 }],
+  ['phone', { width: 360, height: 740 }],
+] as const
+
+/** Fails when the page is wider than the viewport: nothing may scroll sideways, even at 360 px. */
+async function expectNoSidewaysScroll(page: Page, name: string, width: number): Promise<void> {
+  const scrollWidth = await page.evaluate(() => document.documentElement.scrollWidth)
+  expect(scrollWidth, `${name}: the page is ${scrollWidth} px wide in a ${width} px viewport`).toBeLessThanOrEqual(width)
+}
+
+/**
+ * Full-page screenshots at a desktop's and a phone's (360 px) width, kept as test artifacts; fails
+ * when the page scrolls sideways at either width.
+ */
 export async function screenshots(page: Page, name: string): Promise<void> {
   mkdirSync(SCREENSHOTS, { recursive: true })
   const original = page.viewportSize() ?? { width: 1280, height: 720 }
-  for (const [suffix, size] of [
-    ['desktop', { width: 1280, height: 800 }],
-    ['phone', { width: 360, height: 740 }],
-  ] as const) {
+  for (const [suffix, size] of SIZES) {
     await page.setViewportSize(size)
+    await expectNoSidewaysScroll(page, `${name}-${suffix}`, size.width)
     await page.screenshot({ path: join(SCREENSHOTS, `${name}-${suffix}.png`), fullPage: true })
   }
   await page.setViewportSize(original)
 }
 
-/** Screenshots of one part of the page (say, the chat panel) at a desktop's and a phone's width. */
+/**
+ * Screenshots of one part of the page (say, the chat panel) at a desktop's and a phone's width;
+ * fails when the page scrolls sideways at either width.
+ */
 export async function partScreenshots(page: Page, part: Locator, name: string): Promise<void> {
   mkdirSync(SCREENSHOTS, { recursive: true })
   const original = page.viewportSize() ?? { width: 1280, height: 720 }
-  for (const [suffix, size] of [
-    ['desktop', { width: 1280, height: 800 }],
-    ['phone', { width: 360, height: 740 }],
-  ] as const) {
+  for (const [suffix, size] of SIZES) {
     await page.setViewportSize(size)
+    await expectNoSidewaysScroll(page, `${name}-${suffix}`, size.width)
     await part.scrollIntoViewIfNeeded()
     await part.screenshot({ path: join(SCREENSHOTS, `${name}-${suffix}.png`) })
   }

@@ -1,6 +1,6 @@
-import type { Page } from '@playwright/test'
+import type { Page, WebSocketRoute } from '@playwright/test'
 
-import { expect, live, sessionToken, signIn, slot, student, test } from './fixtures'
+import { apiToken, expect, labId, live, sessionToken, signIn, slot, student, test } from './fixtures'
 
 /** Counts the page's requests to the lists' routes from now on: pushes, not refetches, must do the work. */
 function listRequests(page: Page): string[] {
@@ -75,7 +75,10 @@ test('the partner’s page follows the project live: created with them, then dis
   await signIn(page, kathleen)
   await Promise.all([live(page), live(partner)])
   const theirs = partner.getByRole('region', { name: 'My project' })
+  const theirTabs = partner.getByRole('region', { name: 'Chat' }).getByRole('tab')
   await expect(theirs.getByRole('button', { name: 'Create project' })).toBeVisible()
+  // The partner is typing in the create form, which is about to be replaced.
+  await partner.getByLabel('Project description').fill('Something of my own')
 
   await page.getByLabel("Partner's student number").fill(peter.number)
   await page.getByLabel('Project description').fill('A language for algorithms')
@@ -86,16 +89,81 @@ test('the partner’s page follows the project live: created with them, then dis
     `Your partner created a project with you. Your demonstration slot is ${booked}.`,
   )
   await expect(theirs.getByRole('button', { name: 'Save changes' })).toBeVisible()
+  // The focus was in the form that went: it is on the section's heading, not lost to the body.
+  await expect(theirs.getByRole('heading', { name: 'My project' })).toBeFocused()
   await expect(partner.getByLabel('Project description')).toHaveValue('A language for algorithms')
-  await expect(partner.getByRole('region', { name: 'Chat' }).getByRole('tab', { name: 'Team' })).toBeVisible()
+  await expect(theirTabs.filter({ hasText: 'Team' })).toBeVisible()
 
+  // The partner is on the Team tab when the team is dissolved: the focus goes to the Lobby tab.
+  await theirTabs.filter({ hasText: 'Team' }).click()
+  await expect(theirTabs.filter({ hasText: 'Team' })).toBeFocused()
   await page.getByRole('button', { name: 'Delete project' }).click()
   await page.getByRole('button', { name: 'Delete', exact: true }).click()
   await expect(theirs.getByRole('status')).toHaveText(
     'Your team was dissolved: your partner deleted the project. You can pair up again.',
   )
   await expect(theirs.getByRole('button', { name: 'Create project' })).toBeVisible()
-  await expect(partner.getByRole('region', { name: 'Chat' }).getByRole('tab')).toHaveText(['Lobby'])
+  await expect(theirTabs).toHaveText(['Lobby'])
+  await expect(theirTabs).toBeFocused()
+  await expect(theirTabs).toHaveAttribute('aria-selected', 'true')
+})
+
+test('a dropped connection says so, comes back and catches up on what it missed, without a reload', async ({
+  page,
+  request,
+}) => {
+  const ivan = student(29)
+  const karen = student(30)
+  const booked = slot('EZONE 1.24', 21, '10:30')
+  const description = 'Sketchpad, reconnected'
+  const indicator = page.getByRole('status').filter({ hasText: 'Live updates' })
+
+  // The page's WebSockets go through the test to the real server. The first can be cut; the next
+  // waits until the test lets it through.
+  const connections: { page: WebSocketRoute; server: ReturnType<WebSocketRoute['connectToServer']> }[] = []
+  let tries = 0
+  let letThrough = () => {}
+  const gate = new Promise<void>((open) => (letThrough = open))
+  await page.routeWebSocket(/\/api\/ws$/, async (ws) => {
+    if (++tries > 1) await gate
+    connections.push({ page: ws, server: ws.connectToServer() })
+  })
+
+  await signIn(page, ivan)
+  await live(page)
+  const row = page.getByRole('row').filter({ hasText: description })
+  await expect(page.getByRole('button', { name: 'Create project' })).toBeVisible()
+  await page.evaluate(() => ((window as unknown as { notReloaded: boolean }).notReloaded = true))
+
+  // The connection is lost: both ends are closed, the page's as when the server goes away.
+  expect(connections).toHaveLength(1)
+  const [first] = connections
+  await first?.server.close()
+  await first?.page.close({ code: 1001, reason: 'going away' })
+  await expect(indicator).toHaveText('Live updates: Reconnecting…')
+  await expect(page.getByRole('log')).toContainText('Reconnecting to the chat…')
+  await expect.poll(() => tries).toBe(2) // the page tried again, and waits at the gate
+
+  // Meanwhile another student pairs up with this one: no push can reach the page.
+  const token = await apiToken(request, karen)
+  const res = await request.post(`/api/students/${karen.number}/project`, {
+    headers: { Authorization: `Bearer ${token}` },
+    data: { partnerNumber: ivan.number, description, lab_id: await labId(request, token, booked) },
+  })
+  expect(res.status()).toBe(201)
+  await expect(row).toHaveCount(0)
+  await expect(indicator).toHaveText('Live updates: Reconnecting…')
+
+  // The connection is back: `ready` makes the page fetch the lists again.
+  const refetched = page.waitForRequest((r) => new URL(r.url()).pathname === '/api/projects')
+  letThrough()
+  await expect(indicator).toHaveText('Live updates: Live')
+  await refetched
+  await expect(row).toContainText(booked)
+  await expect(row).toHaveAttribute('aria-current', 'true')
+  await expect(page.getByRole('button', { name: 'Save changes' })).toBeVisible()
+  await expect(page.getByRole('region', { name: 'Chat' }).getByRole('tab')).toHaveText(['Lobby', 'Team'])
+  expect(await page.evaluate(() => (window as unknown as { notReloaded?: boolean }).notReloaded)).toBe(true)
 })
 
 test('a revoked token closes the live connection and the page returns to sign-in by itself', async ({

@@ -378,7 +378,7 @@ export interface components {
              */
             type: "ready";
         };
-        /** @description Pushes may have been missed (the server lost its event feed); refetch lists. */
+        /** @description Pushes may have been missed (the server lost its event feed) or many things changed at once (the coordinator imported a roster or slots); refetch lists. */
         ResyncMessage: {
             /**
              * @description discriminator enum property added by openapi-typescript

@@ -1,5 +1,5 @@
 import type { DOMWrapper, VueWrapper } from '@vue/test-utils'
-import { describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it, vi } from 'vitest'
 
 import type { ChatMessage } from '@/api'
 import ChatPanel from '@/components/ChatPanel.vue'
@@ -34,14 +34,23 @@ const sendButton = (w: VueWrapper) => w.findAll('button').find((b) => b.text() =
 const input = (w: VueWrapper) => w.get<HTMLInputElement>('input[name="message"]')
 
 describe('ChatPanel', () => {
+  afterEach(() => void vi.useRealTimers())
+
   it('is a region named Chat with a Message input and a Send button', async () => {
     const { wrapper } = await chat()
     const section = wrapper.get('section')
     const heading = document.getElementById(section.attributes('aria-labelledby') ?? '')
     expect(heading?.textContent).toBe('Chat')
     const id = input(wrapper).attributes('id')
-    expect(wrapper.get(`label[for="${id}"]`).text()).toBe('Message')
+    // A visible label (issue 3), the input's only name: no aria-label, no placeholder.
+    const label = wrapper.get(`label[for="${id}"]`)
+    expect(label.text()).toBe('Message')
+    expect(label.classes()).not.toContain('visually-hidden')
+    expect(input(wrapper).attributes('aria-label')).toBeUndefined()
+    expect(input(wrapper).attributes('placeholder')).toBeUndefined()
     expect(sendButton(wrapper).exists()).toBe(true)
+    // Nothing else is labelled "Message" (the log is "Lobby conversation"): see also e2e/chat.spec.ts.
+    expect(wrapper.findAll('[aria-label]').filter((e) => /message/i.test(e.attributes('aria-label') ?? ''))).toEqual([])
   })
 
   it('offers the lobby alone without a team, and the team room with one', async () => {
@@ -76,7 +85,7 @@ describe('ChatPanel', () => {
     expect(items[2]?.text()).toBe('Ada Lovelace has entered the room.')
     expect(items[3]?.text()).toContain('Grace Hopper')
     // The log is a live region of its own, named after the room.
-    expect(wrapper.get('[role="log"]').attributes('aria-label')).toBe('Messages in Lobby')
+    expect(wrapper.get('[role="log"]').attributes('aria-label')).toBe('Lobby conversation')
   })
 
   it('drops repeated messages, including those that arrived before the history', async () => {
@@ -133,7 +142,7 @@ describe('ChatPanel', () => {
     await push(wrapper, socket, said(2, 'late lobby'))
     await push(wrapper, socket, { type: 'history', room: 'team-7', messages: [said(5, 'team talk', 'team-7')] })
     expect(lines(wrapper)).toHaveLength(1)
-    expect(wrapper.get('[role="log"]').attributes('aria-label')).toBe('Messages in Team')
+    expect(wrapper.get('[role="log"]').attributes('aria-label')).toBe('Team conversation')
     await input(wrapper).setValue('Psst')
     await wrapper.get('form').trigger('submit')
     expect(socket.sent.at(-1)).toEqual({ type: 'text', room: 'team-7', msg: 'Psst' })
@@ -152,9 +161,13 @@ describe('ChatPanel', () => {
     const { wrapper, socket } = await chat(7)
     await tabs(wrapper)[1]?.trigger('click')
     await push(wrapper, socket, { type: 'history', room: 'team-7', messages: [] })
+    ;(tabs(wrapper)[1]?.element as HTMLElement).focus()
     await wrapper.setProps({ team: null })
     await settle()
     expect(tabs(wrapper).map((t) => t.text())).toEqual(['Lobby'])
+    // The focused Team tab went: the focus moves to the Lobby tab, not to the page's body.
+    expect(document.activeElement).toBe(tabs(wrapper)[0]?.element)
+    expect(tabs(wrapper)[0]?.attributes('aria-selected')).toBe('true')
     // The server has emptied the dissolved room already: no leave, just a join.
     expect(socket.sent.at(-1)).toEqual({ type: 'join', room: 'lobby' })
     expect(socket.sent.filter((m) => m.type === 'leave')).toEqual([{ type: 'leave', room: 'lobby' }])
@@ -164,11 +177,17 @@ describe('ChatPanel', () => {
     const { wrapper, socket, sockets } = await chat()
     await push(wrapper, socket, { type: 'history', room: 'lobby', messages: [said(1, 'one')] })
     await push(wrapper, socket, { type: 'status', room: 'lobby', msg: 'Grace Hopper has left the room.' })
+    // The first retry comes after 0.5 s (with nothing taken off at random).
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] })
+    vi.spyOn(Math, 'random').mockReturnValue(0)
     socket.drop(1001)
     await settle()
     expect(wrapper.text()).toContain('Reconnecting to the chat…')
     expect(sendButton(wrapper).element.disabled).toBe(true)
-    await new Promise((r) => setTimeout(r, 600))
+    await vi.advanceTimersByTimeAsync(499)
+    expect(sockets.all).toHaveLength(1)
+    await vi.advanceTimersByTimeAsync(1)
+    expect(sockets.all).toHaveLength(2)
     const again = sockets.last
     expect(again).not.toBe(socket)
     again.accept()
@@ -202,8 +221,11 @@ describe('ChatPanel', () => {
     expect(scrollTop).toBe(100)
     const button = wrapper.findAll('button').find((b) => b.text() === 'New messages')
     expect(button?.exists()).toBe(true)
+    ;(button?.element as HTMLElement).focus()
     await button?.trigger('click')
     expect(scrollTop).toBe(800)
     expect(wrapper.findAll('button').some((b) => b.text() === 'New messages')).toBe(false)
+    // The button went with its focus: the reader is in the log, at its end.
+    expect(document.activeElement).toBe(log)
   })
 })

@@ -77,6 +77,21 @@ describe('LabPicker', () => {
     expect(w.emitted('retry')).toHaveLength(1)
   })
 
+  it('announces a failed load in a live region that is there all along, and ties it to the select', async () => {
+    const w = picker({ labs: [], status: 'loading' })
+    const region = w.get('[role="alert"]')
+    expect(region.text()).toBe('')
+    expect(w.find('button').exists()).toBe(false)
+    await w.setProps({ status: 'error', loadError: 'Could not load the free lab slots.' })
+    expect(w.get('[role="alert"]').element).toBe(region.element)
+    expect(region.text()).toBe('Could not load the free lab slots.')
+    const ids = w.get('select').attributes('aria-describedby')?.split(' ') ?? []
+    expect(ids).toContain(region.attributes('id'))
+    // The slot's own complaint is said by the form's alert region instead (see ProjectForm).
+    await w.setProps({ error: 'That lab slot is full.' })
+    expect(w.findAll('[role="alert"], [aria-live]').map((e) => e.text())).toEqual(['Could not load the free lab slots.'])
+  })
+
   it('renders labels as text', () => {
     const w = picker({ labs: [{ lab_id: 9, lab: '<b>Room</b>', room: '<i>R</i>', starts_at: '2027-05-20T10:00' }] })
     expect(w.find('b').exists()).toBe(false)

@@ -245,6 +245,10 @@ describe('MyProject', () => {
       expect((picker.element as HTMLSelectElement).selectedOptions[0]?.text).toBe('Choose a slot')
       expect(picker.attributes('aria-invalid')).toBe('true')
       expect(wrapper.text()).toContain('That slot has just been booked by another team. Choose another.')
+      // ... and by the form's alert region, since no submit or focus move says it.
+      expect(wrapper.get('form [role="alert"]').text()).toBe(
+        'That slot has just been booked by another team. Choose another.',
+      )
     })
 
     it('shows the project the partner created with the student', async () => {
@@ -256,6 +260,34 @@ describe('MyProject', () => {
         'Your partner created a project with you. Your demonstration slot is CSSE 2.01 Thursday, May 20 10:30.',
       )
       expect(wrapper.emitted('team')).toEqual([[7]])
+    })
+
+    it('moves the focus to the heading when the form it was in is replaced', async () => {
+      const { wrapper, socket } = await live()
+      const heading = wrapper.get('h2').element
+      ;(control(wrapper, 'Project description').element as HTMLElement).focus()
+      socket.push({ type: 'project.changed', project })
+      await settle()
+      expect(button(wrapper, 'Save changes').exists()).toBe(true)
+      expect(document.activeElement).toBe(heading)
+
+      await button(wrapper, 'Delete project').trigger('click') // the confirmation takes the focus
+      expect(document.activeElement?.textContent?.trim()).toBe('Cancel')
+      socket.push({ type: 'project.deleted', pid: 7 })
+      await settle()
+      expect(button(wrapper, 'Create project').exists()).toBe(true)
+      expect(document.activeElement).toBe(heading)
+    })
+
+    it('leaves the focus alone when it was not in the replaced form', async () => {
+      const { wrapper, socket } = await live()
+      const outside = document.createElement('button')
+      document.body.append(outside)
+      outside.focus()
+      socket.push({ type: 'project.changed', project })
+      await settle()
+      expect(button(wrapper, 'Save changes').exists()).toBe(true)
+      expect(document.activeElement).toBe(outside)
     })
 
     it('follows the partner’s edits, keeping what the student typed', async () => {

@@ -60,6 +60,8 @@ describe('ProjectForm without a project', () => {
     expect(description(w, 'Project description')).toContain('Describe your project.')
     expect(description(w, 'Demonstration lab')).toContain('Choose a demonstration lab.')
     expect(document.activeElement).toBe(partner.element)
+    // Announced once, by the alert region: the complaints next to the fields are not live regions.
+    expect(w.findAll('.field-error[role], .field-error[aria-live]').filter((e) => e.text() !== '')).toEqual([])
   })
 
   it('will not pair a student with themself', async () => {
@@ -98,6 +100,37 @@ describe('ProjectForm without a project', () => {
     expect(document.activeElement).toBe(select.element)
   })
 
+  it('announces a chosen slot taken away by a push, once, without moving the focus', async () => {
+    const w = form()
+    const select = control(w, 'Demonstration lab')
+    await select.setValue('2')
+    ;(control(w, 'Project description').element as HTMLElement).focus()
+    await w.setProps({ labs: labs.filter((l) => l.lab_id !== 2) })
+    const taken = 'That slot has just been booked by another team. Choose another.'
+    expect((select.element as HTMLSelectElement).selectedOptions[0]?.text).toBe('Choose a slot')
+    expect(select.attributes('aria-invalid')).toBe('true')
+    expect(description(w, 'Demonstration lab')).toContain(taken)
+    // Said by the form's alert region (which is always there); the complaint next to the picker
+    // is not a live region of its own, so it is not said twice.
+    const alert = w.get('.form-error')
+    expect(alert.attributes('role')).toBe('alert')
+    expect(alert.text()).toBe(taken)
+    expect(w.findAll('[role="alert"], [aria-live]').filter((e) => e.text().includes(taken))).toHaveLength(1)
+    expect(document.activeElement).toBe(control(w, 'Project description').element)
+
+    // Choosing another slot settles it.
+    await select.setValue('1')
+    expect(select.attributes('aria-invalid')).toBe('false')
+    expect(alert.text()).toBe('')
+  })
+
+  it('announces the lost slot over an earlier message from the server', async () => {
+    const w = form({ message: 'Could not create the project. That student is already in a project.' })
+    await control(w, 'Demonstration lab').setValue('2')
+    await w.setProps({ labs: labs.filter((l) => l.lab_id !== 2) })
+    expect(w.get('.form-error').text()).toBe('That slot has just been booked by another team. Choose another.')
+  })
+
   it('lets go of a chosen slot that is no longer offered, keeping the complaint', async () => {
     const w = form()
     await control(w, 'Demonstration lab').setValue('2')
@@ -107,6 +140,8 @@ describe('ProjectForm without a project', () => {
       'Choose a slot',
     )
     expect(description(w, 'Demonstration lab')).toContain('That lab slot is full.')
+    // The server's message said it already: nothing new to announce.
+    expect(w.get('.form-error').text()).toBe('')
   })
 
   it('keeps newlines out of the description', async () => {

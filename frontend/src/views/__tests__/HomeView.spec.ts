@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it, vi } from 'vitest'
 
 import { mountInApp, settle } from '@/test/app'
 import { labs, otherProject, project, session } from '@/test/fixtures'
@@ -12,6 +12,8 @@ const routes = () => ({
 })
 
 describe('HomeView', () => {
+  afterEach(() => void vi.useRealTimers())
+
   it("shows the student's project and every team, focusing the heading", async () => {
     fakeNetwork(routes())
     const { wrapper } = await mountInApp(HomeView, { session })
@@ -80,8 +82,17 @@ describe('HomeView', () => {
     expect(rows()).toEqual(['Ada Lovelace & Charles Babbage your team'])
     expect(net.calls('GET /api/projects')).toHaveLength(2)
 
+    // The first retry comes after 0.5 s (with nothing taken off at random); nothing is fetched
+    // until the new connection says `ready`.
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] })
+    vi.spyOn(Math, 'random').mockReturnValue(0)
     socket.drop(1006)
-    await new Promise((r) => setTimeout(r, 600))
+    await vi.advanceTimersByTimeAsync(499)
+    expect(sockets.all).toHaveLength(1)
+    await vi.advanceTimersByTimeAsync(1)
+    expect(sockets.all).toHaveLength(2)
+    await settle()
+    expect(net.calls('GET /api/projects')).toHaveLength(2)
     sockets.last.accept()
     await settle()
     expect(net.calls('GET /api/projects')).toHaveLength(3)

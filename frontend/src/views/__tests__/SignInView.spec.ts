@@ -54,6 +54,29 @@ describe('SignInView', () => {
     expect(wrapper.get('#sign-in-number-error').text()).toBe('Enter your 8-digit student number.')
     expect(wrapper.get('#sign-in-pin-error').text()).toBe('Enter your PIN.')
     expect(document.activeElement).toBe(control(wrapper, 'Student number').element)
+    // Announced once, by the alert region; the complaints next to the fields are not live regions.
+    expect(wrapper.get('[role="alert"]').text()).toBe('Please correct the fields marked above.')
+    expect(wrapper.findAll('.field-error[role], .field-error[aria-live]')).toHaveLength(0)
+  })
+
+  it('announces a complaint about the field that has the focus already', async () => {
+    const net = fakeNetwork({
+      'POST /api/tokens': {
+        ...problem(401, 'unknown student number or wrong PIN'),
+        headers: { 'WWW-Authenticate': 'Basic realm="pairup"' },
+      },
+    })
+    const { wrapper } = await mountInApp(SignInView)
+    await submit(wrapper, '21234567', '9999')
+    const pin = control(wrapper, 'PIN')
+    expect(document.activeElement).toBe(pin.element)
+    // Enter again in the emptied PIN field: focusing it would say nothing, the alert region does.
+    await wrapper.get('form').trigger('submit')
+    await settle()
+    expect(pin.attributes('aria-invalid')).toBe('true')
+    expect(document.activeElement).toBe(pin.element)
+    expect(wrapper.get('[role="alert"]').text()).toBe('Please correct the fields marked above.')
+    expect(net.calls('POST /api/tokens')).toHaveLength(1)
   })
 
   it('says so inline on a wrong PIN, clears the PIN and focuses it', async () => {
