@@ -32,6 +32,16 @@ type testServer struct {
 // it as SIGTERM would and checks that it shut down cleanly.
 func startServer(t *testing.T, dbURL string, env map[string]string) *testServer {
 	t.Helper()
+	s, _ := startServerWithStop(t, dbURL, env)
+	return s
+}
+
+// startServerWithStop is startServer that also returns stop, which shuts the server down as
+// SIGTERM would (cancelling run's context) and returns what run returned. Stopping twice returns
+// the same result. Whether or not the test stops it, the server is stopped when the test ends and
+// the test fails if it did not shut down cleanly.
+func startServerWithStop(t *testing.T, dbURL string, env map[string]string) (*testServer, func() error) {
+	t.Helper()
 	getenv := func(k string) string {
 		switch k {
 		case "DATABASE_URL":
@@ -49,6 +59,17 @@ func startServer(t *testing.T, dbURL string, env map[string]string) *testServer 
 		stdoutW.CloseWithError(fmt.Errorf("server stopped: %v", err))
 		done <- err
 	}()
+	var (
+		once   sync.Once
+		runErr error
+	)
+	stop := func() error {
+		once.Do(func() {
+			cancel()
+			runErr = <-done
+		})
+		return runErr
+	}
 	addr := make(chan string, 1)
 	go func() {
 		sc := bufio.NewScanner(stdoutR)
@@ -63,8 +84,7 @@ func startServer(t *testing.T, dbURL string, env map[string]string) *testServer 
 	select {
 	case u, ok := <-addr:
 		if !ok {
-			cancel()
-			t.Fatalf("server did not start: %v", <-done)
+			t.Fatalf("server did not start: %v", stop())
 		}
 		base = u
 	case <-time.After(30 * time.Second):
@@ -72,12 +92,11 @@ func startServer(t *testing.T, dbURL string, env map[string]string) *testServer 
 		t.Fatal("server did not report its address within 30s")
 	}
 	t.Cleanup(func() {
-		cancel()
-		if err := <-done; err != nil {
+		if err := stop(); err != nil {
 			t.Errorf("server shut down with error: %v", err)
 		}
 	})
-	return &testServer{URL: base, Client: apitest.New(t, base)}
+	return &testServer{URL: base, Client: apitest.New(t, base)}, stop
 }
 
 // testLogWriter sends the server's log lines to the test log, shown only on failure or -v.

@@ -1,13 +1,12 @@
 package main
 
 import (
-	"bufio"
 	"context"
 	"fmt"
-	"io"
 	"net"
 	"net/url"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -20,65 +19,26 @@ import (
 // ccTServe is `pairup serve` run by the test, which stops it itself.
 type ccTServe struct {
 	*testServer
-	addr   string // host:port
-	cancel context.CancelFunc
-	done   chan error // receives run's result once
+	addr   string     // host:port
+	cancel func()     // starts stopping the server, as SIGTERM does in main
+	done   chan error // receives run's result once the server has been cancelled
 }
 
 // ccTStartServe runs `pairup serve` on 127.0.0.1:0 like startServer, but hands the test the
-// means to stop it (cancelling run's context is what SIGTERM does in main).
+// means to stop it without waiting, and to watch for run returning.
 func ccTStartServe(t *testing.T, dbURL string) *ccTServe {
 	t.Helper()
-	getenv := func(k string) string {
-		switch k {
-		case "DATABASE_URL":
-			return dbURL
-		case "PAIRUP_ADDR":
-			return "127.0.0.1:0"
-		}
-		return ""
+	ts, stop := startServerWithStop(t, dbURL, nil)
+	s := &ccTServe{testServer: ts, addr: strings.TrimPrefix(ts.URL, "http://"), done: make(chan error, 1)}
+	var once sync.Once
+	s.cancel = func() {
+		once.Do(func() {
+			go func() {
+				s.done <- stop() // stop cancels run's context, then waits for run's result
+				close(s.done)
+			}()
+		})
 	}
-	ctx, cancel := context.WithCancel(context.Background())
-	stdoutR, stdoutW := io.Pipe()
-	done := make(chan error, 1)
-	go func() {
-		err := run(ctx, []string{"serve"}, getenv, stdoutW, testLogWriter{t})
-		stdoutW.CloseWithError(fmt.Errorf("server stopped: %v", err))
-		done <- err
-	}()
-	addr := make(chan string, 1)
-	go func() {
-		sc := bufio.NewScanner(stdoutR)
-		for sc.Scan() {
-			if u, ok := strings.CutPrefix(sc.Text(), "pairup: serving on "); ok {
-				addr <- u
-			}
-		}
-		close(addr)
-	}()
-	s := &ccTServe{cancel: cancel, done: make(chan error, 1)}
-	select {
-	case base, ok := <-addr:
-		if !ok {
-			cancel()
-			t.Fatalf("server did not start: %v", <-done)
-		}
-		s.testServer = &testServer{URL: base, Client: apitest.New(t, base)}
-		s.addr = strings.TrimPrefix(base, "http://")
-	case <-time.After(30 * time.Second):
-		cancel()
-		t.Fatal("server did not report its address within 30s")
-	}
-	// Relay run's result, so the test and the cleanup can both wait for it.
-	go func() {
-		err := <-done
-		s.done <- err
-		close(s.done)
-	}()
-	t.Cleanup(func() {
-		cancel()
-		<-s.done
-	})
 	return s
 }
 

@@ -764,7 +764,7 @@ func TestWsTShutdown(t *testing.T) {
 	t.Parallel()
 	const roster = 2
 	f := newFixture(t, roster, 0)
-	s, stop := wsTStartServer(t, f.DBURL, nil)
+	s, stop := startServerWithStop(t, f.DBURL, nil)
 	w1, w2 := wsTDial(t, s, 0, roster), wsTDial(t, s, 1, roster)
 	wsTJoin(w1, "lobby", wsTName(0))
 	stopped := make(chan error, 1)
@@ -838,7 +838,7 @@ func TestWsTSlowConsumer(t *testing.T) {
 
 	// Other students talk in the lobby as fast as the database takes it, in the longest frames
 	// a message makes (each "<" is escaped to 6 bytes): 600 of them, about 3.6 MB, more than
-	// the kernel buffers of a connection plus a queue of 64 frames hold.
+	// the kernel buffers of a connection plus a queue of 256 frames hold.
 	const n = 600
 	pad := strings.Repeat("<", 995)
 	text := func(i int) string { return fmt.Sprintf("%04d%s", i, pad) }

@@ -1,11 +1,9 @@
 package main
 
 import (
-	"bufio"
 	"context"
 	"encoding/json"
 	"fmt"
-	"io"
 	"net/http"
 	"strings"
 	"sync"
@@ -189,67 +187,6 @@ func (w *wsConn) send(v any) {
 	if err := w.conn.Write(w.ctx, websocket.MessageText, data); err != nil {
 		w.t.Fatalf("write frame: %v", err)
 	}
-}
-
-// wsTStartServer is startServer that also returns stop, which shuts the server down as SIGTERM
-// would and returns what run returned. Stopping twice returns the same result.
-func wsTStartServer(t *testing.T, dbURL string, env map[string]string) (*testServer, func() error) {
-	t.Helper()
-	getenv := func(k string) string {
-		switch k {
-		case "DATABASE_URL":
-			return dbURL
-		case "PAIRUP_ADDR":
-			return "127.0.0.1:0"
-		}
-		return env[k]
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	stdoutR, stdoutW := io.Pipe()
-	done := make(chan error, 1)
-	go func() {
-		err := run(ctx, []string{"serve"}, getenv, stdoutW, testLogWriter{t})
-		stdoutW.CloseWithError(fmt.Errorf("server stopped: %v", err))
-		done <- err
-	}()
-	var (
-		once   sync.Once
-		runErr error
-	)
-	stop := func() error {
-		once.Do(func() {
-			cancel()
-			runErr = <-done
-		})
-		return runErr
-	}
-	addr := make(chan string, 1)
-	go func() {
-		sc := bufio.NewScanner(stdoutR)
-		for sc.Scan() {
-			if u, ok := strings.CutPrefix(sc.Text(), "pairup: serving on "); ok {
-				addr <- u
-			}
-		}
-		close(addr)
-	}()
-	var base string
-	select {
-	case u, ok := <-addr:
-		if !ok {
-			t.Fatalf("server did not start: %v", stop())
-		}
-		base = u
-	case <-time.After(30 * time.Second):
-		cancel()
-		t.Fatal("server did not report its address within 30s")
-	}
-	t.Cleanup(func() {
-		if err := stop(); err != nil {
-			t.Errorf("server shut down with error: %v", err)
-		}
-	})
-	return &testServer{URL: base, Client: apitest.New(t, base)}, stop
 }
 
 // wsTClosed reads (and checks) frames until the server closes the connection, failing the

@@ -8,7 +8,6 @@
 package main
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
@@ -17,11 +16,8 @@ import (
 	"fmt"
 	"io"
 	"log"
-	"math/rand/v2"
 	"net/http"
-	"net/url"
 	"os"
-	"os/exec"
 	"regexp"
 	"slices"
 	"strconv"
@@ -31,12 +27,12 @@ import (
 	"time"
 
 	"github.com/coder/websocket"
-	"github.com/jackc/pgx/v5"
 	"golang.org/x/crypto/bcrypt"
 
 	"github.com/pairup/pairup/api/auth"
 	"github.com/pairup/pairup/api/pairup"
 	"github.com/pairup/pairup/api/store"
+	"github.com/pairup/pairup/internal/throwaway"
 )
 
 func main() {
@@ -72,18 +68,22 @@ func run(binary string, duration time.Duration, workers int, rt realtimeConfig) 
 	if admin == "" {
 		admin = "postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable"
 	}
-	dbURL, drop, err := createDatabase(ctx, admin)
+	dbURL, drop, err := throwaway.CreateDatabase(ctx, admin, "pairup_bench_")
 	if err != nil {
 		return err
 	}
-	defer drop()
+	defer func() {
+		if err := drop(); err != nil {
+			log.Print(err)
+		}
+	}()
 
 	srv, err := startServer(binary, dbURL)
 	if err != nil {
 		return err
 	}
-	defer srv.stop()
-	base := srv.base
+	defer srv.Stop()
+	base := srv.URL
 
 	st, err := store.Open(ctx, dbURL)
 	if err != nil {
@@ -335,96 +335,33 @@ func bookingRequest(base, token, creator, partner string, labID int64) *http.Req
 	return req
 }
 
-// createDatabase makes a throwaway database next to the one adminURL names.
-func createDatabase(ctx context.Context, adminURL string) (string, func(), error) {
-	conn, err := pgx.Connect(ctx, adminURL)
-	if err != nil {
-		return "", nil, fmt.Errorf("connect to %s: %w", redact(adminURL), err)
-	}
-	name := fmt.Sprintf("pairup_bench_%d", rand.Uint32())
-	if _, err := conn.Exec(ctx, "CREATE DATABASE "+name); err != nil {
-		conn.Close(ctx)
-		return "", nil, fmt.Errorf("create database: %w", err)
-	}
-	u, _ := url.Parse(adminURL)
-	u.Path = "/" + name
-	drop := func() {
-		_, err := conn.Exec(context.Background(), "DROP DATABASE "+name+" WITH (FORCE)")
-		if err != nil {
-			log.Printf("drop %s: %v", name, err)
-		}
-		conn.Close(context.Background())
-	}
-	return u.String(), drop, nil
-}
-
-func redact(u string) string {
-	p, err := url.Parse(u)
-	if err != nil {
-		return "the database"
-	}
-	return p.Redacted()
-}
-
 // server is the pairup process under test.
 type server struct {
-	base string
-	pid  int
+	*throwaway.Server
 	logs *serverLog
-
-	stopOnce sync.Once
-	stopErr  error
-	cmd      *exec.Cmd
-}
-
-// stop interrupts the server and waits for it to exit; it returns the exit error, and only
-// the first call does anything.
-func (s *server) stop() error {
-	s.stopOnce.Do(func() {
-		_ = s.cmd.Process.Signal(os.Interrupt)
-		s.stopErr = s.cmd.Wait()
-	})
-	return s.stopErr
 }
 
 // startServer runs the real binary on a random port and waits for its address. The Go runtime
 // traces every garbage collection to its stderr (GODEBUG=gctrace=1), which serverLog reads for
 // the live heap and goroutine stacks.
 func startServer(binary, dbURL string) (*server, error) {
-	cmd := exec.Command(binary, "serve")
 	godebug := "gctrace=1"
 	if v := os.Getenv("GODEBUG"); v != "" {
 		godebug = v + "," + godebug
 	}
-	cmd.Env = append(os.Environ(), "DATABASE_URL="+dbURL, "PAIRUP_ADDR=127.0.0.1:0", "GODEBUG="+godebug)
-	out, err := cmd.StdoutPipe()
+	logs := &serverLog{}
+	s, err := throwaway.StartServer(binary, dbURL, throwaway.Options{Env: []string{"GODEBUG=" + godebug}, Stderr: logs})
 	if err != nil {
 		return nil, err
 	}
-	logs := &serverLog{}
-	cmd.Stderr = logs
-	if err := cmd.Start(); err != nil {
-		return nil, fmt.Errorf("start %s: %w", binary, err)
-	}
-	s := &server{pid: cmd.Process.Pid, logs: logs, cmd: cmd}
-	sc := bufio.NewScanner(out)
-	for sc.Scan() {
-		if addr, ok := strings.CutPrefix(sc.Text(), "pairup: serving on "); ok {
-			go func() { _, _ = io.Copy(io.Discard, out) }()
-			s.base = addr
-			return s, nil
-		}
-	}
-	_ = s.stop()
-	return nil, fmt.Errorf("server did not start: %s", logs.tail())
+	return &server{Server: s, logs: logs}, nil
 }
 
-// serverLog takes the server's stderr: it keeps the end of it for error messages, the latest
-// GC trace, and the warnings and errors the server logged.
+// serverLog takes the server's stderr: it keeps the latest GC trace, and the warnings and errors
+// the server logged.
 type serverLog struct {
 	mu       sync.Mutex
 	partial  []byte
-	last     []string // the last lines, for a failed start
 	gc       gcTrace
 	problems []string // level=WARN and level=ERROR lines, the first few
 	nProblem int
@@ -467,16 +404,6 @@ func (l *serverLog) line(line string) {
 			l.problems = append(l.problems, line)
 		}
 	}
-	l.last = append(l.last, line)
-	if len(l.last) > 20 {
-		l.last = l.last[len(l.last)-20:]
-	}
-}
-
-func (l *serverLog) tail() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return strings.Join(l.last, "\n")
 }
 
 func (l *serverLog) lastGC() gcTrace {
@@ -735,7 +662,7 @@ func realtime(srv *server, tokens []string, pairs, burstPairs []booking, rt real
 			sem <- struct{}{}
 			defer func() { <-sem }()
 			s := time.Now()
-			c, err := dialClient(srv.base, tokens[i/rt.perStudent])
+			c, err := dialClient(srv.URL, tokens[i/rt.perStudent])
 			connect[i], clients[i], errs[i] = time.Since(s), c, err
 		})
 	}
@@ -766,7 +693,7 @@ func realtime(srv *server, tokens []string, pairs, burstPairs []booking, rt real
 		problems                []string
 	)
 	for i, b := range pairs {
-		req := bookingRequest(srv.base, b.token, b.creator, b.partner, b.lab)
+		req := bookingRequest(srv.URL, b.token, b.creator, b.partner, b.lab)
 		tSend := time.Now()
 		resp, err := client.Do(req)
 		if err != nil {
@@ -815,7 +742,7 @@ func realtime(srv *server, tokens []string, pairs, burstPairs []booking, rt real
 	)
 	for _, b := range burstPairs {
 		wg.Go(func() {
-			req := bookingRequest(srv.base, b.token, b.creator, b.partner, b.lab)
+			req := bookingRequest(srv.URL, b.token, b.creator, b.partner, b.lab)
 			<-start
 			tSend := time.Now()
 			resp, err := client.Do(req)
@@ -898,7 +825,7 @@ func realtime(srv *server, tokens []string, pairs, burstPairs []booking, rt real
 
 	// Stop the server with the sockets open: each should be closed with 1001 (going away).
 	t0 = time.Now()
-	exitErr := srv.stop()
+	exitErr := srv.Stop()
 	shutdown := time.Since(t0)
 	wait, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
@@ -959,7 +886,7 @@ type memory struct {
 }
 
 func readMemory(srv *server) (memory, error) {
-	data, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", srv.pid))
+	data, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", srv.PID))
 	if err != nil {
 		return memory{}, fmt.Errorf("read the server's memory: %w", err)
 	}

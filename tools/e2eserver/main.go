@@ -11,30 +11,23 @@
 package main
 
 import (
-	"bufio"
-	"bytes"
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"log"
 	"log/slog"
-	"math/rand/v2"
-	"net/url"
 	"os"
-	"os/exec"
 	"os/signal"
-	"strings"
 	"syscall"
 	"time"
 
-	"github.com/jackc/pgx/v5"
 	"golang.org/x/crypto/bcrypt"
 
 	"github.com/pairup/pairup/api/auth"
 	"github.com/pairup/pairup/api/pairup"
 	"github.com/pairup/pairup/api/store"
+	"github.com/pairup/pairup/internal/throwaway"
 )
 
 const (
@@ -73,23 +66,33 @@ func run(binary, webDir string, watchStdin bool) error {
 	if admin == "" {
 		admin = "postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable"
 	}
-	dbURL, drop, err := createDatabase(ctx, admin)
+	dbURL, drop, err := throwaway.CreateDatabase(ctx, admin, "pairup_e2e_")
 	if err != nil {
 		return err
 	}
-	defer drop()
+	defer func() {
+		if err := drop(); err != nil {
+			log.Printf("e2eserver: %v", err)
+		}
+	}()
 
 	if err := seed(ctx, dbURL); err != nil {
 		return err
 	}
 
-	base, shutdown, err := startServer(binary, dbURL, webDir)
+	// The server's logs go to this program's standard error.
+	srv, err := throwaway.StartServer(binary, dbURL, throwaway.Options{
+		Env:       []string{"PAIRUP_WEB_DIR=" + webDir},
+		Stdout:    tolerant{os.Stderr},
+		Stderr:    tolerant{os.Stderr},
+		KillAfter: 15 * time.Second,
+	})
 	if err != nil {
 		return err
 	}
-	defer shutdown()
+	defer srv.Stop()
 
-	fmt.Printf("E2E_URL=%s\n", base)
+	fmt.Printf("E2E_URL=%s\n", srv.URL)
 
 	if watchStdin {
 		go func() {
@@ -138,74 +141,6 @@ func seed(ctx context.Context, dbURL string) error {
 		return fmt.Errorf("seed slots: %w", err)
 	}
 	return nil
-}
-
-// createDatabase makes a throwaway database next to the one adminURL names; drop removes it.
-func createDatabase(ctx context.Context, adminURL string) (string, func(), error) {
-	conn, err := pgx.Connect(ctx, adminURL)
-	if err != nil {
-		return "", nil, fmt.Errorf("connect to %s: %w", redact(adminURL), err)
-	}
-	name := fmt.Sprintf("pairup_e2e_%d", rand.Uint32())
-	if _, err := conn.Exec(ctx, "CREATE DATABASE "+name); err != nil {
-		conn.Close(ctx)
-		return "", nil, fmt.Errorf("create database: %w", err)
-	}
-	u, _ := url.Parse(adminURL)
-	u.Path = "/" + name
-	drop := func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-		defer cancel()
-		if _, err := conn.Exec(ctx, "DROP DATABASE "+name+" WITH (FORCE)"); err != nil {
-			log.Printf("e2eserver: drop %s: %v", name, err)
-		}
-		conn.Close(ctx)
-	}
-	return u.String(), drop, nil
-}
-
-func redact(u string) string {
-	p, err := url.Parse(u)
-	if err != nil {
-		return "the database"
-	}
-	return p.Redacted()
-}
-
-// startServer runs the real binary on a random port and waits for its address. Its logs go to
-// this program's standard error.
-func startServer(binary, dbURL, webDir string) (string, func(), error) {
-	cmd := exec.Command(binary, "serve")
-	cmd.Env = append(os.Environ(), "DATABASE_URL="+dbURL, "PAIRUP_ADDR=127.0.0.1:0", "PAIRUP_WEB_DIR="+webDir)
-	out, err := cmd.StdoutPipe()
-	if err != nil {
-		return "", nil, err
-	}
-	var logs bytes.Buffer
-	cmd.Stderr = io.MultiWriter(&logs, tolerant{os.Stderr})
-	if err := cmd.Start(); err != nil {
-		return "", nil, fmt.Errorf("start %s: %w", binary, err)
-	}
-	stop := func() {
-		_ = cmd.Process.Signal(os.Interrupt)
-		done := make(chan error, 1)
-		go func() { done <- cmd.Wait() }()
-		select {
-		case <-done:
-		case <-time.After(15 * time.Second):
-			_ = cmd.Process.Kill()
-			<-done
-		}
-	}
-	sc := bufio.NewScanner(out)
-	for sc.Scan() {
-		if addr, ok := strings.CutPrefix(sc.Text(), "pairup: serving on "); ok {
-			go func() { _, _ = io.Copy(tolerant{os.Stderr}, out) }()
-			return addr, stop, nil
-		}
-	}
-	stop()
-	return "", nil, errors.New("server did not start: " + logs.String())
 }
 
 // tolerant passes writes on and ignores their failure: a server's log lines must keep flowing

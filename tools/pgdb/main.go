@@ -9,13 +9,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"math/rand/v2"
 	"net/url"
 	"os"
-	"strings"
 	"time"
 
-	"github.com/jackc/pgx/v5"
+	"github.com/pairup/pairup/internal/throwaway"
 )
 
 const (
@@ -42,7 +40,7 @@ func run(args []string) error {
 	defer cancel()
 	switch {
 	case len(args) == 1 && args[0] == "create":
-		u, err := create(ctx, admin)
+		u, err := throwaway.Create(ctx, admin, prefix)
 		if err != nil {
 			return err
 		}
@@ -54,44 +52,13 @@ func run(args []string) error {
 	return errors.New(usage)
 }
 
-// create makes a database with a fresh random name and returns adminURL pointing at it.
-func create(ctx context.Context, adminURL string) (string, error) {
-	u, err := url.Parse(adminURL)
-	if err != nil {
-		return "", fmt.Errorf("DATABASE_URL: %w", err)
-	}
-	conn, err := pgx.Connect(ctx, adminURL)
-	if err != nil {
-		return "", fmt.Errorf("connect to %s: %w", u.Redacted(), err)
-	}
-	defer conn.Close(context.Background())
-	name := fmt.Sprintf("%s%d", prefix, rand.Uint64())
-	if _, err := conn.Exec(ctx, "CREATE DATABASE "+name); err != nil {
-		return "", fmt.Errorf("create database: %w", err)
-	}
-	u.Path = "/" + name
-	return u.String(), nil
-}
-
-// drop removes the database that dbURL names, connected through adminURL. WITH (FORCE) ends
-// connections a killed server may have left behind.
+// drop removes the database that dbURL names, connected through adminURL, if create made it.
 func drop(ctx context.Context, adminURL, dbURL string) error {
-	u, err := url.Parse(dbURL)
-	if err != nil {
+	if _, err := url.Parse(dbURL); err != nil {
 		return fmt.Errorf("drop: %w", err)
 	}
-	name := strings.TrimPrefix(u.Path, "/")
-	if !strings.HasPrefix(name, prefix) || strings.Trim(name[len(prefix):], "0123456789") != "" {
+	if name, ok := throwaway.Owned(dbURL, prefix); !ok {
 		return fmt.Errorf("drop: %q was not made by pgdb create; refusing to drop it", name)
 	}
-	conn, err := pgx.Connect(ctx, adminURL)
-	if err != nil {
-		au, _ := url.Parse(adminURL)
-		return fmt.Errorf("connect to %s: %w", au.Redacted(), err)
-	}
-	defer conn.Close(context.Background())
-	if _, err := conn.Exec(ctx, "DROP DATABASE IF EXISTS "+name+" WITH (FORCE)"); err != nil {
-		return fmt.Errorf("drop database %s: %w", name, err)
-	}
-	return nil
+	return throwaway.Drop(ctx, adminURL, dbURL, prefix)
 }
