@@ -23,8 +23,10 @@ $(WEB_DEPS): $(WEB)/package-lock.json
 build-web: $(WEB_DEPS)
 	cd $(WEB) && $(NPM) run build
 
+# The demo lives in a database of its own, pairup, unless DATABASE_URL names one.
 run: build build-web
 	@url=$(DB); \
+	if [ -z "$${DATABASE_URL:-}" ]; then url=$$(DATABASE_URL="$$url" $(GO) run ./tools/pgdb ensure pairup); fi; \
 	DATABASE_URL="$$url" ./$(BIN) demo; \
 	echo; echo "Pair-Up: open http://localhost:$${PAIRUP_PORT:-8080}/ in a browser (API under /api, e.g. /api/health)"; echo; \
 	DATABASE_URL="$$url" PAIRUP_WEB_DIR=$(WEB)/dist PAIRUP_ADDR="$${PAIRUP_ADDR:-:$${PAIRUP_PORT:-8080}}" exec ./$(BIN) serve
