@@ -11,7 +11,6 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"net/url"
 	"strings"
 	"sync"
 	"testing"
@@ -264,6 +263,3 @@ func (c *Client) check(req *http.Request, reqBody []byte, r *Response) error {
 	}
 	return nil
 }
-
-// PathEscape is url.PathEscape, re-exported for tests that build paths from odd input.
-func PathEscape(s string) string { return url.PathEscape(s) }
