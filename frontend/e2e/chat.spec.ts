@@ -1,16 +1,6 @@
 import type { Page } from '@playwright/test'
 
-import {
-  apiToken,
-  expect,
-  live,
-  partScreenshots,
-  screenshots,
-  signIn,
-  slot,
-  student,
-  test,
-} from './fixtures'
+import { apiToken, expect, live, partScreenshots, screenshots, signIn, slot, student, test } from './fixtures'
 
 const chat = (page: Page) => page.getByRole('region', { name: 'Chat' })
 const log = (page: Page) => chat(page).getByRole('log')
@@ -121,7 +111,9 @@ test('the lobby shows who enters and leaves', async ({ page, openPage }) => {
   await expect(log(page).getByRole('listitem').filter({ hasText: 'Hello, lobby' })).toContainText(fran.name)
 
   // Entering and leaving are status lines, set apart from messages.
-  const status = log(page).getByRole('listitem').filter({ hasText: `${fran.name} has entered the room.` })
+  const status = log(page)
+    .getByRole('listitem')
+    .filter({ hasText: `${fran.name} has entered the room.` })
   await expect(status).toHaveClass(/status/)
   await expect(status.locator('time')).toHaveCount(0)
 

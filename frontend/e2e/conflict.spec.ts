@@ -42,9 +42,7 @@ test('a slot taken between loading the form and submitting it shows the 409 next
   await expect(picker).toBeFocused()
   // The picker and the table are refreshed: the slot is gone and its new team is listed.
   await expect(picker.locator('option', { hasText: contested })).toHaveCount(0)
-  await expect(
-    page.getByRole('row').filter({ hasText: `${barbara.name} & ${donald.name}` }),
-  ).toContainText(contested)
+  await expect(page.getByRole('row').filter({ hasText: `${barbara.name} & ${donald.name}` })).toContainText(contested)
   // What the student typed is kept.
   await expect(page.getByLabel("Partner's student number")).toHaveValue(edsger.number)
   await expect(page.getByLabel('Project description')).toHaveValue('Shortest paths on the campus map')

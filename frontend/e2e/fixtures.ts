@@ -8,6 +8,8 @@ export { expect }
 
 /** The roster tools/e2eserver seeds: students 31000001..31000030, all with this PIN. */
 export const PIN = '1357'
+// A table of names, five to a line.
+// prettier-ignore
 const NAMES = [
   'Ada Lovelace', 'Charles Babbage', 'Grace Hopper', 'Alan Turing', 'Edsger Dijkstra',
   'Barbara Liskov', 'Donald Knuth', 'Frances Allen', 'John Backus', 'Margaret Hamilton',
@@ -82,7 +84,9 @@ const SIZES = [
 /** Fails when the page is wider than the viewport: nothing may scroll sideways, even at 360 px. */
 async function expectNoSidewaysScroll(page: Page, name: string, width: number): Promise<void> {
   const scrollWidth = await page.evaluate(() => document.documentElement.scrollWidth)
-  expect(scrollWidth, `${name}: the page is ${scrollWidth} px wide in a ${width} px viewport`).toBeLessThanOrEqual(width)
+  expect(scrollWidth, `${name}: the page is ${scrollWidth} px wide in a ${width} px viewport`).toBeLessThanOrEqual(
+    width,
+  )
 }
 
 /**

@@ -46,9 +46,7 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
       if (line.startsWith('E2E_URL=')) found(line.slice('E2E_URL='.length))
     })
     server.once('error', failed)
-    server.once('exit', (code) =>
-      failed(new Error(`e2eserver exited with ${code}; see test-results/e2eserver.log`)),
-    )
+    server.once('exit', (code) => failed(new Error(`e2eserver exited with ${code}; see test-results/e2eserver.log`)))
   })
   process.env.E2E_URL = url
 

@@ -62,10 +62,7 @@ test('A books a slot: B’s picker loses it and B’s table gains the row, witho
   expect(bRequests).toEqual([])
 })
 
-test('the partner’s page follows the project live: created with them, then dissolved', async ({
-  page,
-  openPage,
-}) => {
+test('the partner’s page follows the project live: created with them, then dissolved', async ({ page, openPage }) => {
   const kathleen = student(26)
   const peter = student(27)
   const booked = slot('EZONE 1.24', 20, '10:15')

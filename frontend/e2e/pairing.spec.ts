@@ -23,10 +23,16 @@ test('a student pairs up and books a slot; the partner sees it and a third stude
   await page.getByLabel("Partner's student number").fill(charles.number)
   await page.getByLabel('Project description').fill('A tiny compiler, written in itself')
   await page.getByLabel('Demonstration lab').selectOption({ label: booked })
-  const sent = page.waitForRequest((r) => r.method() === 'POST' && r.url().endsWith(`/api/students/${ada.number}/project`))
+  const sent = page.waitForRequest(
+    (r) => r.method() === 'POST' && r.url().endsWith(`/api/students/${ada.number}/project`),
+  )
   await page.getByRole('button', { name: 'Create project' }).click()
   const body = (await sent).postDataJSON() as Record<string, unknown>
-  expect(body).toEqual({ partnerNumber: charles.number, description: 'A tiny compiler, written in itself', lab_id: expect.any(Number) })
+  expect(body).toEqual({
+    partnerNumber: charles.number,
+    description: 'A tiny compiler, written in itself',
+    lab_id: expect.any(Number),
+  })
 
   await expect(page.getByRole('status').filter({ hasText: 'Project created' })).toContainText(booked)
   await expect(form.getByRole('button', { name: 'Save changes' })).toBeVisible()

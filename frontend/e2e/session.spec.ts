@@ -28,10 +28,7 @@ test('a reload keeps the session; signing out returns to sign-in and the old tok
   await expect(page).toHaveURL(/\/sign-in$/)
 })
 
-test('a token refused by the server sends the student back to sign-in with a message', async ({
-  page,
-  request,
-}) => {
+test('a token refused by the server sends the student back to sign-in with a message', async ({ page, request }) => {
   const ken = student(11)
   // The live connection would notice the revocation by itself (live.spec.ts checks that); here
   // it is the REST call's 401 that must do it.

@@ -34,11 +34,15 @@ for (const asset of assets) {
   const bytes = readFileSync(join(dist, asset))
   const gz = gzipSync(bytes).length
   total += gz
-  rows.push(`  ${asset.padEnd(40)} ${(bytes.length / 1024).toFixed(1).padStart(7)} KB  ${(gz / 1024).toFixed(1).padStart(6)} KB gzip`)
+  rows.push(
+    `  ${asset.padEnd(40)} ${(bytes.length / 1024).toFixed(1).padStart(7)} KB  ${(gz / 1024).toFixed(1).padStart(6)} KB gzip`,
+  )
 }
 console.log('First load (JS + CSS referenced by index.html):')
 for (const r of rows) console.log(r)
-console.log(`  ${'total'.padEnd(40)} ${''.padStart(10)} ${(total / 1024).toFixed(1).padStart(6)} KB gzip (budget ${BUDGET / 1024} KB)`)
+console.log(
+  `  ${'total'.padEnd(40)} ${''.padStart(10)} ${(total / 1024).toFixed(1).padStart(6)} KB gzip (budget ${BUDGET / 1024} KB)`,
+)
 
 if (assets.size === 0) problems.push('no JS or CSS assets referenced')
 if (total > BUDGET) problems.push(`over the budget by ${((total - BUDGET) / 1024).toFixed(1)} KB`)

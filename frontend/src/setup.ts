@@ -19,12 +19,7 @@ export interface SetupOptions {
  * one live connection (useRealtime) while a session exists: a 4401 close from it ends the session
  * the same way.
  */
-export function setupApp(
-  app: App,
-  router: Router,
-  pinia: Pinia = createPinia(),
-  options: SetupOptions = {},
-): void {
+export function setupApp(app: App, router: Router, pinia: Pinia = createPinia(), options: SetupOptions = {}): void {
   app.use(pinia)
   const session = useSessionStore(pinia)
   const onUnauthorized = () => {
@@ -37,12 +32,15 @@ export function setupApp(
     token: () => session.token,
     onUnauthorized,
     // A refused handshake looks like a network failure to the page: a REST call tells which.
-    onRefused: () =>
-      void call(api.GET('/students/{id}', { params: { path: { id: session.studentNumber } } })),
+    onRefused: () => void call(api.GET('/students/{id}', { params: { path: { id: session.studentNumber } } })),
     open: options.socket,
   })
   app.provide(REALTIME, realtime)
-  const unwatch = watch(() => session.token, () => realtime.sync(), { immediate: true })
+  const unwatch = watch(
+    () => session.token,
+    () => realtime.sync(),
+    { immediate: true },
+  )
   app.onUnmount(() => {
     unwatch()
     realtime.stop()

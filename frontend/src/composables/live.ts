@@ -51,8 +51,7 @@ export function mergeLabs(list: readonly Lab[], changes: readonly LabAvailabilit
     else byId.delete(lab.lab_id)
   }
   return [...byId.values()].sort(
-    (a, b) =>
-      a.starts_at.localeCompare(b.starts_at) || a.room.localeCompare(b.room) || a.lab_id - b.lab_id,
+    (a, b) => a.starts_at.localeCompare(b.starts_at) || a.room.localeCompare(b.room) || a.lab_id - b.lab_id,
   )
 }
 
@@ -61,11 +60,7 @@ export function applyToLabs(list: readonly Lab[], m: ServerMessage): readonly La
 }
 
 /** The student's own project after a push: a project they are in, or none when theirs is dissolved. */
-export function applyToMine(
-  mine: Project | null,
-  m: ServerMessage,
-  studentNumber: string,
-): Project | null {
+export function applyToMine(mine: Project | null, m: ServerMessage, studentNumber: string): Project | null {
   if (m.type === 'project.changed') {
     if (m.project.members.some((s) => s.id === studentNumber)) return m.project
     return mine?.pid === m.project.pid ? null : mine // no longer a member (not possible today)

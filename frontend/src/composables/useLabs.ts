@@ -76,9 +76,7 @@ export function groupLabs(labs: readonly Lab[]): LabGroup[] {
     }
     g.labs.push(lab)
   }
-  const sorted = [...groups.values()].sort(
-    (a, b) => a.day.localeCompare(b.day) || a.room.localeCompare(b.room),
-  )
+  const sorted = [...groups.values()].sort((a, b) => a.day.localeCompare(b.day) || a.room.localeCompare(b.room))
   return sorted.map(({ key, label, labs }) => ({
     key,
     label,

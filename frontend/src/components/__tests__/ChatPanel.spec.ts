@@ -30,7 +30,8 @@ async function push(w: VueWrapper, socket: FakeSocket, ...frames: Parameters<Fak
 const tabs = (w: VueWrapper) => w.findAll('[role="tab"]')
 const lines = (w: VueWrapper) => w.findAll('.lines > li')
 const texts = (w: VueWrapper) => w.findAll('.lines .text').map((t) => t.text())
-const sendButton = (w: VueWrapper) => w.findAll('button').find((b) => b.text() === 'Send') as DOMWrapper<HTMLButtonElement>
+const sendButton = (w: VueWrapper) =>
+  w.findAll('button').find((b) => b.text() === 'Send') as DOMWrapper<HTMLButtonElement>
 const input = (w: VueWrapper) => w.get<HTMLInputElement>('input[name="message"]')
 
 describe('ChatPanel', () => {
@@ -72,12 +73,7 @@ describe('ChatPanel', () => {
     await push(wrapper, socket, { type: 'status', room: 'lobby', msg: 'Ada Lovelace has entered the room.' })
     await push(wrapper, socket, said(3, 'Welcome, Ada', 'lobby', 'Grace Hopper'))
     const items = wrapper.findAll('.lines > li')
-    expect(items.map((l) => l.classes())).toEqual([
-      ['message'],
-      ['message'],
-      ['status'],
-      ['message'],
-    ])
+    expect(items.map((l) => l.classes())).toEqual([['message'], ['message'], ['status'], ['message']])
     expect(items[0]?.get('.from').text()).toBe('Charles Babbage')
     expect(items[0]?.get('time').attributes('datetime')).toBe('2027-05-20T10:01:00Z')
     expect(items[1]?.get('.text').text()).toBe('<b>hi</b>')

@@ -89,7 +89,9 @@ describe('LabPicker', () => {
     expect(ids).toContain(region.attributes('id'))
     // The slot's own complaint is said by the form's alert region instead (see ProjectForm).
     await w.setProps({ error: 'That lab slot is full.' })
-    expect(w.findAll('[role="alert"], [aria-live]').map((e) => e.text())).toEqual(['Could not load the free lab slots.'])
+    expect(w.findAll('[role="alert"], [aria-live]').map((e) => e.text())).toEqual([
+      'Could not load the free lab slots.',
+    ])
   })
 
   it('renders labels as text', () => {

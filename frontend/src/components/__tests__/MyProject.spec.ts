@@ -234,7 +234,13 @@ describe('MyProject', () => {
         type: 'labs.changed',
         labs: [
           { ...labs[1]!, available: false },
-          { lab_id: 9, lab: 'CSSE 2.01 Thursday, May 20 10:45', room: 'CSSE 2.01', starts_at: '2027-05-20T10:45', available: true },
+          {
+            lab_id: 9,
+            lab: 'CSSE 2.01 Thursday, May 20 10:45',
+            room: 'CSSE 2.01',
+            starts_at: '2027-05-20T10:45',
+            available: true,
+          },
         ],
       })
       await settle()

@@ -178,7 +178,10 @@ describe('the live connection in the app', () => {
     fakeNetwork({ 'DELETE /api/tokens': { status: 204 } })
     const { wrapper, sockets } = await mountInApp(AppHeader, { session })
     sockets.last.accept()
-    await wrapper.findAll('button').find((b) => b.text() === 'Sign out')?.trigger('click')
+    await wrapper
+      .findAll('button')
+      .find((b) => b.text() === 'Sign out')
+      ?.trigger('click')
     await settle()
     expect(sockets.last.closedWith).toBe(1000)
     expect(sockets.all).toHaveLength(1)

@@ -35,8 +35,14 @@ describe('HomeView', () => {
     const net = fakeNetwork({ ...routes(), 'DELETE /api/students/21234567/project': { status: 204 } })
     const { wrapper } = await mountInApp(HomeView, { session })
     net.routes['GET /api/projects'] = { status: 200, body: { projectList: [otherProject] } }
-    await wrapper.findAll('button').find((b) => b.text() === 'Delete project')?.trigger('click')
-    await wrapper.findAll('button').find((b) => b.text() === 'Delete')?.trigger('click')
+    await wrapper
+      .findAll('button')
+      .find((b) => b.text() === 'Delete project')
+      ?.trigger('click')
+    await wrapper
+      .findAll('button')
+      .find((b) => b.text() === 'Delete')
+      ?.trigger('click')
     await settle()
     expect(net.calls('GET /api/projects')).toHaveLength(2)
     expect(wrapper.findAll('tbody tr')).toHaveLength(1)
@@ -49,7 +55,10 @@ describe('HomeView', () => {
       'Could not load the projects. Cannot reach the Pair-Up server. Check your connection and try again.',
     )
     net.routes['GET /api/projects'] = { status: 200, body: { projectList: [otherProject] } }
-    await wrapper.findAll('button').find((b) => b.text() === 'Refresh')?.trigger('click')
+    await wrapper
+      .findAll('button')
+      .find((b) => b.text() === 'Refresh')
+      ?.trigger('click')
     await settle()
     expect(wrapper.find('.projects [role="alert"]').exists()).toBe(false)
     expect(wrapper.findAll('tbody tr')).toHaveLength(1)
@@ -63,7 +72,10 @@ describe('HomeView', () => {
   })
 
   it('merges pushes into the table without reloading, and refetches on every (re)connect', async () => {
-    const net = fakeNetwork({ ...routes(), 'GET /api/projects': { status: 200, body: { projectList: [otherProject] } } })
+    const net = fakeNetwork({
+      ...routes(),
+      'GET /api/projects': { status: 200, body: { projectList: [otherProject] } },
+    })
     const { wrapper, sockets } = await mountInApp(HomeView, { session })
     const socket = sockets.last
     socket.accept()
