@@ -87,9 +87,9 @@ func (t *Tokens) Revoke(ctx context.Context, c Claims) error {
 	return t.store.RevokeToken(ctx, c.ID, c.Expires)
 }
 
-// Caller is the signed-in student making a request.
+// Caller is the signed-in person making a request.
 type Caller struct {
-	pairup.Student
+	pairup.Person
 	Token Claims
 }
 

@@ -2,42 +2,94 @@ package httpapi
 
 import (
 	"context"
+	"strconv"
 
 	"github.com/labstack/echo/v4"
 
 	"github.com/pairup/pairup/api/auth"
 	"github.com/pairup/pairup/api/pairup"
+	"github.com/pairup/pairup/api/service"
 )
 
-// policy decides whether the caller may act on the student named in the path.
-type policy func(s *Server, ctx context.Context, caller auth.Caller, id string) error
-
-// studentPolicies is who may use each operation on /students/{id}/...: the one table of
-// authorization rules. An operation on a student that is missing here is refused at start-up.
-var studentPolicies = map[string]policy{
-	"getStudent":           selfTeammateOrAdmin,
-	"getStudentProject":    selfTeammateOrAdmin,
-	"updateStudentProject": selfTeammateOrAdmin, // either member
-	"deleteStudentProject": selfTeammateOrAdmin, // either member
-	"createStudentProject": selfOrAdmin,
+// unitActions names the service action of every operation that acts in a unit: the routes under
+// /units/{unit}, and the seed's routes, which act in the default unit. Who may take each action
+// is decided by service.Authorize; an operation with a bearer token that is neither here nor in
+// unitless is refused at start-up.
+var unitActions = map[string]service.Action{
+	"getStudent":               service.ReadStudent,
+	"getStudentProject":        service.ReadStudent,
+	"createStudentProject":     service.FormTeam,
+	"updateStudentProject":     service.ChangeTeam,
+	"deleteStudentProject":     service.ChangeTeam,
+	"listAvailableLabs":        service.ReadUnit,
+	"listProjects":             service.ReadUnit,
+	"getUnit":                  service.ReadUnit,
+	"updateUnit":               service.CoordinateUnit,
+	"listUnitAudit":            service.CoordinateUnit,
+	"getUnitStudent":           service.ReadStudent,
+	"getUnitStudentProject":    service.ReadStudent,
+	"createUnitStudentProject": service.FormTeam,
+	"updateUnitStudentProject": service.ChangeTeam,
+	"deleteUnitStudentProject": service.ChangeTeam,
+	"removeProjectMember":      service.LeaveTeam,
+	"listUnitLabs":             service.ReadUnit,
+	"listUnitProjects":         service.ReadUnit,
 }
 
-// authorizeStudent checks the path's student number and the operation's policy before the
-// body is even read, so a stranger learns nothing from validation errors.
-func (s *Server) authorizeStudent(p policy) echo.MiddlewareFunc {
+// unitless are the operations with a bearer token that act in no one unit; each answers only
+// about the caller.
+var unitless = map[string]bool{"revokeToken": true, "getMe": true, "listUnits": true}
+
+// authorizeUnit checks the path's parameters, finds the caller's standing in the unit and asks
+// the service whether they may take the operation's action, all before the body is read, so a
+// stranger learns nothing from validation errors.
+func (s *Server) authorizeUnit(act service.Action) echo.MiddlewareFunc {
 	return func(next echo.HandlerFunc) echo.HandlerFunc {
 		return func(c echo.Context) error {
-			id := c.Param("id")
-			if !pairup.ValidStudentNumber(id) {
+			unit, id := c.Param("unit"), c.Param("id")
+			if hasParam(c, "unit") && !pairup.ValidUnitCode(unit) {
+				return pairup.FieldErrorf(pairup.EINVALID, "unit", "must be a unit code: 2 to 40 characters of a-z, 0-9 and -")
+			}
+			if hasParam(c, "id") && !pairup.ValidStudentNumber(id) {
 				return pairup.FieldErrorf(pairup.EINVALID, "id", "must be an 8-digit student number")
 			}
+			if hasParam(c, "pid") {
+				if pid, err := strconv.ParseInt(c.Param("pid"), 10, 64); err != nil || pid < 1 {
+					return pairup.FieldErrorf(pairup.EINVALID, "pid", "must be a project id: a positive integer")
+				}
+			}
 			ctx := c.Request().Context()
-			if err := p(s, ctx, mustCaller(ctx), id); err != nil {
+			acc, err := s.Service.Access(ctx, actorOf(mustCaller(ctx)), unit)
+			if err != nil {
 				return err
 			}
+			if err := s.Service.Authorize(ctx, acc, act, id); err != nil {
+				return err
+			}
+			c.SetRequest(c.Request().WithContext(context.WithValue(ctx, accessKey{}, acc)))
 			return next(c)
 		}
 	}
+}
+
+func hasParam(c echo.Context, name string) bool {
+	for _, n := range c.ParamNames() {
+		if n == name {
+			return true
+		}
+	}
+	return false
+}
+
+type accessKey struct{}
+
+// mustAccess returns the caller's standing in the operation's unit, found by authorizeUnit.
+func mustAccess(ctx context.Context) service.Access {
+	acc, ok := ctx.Value(accessKey{}).(service.Access)
+	if !ok {
+		panic("httpapi: unit operation reached without authorization")
+	}
+	return acc
 }
 
 // mustCaller returns the authenticated caller. The bearer middleware runs before every
@@ -50,33 +102,4 @@ func mustCaller(ctx context.Context) auth.Caller {
 	return c
 }
 
-// selfTeammateOrAdmin allows the student themself, their teammate and admins. Anyone else gets
-// 403 whether or not the student exists, so student numbers cannot be probed.
-func selfTeammateOrAdmin(s *Server, ctx context.Context, caller auth.Caller, id string) error {
-	if caller.IsAdmin() || caller.Number == id {
-		return nil
-	}
-	p, err := s.Projects.ProjectOf(ctx, caller.Number)
-	switch pairup.ErrorCode(err) {
-	case "":
-		if p.HasMember(id) {
-			return nil
-		}
-	case pairup.ENOTFOUND:
-	default:
-		return err
-	}
-	return pairup.Errorf(pairup.EFORBIDDEN, "you may only access yourself and your teammate")
-}
-
-// selfOrAdmin allows only the student themself, and admins acting for an existing student.
-func selfOrAdmin(s *Server, ctx context.Context, caller auth.Caller, id string) error {
-	switch {
-	case caller.Number == id:
-		return nil
-	case caller.IsAdmin():
-		_, err := s.Students.Student(ctx, id)
-		return err
-	}
-	return pairup.Errorf(pairup.EFORBIDDEN, "only the student themself may do this")
-}
+func actorOf(c auth.Caller) service.Actor { return service.Actor{Person: c.Person} }

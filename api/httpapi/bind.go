@@ -124,6 +124,10 @@ func exactFieldNames(raw json.RawMessage, target any) error {
 }
 
 func decodeError(err error) error {
+	var domain *pairup.Error
+	if errors.As(err, &domain) {
+		return domain // a type of ours that decodes itself (a merge patch) said what is wrong
+	}
 	var (
 		syntax    *json.SyntaxError
 		wrongType *json.UnmarshalTypeError

@@ -1,6 +1,6 @@
 // Package httpapi serves Pair-Up's REST API: it implements the strict server generated from
-// openapi.yaml, authenticates and authorizes callers, and turns every error into
-// application/problem+json.
+// openapi.yaml, authenticates callers, asks the service whether they may act, and turns every
+// error into application/problem+json. Handlers only decode, call a use case and encode.
 package httpapi
 
 import (
@@ -8,17 +8,18 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"strconv"
 
 	"github.com/pairup/pairup/api/auth"
 	"github.com/pairup/pairup/api/oapigen"
 	"github.com/pairup/pairup/api/pairup"
+	"github.com/pairup/pairup/api/service"
 	"github.com/pairup/pairup/api/wire"
 )
 
 // Deps is what the API needs.
 type Deps struct {
-	Students pairup.StudentService
-	Projects pairup.ProjectService
+	Service  *service.Service
 	Tokens   *auth.Tokens
 	Signin   *auth.Signin
 	Ping     func(context.Context) error // reports whether the database answers
@@ -61,36 +62,106 @@ func (s *Server) RevokeToken(ctx context.Context, _ oapigen.RevokeTokenRequestOb
 	return oapigen.RevokeToken204Response{}, nil
 }
 
+// GetMe implements GET /api/me.
+func (s *Server) GetMe(ctx context.Context, _ oapigen.GetMeRequestObject) (oapigen.GetMeResponseObject, error) {
+	p, enrolments, err := s.Service.Me(ctx, actorOf(mustCaller(ctx)))
+	if err != nil {
+		return nil, err
+	}
+	return oapigen.GetMe200JSONResponse(wire.Me(p, enrolments)), nil
+}
+
+// ListUnits implements GET /api/units.
+func (s *Server) ListUnits(ctx context.Context, _ oapigen.ListUnitsRequestObject) (oapigen.ListUnitsResponseObject, error) {
+	units, err := s.Service.Units(ctx, actorOf(mustCaller(ctx)))
+	if err != nil {
+		return nil, err
+	}
+	out := oapigen.ListUnits200JSONResponse{Units: make([]oapigen.Unit, len(units))}
+	for i, u := range units {
+		out.Units[i] = wire.Unit(u, s.Service.Phase(u))
+	}
+	return out, nil
+}
+
+// GetUnit implements GET /api/units/{unit}.
+func (s *Server) GetUnit(ctx context.Context, _ oapigen.GetUnitRequestObject) (oapigen.GetUnitResponseObject, error) {
+	u := mustAccess(ctx).Unit
+	return oapigen.GetUnit200JSONResponse(wire.Unit(u, s.Service.Phase(u))), nil
+}
+
+// UpdateUnit implements PATCH /api/units/{unit}.
+func (s *Server) UpdateUnit(ctx context.Context, req oapigen.UpdateUnitRequestObject) (oapigen.UpdateUnitResponseObject, error) {
+	u, err := s.Service.UpdateUnit(ctx, mustAccess(ctx), *req.Body)
+	if err != nil {
+		return nil, err
+	}
+	return oapigen.UpdateUnit200JSONResponse(wire.Unit(u, s.Service.Phase(u))), nil
+}
+
+// ListUnitAudit implements GET /api/units/{unit}/audit.
+func (s *Server) ListUnitAudit(ctx context.Context, req oapigen.ListUnitAuditRequestObject) (oapigen.ListUnitAuditResponseObject, error) {
+	var cursor int64
+	if req.Params.Cursor != nil {
+		c, err := strconv.ParseInt(*req.Params.Cursor, 10, 64)
+		if err != nil || c < 1 {
+			return nil, pairup.FieldErrorf(pairup.EINVALID, "cursor", "must be the next of an earlier page")
+		}
+		cursor = c
+	}
+	limit := 50
+	if req.Params.Limit != nil {
+		if *req.Params.Limit < 1 || *req.Params.Limit > 200 {
+			return nil, pairup.FieldErrorf(pairup.EINVALID, "limit", "must be from 1 to 200")
+		}
+		limit = *req.Params.Limit
+	}
+	page, err := s.Service.Audit(ctx, mustAccess(ctx), cursor, limit)
+	if err != nil {
+		return nil, err
+	}
+	return oapigen.ListUnitAudit200JSONResponse(wire.AuditPage(page.Entries, page.Next)), nil
+}
+
 // GetStudent implements GET /api/students/{id}.
 func (s *Server) GetStudent(ctx context.Context, req oapigen.GetStudentRequestObject) (oapigen.GetStudentResponseObject, error) {
-	st, err := s.Students.Student(ctx, req.Id)
+	st, err := s.Service.Student(ctx, mustAccess(ctx), req.Id)
 	if err != nil {
 		return nil, err
 	}
 	return oapigen.GetStudent200JSONResponse(wire.Student(st)), nil
 }
 
+// GetUnitStudent implements GET /api/units/{unit}/students/{id}.
+func (s *Server) GetUnitStudent(ctx context.Context, req oapigen.GetUnitStudentRequestObject) (oapigen.GetUnitStudentResponseObject, error) {
+	st, err := s.Service.Student(ctx, mustAccess(ctx), req.Id)
+	if err != nil {
+		return nil, err
+	}
+	return oapigen.GetUnitStudent200JSONResponse(wire.Student(st)), nil
+}
+
 // GetStudentProject implements GET /api/students/{id}/project.
 func (s *Server) GetStudentProject(ctx context.Context, req oapigen.GetStudentProjectRequestObject) (oapigen.GetStudentProjectResponseObject, error) {
-	p, err := s.Projects.ProjectOf(ctx, req.Id)
+	p, err := s.Service.ProjectOf(ctx, mustAccess(ctx), req.Id)
 	if err != nil {
 		return nil, err
 	}
 	return oapigen.GetStudentProject200JSONResponse(wire.Project(p)), nil
 }
 
+// GetUnitStudentProject implements GET /api/units/{unit}/students/{id}/project.
+func (s *Server) GetUnitStudentProject(ctx context.Context, req oapigen.GetUnitStudentProjectRequestObject) (oapigen.GetUnitStudentProjectResponseObject, error) {
+	p, err := s.Service.ProjectOf(ctx, mustAccess(ctx), req.Id)
+	if err != nil {
+		return nil, err
+	}
+	return oapigen.GetUnitStudentProject200JSONResponse(wire.Project(p)), nil
+}
+
 // CreateStudentProject implements POST /api/students/{id}/project.
 func (s *Server) CreateStudentProject(ctx context.Context, req oapigen.CreateStudentProjectRequestObject) (oapigen.CreateStudentProjectResponseObject, error) {
-	description, err := pairup.NormalizeDescription(req.Body.Description)
-	if err != nil {
-		return nil, fieldError("description", err)
-	}
-	p, err := s.Projects.CreateProject(ctx, pairup.NewProject{
-		Creator:     req.Id,
-		Partner:     req.Body.PartnerNumber,
-		Description: description,
-		LabID:       int64(req.Body.LabId),
-	})
+	p, err := s.createProject(ctx, req.Id, req.Body)
 	if err != nil {
 		return nil, err
 	}
@@ -101,63 +172,112 @@ func (s *Server) CreateStudentProject(ctx context.Context, req oapigen.CreateStu
 	}, nil
 }
 
-// UpdateStudentProject implements PUT /api/students/{id}/project.
-func (s *Server) UpdateStudentProject(ctx context.Context, req oapigen.UpdateStudentProjectRequestObject) (oapigen.UpdateStudentProjectResponseObject, error) {
-	current, err := s.Projects.ProjectOf(ctx, req.Id)
+// CreateUnitStudentProject implements POST /api/units/{unit}/students/{id}/project.
+func (s *Server) CreateUnitStudentProject(ctx context.Context, req oapigen.CreateUnitStudentProjectRequestObject) (oapigen.CreateUnitStudentProjectResponseObject, error) {
+	p, err := s.createProject(ctx, req.Id, req.Body)
 	if err != nil {
 		return nil, err
 	}
-	description, err := pairup.NormalizeDescription(req.Body.Description)
-	if err != nil {
-		return nil, fieldError("description", err)
+	location := "/api/units/" + req.Unit + "/students/" + req.Id + "/project"
+	return oapigen.CreateUnitStudentProject201JSONResponse{
+		Body:    wire.Project(p),
+		Headers: oapigen.CreateUnitStudentProject201ResponseHeaders{Location: &location},
+	}, nil
+}
+
+func (s *Server) createProject(ctx context.Context, creator string, body *oapigen.NewProject) (pairup.Project, error) {
+	np := pairup.NewProject{Creator: creator, Description: body.Description, LabID: int64(body.LabId)}
+	switch {
+	case body.PartnerNumber != nil && body.PartnerNumbers != nil:
+		return pairup.Project{}, pairup.FieldErrorf(pairup.EINVALID, "partnerNumbers", "send partnerNumber or partnerNumbers, not both")
+	case body.PartnerNumber != nil:
+		np.Partners, np.Field = []string{*body.PartnerNumber}, "partnerNumber"
+	case body.PartnerNumbers != nil:
+		np.Partners, np.Field = *body.PartnerNumbers, "partnerNumbers"
 	}
-	p, err := s.Projects.UpdateProject(ctx, pairup.ProjectChange{
-		ProjectID:   current.ID,
-		Description: description,
-		LabID:       int64(req.Body.LabId),
-	})
+	return s.Service.CreateProject(ctx, mustAccess(ctx), np)
+}
+
+// UpdateStudentProject implements PUT /api/students/{id}/project.
+func (s *Server) UpdateStudentProject(ctx context.Context, req oapigen.UpdateStudentProjectRequestObject) (oapigen.UpdateStudentProjectResponseObject, error) {
+	p, err := s.Service.UpdateProject(ctx, mustAccess(ctx), req.Id, projectChange(req.Body))
 	if err != nil {
 		return nil, err
 	}
 	return oapigen.UpdateStudentProject200JSONResponse(wire.Project(p)), nil
 }
 
-// DeleteStudentProject implements DELETE /api/students/{id}/project.
-func (s *Server) DeleteStudentProject(ctx context.Context, req oapigen.DeleteStudentProjectRequestObject) (oapigen.DeleteStudentProjectResponseObject, error) {
-	current, err := s.Projects.ProjectOf(ctx, req.Id)
+// UpdateUnitStudentProject implements PUT /api/units/{unit}/students/{id}/project.
+func (s *Server) UpdateUnitStudentProject(ctx context.Context, req oapigen.UpdateUnitStudentProjectRequestObject) (oapigen.UpdateUnitStudentProjectResponseObject, error) {
+	p, err := s.Service.UpdateProject(ctx, mustAccess(ctx), req.Id, projectChange(req.Body))
 	if err != nil {
 		return nil, err
 	}
-	if err := s.Projects.DeleteProject(ctx, current.ID); err != nil {
+	return oapigen.UpdateUnitStudentProject200JSONResponse(wire.Project(p)), nil
+}
+
+func projectChange(body *oapigen.ProjectUpdate) pairup.ProjectChange {
+	return pairup.ProjectChange{Description: body.Description, LabID: int64(body.LabId)}
+}
+
+// DeleteStudentProject implements DELETE /api/students/{id}/project.
+func (s *Server) DeleteStudentProject(ctx context.Context, req oapigen.DeleteStudentProjectRequestObject) (oapigen.DeleteStudentProjectResponseObject, error) {
+	if err := s.Service.DeleteProject(ctx, mustAccess(ctx), req.Id); err != nil {
 		return nil, err
 	}
 	return oapigen.DeleteStudentProject204Response{}, nil
 }
 
+// DeleteUnitStudentProject implements DELETE /api/units/{unit}/students/{id}/project.
+func (s *Server) DeleteUnitStudentProject(ctx context.Context, req oapigen.DeleteUnitStudentProjectRequestObject) (oapigen.DeleteUnitStudentProjectResponseObject, error) {
+	if err := s.Service.DeleteProject(ctx, mustAccess(ctx), req.Id); err != nil {
+		return nil, err
+	}
+	return oapigen.DeleteUnitStudentProject204Response{}, nil
+}
+
+// RemoveProjectMember implements DELETE /api/units/{unit}/projects/{pid}/members/{id}.
+func (s *Server) RemoveProjectMember(ctx context.Context, req oapigen.RemoveProjectMemberRequestObject) (oapigen.RemoveProjectMemberResponseObject, error) {
+	if err := s.Service.RemoveMember(ctx, mustAccess(ctx), req.Pid, req.Id); err != nil {
+		return nil, err
+	}
+	return oapigen.RemoveProjectMember204Response{}, nil
+}
+
 // ListAvailableLabs implements GET /api/labs.
 func (s *Server) ListAvailableLabs(ctx context.Context, _ oapigen.ListAvailableLabsRequestObject) (oapigen.ListAvailableLabsResponseObject, error) {
-	labs, err := s.Projects.AvailableLabs(ctx)
+	labs, err := s.Service.BookableLabs(ctx, mustAccess(ctx))
 	if err != nil {
 		return nil, err
 	}
-	out := oapigen.ListAvailableLabs200JSONResponse{AvailableLabs: make([]oapigen.Lab, len(labs))}
-	for i, l := range labs {
-		out.AvailableLabs[i] = wire.Lab(l)
+	return oapigen.ListAvailableLabs200JSONResponse(wire.AvailableLabs(labs)), nil
+}
+
+// ListUnitLabs implements GET /api/units/{unit}/labs.
+func (s *Server) ListUnitLabs(ctx context.Context, _ oapigen.ListUnitLabsRequestObject) (oapigen.ListUnitLabsResponseObject, error) {
+	labs, err := s.Service.BookableLabs(ctx, mustAccess(ctx))
+	if err != nil {
+		return nil, err
 	}
-	return out, nil
+	return oapigen.ListUnitLabs200JSONResponse(wire.AvailableLabs(labs)), nil
 }
 
 // ListProjects implements GET /api/projects.
 func (s *Server) ListProjects(ctx context.Context, _ oapigen.ListProjectsRequestObject) (oapigen.ListProjectsResponseObject, error) {
-	projects, err := s.Projects.Projects(ctx)
+	projects, err := s.Service.Projects(ctx, mustAccess(ctx))
 	if err != nil {
 		return nil, err
 	}
-	out := oapigen.ListProjects200JSONResponse{ProjectList: make([]oapigen.Project, len(projects))}
-	for i, p := range projects {
-		out.ProjectList[i] = wire.Project(p)
+	return oapigen.ListProjects200JSONResponse(wire.ProjectList(projects)), nil
+}
+
+// ListUnitProjects implements GET /api/units/{unit}/projects.
+func (s *Server) ListUnitProjects(ctx context.Context, _ oapigen.ListUnitProjectsRequestObject) (oapigen.ListUnitProjectsResponseObject, error) {
+	projects, err := s.Service.Projects(ctx, mustAccess(ctx))
+	if err != nil {
+		return nil, err
 	}
-	return out, nil
+	return oapigen.ListUnitProjects200JSONResponse(wire.ProjectList(projects)), nil
 }
 
 // GetHealth implements GET /api/health.
@@ -166,12 +286,4 @@ func (s *Server) GetHealth(ctx context.Context, _ oapigen.GetHealthRequestObject
 		return nil, &pairup.Error{Code: pairup.EUNAVAILABLE, Message: "the database does not answer"}
 	}
 	return oapigen.GetHealth200JSONResponse{Status: oapigen.Ok}, nil
-}
-
-// fieldError attaches a field name to a domain validation error.
-func fieldError(field string, err error) error {
-	if e, ok := err.(*pairup.Error); ok && len(e.Fields) == 0 {
-		return pairup.FieldErrorf(e.Code, field, "%s", e.Message)
-	}
-	return err
 }

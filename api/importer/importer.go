@@ -28,8 +28,8 @@ func (e *LineError) Error() string { return fmt.Sprintf("line %d: %s", e.Line, e
 // HashFunc turns a PIN into the hash that is stored.
 type HashFunc func(pin string) (string, error)
 
-// Students reads a roster with the header student_number,name,pin,role (role optional per row,
-// defaulting to student) and hashes every PIN.
+// Students reads a roster with the header student_number,name,pin,role (role optional per row:
+// student, the default, or coordinator, which the seed's rosters call admin) and hashes every PIN.
 func Students(r io.Reader, hash HashFunc) ([]pairup.RosterEntry, error) {
 	rows, err := readCSV(r, []string{"student_number", "name", "pin"}, []string{"role"})
 	if err != nil {
@@ -39,10 +39,8 @@ func Students(r io.Reader, hash HashFunc) ([]pairup.RosterEntry, error) {
 	pins := make([]string, 0, len(rows))
 	seen := map[string]int{}
 	for _, row := range rows {
-		number, name, pin, role := row.get("student_number"), row.get("name"), row.get("pin"), row.get("role")
-		if role == "" {
-			role = string(pairup.RoleStudent)
-		}
+		number, name, pin, roleText := row.get("student_number"), row.get("name"), row.get("pin"), row.get("role")
+		role, roleOK := pairup.ParseRosterRole(roleText)
 		switch {
 		case !pairup.ValidStudentNumber(number):
 			return nil, &LineError{row.line, fmt.Sprintf("student_number %q is not 8 digits", number)}
@@ -52,13 +50,13 @@ func Students(r io.Reader, hash HashFunc) ([]pairup.RosterEntry, error) {
 			return nil, &LineError{row.line, "name must be 1 to 200 characters without control characters"}
 		case !pairup.ValidPIN(pin):
 			return nil, &LineError{row.line, "pin must be 4 to 8 digits"}
-		case !pairup.Role(role).Valid():
-			return nil, &LineError{row.line, fmt.Sprintf("role %q is neither student nor admin", role)}
+		case !roleOK:
+			return nil, &LineError{row.line, fmt.Sprintf("role %q is none of student, coordinator and admin", roleText)}
 		}
 		seen[number] = row.line
 		entries = append(entries, pairup.RosterEntry{
 			Line:    row.line,
-			Student: pairup.Student{Number: number, Name: name, Role: pairup.Role(role)},
+			Student: pairup.Student{Number: number, Name: name, Role: role},
 		})
 		pins = append(pins, pin)
 	}

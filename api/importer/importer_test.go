@@ -44,7 +44,7 @@ func TestStudentsLines(t *testing.T) {
 	}
 	want := []pairup.RosterEntry{
 		{Line: 2, PINHash: "hash:1234", Student: pairup.Student{Number: "31000001", Name: "Ada Lovelace", Role: pairup.RoleStudent}},
-		{Line: 4, PINHash: "hash:87654321", Student: pairup.Student{Number: "31000002", Name: "Hopper, Grace", Role: pairup.RoleAdmin}},
+		{Line: 4, PINHash: "hash:87654321", Student: pairup.Student{Number: "31000002", Name: "Hopper, Grace", Role: pairup.RoleCoordinator}},
 		{Line: 7, PINHash: "hash:0000", Student: pairup.Student{Number: "31000003", Name: "Alan Turing", Role: pairup.RoleStudent}},
 	}
 	if len(entries) != len(want) {

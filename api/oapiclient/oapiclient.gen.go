@@ -20,6 +20,60 @@ import (
 	"github.com/pairup/pairup/api/pairup"
 )
 
+// Defines values for AuditEntryAction.
+const (
+	LabsImported   AuditEntryAction = "labs.imported"
+	MemberRemoved  AuditEntryAction = "member.removed"
+	ProjectCreated AuditEntryAction = "project.created"
+	ProjectDeleted AuditEntryAction = "project.deleted"
+	ProjectUpdated AuditEntryAction = "project.updated"
+	RosterImported AuditEntryAction = "roster.imported"
+	UnitCreated    AuditEntryAction = "unit.created"
+	UnitUpdated    AuditEntryAction = "unit.updated"
+)
+
+// Valid indicates whether the value is a known member of the AuditEntryAction enum.
+func (e AuditEntryAction) Valid() bool {
+	switch e {
+	case LabsImported:
+		return true
+	case MemberRemoved:
+		return true
+	case ProjectCreated:
+		return true
+	case ProjectDeleted:
+		return true
+	case ProjectUpdated:
+		return true
+	case RosterImported:
+		return true
+	case UnitCreated:
+		return true
+	case UnitUpdated:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for EnrolmentRole.
+const (
+	EnrolmentRoleCoordinator EnrolmentRole = "coordinator"
+	EnrolmentRoleStudent     EnrolmentRole = "student"
+)
+
+// Valid indicates whether the value is a known member of the EnrolmentRole enum.
+func (e EnrolmentRole) Valid() bool {
+	switch e {
+	case EnrolmentRoleCoordinator:
+		return true
+	case EnrolmentRoleStudent:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for HealthStatus.
 const (
 	Ok HealthStatus = "ok"
@@ -35,10 +89,76 @@ func (e HealthStatus) Valid() bool {
 	}
 }
 
+// Defines values for UnitPhase.
+const (
+	Closed   UnitPhase = "closed"
+	Open     UnitPhase = "open"
+	Upcoming UnitPhase = "upcoming"
+)
+
+// Valid indicates whether the value is a known member of the UnitPhase enum.
+func (e UnitPhase) Valid() bool {
+	switch e {
+	case Closed:
+		return true
+	case Open:
+		return true
+	case Upcoming:
+		return true
+	default:
+		return false
+	}
+}
+
+// AuditActor defines model for AuditActor.
+type AuditActor struct {
+	// Id The actor's student number; null for the command line.
+	Id   *string `json:"id"`
+	Name string  `json:"name"`
+}
+
+// AuditEntry defines model for AuditEntry.
+type AuditEntry struct {
+	Action AuditEntryAction `json:"action"`
+	Actor  AuditActor       `json:"actor"`
+	At     time.Time        `json:"at"`
+
+	// Details What changed, by action.
+	Details *map[string]interface{} `json:"details"`
+	Id      int64                   `json:"id"`
+	LabId   *int64                  `json:"lab_id"`
+	Pid     *int64                  `json:"pid"`
+	Reason  *string                 `json:"reason"`
+
+	// Student The student the change was about, when one.
+	Student *string `json:"student"`
+}
+
+// AuditEntryAction defines model for AuditEntry.Action.
+type AuditEntryAction string
+
+// AuditPage defines model for AuditPage.
+type AuditPage struct {
+	Entries []AuditEntry `json:"entries"`
+
+	// Next The cursor of the next (older) page; null on the last page.
+	Next *string `json:"next"`
+}
+
 // AvailableLabs defines model for AvailableLabs.
 type AvailableLabs struct {
 	AvailableLabs []Lab `json:"available_labs"`
 }
+
+// Enrolment defines model for Enrolment.
+type Enrolment struct {
+	Code  string        `json:"code"`
+	Role  EnrolmentRole `json:"role"`
+	Title string        `json:"title"`
+}
+
+// EnrolmentRole defines model for Enrolment.Role.
+type EnrolmentRole string
 
 // FieldError defines model for FieldError.
 type FieldError struct {
@@ -66,21 +186,37 @@ type Lab struct {
 	//
 	// Example: 2027-05-20T17:15
 	StartsAt string `json:"starts_at"`
+
+	// Unit The code of the slot's unit.
+	Unit string `json:"unit"`
 }
 
 // LabId A lab slot id. Accepted as an integer or as a string of digits (the 2019 client sends the
 // value of a `<select>`), anything else is a 400.
 type LabId = pairup.LabID
 
-// NewProject defines model for NewProject.
+// Me defines model for Me.
+type Me struct {
+	Id   string `json:"id"`
+	Name string `json:"name"`
+
+	// SiteAdmin Site admins may act in every unit.
+	SiteAdmin bool        `json:"site_admin"`
+	Units     []Enrolment `json:"units"`
+}
+
+// NewProject Name the partners with `partnerNumber` (one partner) or `partnerNumbers` (0–9 distinct
+// student numbers), never both. The team (the creator and the partners) must fit the
+// unit's size policy.
 type NewProject struct {
 	// Description 1–500 characters after trimming surrounding white space, no control characters.
 	Description string `json:"description" validate:"description"`
 
 	// LabId A lab slot id. Accepted as an integer or as a string of digits (the 2019 client sends the
 	// value of a `<select>`), anything else is a 400.
-	LabId         LabId  `json:"lab_id"`
-	PartnerNumber string `json:"partnerNumber" validate:"required,studentnumber"`
+	LabId          LabId     `json:"lab_id"`
+	PartnerNumber  *string   `json:"partnerNumber,omitempty" validate:"omitempty,studentnumber"`
+	PartnerNumbers *[]string `json:"partnerNumbers,omitempty" validate:"omitempty,max=9,unique,dive,studentnumber"`
 }
 
 // OpenAPIDocument An OpenAPI 3.0 document (this one).
@@ -125,6 +261,9 @@ type Project struct {
 
 	// Team The members' names joined by " & ".
 	Team string `json:"team"`
+
+	// Unit The code of the project's unit.
+	Unit string `json:"unit"`
 }
 
 // ProjectList defines model for ProjectList.
@@ -159,6 +298,9 @@ type ProjectUpdate struct {
 
 	// Team Ignored, whatever its value.
 	Team interface{} `json:"team,omitempty"`
+
+	// Unit Ignored, whatever its value.
+	Unit interface{} `json:"unit,omitempty"`
 }
 
 // Student defines model for Student.
@@ -176,8 +318,54 @@ type Token struct {
 	Token string `json:"token"`
 }
 
+// Unit defines model for Unit.
+type Unit struct {
+	Code string `json:"code"`
+
+	// Default Whether this is the deployment's default unit, which the routes without /units/{unit} act on.
+	Default bool `json:"default"`
+
+	// Phase `upcoming` before `opens_at`, `closed` after `closes_at`, otherwise `open`.
+	Phase  UnitPhase  `json:"phase"`
+	Policy UnitPolicy `json:"policy"`
+
+	// Timezone IANA time zone; slot times are wall-clock times in it.
+	Timezone string `json:"timezone"`
+	Title    string `json:"title"`
+}
+
+// UnitPhase `upcoming` before `opens_at`, `closed` after `closes_at`, otherwise `open`.
+type UnitPhase string
+
+// UnitList defines model for UnitList.
+type UnitList struct {
+	Units []Unit `json:"units"`
+}
+
+// UnitPatch A JSON merge patch of a unit: members left out keep their value; `null` clears
+// `opens_at` or `closes_at`. Limits: title 1–200 characters, timezone an IANA name,
+// 1 ≤ team_min ≤ team_max ≤ 10, guard_minutes 0–10080, closes_at after opens_at.
+type UnitPatch = pairup.UnitPatch
+
+// UnitPolicy defines model for UnitPolicy.
+type UnitPolicy struct {
+	ClosesAt *time.Time `json:"closes_at"`
+
+	// GuardMinutes Students can neither book a slot starting within this many minutes nor change a team whose slot does.
+	GuardMinutes int        `json:"guard_minutes"`
+	OpensAt      *time.Time `json:"opens_at"`
+	TeamMax      int        `json:"team_max"`
+	TeamMin      int        `json:"team_min"`
+}
+
+// ProjectID defines model for ProjectID.
+type ProjectID = int64
+
 // StudentNumber defines model for StudentNumber.
 type StudentNumber = string
+
+// UnitCode defines model for UnitCode.
+type UnitCode = string
 
 // BadCredentials RFC 9457 problem details.
 type BadCredentials = Problem
@@ -203,11 +391,29 @@ type TooManyRequests = Problem
 // Unauthorized RFC 9457 problem details.
 type Unauthorized = Problem
 
+// ListUnitAuditParams defines parameters for ListUnitAudit.
+type ListUnitAuditParams struct {
+	// Cursor The `next` of the previous page.
+	Cursor *string `form:"cursor,omitempty" json:"cursor,omitempty"`
+
+	// Limit Entries per page, 1–200 (default 50).
+	Limit *int `form:"limit,omitempty" json:"limit,omitempty"`
+}
+
 // CreateStudentProjectJSONRequestBody defines body for CreateStudentProject for application/json ContentType.
 type CreateStudentProjectJSONRequestBody = NewProject
 
 // UpdateStudentProjectJSONRequestBody defines body for UpdateStudentProject for application/json ContentType.
 type UpdateStudentProjectJSONRequestBody = ProjectUpdate
+
+// UpdateUnitJSONRequestBody defines body for UpdateUnit for application/json ContentType.
+type UpdateUnitJSONRequestBody = UnitPatch
+
+// CreateUnitStudentProjectJSONRequestBody defines body for CreateUnitStudentProject for application/json ContentType.
+type CreateUnitStudentProjectJSONRequestBody = NewProject
+
+// UpdateUnitStudentProjectJSONRequestBody defines body for UpdateUnitStudentProject for application/json ContentType.
+type UpdateUnitStudentProjectJSONRequestBody = ProjectUpdate
 
 // Getter for additional properties for OpenAPIDocument. Returns the specified
 // element and whether it was found
@@ -401,6 +607,13 @@ type ClientInterface interface {
 	// Corresponds with GET /labs (the `ListAvailableLabs` operationId).
 	ListAvailableLabs(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
 
+	// GetMe Read the signed-in person and their units
+	//
+	// The caller's number, name, whether they are a site admin, and every unit they are enrolled in with their role there.
+	//
+	// Corresponds with GET /me (the `GetMe` operationId).
+	GetMe(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
+
 	// GetOpenAPIDocument Download this OpenAPI document
 	//
 	// The exact `openapi.yaml` the server was built from. No token needed.
@@ -489,6 +702,120 @@ type ClientInterface interface {
 	//
 	// Corresponds with POST /tokens (the `CreateToken` operationId).
 	CreateToken(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ListUnits List the caller's units (every unit for site admins)
+	//
+	// Corresponds with GET /units (the `ListUnits` operationId).
+	ListUnits(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetUnit Read a unit, its policy and its sign-up phase
+	//
+	// People enrolled in the unit and site admins may read it; anyone else gets 403.
+	//
+	// Corresponds with GET /units/{unit} (the `GetUnit` operationId).
+	GetUnit(ctx context.Context, unit UnitCode, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// UpdateUnitWithBody Change a unit's title, timezone or policy (JSON merge patch)
+	//
+	// Coordinators of the unit and site admins only. The body is a JSON merge patch (RFC 7396)
+	// of `title`, `timezone` and `policy`: members left out keep their value, `null` clears an
+	// optional time. A `team_max` below the size of an existing team is refused with 409.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with PATCH /units/{unit} (the `UpdateUnit` operationId).
+	UpdateUnitWithBody(ctx context.Context, unit UnitCode, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// UpdateUnit Change a unit's title, timezone or policy (JSON merge patch)
+	//
+	// Coordinators of the unit and site admins only. The body is a JSON merge patch (RFC 7396)
+	// of `title`, `timezone` and `policy`: members left out keep their value, `null` clears an
+	// optional time. A `team_max` below the size of an existing team is refused with 409.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with PATCH /units/{unit} (the `UpdateUnit` operationId).
+	UpdateUnit(ctx context.Context, unit UnitCode, body UpdateUnitJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ListUnitAudit Read the unit's audit log, newest first
+	//
+	// Coordinators of the unit and site admins only. Pass `next` of one page as `cursor` to get the next.
+	//
+	// Corresponds with GET /units/{unit}/audit (the `ListUnitAudit` operationId).
+	ListUnitAudit(ctx context.Context, unit UnitCode, params *ListUnitAuditParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ListUnitLabs List the unit's bookable lab slots, in time order
+	//
+	// Slots with room left that have not started (for students, also outside the guard time).
+	//
+	// Corresponds with GET /units/{unit}/labs (the `ListUnitLabs` operationId).
+	ListUnitLabs(ctx context.Context, unit UnitCode, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ListUnitProjects List every project of the unit in slot time order
+	//
+	// Corresponds with GET /units/{unit}/projects (the `ListUnitProjects` operationId).
+	ListUnitProjects(ctx context.Context, unit UnitCode, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// RemoveProjectMember Leave a team, or remove a member from it
+	//
+	// A member may remove themself (leave); a coordinator of the unit may remove anyone. The
+	// team keeps its slot; the last member leaving dissolves it.
+	//
+	// Corresponds with DELETE /units/{unit}/projects/{pid}/members/{id} (the `RemoveProjectMember` operationId).
+	RemoveProjectMember(ctx context.Context, unit UnitCode, pid ProjectID, id StudentNumber, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetUnitStudent Read a student of the unit
+	//
+	// As `GET /api/students/{id}`, in the named unit.
+	//
+	// Corresponds with GET /units/{unit}/students/{id} (the `GetUnitStudent` operationId).
+	GetUnitStudent(ctx context.Context, unit UnitCode, id StudentNumber, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// DeleteUnitStudentProject Dissolve the team and free its slot
+	//
+	// Corresponds with DELETE /units/{unit}/students/{id}/project (the `DeleteUnitStudentProject` operationId).
+	DeleteUnitStudentProject(ctx context.Context, unit UnitCode, id StudentNumber, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetUnitStudentProject Read the student's project in the unit
+	//
+	// Corresponds with GET /units/{unit}/students/{id}/project (the `GetUnitStudentProject` operationId).
+	GetUnitStudentProject(ctx context.Context, unit UnitCode, id StudentNumber, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// CreateUnitStudentProjectWithBody Form a team in the unit and book a lab slot
+	//
+	// The student themself, or a coordinator of the unit, forms the team. Name the partners
+	// with `partnerNumber` (one) or `partnerNumbers` (0–9), never both; the team (creator and
+	// partners) must fit the unit's size policy. All or nothing.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /units/{unit}/students/{id}/project (the `CreateUnitStudentProject` operationId).
+	CreateUnitStudentProjectWithBody(ctx context.Context, unit UnitCode, id StudentNumber, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// CreateUnitStudentProject Form a team in the unit and book a lab slot
+	//
+	// The student themself, or a coordinator of the unit, forms the team. Name the partners
+	// with `partnerNumber` (one) or `partnerNumbers` (0–9), never both; the team (creator and
+	// partners) must fit the unit's size policy. All or nothing.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /units/{unit}/students/{id}/project (the `CreateUnitStudentProject` operationId).
+	CreateUnitStudentProject(ctx context.Context, unit UnitCode, id StudentNumber, body CreateUnitStudentProjectJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// UpdateUnitStudentProjectWithBody Change the project's description and lab slot
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with PUT /units/{unit}/students/{id}/project (the `UpdateUnitStudentProject` operationId).
+	UpdateUnitStudentProjectWithBody(ctx context.Context, unit UnitCode, id StudentNumber, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// UpdateUnitStudentProject Change the project's description and lab slot
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with PUT /units/{unit}/students/{id}/project (the `UpdateUnitStudentProject` operationId).
+	UpdateUnitStudentProject(ctx context.Context, unit UnitCode, id StudentNumber, body UpdateUnitStudentProjectJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 }
 
 // GetAPIReference Read the rendered API reference
@@ -533,6 +860,23 @@ func (c *Client) GetHealth(ctx context.Context, reqEditors ...RequestEditorFn) (
 // Corresponds with GET /labs (the `ListAvailableLabs` operationId).
 func (c *Client) ListAvailableLabs(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewListAvailableLabsRequest(c.Server)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetMe Read the signed-in person and their units
+//
+// The caller's number, name, whether they are a site admin, and every unit they are enrolled in with their role there.
+//
+// Corresponds with GET /me (the `GetMe` operationId).
+func (c *Client) GetMe(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetMeRequest(c.Server)
 	if err != nil {
 		return nil, err
 	}
@@ -742,6 +1086,270 @@ func (c *Client) CreateToken(ctx context.Context, reqEditors ...RequestEditorFn)
 	return c.Client.Do(req)
 }
 
+// ListUnits List the caller's units (every unit for site admins)
+//
+// Corresponds with GET /units (the `ListUnits` operationId).
+func (c *Client) ListUnits(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewListUnitsRequest(c.Server)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetUnit Read a unit, its policy and its sign-up phase
+//
+// People enrolled in the unit and site admins may read it; anyone else gets 403.
+//
+// Corresponds with GET /units/{unit} (the `GetUnit` operationId).
+func (c *Client) GetUnit(ctx context.Context, unit UnitCode, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetUnitRequest(c.Server, unit)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// UpdateUnitWithBody Change a unit's title, timezone or policy (JSON merge patch)
+//
+// Coordinators of the unit and site admins only. The body is a JSON merge patch (RFC 7396)
+// of `title`, `timezone` and `policy`: members left out keep their value, `null` clears an
+// optional time. A `team_max` below the size of an existing team is refused with 409.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with PATCH /units/{unit} (the `UpdateUnit` operationId).
+func (c *Client) UpdateUnitWithBody(ctx context.Context, unit UnitCode, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewUpdateUnitRequestWithBody(c.Server, unit, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// UpdateUnit Change a unit's title, timezone or policy (JSON merge patch)
+//
+// Coordinators of the unit and site admins only. The body is a JSON merge patch (RFC 7396)
+// of `title`, `timezone` and `policy`: members left out keep their value, `null` clears an
+// optional time. A `team_max` below the size of an existing team is refused with 409.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with PATCH /units/{unit} (the `UpdateUnit` operationId).
+func (c *Client) UpdateUnit(ctx context.Context, unit UnitCode, body UpdateUnitJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewUpdateUnitRequest(c.Server, unit, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ListUnitAudit Read the unit's audit log, newest first
+//
+// Coordinators of the unit and site admins only. Pass `next` of one page as `cursor` to get the next.
+//
+// Corresponds with GET /units/{unit}/audit (the `ListUnitAudit` operationId).
+func (c *Client) ListUnitAudit(ctx context.Context, unit UnitCode, params *ListUnitAuditParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewListUnitAuditRequest(c.Server, unit, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ListUnitLabs List the unit's bookable lab slots, in time order
+//
+// Slots with room left that have not started (for students, also outside the guard time).
+//
+// Corresponds with GET /units/{unit}/labs (the `ListUnitLabs` operationId).
+func (c *Client) ListUnitLabs(ctx context.Context, unit UnitCode, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewListUnitLabsRequest(c.Server, unit)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ListUnitProjects List every project of the unit in slot time order
+//
+// Corresponds with GET /units/{unit}/projects (the `ListUnitProjects` operationId).
+func (c *Client) ListUnitProjects(ctx context.Context, unit UnitCode, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewListUnitProjectsRequest(c.Server, unit)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// RemoveProjectMember Leave a team, or remove a member from it
+//
+// A member may remove themself (leave); a coordinator of the unit may remove anyone. The
+// team keeps its slot; the last member leaving dissolves it.
+//
+// Corresponds with DELETE /units/{unit}/projects/{pid}/members/{id} (the `RemoveProjectMember` operationId).
+func (c *Client) RemoveProjectMember(ctx context.Context, unit UnitCode, pid ProjectID, id StudentNumber, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewRemoveProjectMemberRequest(c.Server, unit, pid, id)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetUnitStudent Read a student of the unit
+//
+// As `GET /api/students/{id}`, in the named unit.
+//
+// Corresponds with GET /units/{unit}/students/{id} (the `GetUnitStudent` operationId).
+func (c *Client) GetUnitStudent(ctx context.Context, unit UnitCode, id StudentNumber, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetUnitStudentRequest(c.Server, unit, id)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// DeleteUnitStudentProject Dissolve the team and free its slot
+//
+// Corresponds with DELETE /units/{unit}/students/{id}/project (the `DeleteUnitStudentProject` operationId).
+func (c *Client) DeleteUnitStudentProject(ctx context.Context, unit UnitCode, id StudentNumber, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewDeleteUnitStudentProjectRequest(c.Server, unit, id)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetUnitStudentProject Read the student's project in the unit
+//
+// Corresponds with GET /units/{unit}/students/{id}/project (the `GetUnitStudentProject` operationId).
+func (c *Client) GetUnitStudentProject(ctx context.Context, unit UnitCode, id StudentNumber, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetUnitStudentProjectRequest(c.Server, unit, id)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// CreateUnitStudentProjectWithBody Form a team in the unit and book a lab slot
+//
+// The student themself, or a coordinator of the unit, forms the team. Name the partners
+// with `partnerNumber` (one) or `partnerNumbers` (0–9), never both; the team (creator and
+// partners) must fit the unit's size policy. All or nothing.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /units/{unit}/students/{id}/project (the `CreateUnitStudentProject` operationId).
+func (c *Client) CreateUnitStudentProjectWithBody(ctx context.Context, unit UnitCode, id StudentNumber, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCreateUnitStudentProjectRequestWithBody(c.Server, unit, id, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// CreateUnitStudentProject Form a team in the unit and book a lab slot
+//
+// The student themself, or a coordinator of the unit, forms the team. Name the partners
+// with `partnerNumber` (one) or `partnerNumbers` (0–9), never both; the team (creator and
+// partners) must fit the unit's size policy. All or nothing.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /units/{unit}/students/{id}/project (the `CreateUnitStudentProject` operationId).
+func (c *Client) CreateUnitStudentProject(ctx context.Context, unit UnitCode, id StudentNumber, body CreateUnitStudentProjectJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCreateUnitStudentProjectRequest(c.Server, unit, id, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// UpdateUnitStudentProjectWithBody Change the project's description and lab slot
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with PUT /units/{unit}/students/{id}/project (the `UpdateUnitStudentProject` operationId).
+func (c *Client) UpdateUnitStudentProjectWithBody(ctx context.Context, unit UnitCode, id StudentNumber, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewUpdateUnitStudentProjectRequestWithBody(c.Server, unit, id, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// UpdateUnitStudentProject Change the project's description and lab slot
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with PUT /units/{unit}/students/{id}/project (the `UpdateUnitStudentProject` operationId).
+func (c *Client) UpdateUnitStudentProject(ctx context.Context, unit UnitCode, id StudentNumber, body UpdateUnitStudentProjectJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewUpdateUnitStudentProjectRequest(c.Server, unit, id, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
 // NewGetAPIReferenceRequest constructs an http.Request for the GetAPIReference method
 func NewGetAPIReferenceRequest(server string) (*http.Request, error) {
 	var err error
@@ -806,6 +1414,33 @@ func NewListAvailableLabsRequest(server string) (*http.Request, error) {
 	}
 
 	operationPath := fmt.Sprintf("/labs")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewGetMeRequest constructs an http.Request for the GetMe method
+func NewGetMeRequest(server string) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/me")
 	if operationPath[0] == '/' {
 		operationPath = "." + operationPath
 	}
@@ -1127,6 +1762,534 @@ func NewCreateTokenRequest(server string) (*http.Request, error) {
 	return req, nil
 }
 
+// NewListUnitsRequest constructs an http.Request for the ListUnits method
+func NewListUnitsRequest(server string) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/units")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewGetUnitRequest constructs an http.Request for the GetUnit method
+func NewGetUnitRequest(server string, unit UnitCode) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "unit", unit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/units/%s", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewUpdateUnitRequest calls the generic UpdateUnit builder with application/json body
+func NewUpdateUnitRequest(server string, unit UnitCode, body UpdateUnitJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewUpdateUnitRequestWithBody(server, unit, "application/json", bodyReader)
+}
+
+// NewUpdateUnitRequestWithBody constructs an http.Request for the UpdateUnit method, with any body, and a specified content type
+func NewUpdateUnitRequestWithBody(server string, unit UnitCode, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "unit", unit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/units/%s", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPatch, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewListUnitAuditRequest constructs an http.Request for the ListUnitAudit method
+func NewListUnitAuditRequest(server string, unit UnitCode, params *ListUnitAuditParams) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "unit", unit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/units/%s/audit", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Cursor != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "cursor", *params.Cursor, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Limit != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "limit", *params.Limit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewListUnitLabsRequest constructs an http.Request for the ListUnitLabs method
+func NewListUnitLabsRequest(server string, unit UnitCode) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "unit", unit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/units/%s/labs", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewListUnitProjectsRequest constructs an http.Request for the ListUnitProjects method
+func NewListUnitProjectsRequest(server string, unit UnitCode) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "unit", unit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/units/%s/projects", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewRemoveProjectMemberRequest constructs an http.Request for the RemoveProjectMember method
+func NewRemoveProjectMemberRequest(server string, unit UnitCode, pid ProjectID, id StudentNumber) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "unit", unit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam1 string
+
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "pid", pid, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: "int64"})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam2 string
+
+	pathParam2, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/units/%s/projects/%s/members/%s", pathParam0, pathParam1, pathParam2)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodDelete, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewGetUnitStudentRequest constructs an http.Request for the GetUnitStudent method
+func NewGetUnitStudentRequest(server string, unit UnitCode, id StudentNumber) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "unit", unit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam1 string
+
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/units/%s/students/%s", pathParam0, pathParam1)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewDeleteUnitStudentProjectRequest constructs an http.Request for the DeleteUnitStudentProject method
+func NewDeleteUnitStudentProjectRequest(server string, unit UnitCode, id StudentNumber) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "unit", unit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam1 string
+
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/units/%s/students/%s/project", pathParam0, pathParam1)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodDelete, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewGetUnitStudentProjectRequest constructs an http.Request for the GetUnitStudentProject method
+func NewGetUnitStudentProjectRequest(server string, unit UnitCode, id StudentNumber) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "unit", unit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam1 string
+
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/units/%s/students/%s/project", pathParam0, pathParam1)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewCreateUnitStudentProjectRequest calls the generic CreateUnitStudentProject builder with application/json body
+func NewCreateUnitStudentProjectRequest(server string, unit UnitCode, id StudentNumber, body CreateUnitStudentProjectJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewCreateUnitStudentProjectRequestWithBody(server, unit, id, "application/json", bodyReader)
+}
+
+// NewCreateUnitStudentProjectRequestWithBody constructs an http.Request for the CreateUnitStudentProject method, with any body, and a specified content type
+func NewCreateUnitStudentProjectRequestWithBody(server string, unit UnitCode, id StudentNumber, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "unit", unit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam1 string
+
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/units/%s/students/%s/project", pathParam0, pathParam1)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewUpdateUnitStudentProjectRequest calls the generic UpdateUnitStudentProject builder with application/json body
+func NewUpdateUnitStudentProjectRequest(server string, unit UnitCode, id StudentNumber, body UpdateUnitStudentProjectJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewUpdateUnitStudentProjectRequestWithBody(server, unit, id, "application/json", bodyReader)
+}
+
+// NewUpdateUnitStudentProjectRequestWithBody constructs an http.Request for the UpdateUnitStudentProject method, with any body, and a specified content type
+func NewUpdateUnitStudentProjectRequestWithBody(server string, unit UnitCode, id StudentNumber, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "unit", unit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam1 string
+
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/units/%s/students/%s/project", pathParam0, pathParam1)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPut, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
 func (c *Client) applyEditors(ctx context.Context, req *http.Request, additionalEditors []RequestEditorFn) error {
 	for _, r := range c.RequestEditors {
 		if err := r(ctx, req); err != nil {
@@ -1198,6 +2361,15 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with GET /labs (the `ListAvailableLabs` operationId).
 	ListAvailableLabsWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*ListAvailableLabsResponse, error)
+
+	// GetMeWithResponse Read the signed-in person and their units
+	//
+	// The caller's number, name, whether they are a site admin, and every unit they are enrolled in with their role there.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /me (the `GetMe` operationId).
+	GetMeWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*GetMeResponse, error)
 
 	// GetOpenAPIDocumentWithResponse Download this OpenAPI document
 	//
@@ -1301,6 +2473,138 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with POST /tokens (the `CreateToken` operationId).
 	CreateTokenWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*CreateTokenResponse, error)
+
+	// ListUnitsWithResponse List the caller's units (every unit for site admins)
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /units (the `ListUnits` operationId).
+	ListUnitsWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*ListUnitsResponse, error)
+
+	// GetUnitWithResponse Read a unit, its policy and its sign-up phase
+	//
+	// People enrolled in the unit and site admins may read it; anyone else gets 403.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /units/{unit} (the `GetUnit` operationId).
+	GetUnitWithResponse(ctx context.Context, unit UnitCode, reqEditors ...RequestEditorFn) (*GetUnitResponse, error)
+
+	// UpdateUnitWithBodyWithResponse Change a unit's title, timezone or policy (JSON merge patch)
+	//
+	// Coordinators of the unit and site admins only. The body is a JSON merge patch (RFC 7396)
+	// of `title`, `timezone` and `policy`: members left out keep their value, `null` clears an
+	// optional time. A `team_max` below the size of an existing team is refused with 409.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PATCH /units/{unit} (the `UpdateUnit` operationId).
+	UpdateUnitWithBodyWithResponse(ctx context.Context, unit UnitCode, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateUnitResponse, error)
+
+	// UpdateUnitWithResponse Change a unit's title, timezone or policy (JSON merge patch)
+	//
+	// Coordinators of the unit and site admins only. The body is a JSON merge patch (RFC 7396)
+	// of `title`, `timezone` and `policy`: members left out keep their value, `null` clears an
+	// optional time. A `team_max` below the size of an existing team is refused with 409.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PATCH /units/{unit} (the `UpdateUnit` operationId).
+	UpdateUnitWithResponse(ctx context.Context, unit UnitCode, body UpdateUnitJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateUnitResponse, error)
+
+	// ListUnitAuditWithResponse Read the unit's audit log, newest first
+	//
+	// Coordinators of the unit and site admins only. Pass `next` of one page as `cursor` to get the next.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /units/{unit}/audit (the `ListUnitAudit` operationId).
+	ListUnitAuditWithResponse(ctx context.Context, unit UnitCode, params *ListUnitAuditParams, reqEditors ...RequestEditorFn) (*ListUnitAuditResponse, error)
+
+	// ListUnitLabsWithResponse List the unit's bookable lab slots, in time order
+	//
+	// Slots with room left that have not started (for students, also outside the guard time).
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /units/{unit}/labs (the `ListUnitLabs` operationId).
+	ListUnitLabsWithResponse(ctx context.Context, unit UnitCode, reqEditors ...RequestEditorFn) (*ListUnitLabsResponse, error)
+
+	// ListUnitProjectsWithResponse List every project of the unit in slot time order
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /units/{unit}/projects (the `ListUnitProjects` operationId).
+	ListUnitProjectsWithResponse(ctx context.Context, unit UnitCode, reqEditors ...RequestEditorFn) (*ListUnitProjectsResponse, error)
+
+	// RemoveProjectMemberWithResponse Leave a team, or remove a member from it
+	//
+	// A member may remove themself (leave); a coordinator of the unit may remove anyone. The
+	// team keeps its slot; the last member leaving dissolves it.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with DELETE /units/{unit}/projects/{pid}/members/{id} (the `RemoveProjectMember` operationId).
+	RemoveProjectMemberWithResponse(ctx context.Context, unit UnitCode, pid ProjectID, id StudentNumber, reqEditors ...RequestEditorFn) (*RemoveProjectMemberResponse, error)
+
+	// GetUnitStudentWithResponse Read a student of the unit
+	//
+	// As `GET /api/students/{id}`, in the named unit.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /units/{unit}/students/{id} (the `GetUnitStudent` operationId).
+	GetUnitStudentWithResponse(ctx context.Context, unit UnitCode, id StudentNumber, reqEditors ...RequestEditorFn) (*GetUnitStudentResponse, error)
+
+	// DeleteUnitStudentProjectWithResponse Dissolve the team and free its slot
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with DELETE /units/{unit}/students/{id}/project (the `DeleteUnitStudentProject` operationId).
+	DeleteUnitStudentProjectWithResponse(ctx context.Context, unit UnitCode, id StudentNumber, reqEditors ...RequestEditorFn) (*DeleteUnitStudentProjectResponse, error)
+
+	// GetUnitStudentProjectWithResponse Read the student's project in the unit
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /units/{unit}/students/{id}/project (the `GetUnitStudentProject` operationId).
+	GetUnitStudentProjectWithResponse(ctx context.Context, unit UnitCode, id StudentNumber, reqEditors ...RequestEditorFn) (*GetUnitStudentProjectResponse, error)
+
+	// CreateUnitStudentProjectWithBodyWithResponse Form a team in the unit and book a lab slot
+	//
+	// The student themself, or a coordinator of the unit, forms the team. Name the partners
+	// with `partnerNumber` (one) or `partnerNumbers` (0–9), never both; the team (creator and
+	// partners) must fit the unit's size policy. All or nothing.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /units/{unit}/students/{id}/project (the `CreateUnitStudentProject` operationId).
+	CreateUnitStudentProjectWithBodyWithResponse(ctx context.Context, unit UnitCode, id StudentNumber, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateUnitStudentProjectResponse, error)
+
+	// CreateUnitStudentProjectWithResponse Form a team in the unit and book a lab slot
+	//
+	// The student themself, or a coordinator of the unit, forms the team. Name the partners
+	// with `partnerNumber` (one) or `partnerNumbers` (0–9), never both; the team (creator and
+	// partners) must fit the unit's size policy. All or nothing.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /units/{unit}/students/{id}/project (the `CreateUnitStudentProject` operationId).
+	CreateUnitStudentProjectWithResponse(ctx context.Context, unit UnitCode, id StudentNumber, body CreateUnitStudentProjectJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateUnitStudentProjectResponse, error)
+
+	// UpdateUnitStudentProjectWithBodyWithResponse Change the project's description and lab slot
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PUT /units/{unit}/students/{id}/project (the `UpdateUnitStudentProject` operationId).
+	UpdateUnitStudentProjectWithBodyWithResponse(ctx context.Context, unit UnitCode, id StudentNumber, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateUnitStudentProjectResponse, error)
+
+	// UpdateUnitStudentProjectWithResponse Change the project's description and lab slot
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PUT /units/{unit}/students/{id}/project (the `UpdateUnitStudentProject` operationId).
+	UpdateUnitStudentProjectWithResponse(ctx context.Context, unit UnitCode, id StudentNumber, body UpdateUnitStudentProjectJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateUnitStudentProjectResponse, error)
 }
 
 // GetAPIReferenceResponse200Headers the declared response headers of an HTTP 200 response for GetAPIReference
@@ -1441,6 +2745,61 @@ func (r ListAvailableLabsResponse) StatusCode() int {
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r ListAvailableLabsResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// GetMeResponse401Headers the declared response headers of an HTTP 401 response for GetMe
+type GetMeResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+type GetMeResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *Me
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *Unauthorized
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *GetMeResponse401Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetMeResponse) GetJSON200() *Me {
+	return r.JSON200
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r GetMeResponse) GetApplicationproblemJSON401() *Unauthorized {
+	return r.ApplicationproblemJSON401
+}
+
+// GetBody returns the raw response body bytes
+func (r GetMeResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetMeResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetMeResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetMeResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
@@ -2075,6 +3434,946 @@ func (r CreateTokenResponse) ContentType() string {
 	return ""
 }
 
+// ListUnitsResponse401Headers the declared response headers of an HTTP 401 response for ListUnits
+type ListUnitsResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+type ListUnitsResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *UnitList
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *Unauthorized
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *ListUnitsResponse401Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ListUnitsResponse) GetJSON200() *UnitList {
+	return r.JSON200
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r ListUnitsResponse) GetApplicationproblemJSON401() *Unauthorized {
+	return r.ApplicationproblemJSON401
+}
+
+// GetBody returns the raw response body bytes
+func (r ListUnitsResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ListUnitsResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ListUnitsResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ListUnitsResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// GetUnitResponse401Headers the declared response headers of an HTTP 401 response for GetUnit
+type GetUnitResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+type GetUnitResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *Unit
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *BadRequest
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *Unauthorized
+	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationproblemJSON403 *Forbidden
+	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationproblemJSON404 *NotFound
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *GetUnitResponse401Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetUnitResponse) GetJSON200() *Unit {
+	return r.JSON200
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r GetUnitResponse) GetApplicationproblemJSON400() *BadRequest {
+	return r.ApplicationproblemJSON400
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r GetUnitResponse) GetApplicationproblemJSON401() *Unauthorized {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r GetUnitResponse) GetApplicationproblemJSON403() *Forbidden {
+	return r.ApplicationproblemJSON403
+}
+
+// GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r GetUnitResponse) GetApplicationproblemJSON404() *NotFound {
+	return r.ApplicationproblemJSON404
+}
+
+// GetBody returns the raw response body bytes
+func (r GetUnitResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetUnitResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetUnitResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetUnitResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// UpdateUnitResponse401Headers the declared response headers of an HTTP 401 response for UpdateUnit
+type UpdateUnitResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+type UpdateUnitResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *Unit
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *BadRequest
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *Unauthorized
+	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationproblemJSON403 *Forbidden
+	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationproblemJSON404 *NotFound
+	// ApplicationproblemJSON409 the response for an HTTP 409 `application/problem+json` response
+	ApplicationproblemJSON409 *Conflict
+	// ApplicationproblemJSON413 the response for an HTTP 413 `application/problem+json` response
+	ApplicationproblemJSON413 *TooLarge
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *UpdateUnitResponse401Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r UpdateUnitResponse) GetJSON200() *Unit {
+	return r.JSON200
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r UpdateUnitResponse) GetApplicationproblemJSON400() *BadRequest {
+	return r.ApplicationproblemJSON400
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r UpdateUnitResponse) GetApplicationproblemJSON401() *Unauthorized {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r UpdateUnitResponse) GetApplicationproblemJSON403() *Forbidden {
+	return r.ApplicationproblemJSON403
+}
+
+// GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r UpdateUnitResponse) GetApplicationproblemJSON404() *NotFound {
+	return r.ApplicationproblemJSON404
+}
+
+// GetApplicationproblemJSON409 returns the response for an HTTP 409 `application/problem+json` response
+func (r UpdateUnitResponse) GetApplicationproblemJSON409() *Conflict {
+	return r.ApplicationproblemJSON409
+}
+
+// GetApplicationproblemJSON413 returns the response for an HTTP 413 `application/problem+json` response
+func (r UpdateUnitResponse) GetApplicationproblemJSON413() *TooLarge {
+	return r.ApplicationproblemJSON413
+}
+
+// GetBody returns the raw response body bytes
+func (r UpdateUnitResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r UpdateUnitResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r UpdateUnitResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r UpdateUnitResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// ListUnitAuditResponse401Headers the declared response headers of an HTTP 401 response for ListUnitAudit
+type ListUnitAuditResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+type ListUnitAuditResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *AuditPage
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *BadRequest
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *Unauthorized
+	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationproblemJSON403 *Forbidden
+	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationproblemJSON404 *NotFound
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *ListUnitAuditResponse401Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ListUnitAuditResponse) GetJSON200() *AuditPage {
+	return r.JSON200
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r ListUnitAuditResponse) GetApplicationproblemJSON400() *BadRequest {
+	return r.ApplicationproblemJSON400
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r ListUnitAuditResponse) GetApplicationproblemJSON401() *Unauthorized {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r ListUnitAuditResponse) GetApplicationproblemJSON403() *Forbidden {
+	return r.ApplicationproblemJSON403
+}
+
+// GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r ListUnitAuditResponse) GetApplicationproblemJSON404() *NotFound {
+	return r.ApplicationproblemJSON404
+}
+
+// GetBody returns the raw response body bytes
+func (r ListUnitAuditResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ListUnitAuditResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ListUnitAuditResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ListUnitAuditResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// ListUnitLabsResponse401Headers the declared response headers of an HTTP 401 response for ListUnitLabs
+type ListUnitLabsResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+type ListUnitLabsResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *AvailableLabs
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *BadRequest
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *Unauthorized
+	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationproblemJSON403 *Forbidden
+	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationproblemJSON404 *NotFound
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *ListUnitLabsResponse401Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ListUnitLabsResponse) GetJSON200() *AvailableLabs {
+	return r.JSON200
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r ListUnitLabsResponse) GetApplicationproblemJSON400() *BadRequest {
+	return r.ApplicationproblemJSON400
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r ListUnitLabsResponse) GetApplicationproblemJSON401() *Unauthorized {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r ListUnitLabsResponse) GetApplicationproblemJSON403() *Forbidden {
+	return r.ApplicationproblemJSON403
+}
+
+// GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r ListUnitLabsResponse) GetApplicationproblemJSON404() *NotFound {
+	return r.ApplicationproblemJSON404
+}
+
+// GetBody returns the raw response body bytes
+func (r ListUnitLabsResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ListUnitLabsResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ListUnitLabsResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ListUnitLabsResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// ListUnitProjectsResponse401Headers the declared response headers of an HTTP 401 response for ListUnitProjects
+type ListUnitProjectsResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+type ListUnitProjectsResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *ProjectList
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *BadRequest
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *Unauthorized
+	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationproblemJSON403 *Forbidden
+	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationproblemJSON404 *NotFound
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *ListUnitProjectsResponse401Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ListUnitProjectsResponse) GetJSON200() *ProjectList {
+	return r.JSON200
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r ListUnitProjectsResponse) GetApplicationproblemJSON400() *BadRequest {
+	return r.ApplicationproblemJSON400
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r ListUnitProjectsResponse) GetApplicationproblemJSON401() *Unauthorized {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r ListUnitProjectsResponse) GetApplicationproblemJSON403() *Forbidden {
+	return r.ApplicationproblemJSON403
+}
+
+// GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r ListUnitProjectsResponse) GetApplicationproblemJSON404() *NotFound {
+	return r.ApplicationproblemJSON404
+}
+
+// GetBody returns the raw response body bytes
+func (r ListUnitProjectsResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ListUnitProjectsResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ListUnitProjectsResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ListUnitProjectsResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// RemoveProjectMemberResponse401Headers the declared response headers of an HTTP 401 response for RemoveProjectMember
+type RemoveProjectMemberResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+type RemoveProjectMemberResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *BadRequest
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *Unauthorized
+	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationproblemJSON403 *Forbidden
+	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationproblemJSON404 *NotFound
+	// ApplicationproblemJSON409 the response for an HTTP 409 `application/problem+json` response
+	ApplicationproblemJSON409 *Conflict
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *RemoveProjectMemberResponse401Headers
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r RemoveProjectMemberResponse) GetApplicationproblemJSON400() *BadRequest {
+	return r.ApplicationproblemJSON400
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r RemoveProjectMemberResponse) GetApplicationproblemJSON401() *Unauthorized {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r RemoveProjectMemberResponse) GetApplicationproblemJSON403() *Forbidden {
+	return r.ApplicationproblemJSON403
+}
+
+// GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r RemoveProjectMemberResponse) GetApplicationproblemJSON404() *NotFound {
+	return r.ApplicationproblemJSON404
+}
+
+// GetApplicationproblemJSON409 returns the response for an HTTP 409 `application/problem+json` response
+func (r RemoveProjectMemberResponse) GetApplicationproblemJSON409() *Conflict {
+	return r.ApplicationproblemJSON409
+}
+
+// GetBody returns the raw response body bytes
+func (r RemoveProjectMemberResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r RemoveProjectMemberResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r RemoveProjectMemberResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r RemoveProjectMemberResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// GetUnitStudentResponse401Headers the declared response headers of an HTTP 401 response for GetUnitStudent
+type GetUnitStudentResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+type GetUnitStudentResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *Student
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *BadRequest
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *Unauthorized
+	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationproblemJSON403 *Forbidden
+	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationproblemJSON404 *NotFound
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *GetUnitStudentResponse401Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetUnitStudentResponse) GetJSON200() *Student {
+	return r.JSON200
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r GetUnitStudentResponse) GetApplicationproblemJSON400() *BadRequest {
+	return r.ApplicationproblemJSON400
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r GetUnitStudentResponse) GetApplicationproblemJSON401() *Unauthorized {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r GetUnitStudentResponse) GetApplicationproblemJSON403() *Forbidden {
+	return r.ApplicationproblemJSON403
+}
+
+// GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r GetUnitStudentResponse) GetApplicationproblemJSON404() *NotFound {
+	return r.ApplicationproblemJSON404
+}
+
+// GetBody returns the raw response body bytes
+func (r GetUnitStudentResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetUnitStudentResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetUnitStudentResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetUnitStudentResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// DeleteUnitStudentProjectResponse401Headers the declared response headers of an HTTP 401 response for DeleteUnitStudentProject
+type DeleteUnitStudentProjectResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+type DeleteUnitStudentProjectResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *BadRequest
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *Unauthorized
+	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationproblemJSON403 *Forbidden
+	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationproblemJSON404 *NotFound
+	// ApplicationproblemJSON409 the response for an HTTP 409 `application/problem+json` response
+	ApplicationproblemJSON409 *Conflict
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *DeleteUnitStudentProjectResponse401Headers
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r DeleteUnitStudentProjectResponse) GetApplicationproblemJSON400() *BadRequest {
+	return r.ApplicationproblemJSON400
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r DeleteUnitStudentProjectResponse) GetApplicationproblemJSON401() *Unauthorized {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r DeleteUnitStudentProjectResponse) GetApplicationproblemJSON403() *Forbidden {
+	return r.ApplicationproblemJSON403
+}
+
+// GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r DeleteUnitStudentProjectResponse) GetApplicationproblemJSON404() *NotFound {
+	return r.ApplicationproblemJSON404
+}
+
+// GetApplicationproblemJSON409 returns the response for an HTTP 409 `application/problem+json` response
+func (r DeleteUnitStudentProjectResponse) GetApplicationproblemJSON409() *Conflict {
+	return r.ApplicationproblemJSON409
+}
+
+// GetBody returns the raw response body bytes
+func (r DeleteUnitStudentProjectResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r DeleteUnitStudentProjectResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r DeleteUnitStudentProjectResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r DeleteUnitStudentProjectResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// GetUnitStudentProjectResponse401Headers the declared response headers of an HTTP 401 response for GetUnitStudentProject
+type GetUnitStudentProjectResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+type GetUnitStudentProjectResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *Project
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *BadRequest
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *Unauthorized
+	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationproblemJSON403 *Forbidden
+	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationproblemJSON404 *NotFound
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *GetUnitStudentProjectResponse401Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetUnitStudentProjectResponse) GetJSON200() *Project {
+	return r.JSON200
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r GetUnitStudentProjectResponse) GetApplicationproblemJSON400() *BadRequest {
+	return r.ApplicationproblemJSON400
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r GetUnitStudentProjectResponse) GetApplicationproblemJSON401() *Unauthorized {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r GetUnitStudentProjectResponse) GetApplicationproblemJSON403() *Forbidden {
+	return r.ApplicationproblemJSON403
+}
+
+// GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r GetUnitStudentProjectResponse) GetApplicationproblemJSON404() *NotFound {
+	return r.ApplicationproblemJSON404
+}
+
+// GetBody returns the raw response body bytes
+func (r GetUnitStudentProjectResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetUnitStudentProjectResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetUnitStudentProjectResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetUnitStudentProjectResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// CreateUnitStudentProjectResponse201Headers the declared response headers of an HTTP 201 response for CreateUnitStudentProject
+type CreateUnitStudentProjectResponse201Headers struct {
+	Location *string
+}
+
+// CreateUnitStudentProjectResponse401Headers the declared response headers of an HTTP 401 response for CreateUnitStudentProject
+type CreateUnitStudentProjectResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+type CreateUnitStudentProjectResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON201 the response for an HTTP 201 `application/json` response
+	JSON201 *Project
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *BadRequest
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *Unauthorized
+	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationproblemJSON403 *Forbidden
+	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationproblemJSON404 *NotFound
+	// ApplicationproblemJSON409 the response for an HTTP 409 `application/problem+json` response
+	ApplicationproblemJSON409 *Conflict
+	// ApplicationproblemJSON413 the response for an HTTP 413 `application/problem+json` response
+	ApplicationproblemJSON413 *TooLarge
+	// Headers201 the parsed response headers for an HTTP 201 response
+	Headers201 *CreateUnitStudentProjectResponse201Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *CreateUnitStudentProjectResponse401Headers
+}
+
+// GetJSON201 returns the response for an HTTP 201 `application/json` response
+func (r CreateUnitStudentProjectResponse) GetJSON201() *Project {
+	return r.JSON201
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r CreateUnitStudentProjectResponse) GetApplicationproblemJSON400() *BadRequest {
+	return r.ApplicationproblemJSON400
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r CreateUnitStudentProjectResponse) GetApplicationproblemJSON401() *Unauthorized {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r CreateUnitStudentProjectResponse) GetApplicationproblemJSON403() *Forbidden {
+	return r.ApplicationproblemJSON403
+}
+
+// GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r CreateUnitStudentProjectResponse) GetApplicationproblemJSON404() *NotFound {
+	return r.ApplicationproblemJSON404
+}
+
+// GetApplicationproblemJSON409 returns the response for an HTTP 409 `application/problem+json` response
+func (r CreateUnitStudentProjectResponse) GetApplicationproblemJSON409() *Conflict {
+	return r.ApplicationproblemJSON409
+}
+
+// GetApplicationproblemJSON413 returns the response for an HTTP 413 `application/problem+json` response
+func (r CreateUnitStudentProjectResponse) GetApplicationproblemJSON413() *TooLarge {
+	return r.ApplicationproblemJSON413
+}
+
+// GetBody returns the raw response body bytes
+func (r CreateUnitStudentProjectResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r CreateUnitStudentProjectResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r CreateUnitStudentProjectResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r CreateUnitStudentProjectResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// UpdateUnitStudentProjectResponse401Headers the declared response headers of an HTTP 401 response for UpdateUnitStudentProject
+type UpdateUnitStudentProjectResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+type UpdateUnitStudentProjectResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *Project
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *BadRequest
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *Unauthorized
+	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationproblemJSON403 *Forbidden
+	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationproblemJSON404 *NotFound
+	// ApplicationproblemJSON409 the response for an HTTP 409 `application/problem+json` response
+	ApplicationproblemJSON409 *Conflict
+	// ApplicationproblemJSON413 the response for an HTTP 413 `application/problem+json` response
+	ApplicationproblemJSON413 *TooLarge
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *UpdateUnitStudentProjectResponse401Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r UpdateUnitStudentProjectResponse) GetJSON200() *Project {
+	return r.JSON200
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r UpdateUnitStudentProjectResponse) GetApplicationproblemJSON400() *BadRequest {
+	return r.ApplicationproblemJSON400
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r UpdateUnitStudentProjectResponse) GetApplicationproblemJSON401() *Unauthorized {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r UpdateUnitStudentProjectResponse) GetApplicationproblemJSON403() *Forbidden {
+	return r.ApplicationproblemJSON403
+}
+
+// GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r UpdateUnitStudentProjectResponse) GetApplicationproblemJSON404() *NotFound {
+	return r.ApplicationproblemJSON404
+}
+
+// GetApplicationproblemJSON409 returns the response for an HTTP 409 `application/problem+json` response
+func (r UpdateUnitStudentProjectResponse) GetApplicationproblemJSON409() *Conflict {
+	return r.ApplicationproblemJSON409
+}
+
+// GetApplicationproblemJSON413 returns the response for an HTTP 413 `application/problem+json` response
+func (r UpdateUnitStudentProjectResponse) GetApplicationproblemJSON413() *TooLarge {
+	return r.ApplicationproblemJSON413
+}
+
+// GetBody returns the raw response body bytes
+func (r UpdateUnitStudentProjectResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r UpdateUnitStudentProjectResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r UpdateUnitStudentProjectResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r UpdateUnitStudentProjectResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 // GetAPIReferenceWithResponse Read the rendered API reference
 //
 // A small HTML page that renders this document in the browser with Redoc. The renderer is
@@ -2119,6 +4418,21 @@ func (c *ClientWithResponses) ListAvailableLabsWithResponse(ctx context.Context,
 		return nil, err
 	}
 	return ParseListAvailableLabsResponse(rsp)
+}
+
+// GetMeWithResponse Read the signed-in person and their units
+//
+// The caller's number, name, whether they are a site admin, and every unit they are enrolled in with their role there.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /me (the `GetMe` operationId).
+func (c *ClientWithResponses) GetMeWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*GetMeResponse, error) {
+	rsp, err := c.GetMe(ctx, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetMeResponse(rsp)
 }
 
 // GetOpenAPIDocumentWithResponse Download this OpenAPI document
@@ -2290,6 +4604,228 @@ func (c *ClientWithResponses) CreateTokenWithResponse(ctx context.Context, reqEd
 	return ParseCreateTokenResponse(rsp)
 }
 
+// ListUnitsWithResponse List the caller's units (every unit for site admins)
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /units (the `ListUnits` operationId).
+func (c *ClientWithResponses) ListUnitsWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*ListUnitsResponse, error) {
+	rsp, err := c.ListUnits(ctx, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseListUnitsResponse(rsp)
+}
+
+// GetUnitWithResponse Read a unit, its policy and its sign-up phase
+//
+// People enrolled in the unit and site admins may read it; anyone else gets 403.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /units/{unit} (the `GetUnit` operationId).
+func (c *ClientWithResponses) GetUnitWithResponse(ctx context.Context, unit UnitCode, reqEditors ...RequestEditorFn) (*GetUnitResponse, error) {
+	rsp, err := c.GetUnit(ctx, unit, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetUnitResponse(rsp)
+}
+
+// UpdateUnitWithBodyWithResponse Change a unit's title, timezone or policy (JSON merge patch)
+//
+// Coordinators of the unit and site admins only. The body is a JSON merge patch (RFC 7396)
+// of `title`, `timezone` and `policy`: members left out keep their value, `null` clears an
+// optional time. A `team_max` below the size of an existing team is refused with 409.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PATCH /units/{unit} (the `UpdateUnit` operationId).
+func (c *ClientWithResponses) UpdateUnitWithBodyWithResponse(ctx context.Context, unit UnitCode, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateUnitResponse, error) {
+	rsp, err := c.UpdateUnitWithBody(ctx, unit, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseUpdateUnitResponse(rsp)
+}
+
+// UpdateUnitWithResponse Change a unit's title, timezone or policy (JSON merge patch)
+//
+// Coordinators of the unit and site admins only. The body is a JSON merge patch (RFC 7396)
+// of `title`, `timezone` and `policy`: members left out keep their value, `null` clears an
+// optional time. A `team_max` below the size of an existing team is refused with 409.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PATCH /units/{unit} (the `UpdateUnit` operationId).
+func (c *ClientWithResponses) UpdateUnitWithResponse(ctx context.Context, unit UnitCode, body UpdateUnitJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateUnitResponse, error) {
+	rsp, err := c.UpdateUnit(ctx, unit, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseUpdateUnitResponse(rsp)
+}
+
+// ListUnitAuditWithResponse Read the unit's audit log, newest first
+//
+// Coordinators of the unit and site admins only. Pass `next` of one page as `cursor` to get the next.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /units/{unit}/audit (the `ListUnitAudit` operationId).
+func (c *ClientWithResponses) ListUnitAuditWithResponse(ctx context.Context, unit UnitCode, params *ListUnitAuditParams, reqEditors ...RequestEditorFn) (*ListUnitAuditResponse, error) {
+	rsp, err := c.ListUnitAudit(ctx, unit, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseListUnitAuditResponse(rsp)
+}
+
+// ListUnitLabsWithResponse List the unit's bookable lab slots, in time order
+//
+// Slots with room left that have not started (for students, also outside the guard time).
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /units/{unit}/labs (the `ListUnitLabs` operationId).
+func (c *ClientWithResponses) ListUnitLabsWithResponse(ctx context.Context, unit UnitCode, reqEditors ...RequestEditorFn) (*ListUnitLabsResponse, error) {
+	rsp, err := c.ListUnitLabs(ctx, unit, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseListUnitLabsResponse(rsp)
+}
+
+// ListUnitProjectsWithResponse List every project of the unit in slot time order
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /units/{unit}/projects (the `ListUnitProjects` operationId).
+func (c *ClientWithResponses) ListUnitProjectsWithResponse(ctx context.Context, unit UnitCode, reqEditors ...RequestEditorFn) (*ListUnitProjectsResponse, error) {
+	rsp, err := c.ListUnitProjects(ctx, unit, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseListUnitProjectsResponse(rsp)
+}
+
+// RemoveProjectMemberWithResponse Leave a team, or remove a member from it
+//
+// A member may remove themself (leave); a coordinator of the unit may remove anyone. The
+// team keeps its slot; the last member leaving dissolves it.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with DELETE /units/{unit}/projects/{pid}/members/{id} (the `RemoveProjectMember` operationId).
+func (c *ClientWithResponses) RemoveProjectMemberWithResponse(ctx context.Context, unit UnitCode, pid ProjectID, id StudentNumber, reqEditors ...RequestEditorFn) (*RemoveProjectMemberResponse, error) {
+	rsp, err := c.RemoveProjectMember(ctx, unit, pid, id, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseRemoveProjectMemberResponse(rsp)
+}
+
+// GetUnitStudentWithResponse Read a student of the unit
+//
+// As `GET /api/students/{id}`, in the named unit.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /units/{unit}/students/{id} (the `GetUnitStudent` operationId).
+func (c *ClientWithResponses) GetUnitStudentWithResponse(ctx context.Context, unit UnitCode, id StudentNumber, reqEditors ...RequestEditorFn) (*GetUnitStudentResponse, error) {
+	rsp, err := c.GetUnitStudent(ctx, unit, id, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetUnitStudentResponse(rsp)
+}
+
+// DeleteUnitStudentProjectWithResponse Dissolve the team and free its slot
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with DELETE /units/{unit}/students/{id}/project (the `DeleteUnitStudentProject` operationId).
+func (c *ClientWithResponses) DeleteUnitStudentProjectWithResponse(ctx context.Context, unit UnitCode, id StudentNumber, reqEditors ...RequestEditorFn) (*DeleteUnitStudentProjectResponse, error) {
+	rsp, err := c.DeleteUnitStudentProject(ctx, unit, id, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseDeleteUnitStudentProjectResponse(rsp)
+}
+
+// GetUnitStudentProjectWithResponse Read the student's project in the unit
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /units/{unit}/students/{id}/project (the `GetUnitStudentProject` operationId).
+func (c *ClientWithResponses) GetUnitStudentProjectWithResponse(ctx context.Context, unit UnitCode, id StudentNumber, reqEditors ...RequestEditorFn) (*GetUnitStudentProjectResponse, error) {
+	rsp, err := c.GetUnitStudentProject(ctx, unit, id, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetUnitStudentProjectResponse(rsp)
+}
+
+// CreateUnitStudentProjectWithBodyWithResponse Form a team in the unit and book a lab slot
+//
+// The student themself, or a coordinator of the unit, forms the team. Name the partners
+// with `partnerNumber` (one) or `partnerNumbers` (0–9), never both; the team (creator and
+// partners) must fit the unit's size policy. All or nothing.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /units/{unit}/students/{id}/project (the `CreateUnitStudentProject` operationId).
+func (c *ClientWithResponses) CreateUnitStudentProjectWithBodyWithResponse(ctx context.Context, unit UnitCode, id StudentNumber, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateUnitStudentProjectResponse, error) {
+	rsp, err := c.CreateUnitStudentProjectWithBody(ctx, unit, id, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseCreateUnitStudentProjectResponse(rsp)
+}
+
+// CreateUnitStudentProjectWithResponse Form a team in the unit and book a lab slot
+//
+// The student themself, or a coordinator of the unit, forms the team. Name the partners
+// with `partnerNumber` (one) or `partnerNumbers` (0–9), never both; the team (creator and
+// partners) must fit the unit's size policy. All or nothing.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /units/{unit}/students/{id}/project (the `CreateUnitStudentProject` operationId).
+func (c *ClientWithResponses) CreateUnitStudentProjectWithResponse(ctx context.Context, unit UnitCode, id StudentNumber, body CreateUnitStudentProjectJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateUnitStudentProjectResponse, error) {
+	rsp, err := c.CreateUnitStudentProject(ctx, unit, id, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseCreateUnitStudentProjectResponse(rsp)
+}
+
+// UpdateUnitStudentProjectWithBodyWithResponse Change the project's description and lab slot
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PUT /units/{unit}/students/{id}/project (the `UpdateUnitStudentProject` operationId).
+func (c *ClientWithResponses) UpdateUnitStudentProjectWithBodyWithResponse(ctx context.Context, unit UnitCode, id StudentNumber, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateUnitStudentProjectResponse, error) {
+	rsp, err := c.UpdateUnitStudentProjectWithBody(ctx, unit, id, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseUpdateUnitStudentProjectResponse(rsp)
+}
+
+// UpdateUnitStudentProjectWithResponse Change the project's description and lab slot
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PUT /units/{unit}/students/{id}/project (the `UpdateUnitStudentProject` operationId).
+func (c *ClientWithResponses) UpdateUnitStudentProjectWithResponse(ctx context.Context, unit UnitCode, id StudentNumber, body UpdateUnitStudentProjectJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateUnitStudentProjectResponse, error) {
+	rsp, err := c.UpdateUnitStudentProject(ctx, unit, id, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseUpdateUnitStudentProjectResponse(rsp)
+}
+
 // ParseGetAPIReferenceResponse parses an HTTP response from a GetAPIReferenceWithResponse call
 func ParseGetAPIReferenceResponse(rsp *http.Response) (*GetAPIReferenceResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
@@ -2385,6 +4921,52 @@ func ParseListAvailableLabsResponse(rsp *http.Response) (*ListAvailableLabsRespo
 	switch {
 	case rsp.StatusCode == 401:
 		var headers ListAvailableLabsResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseGetMeResponse parses an HTTP response from a GetMeWithResponse call
+func ParseGetMeResponse(rsp *http.Response) (*GetMeResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetMeResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest Me
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers GetMeResponse401Headers
 		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
@@ -2946,6 +5528,847 @@ func ParseCreateTokenResponse(rsp *http.Response) (*CreateTokenResponse, error) 
 			headers.RetryAfter = &value
 		}
 		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseListUnitsResponse parses an HTTP response from a ListUnitsWithResponse call
+func ParseListUnitsResponse(rsp *http.Response) (*ListUnitsResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ListUnitsResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest UnitList
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers ListUnitsResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseGetUnitResponse parses an HTTP response from a GetUnitWithResponse call
+func ParseGetUnitResponse(rsp *http.Response) (*GetUnitResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetUnitResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest Unit
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON404 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers GetUnitResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseUpdateUnitResponse parses an HTTP response from a UpdateUnitWithResponse call
+func ParseUpdateUnitResponse(rsp *http.Response) (*UpdateUnitResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &UpdateUnitResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest Unit
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest Conflict
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON409 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest TooLarge
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON413 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers UpdateUnitResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseListUnitAuditResponse parses an HTTP response from a ListUnitAuditWithResponse call
+func ParseListUnitAuditResponse(rsp *http.Response) (*ListUnitAuditResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ListUnitAuditResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest AuditPage
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON404 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers ListUnitAuditResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseListUnitLabsResponse parses an HTTP response from a ListUnitLabsWithResponse call
+func ParseListUnitLabsResponse(rsp *http.Response) (*ListUnitLabsResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ListUnitLabsResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest AvailableLabs
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON404 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers ListUnitLabsResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseListUnitProjectsResponse parses an HTTP response from a ListUnitProjectsWithResponse call
+func ParseListUnitProjectsResponse(rsp *http.Response) (*ListUnitProjectsResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ListUnitProjectsResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest ProjectList
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON404 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers ListUnitProjectsResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseRemoveProjectMemberResponse parses an HTTP response from a RemoveProjectMemberWithResponse call
+func ParseRemoveProjectMemberResponse(rsp *http.Response) (*RemoveProjectMemberResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &RemoveProjectMemberResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case rsp.StatusCode == 204:
+		break // No content-type
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest Conflict
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON409 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers RemoveProjectMemberResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseGetUnitStudentResponse parses an HTTP response from a GetUnitStudentWithResponse call
+func ParseGetUnitStudentResponse(rsp *http.Response) (*GetUnitStudentResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetUnitStudentResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest Student
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON404 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers GetUnitStudentResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseDeleteUnitStudentProjectResponse parses an HTTP response from a DeleteUnitStudentProjectWithResponse call
+func ParseDeleteUnitStudentProjectResponse(rsp *http.Response) (*DeleteUnitStudentProjectResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &DeleteUnitStudentProjectResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case rsp.StatusCode == 204:
+		break // No content-type
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest Conflict
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON409 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers DeleteUnitStudentProjectResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseGetUnitStudentProjectResponse parses an HTTP response from a GetUnitStudentProjectWithResponse call
+func ParseGetUnitStudentProjectResponse(rsp *http.Response) (*GetUnitStudentProjectResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetUnitStudentProjectResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest Project
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON404 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers GetUnitStudentProjectResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseCreateUnitStudentProjectResponse parses an HTTP response from a CreateUnitStudentProjectWithResponse call
+func ParseCreateUnitStudentProjectResponse(rsp *http.Response) (*CreateUnitStudentProjectResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &CreateUnitStudentProjectResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 201:
+		var dest Project
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON201 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest Conflict
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON409 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest TooLarge
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON413 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 201:
+		var headers CreateUnitStudentProjectResponse201Headers
+		if values := rsp.Header.Values("Location"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Location", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.Location = &value
+		}
+		response.Headers201 = &headers
+	case rsp.StatusCode == 401:
+		var headers CreateUnitStudentProjectResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseUpdateUnitStudentProjectResponse parses an HTTP response from a UpdateUnitStudentProjectWithResponse call
+func ParseUpdateUnitStudentProjectResponse(rsp *http.Response) (*UpdateUnitStudentProjectResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &UpdateUnitStudentProjectResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest Project
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest Conflict
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON409 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest TooLarge
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON413 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers UpdateUnitStudentProjectResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
 	}
 
 	return response, nil

@@ -24,6 +24,42 @@ import (
 	"github.com/pairup/pairup/api/pairup"
 )
 
+// Defines values for AuditEntryAction.
+const (
+	AuditEntryActionLabsImported   AuditEntryAction = "labs.imported"
+	AuditEntryActionMemberRemoved  AuditEntryAction = "member.removed"
+	AuditEntryActionProjectCreated AuditEntryAction = "project.created"
+	AuditEntryActionProjectDeleted AuditEntryAction = "project.deleted"
+	AuditEntryActionProjectUpdated AuditEntryAction = "project.updated"
+	AuditEntryActionRosterImported AuditEntryAction = "roster.imported"
+	AuditEntryActionUnitCreated    AuditEntryAction = "unit.created"
+	AuditEntryActionUnitUpdated    AuditEntryAction = "unit.updated"
+)
+
+// Valid indicates whether the value is a known member of the AuditEntryAction enum.
+func (e AuditEntryAction) Valid() bool {
+	switch e {
+	case AuditEntryActionLabsImported:
+		return true
+	case AuditEntryActionMemberRemoved:
+		return true
+	case AuditEntryActionProjectCreated:
+		return true
+	case AuditEntryActionProjectDeleted:
+		return true
+	case AuditEntryActionProjectUpdated:
+		return true
+	case AuditEntryActionRosterImported:
+		return true
+	case AuditEntryActionUnitCreated:
+		return true
+	case AuditEntryActionUnitUpdated:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for ChatMessageType.
 const (
 	Message ChatMessageType = "message"
@@ -33,6 +69,24 @@ const (
 func (e ChatMessageType) Valid() bool {
 	switch e {
 	case Message:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for EnrolmentRole.
+const (
+	EnrolmentRoleCoordinator EnrolmentRole = "coordinator"
+	EnrolmentRoleStudent     EnrolmentRole = "student"
+)
+
+// Valid indicates whether the value is a known member of the EnrolmentRole enum.
+func (e EnrolmentRole) Valid() bool {
+	switch e {
+	case EnrolmentRoleCoordinator:
+		return true
+	case EnrolmentRoleStudent:
 		return true
 	default:
 		return false
@@ -179,13 +233,13 @@ func (e ProjectChangedMessageType) Valid() bool {
 
 // Defines values for ProjectDeletedMessageType.
 const (
-	ProjectDeleted ProjectDeletedMessageType = "project.deleted"
+	ProjectDeletedMessageTypeProjectDeleted ProjectDeletedMessageType = "project.deleted"
 )
 
 // Valid indicates whether the value is a known member of the ProjectDeletedMessageType enum.
 func (e ProjectDeletedMessageType) Valid() bool {
 	switch e {
-	case ProjectDeleted:
+	case ProjectDeletedMessageTypeProjectDeleted:
 		return true
 	default:
 		return false
@@ -252,6 +306,62 @@ func (e TextMessageType) Valid() bool {
 	}
 }
 
+// Defines values for UnitPhase.
+const (
+	Closed   UnitPhase = "closed"
+	Open     UnitPhase = "open"
+	Upcoming UnitPhase = "upcoming"
+)
+
+// Valid indicates whether the value is a known member of the UnitPhase enum.
+func (e UnitPhase) Valid() bool {
+	switch e {
+	case Closed:
+		return true
+	case Open:
+		return true
+	case Upcoming:
+		return true
+	default:
+		return false
+	}
+}
+
+// AuditActor defines model for AuditActor.
+type AuditActor struct {
+	// Id The actor's student number; null for the command line.
+	Id   *string `json:"id"`
+	Name string  `json:"name"`
+}
+
+// AuditEntry defines model for AuditEntry.
+type AuditEntry struct {
+	Action AuditEntryAction `json:"action"`
+	Actor  AuditActor       `json:"actor"`
+	At     time.Time        `json:"at"`
+
+	// Details What changed, by action.
+	Details *map[string]interface{} `json:"details"`
+	Id      int64                   `json:"id"`
+	LabId   *int64                  `json:"lab_id"`
+	Pid     *int64                  `json:"pid"`
+	Reason  *string                 `json:"reason"`
+
+	// Student The student the change was about, when one.
+	Student *string `json:"student"`
+}
+
+// AuditEntryAction defines model for AuditEntry.Action.
+type AuditEntryAction string
+
+// AuditPage defines model for AuditPage.
+type AuditPage struct {
+	Entries []AuditEntry `json:"entries"`
+
+	// Next The cursor of the next (older) page; null on the last page.
+	Next *string `json:"next"`
+}
+
 // AvailableLabs defines model for AvailableLabs.
 type AvailableLabs struct {
 	AvailableLabs []Lab `json:"available_labs"`
@@ -268,11 +378,14 @@ type ChatMessage struct {
 	Id  int64  `json:"id"`
 	Msg string `json:"msg"`
 
-	// Room `lobby` (every signed-in student) or `team-<pid>` (that team's members only).
+	// Room `lobby` (the default unit's lobby), `lobby.<unit>` (a unit's lobby: its people only) or `team-<pid>` (that team's members only).
 	//
 	// Example: lobby
 	Room Room            `json:"room"`
 	Type ChatMessageType `json:"type"`
+
+	// Unit The code of the unit the push is about.
+	Unit string `json:"unit"`
 }
 
 // ChatMessageType defines model for ChatMessage.Type.
@@ -282,6 +395,16 @@ type ChatMessageType string
 type ClientMessage struct {
 	union json.RawMessage
 }
+
+// Enrolment defines model for Enrolment.
+type Enrolment struct {
+	Code  string        `json:"code"`
+	Role  EnrolmentRole `json:"role"`
+	Title string        `json:"title"`
+}
+
+// EnrolmentRole defines model for Enrolment.Role.
+type EnrolmentRole string
 
 // ErrorMessage A frame was refused; the connection stays open.
 type ErrorMessage struct {
@@ -315,11 +438,14 @@ type HealthStatus string
 type HistoryMessage struct {
 	Messages []ChatMessage `json:"messages"`
 
-	// Room `lobby` (every signed-in student) or `team-<pid>` (that team's members only).
+	// Room `lobby` (the default unit's lobby), `lobby.<unit>` (a unit's lobby: its people only) or `team-<pid>` (that team's members only).
 	//
 	// Example: lobby
 	Room Room               `json:"room"`
 	Type HistoryMessageType `json:"type"`
+
+	// Unit The code of the unit the push is about.
+	Unit string `json:"unit"`
 }
 
 // HistoryMessageType defines model for HistoryMessage.Type.
@@ -327,7 +453,7 @@ type HistoryMessageType string
 
 // JoinMessage defines model for JoinMessage.
 type JoinMessage struct {
-	// Room `lobby` (every signed-in student) or `team-<pid>` (that team's members only).
+	// Room `lobby` (the default unit's lobby), `lobby.<unit>` (a unit's lobby: its people only) or `team-<pid>` (that team's members only).
 	//
 	// Example: lobby
 	Room Room            `json:"room"`
@@ -348,6 +474,9 @@ type Lab struct {
 	//
 	// Example: 2027-05-20T17:15
 	StartsAt string `json:"starts_at"`
+
+	// Unit The code of the slot's unit.
+	Unit string `json:"unit"`
 }
 
 // LabAvailability defines model for LabAvailability.
@@ -358,6 +487,7 @@ type LabAvailability struct {
 	LabId     int64  `json:"lab_id"`
 	Room      string `json:"room"`
 	StartsAt  string `json:"starts_at"`
+	Unit      string `json:"unit"`
 }
 
 // LabId A lab slot id. Accepted as an integer or as a string of digits (the 2019 client sends the
@@ -368,6 +498,9 @@ type LabId = pairup.LabID
 type LabsChangedMessage struct {
 	Labs []LabAvailability      `json:"labs"`
 	Type LabsChangedMessageType `json:"type"`
+
+	// Unit The code of the unit the push is about.
+	Unit string `json:"unit"`
 }
 
 // LabsChangedMessageType defines model for LabsChangedMessage.Type.
@@ -375,7 +508,7 @@ type LabsChangedMessageType string
 
 // LeaveMessage defines model for LeaveMessage.
 type LeaveMessage struct {
-	// Room `lobby` (every signed-in student) or `team-<pid>` (that team's members only).
+	// Room `lobby` (the default unit's lobby), `lobby.<unit>` (a unit's lobby: its people only) or `team-<pid>` (that team's members only).
 	//
 	// Example: lobby
 	Room Room             `json:"room"`
@@ -385,15 +518,28 @@ type LeaveMessage struct {
 // LeaveMessageType defines model for LeaveMessage.Type.
 type LeaveMessageType string
 
-// NewProject defines model for NewProject.
+// Me defines model for Me.
+type Me struct {
+	Id   string `json:"id"`
+	Name string `json:"name"`
+
+	// SiteAdmin Site admins may act in every unit.
+	SiteAdmin bool        `json:"site_admin"`
+	Units     []Enrolment `json:"units"`
+}
+
+// NewProject Name the partners with `partnerNumber` (one partner) or `partnerNumbers` (0–9 distinct
+// student numbers), never both. The team (the creator and the partners) must fit the
+// unit's size policy.
 type NewProject struct {
 	// Description 1–500 characters after trimming surrounding white space, no control characters.
 	Description string `json:"description" validate:"description"`
 
 	// LabId A lab slot id. Accepted as an integer or as a string of digits (the 2019 client sends the
 	// value of a `<select>`), anything else is a 400.
-	LabId         LabId  `json:"lab_id"`
-	PartnerNumber string `json:"partnerNumber" validate:"required,studentnumber"`
+	LabId          LabId     `json:"lab_id"`
+	PartnerNumber  *string   `json:"partnerNumber,omitempty" validate:"omitempty,studentnumber"`
+	PartnerNumbers *[]string `json:"partnerNumbers,omitempty" validate:"omitempty,max=9,unique,dive,studentnumber"`
 }
 
 // OpenAPIDocument An OpenAPI 3.0 document (this one).
@@ -438,12 +584,18 @@ type Project struct {
 
 	// Team The members' names joined by " & ".
 	Team string `json:"team"`
+
+	// Unit The code of the project's unit.
+	Unit string `json:"unit"`
 }
 
 // ProjectChangedMessage A project after it was created or updated.
 type ProjectChangedMessage struct {
 	Project Project                   `json:"project"`
 	Type    ProjectChangedMessageType `json:"type"`
+
+	// Unit The code of the unit the push is about.
+	Unit string `json:"unit"`
 }
 
 // ProjectChangedMessageType defines model for ProjectChangedMessage.Type.
@@ -453,6 +605,9 @@ type ProjectChangedMessageType string
 type ProjectDeletedMessage struct {
 	Pid  int64                     `json:"pid"`
 	Type ProjectDeletedMessageType `json:"type"`
+
+	// Unit The code of the unit the push is about.
+	Unit string `json:"unit"`
 }
 
 // ProjectDeletedMessageType defines model for ProjectDeletedMessage.Type.
@@ -490,6 +645,9 @@ type ProjectUpdate struct {
 
 	// Team Ignored, whatever its value.
 	Team interface{} `json:"team,omitempty"`
+
+	// Unit Ignored, whatever its value.
+	Unit interface{} `json:"unit,omitempty"`
 }
 
 // ReadyMessage The connection now receives pushes; sent once, first.
@@ -500,15 +658,18 @@ type ReadyMessage struct {
 // ReadyMessageType defines model for ReadyMessage.Type.
 type ReadyMessageType string
 
-// ResyncMessage Pushes may have been missed (the server lost its event feed) or many things changed at once (the coordinator imported a roster or slots); refetch lists.
+// ResyncMessage Pushes may have been missed (the server lost its event feed; no `unit`) or many things changed at once in one unit (the coordinator imported a roster or slots; `unit` names it); refetch lists.
 type ResyncMessage struct {
 	Type ResyncMessageType `json:"type"`
+
+	// Unit The code of the unit the push is about.
+	Unit *string `json:"unit,omitempty"`
 }
 
 // ResyncMessageType defines model for ResyncMessage.Type.
 type ResyncMessageType string
 
-// Room `lobby` (every signed-in student) or `team-<pid>` (that team's members only).
+// Room `lobby` (the default unit's lobby), `lobby.<unit>` (a unit's lobby: its people only) or `team-<pid>` (that team's members only).
 //
 // Example: lobby
 type Room = string
@@ -522,11 +683,14 @@ type ServerMessage struct {
 type StatusMessage struct {
 	Msg string `json:"msg"`
 
-	// Room `lobby` (every signed-in student) or `team-<pid>` (that team's members only).
+	// Room `lobby` (the default unit's lobby), `lobby.<unit>` (a unit's lobby: its people only) or `team-<pid>` (that team's members only).
 	//
 	// Example: lobby
 	Room Room              `json:"room"`
 	Type StatusMessageType `json:"type"`
+
+	// Unit The code of the unit the push is about.
+	Unit string `json:"unit"`
 }
 
 // StatusMessageType defines model for StatusMessage.Type.
@@ -544,7 +708,7 @@ type TextMessage struct {
 	// Msg 1–1000 characters, no control characters.
 	Msg string `json:"msg"`
 
-	// Room `lobby` (every signed-in student) or `team-<pid>` (that team's members only).
+	// Room `lobby` (the default unit's lobby), `lobby.<unit>` (a unit's lobby: its people only) or `team-<pid>` (that team's members only).
 	//
 	// Example: lobby
 	Room Room            `json:"room"`
@@ -562,8 +726,54 @@ type Token struct {
 	Token string `json:"token"`
 }
 
+// Unit defines model for Unit.
+type Unit struct {
+	Code string `json:"code"`
+
+	// Default Whether this is the deployment's default unit, which the routes without /units/{unit} act on.
+	Default bool `json:"default"`
+
+	// Phase `upcoming` before `opens_at`, `closed` after `closes_at`, otherwise `open`.
+	Phase  UnitPhase  `json:"phase"`
+	Policy UnitPolicy `json:"policy"`
+
+	// Timezone IANA time zone; slot times are wall-clock times in it.
+	Timezone string `json:"timezone"`
+	Title    string `json:"title"`
+}
+
+// UnitPhase `upcoming` before `opens_at`, `closed` after `closes_at`, otherwise `open`.
+type UnitPhase string
+
+// UnitList defines model for UnitList.
+type UnitList struct {
+	Units []Unit `json:"units"`
+}
+
+// UnitPatch A JSON merge patch of a unit: members left out keep their value; `null` clears
+// `opens_at` or `closes_at`. Limits: title 1–200 characters, timezone an IANA name,
+// 1 ≤ team_min ≤ team_max ≤ 10, guard_minutes 0–10080, closes_at after opens_at.
+type UnitPatch = pairup.UnitPatch
+
+// UnitPolicy defines model for UnitPolicy.
+type UnitPolicy struct {
+	ClosesAt *time.Time `json:"closes_at"`
+
+	// GuardMinutes Students can neither book a slot starting within this many minutes nor change a team whose slot does.
+	GuardMinutes int        `json:"guard_minutes"`
+	OpensAt      *time.Time `json:"opens_at"`
+	TeamMax      int        `json:"team_max"`
+	TeamMin      int        `json:"team_min"`
+}
+
+// ProjectID defines model for ProjectID.
+type ProjectID = int64
+
 // StudentNumber defines model for StudentNumber.
 type StudentNumber = string
+
+// UnitCode defines model for UnitCode.
+type UnitCode = string
 
 // BadCredentials RFC 9457 problem details.
 type BadCredentials = Problem
@@ -589,11 +799,29 @@ type TooManyRequests = Problem
 // Unauthorized RFC 9457 problem details.
 type Unauthorized = Problem
 
+// ListUnitAuditParams defines parameters for ListUnitAudit.
+type ListUnitAuditParams struct {
+	// Cursor The `next` of the previous page.
+	Cursor *string `form:"cursor,omitempty" json:"cursor,omitempty"`
+
+	// Limit Entries per page, 1–200 (default 50).
+	Limit *int `form:"limit,omitempty" json:"limit,omitempty"`
+}
+
 // CreateStudentProjectJSONRequestBody defines body for CreateStudentProject for application/json ContentType.
 type CreateStudentProjectJSONRequestBody = NewProject
 
 // UpdateStudentProjectJSONRequestBody defines body for UpdateStudentProject for application/json ContentType.
 type UpdateStudentProjectJSONRequestBody = ProjectUpdate
+
+// UpdateUnitJSONRequestBody defines body for UpdateUnit for application/json ContentType.
+type UpdateUnitJSONRequestBody = UnitPatch
+
+// CreateUnitStudentProjectJSONRequestBody defines body for CreateUnitStudentProject for application/json ContentType.
+type CreateUnitStudentProjectJSONRequestBody = NewProject
+
+// UpdateUnitStudentProjectJSONRequestBody defines body for UpdateUnitStudentProject for application/json ContentType.
+type UpdateUnitStudentProjectJSONRequestBody = ProjectUpdate
 
 // Getter for additional properties for OpenAPIDocument. Returns the specified
 // element and whether it was found
@@ -1192,6 +1420,9 @@ type ServerInterface interface {
 	// ListAvailableLabs List the lab slots with room left, in time order
 	// (GET /labs)
 	ListAvailableLabs(ctx echo.Context) error
+	// GetMe Read the signed-in person and their units
+	// (GET /me)
+	GetMe(ctx echo.Context) error
 	// GetOpenAPIDocument Download this OpenAPI document
 	// (GET /openapi.yaml)
 	GetOpenAPIDocument(ctx echo.Context) error
@@ -1219,6 +1450,42 @@ type ServerInterface interface {
 	// CreateToken Sign in with student number and PIN
 	// (POST /tokens)
 	CreateToken(ctx echo.Context) error
+	// ListUnits List the caller's units (every unit for site admins)
+	// (GET /units)
+	ListUnits(ctx echo.Context) error
+	// GetUnit Read a unit, its policy and its sign-up phase
+	// (GET /units/{unit})
+	GetUnit(ctx echo.Context, unit UnitCode) error
+	// UpdateUnit Change a unit's title, timezone or policy (JSON merge patch)
+	// (PATCH /units/{unit})
+	UpdateUnit(ctx echo.Context, unit UnitCode) error
+	// ListUnitAudit Read the unit's audit log, newest first
+	// (GET /units/{unit}/audit)
+	ListUnitAudit(ctx echo.Context, unit UnitCode, params ListUnitAuditParams) error
+	// ListUnitLabs List the unit's bookable lab slots, in time order
+	// (GET /units/{unit}/labs)
+	ListUnitLabs(ctx echo.Context, unit UnitCode) error
+	// ListUnitProjects List every project of the unit in slot time order
+	// (GET /units/{unit}/projects)
+	ListUnitProjects(ctx echo.Context, unit UnitCode) error
+	// RemoveProjectMember Leave a team, or remove a member from it
+	// (DELETE /units/{unit}/projects/{pid}/members/{id})
+	RemoveProjectMember(ctx echo.Context, unit UnitCode, pid ProjectID, id StudentNumber) error
+	// GetUnitStudent Read a student of the unit
+	// (GET /units/{unit}/students/{id})
+	GetUnitStudent(ctx echo.Context, unit UnitCode, id StudentNumber) error
+	// DeleteUnitStudentProject Dissolve the team and free its slot
+	// (DELETE /units/{unit}/students/{id}/project)
+	DeleteUnitStudentProject(ctx echo.Context, unit UnitCode, id StudentNumber) error
+	// GetUnitStudentProject Read the student's project in the unit
+	// (GET /units/{unit}/students/{id}/project)
+	GetUnitStudentProject(ctx echo.Context, unit UnitCode, id StudentNumber) error
+	// CreateUnitStudentProject Form a team in the unit and book a lab slot
+	// (POST /units/{unit}/students/{id}/project)
+	CreateUnitStudentProject(ctx echo.Context, unit UnitCode, id StudentNumber) error
+	// UpdateUnitStudentProject Change the project's description and lab slot
+	// (PUT /units/{unit}/students/{id}/project)
+	UpdateUnitStudentProject(ctx echo.Context, unit UnitCode, id StudentNumber) error
 }
 
 // ServerInterfaceWrapper converts echo contexts to parameters.
@@ -1250,6 +1517,15 @@ func (w *ServerInterfaceWrapper) ListAvailableLabs(ctx echo.Context) error {
 
 	// Invoke the callback with all the unmarshaled arguments
 	err = w.Handler.ListAvailableLabs(ctx)
+	return err
+}
+
+// GetMe converts echo context to params.
+func (w *ServerInterfaceWrapper) GetMe(ctx echo.Context) error {
+	var err error
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.GetMe(ctx)
 	return err
 }
 
@@ -1369,6 +1645,263 @@ func (w *ServerInterfaceWrapper) CreateToken(ctx echo.Context) error {
 	return err
 }
 
+// ListUnits converts echo context to params.
+func (w *ServerInterfaceWrapper) ListUnits(ctx echo.Context) error {
+	var err error
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ListUnits(ctx)
+	return err
+}
+
+// GetUnit converts echo context to params.
+func (w *ServerInterfaceWrapper) GetUnit(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "unit" -------------
+	var unit UnitCode
+
+	err = runtime.BindStyledParameterWithOptions("simple", "unit", ctx.Param("unit"), &unit, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter unit: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.GetUnit(ctx, unit)
+	return err
+}
+
+// UpdateUnit converts echo context to params.
+func (w *ServerInterfaceWrapper) UpdateUnit(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "unit" -------------
+	var unit UnitCode
+
+	err = runtime.BindStyledParameterWithOptions("simple", "unit", ctx.Param("unit"), &unit, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter unit: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.UpdateUnit(ctx, unit)
+	return err
+}
+
+// ListUnitAudit converts echo context to params.
+func (w *ServerInterfaceWrapper) ListUnitAudit(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "unit" -------------
+	var unit UnitCode
+
+	err = runtime.BindStyledParameterWithOptions("simple", "unit", ctx.Param("unit"), &unit, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter unit: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ListUnitAuditParams
+	// ------------- Optional query parameter "cursor" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "cursor", ctx.QueryParams(), &params.Cursor, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter cursor: %s", err))
+	}
+
+	// ------------- Optional query parameter "limit" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "limit", ctx.QueryParams(), &params.Limit, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter limit: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ListUnitAudit(ctx, unit, params)
+	return err
+}
+
+// ListUnitLabs converts echo context to params.
+func (w *ServerInterfaceWrapper) ListUnitLabs(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "unit" -------------
+	var unit UnitCode
+
+	err = runtime.BindStyledParameterWithOptions("simple", "unit", ctx.Param("unit"), &unit, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter unit: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ListUnitLabs(ctx, unit)
+	return err
+}
+
+// ListUnitProjects converts echo context to params.
+func (w *ServerInterfaceWrapper) ListUnitProjects(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "unit" -------------
+	var unit UnitCode
+
+	err = runtime.BindStyledParameterWithOptions("simple", "unit", ctx.Param("unit"), &unit, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter unit: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ListUnitProjects(ctx, unit)
+	return err
+}
+
+// RemoveProjectMember converts echo context to params.
+func (w *ServerInterfaceWrapper) RemoveProjectMember(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "unit" -------------
+	var unit UnitCode
+
+	err = runtime.BindStyledParameterWithOptions("simple", "unit", ctx.Param("unit"), &unit, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter unit: %s", err))
+	}
+
+	// ------------- Path parameter "pid" -------------
+	var pid ProjectID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "pid", ctx.Param("pid"), &pid, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "int64", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter pid: %s", err))
+	}
+
+	// ------------- Path parameter "id" -------------
+	var id StudentNumber
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", ctx.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.RemoveProjectMember(ctx, unit, pid, id)
+	return err
+}
+
+// GetUnitStudent converts echo context to params.
+func (w *ServerInterfaceWrapper) GetUnitStudent(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "unit" -------------
+	var unit UnitCode
+
+	err = runtime.BindStyledParameterWithOptions("simple", "unit", ctx.Param("unit"), &unit, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter unit: %s", err))
+	}
+
+	// ------------- Path parameter "id" -------------
+	var id StudentNumber
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", ctx.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.GetUnitStudent(ctx, unit, id)
+	return err
+}
+
+// DeleteUnitStudentProject converts echo context to params.
+func (w *ServerInterfaceWrapper) DeleteUnitStudentProject(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "unit" -------------
+	var unit UnitCode
+
+	err = runtime.BindStyledParameterWithOptions("simple", "unit", ctx.Param("unit"), &unit, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter unit: %s", err))
+	}
+
+	// ------------- Path parameter "id" -------------
+	var id StudentNumber
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", ctx.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.DeleteUnitStudentProject(ctx, unit, id)
+	return err
+}
+
+// GetUnitStudentProject converts echo context to params.
+func (w *ServerInterfaceWrapper) GetUnitStudentProject(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "unit" -------------
+	var unit UnitCode
+
+	err = runtime.BindStyledParameterWithOptions("simple", "unit", ctx.Param("unit"), &unit, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter unit: %s", err))
+	}
+
+	// ------------- Path parameter "id" -------------
+	var id StudentNumber
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", ctx.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.GetUnitStudentProject(ctx, unit, id)
+	return err
+}
+
+// CreateUnitStudentProject converts echo context to params.
+func (w *ServerInterfaceWrapper) CreateUnitStudentProject(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "unit" -------------
+	var unit UnitCode
+
+	err = runtime.BindStyledParameterWithOptions("simple", "unit", ctx.Param("unit"), &unit, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter unit: %s", err))
+	}
+
+	// ------------- Path parameter "id" -------------
+	var id StudentNumber
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", ctx.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.CreateUnitStudentProject(ctx, unit, id)
+	return err
+}
+
+// UpdateUnitStudentProject converts echo context to params.
+func (w *ServerInterfaceWrapper) UpdateUnitStudentProject(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "unit" -------------
+	var unit UnitCode
+
+	err = runtime.BindStyledParameterWithOptions("simple", "unit", ctx.Param("unit"), &unit, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter unit: %s", err))
+	}
+
+	// ------------- Path parameter "id" -------------
+	var id StudentNumber
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", ctx.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.UpdateUnitStudentProject(ctx, unit, id)
+	return err
+}
+
 // This is a simple interface which specifies echo.Route addition functions which
 // are present on both echo.Echo and echo.Group, since we want to allow using
 // either of them for path registration
@@ -1425,6 +1958,19 @@ func RegisterHandlersWithOptions(router EchoRouter, si ServerInterface, options 
 	router.PUT(options.BaseURL+"/students/:id/project", wrapper.UpdateStudentProject, options.OperationMiddlewares["updateStudentProject"]...)
 	router.GET(options.BaseURL+"/labs", wrapper.ListAvailableLabs, options.OperationMiddlewares["listAvailableLabs"]...)
 	router.GET(options.BaseURL+"/projects", wrapper.ListProjects, options.OperationMiddlewares["listProjects"]...)
+	router.GET(options.BaseURL+"/me", wrapper.GetMe, options.OperationMiddlewares["getMe"]...)
+	router.GET(options.BaseURL+"/units", wrapper.ListUnits, options.OperationMiddlewares["listUnits"]...)
+	router.GET(options.BaseURL+"/units/:unit", wrapper.GetUnit, options.OperationMiddlewares["getUnit"]...)
+	router.PATCH(options.BaseURL+"/units/:unit", wrapper.UpdateUnit, options.OperationMiddlewares["updateUnit"]...)
+	router.GET(options.BaseURL+"/units/:unit/audit", wrapper.ListUnitAudit, options.OperationMiddlewares["listUnitAudit"]...)
+	router.GET(options.BaseURL+"/units/:unit/students/:id", wrapper.GetUnitStudent, options.OperationMiddlewares["getUnitStudent"]...)
+	router.DELETE(options.BaseURL+"/units/:unit/students/:id/project", wrapper.DeleteUnitStudentProject, options.OperationMiddlewares["deleteUnitStudentProject"]...)
+	router.GET(options.BaseURL+"/units/:unit/students/:id/project", wrapper.GetUnitStudentProject, options.OperationMiddlewares["getUnitStudentProject"]...)
+	router.POST(options.BaseURL+"/units/:unit/students/:id/project", wrapper.CreateUnitStudentProject, options.OperationMiddlewares["createUnitStudentProject"]...)
+	router.PUT(options.BaseURL+"/units/:unit/students/:id/project", wrapper.UpdateUnitStudentProject, options.OperationMiddlewares["updateUnitStudentProject"]...)
+	router.DELETE(options.BaseURL+"/units/:unit/projects/:pid/members/:id", wrapper.RemoveProjectMember, options.OperationMiddlewares["removeProjectMember"]...)
+	router.GET(options.BaseURL+"/units/:unit/labs", wrapper.ListUnitLabs, options.OperationMiddlewares["listUnitLabs"]...)
+	router.GET(options.BaseURL+"/units/:unit/projects", wrapper.ListUnitProjects, options.OperationMiddlewares["listUnitProjects"]...)
 	router.GET(options.BaseURL+"/health", wrapper.GetHealth, options.OperationMiddlewares["getHealth"]...)
 	router.GET(options.BaseURL+"/openapi.yaml", wrapper.GetOpenAPIDocument, options.OperationMiddlewares["getOpenAPIDocument"]...)
 	router.GET(options.BaseURL+"/docs", wrapper.GetAPIReference, options.OperationMiddlewares["getAPIReference"]...)
@@ -1564,6 +2110,46 @@ type ListAvailableLabs401ApplicationProblemPlusJSONResponse struct {
 }
 
 func (response ListAvailableLabs401ApplicationProblemPlusJSONResponse) VisitListAvailableLabsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetMeRequestObject struct {
+}
+
+type GetMeResponseObject interface {
+	VisitGetMeResponse(w http.ResponseWriter) error
+}
+
+type GetMe200JSONResponse Me
+
+func (response GetMe200JSONResponse) VisitGetMeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetMe401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response GetMe401ApplicationProblemPlusJSONResponse) VisitGetMeResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
 	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
@@ -2269,6 +2855,1162 @@ func (response CreateToken429ApplicationProblemPlusJSONResponse) VisitCreateToke
 	return err
 }
 
+type ListUnitsRequestObject struct {
+}
+
+type ListUnitsResponseObject interface {
+	VisitListUnitsResponse(w http.ResponseWriter) error
+}
+
+type ListUnits200JSONResponse UnitList
+
+func (response ListUnits200JSONResponse) VisitListUnitsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListUnits401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response ListUnits401ApplicationProblemPlusJSONResponse) VisitListUnitsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetUnitRequestObject struct {
+	Unit UnitCode `json:"unit"`
+}
+
+type GetUnitResponseObject interface {
+	VisitGetUnitResponse(w http.ResponseWriter) error
+}
+
+type GetUnit200JSONResponse Unit
+
+func (response GetUnit200JSONResponse) VisitGetUnitResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetUnit400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response GetUnit400ApplicationProblemPlusJSONResponse) VisitGetUnitResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetUnit401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response GetUnit401ApplicationProblemPlusJSONResponse) VisitGetUnitResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetUnit403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response GetUnit403ApplicationProblemPlusJSONResponse) VisitGetUnitResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetUnit404ApplicationProblemPlusJSONResponse struct {
+	NotFoundApplicationProblemPlusJSONResponse
+}
+
+func (response GetUnit404ApplicationProblemPlusJSONResponse) VisitGetUnitResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateUnitRequestObject struct {
+	Unit UnitCode `json:"unit"`
+	Body *UpdateUnitJSONRequestBody
+}
+
+type UpdateUnitResponseObject interface {
+	VisitUpdateUnitResponse(w http.ResponseWriter) error
+}
+
+type UpdateUnit200JSONResponse Unit
+
+func (response UpdateUnit200JSONResponse) VisitUpdateUnitResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateUnit400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response UpdateUnit400ApplicationProblemPlusJSONResponse) VisitUpdateUnitResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateUnit401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response UpdateUnit401ApplicationProblemPlusJSONResponse) VisitUpdateUnitResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateUnit403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response UpdateUnit403ApplicationProblemPlusJSONResponse) VisitUpdateUnitResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateUnit404ApplicationProblemPlusJSONResponse struct {
+	NotFoundApplicationProblemPlusJSONResponse
+}
+
+func (response UpdateUnit404ApplicationProblemPlusJSONResponse) VisitUpdateUnitResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateUnit409ApplicationProblemPlusJSONResponse struct {
+	ConflictApplicationProblemPlusJSONResponse
+}
+
+func (response UpdateUnit409ApplicationProblemPlusJSONResponse) VisitUpdateUnitResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(409)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateUnit413ApplicationProblemPlusJSONResponse struct {
+	TooLargeApplicationProblemPlusJSONResponse
+}
+
+func (response UpdateUnit413ApplicationProblemPlusJSONResponse) VisitUpdateUnitResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListUnitAuditRequestObject struct {
+	Unit   UnitCode `json:"unit"`
+	Params ListUnitAuditParams
+}
+
+type ListUnitAuditResponseObject interface {
+	VisitListUnitAuditResponse(w http.ResponseWriter) error
+}
+
+type ListUnitAudit200JSONResponse AuditPage
+
+func (response ListUnitAudit200JSONResponse) VisitListUnitAuditResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListUnitAudit400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response ListUnitAudit400ApplicationProblemPlusJSONResponse) VisitListUnitAuditResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListUnitAudit401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response ListUnitAudit401ApplicationProblemPlusJSONResponse) VisitListUnitAuditResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListUnitAudit403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response ListUnitAudit403ApplicationProblemPlusJSONResponse) VisitListUnitAuditResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListUnitAudit404ApplicationProblemPlusJSONResponse struct {
+	NotFoundApplicationProblemPlusJSONResponse
+}
+
+func (response ListUnitAudit404ApplicationProblemPlusJSONResponse) VisitListUnitAuditResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListUnitLabsRequestObject struct {
+	Unit UnitCode `json:"unit"`
+}
+
+type ListUnitLabsResponseObject interface {
+	VisitListUnitLabsResponse(w http.ResponseWriter) error
+}
+
+type ListUnitLabs200JSONResponse AvailableLabs
+
+func (response ListUnitLabs200JSONResponse) VisitListUnitLabsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListUnitLabs400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response ListUnitLabs400ApplicationProblemPlusJSONResponse) VisitListUnitLabsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListUnitLabs401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response ListUnitLabs401ApplicationProblemPlusJSONResponse) VisitListUnitLabsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListUnitLabs403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response ListUnitLabs403ApplicationProblemPlusJSONResponse) VisitListUnitLabsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListUnitLabs404ApplicationProblemPlusJSONResponse struct {
+	NotFoundApplicationProblemPlusJSONResponse
+}
+
+func (response ListUnitLabs404ApplicationProblemPlusJSONResponse) VisitListUnitLabsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListUnitProjectsRequestObject struct {
+	Unit UnitCode `json:"unit"`
+}
+
+type ListUnitProjectsResponseObject interface {
+	VisitListUnitProjectsResponse(w http.ResponseWriter) error
+}
+
+type ListUnitProjects200JSONResponse ProjectList
+
+func (response ListUnitProjects200JSONResponse) VisitListUnitProjectsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListUnitProjects400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response ListUnitProjects400ApplicationProblemPlusJSONResponse) VisitListUnitProjectsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListUnitProjects401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response ListUnitProjects401ApplicationProblemPlusJSONResponse) VisitListUnitProjectsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListUnitProjects403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response ListUnitProjects403ApplicationProblemPlusJSONResponse) VisitListUnitProjectsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListUnitProjects404ApplicationProblemPlusJSONResponse struct {
+	NotFoundApplicationProblemPlusJSONResponse
+}
+
+func (response ListUnitProjects404ApplicationProblemPlusJSONResponse) VisitListUnitProjectsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RemoveProjectMemberRequestObject struct {
+	Unit UnitCode      `json:"unit"`
+	Pid  ProjectID     `json:"pid"`
+	Id   StudentNumber `json:"id"`
+}
+
+type RemoveProjectMemberResponseObject interface {
+	VisitRemoveProjectMemberResponse(w http.ResponseWriter) error
+}
+
+type RemoveProjectMember204Response struct {
+}
+
+func (response RemoveProjectMember204Response) VisitRemoveProjectMemberResponse(w http.ResponseWriter) error {
+	w.WriteHeader(204)
+	return nil
+}
+
+type RemoveProjectMember400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response RemoveProjectMember400ApplicationProblemPlusJSONResponse) VisitRemoveProjectMemberResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RemoveProjectMember401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response RemoveProjectMember401ApplicationProblemPlusJSONResponse) VisitRemoveProjectMemberResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RemoveProjectMember403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response RemoveProjectMember403ApplicationProblemPlusJSONResponse) VisitRemoveProjectMemberResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RemoveProjectMember404ApplicationProblemPlusJSONResponse struct {
+	NotFoundApplicationProblemPlusJSONResponse
+}
+
+func (response RemoveProjectMember404ApplicationProblemPlusJSONResponse) VisitRemoveProjectMemberResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RemoveProjectMember409ApplicationProblemPlusJSONResponse struct {
+	ConflictApplicationProblemPlusJSONResponse
+}
+
+func (response RemoveProjectMember409ApplicationProblemPlusJSONResponse) VisitRemoveProjectMemberResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(409)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetUnitStudentRequestObject struct {
+	Unit UnitCode      `json:"unit"`
+	Id   StudentNumber `json:"id"`
+}
+
+type GetUnitStudentResponseObject interface {
+	VisitGetUnitStudentResponse(w http.ResponseWriter) error
+}
+
+type GetUnitStudent200JSONResponse Student
+
+func (response GetUnitStudent200JSONResponse) VisitGetUnitStudentResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetUnitStudent400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response GetUnitStudent400ApplicationProblemPlusJSONResponse) VisitGetUnitStudentResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetUnitStudent401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response GetUnitStudent401ApplicationProblemPlusJSONResponse) VisitGetUnitStudentResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetUnitStudent403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response GetUnitStudent403ApplicationProblemPlusJSONResponse) VisitGetUnitStudentResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetUnitStudent404ApplicationProblemPlusJSONResponse struct {
+	NotFoundApplicationProblemPlusJSONResponse
+}
+
+func (response GetUnitStudent404ApplicationProblemPlusJSONResponse) VisitGetUnitStudentResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteUnitStudentProjectRequestObject struct {
+	Unit UnitCode      `json:"unit"`
+	Id   StudentNumber `json:"id"`
+}
+
+type DeleteUnitStudentProjectResponseObject interface {
+	VisitDeleteUnitStudentProjectResponse(w http.ResponseWriter) error
+}
+
+type DeleteUnitStudentProject204Response struct {
+}
+
+func (response DeleteUnitStudentProject204Response) VisitDeleteUnitStudentProjectResponse(w http.ResponseWriter) error {
+	w.WriteHeader(204)
+	return nil
+}
+
+type DeleteUnitStudentProject400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response DeleteUnitStudentProject400ApplicationProblemPlusJSONResponse) VisitDeleteUnitStudentProjectResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteUnitStudentProject401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response DeleteUnitStudentProject401ApplicationProblemPlusJSONResponse) VisitDeleteUnitStudentProjectResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteUnitStudentProject403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response DeleteUnitStudentProject403ApplicationProblemPlusJSONResponse) VisitDeleteUnitStudentProjectResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteUnitStudentProject404ApplicationProblemPlusJSONResponse struct {
+	NotFoundApplicationProblemPlusJSONResponse
+}
+
+func (response DeleteUnitStudentProject404ApplicationProblemPlusJSONResponse) VisitDeleteUnitStudentProjectResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteUnitStudentProject409ApplicationProblemPlusJSONResponse struct {
+	ConflictApplicationProblemPlusJSONResponse
+}
+
+func (response DeleteUnitStudentProject409ApplicationProblemPlusJSONResponse) VisitDeleteUnitStudentProjectResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(409)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetUnitStudentProjectRequestObject struct {
+	Unit UnitCode      `json:"unit"`
+	Id   StudentNumber `json:"id"`
+}
+
+type GetUnitStudentProjectResponseObject interface {
+	VisitGetUnitStudentProjectResponse(w http.ResponseWriter) error
+}
+
+type GetUnitStudentProject200JSONResponse Project
+
+func (response GetUnitStudentProject200JSONResponse) VisitGetUnitStudentProjectResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetUnitStudentProject400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response GetUnitStudentProject400ApplicationProblemPlusJSONResponse) VisitGetUnitStudentProjectResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetUnitStudentProject401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response GetUnitStudentProject401ApplicationProblemPlusJSONResponse) VisitGetUnitStudentProjectResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetUnitStudentProject403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response GetUnitStudentProject403ApplicationProblemPlusJSONResponse) VisitGetUnitStudentProjectResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetUnitStudentProject404ApplicationProblemPlusJSONResponse struct {
+	NotFoundApplicationProblemPlusJSONResponse
+}
+
+func (response GetUnitStudentProject404ApplicationProblemPlusJSONResponse) VisitGetUnitStudentProjectResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateUnitStudentProjectRequestObject struct {
+	Unit UnitCode      `json:"unit"`
+	Id   StudentNumber `json:"id"`
+	Body *CreateUnitStudentProjectJSONRequestBody
+}
+
+type CreateUnitStudentProjectResponseObject interface {
+	VisitCreateUnitStudentProjectResponse(w http.ResponseWriter) error
+}
+
+type CreateUnitStudentProject201ResponseHeaders struct {
+	Location *string
+}
+
+type CreateUnitStudentProject201JSONResponse struct {
+	Body    Project
+	Headers CreateUnitStudentProject201ResponseHeaders
+}
+
+func (response CreateUnitStudentProject201JSONResponse) VisitCreateUnitStudentProjectResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.Location != nil {
+		w.Header().Set("Location", fmt.Sprint(*response.Headers.Location))
+	}
+	w.WriteHeader(201)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateUnitStudentProject400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response CreateUnitStudentProject400ApplicationProblemPlusJSONResponse) VisitCreateUnitStudentProjectResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateUnitStudentProject401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response CreateUnitStudentProject401ApplicationProblemPlusJSONResponse) VisitCreateUnitStudentProjectResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateUnitStudentProject403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response CreateUnitStudentProject403ApplicationProblemPlusJSONResponse) VisitCreateUnitStudentProjectResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateUnitStudentProject404ApplicationProblemPlusJSONResponse struct {
+	NotFoundApplicationProblemPlusJSONResponse
+}
+
+func (response CreateUnitStudentProject404ApplicationProblemPlusJSONResponse) VisitCreateUnitStudentProjectResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateUnitStudentProject409ApplicationProblemPlusJSONResponse struct {
+	ConflictApplicationProblemPlusJSONResponse
+}
+
+func (response CreateUnitStudentProject409ApplicationProblemPlusJSONResponse) VisitCreateUnitStudentProjectResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(409)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateUnitStudentProject413ApplicationProblemPlusJSONResponse struct {
+	TooLargeApplicationProblemPlusJSONResponse
+}
+
+func (response CreateUnitStudentProject413ApplicationProblemPlusJSONResponse) VisitCreateUnitStudentProjectResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateUnitStudentProjectRequestObject struct {
+	Unit UnitCode      `json:"unit"`
+	Id   StudentNumber `json:"id"`
+	Body *UpdateUnitStudentProjectJSONRequestBody
+}
+
+type UpdateUnitStudentProjectResponseObject interface {
+	VisitUpdateUnitStudentProjectResponse(w http.ResponseWriter) error
+}
+
+type UpdateUnitStudentProject200JSONResponse Project
+
+func (response UpdateUnitStudentProject200JSONResponse) VisitUpdateUnitStudentProjectResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateUnitStudentProject400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response UpdateUnitStudentProject400ApplicationProblemPlusJSONResponse) VisitUpdateUnitStudentProjectResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateUnitStudentProject401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response UpdateUnitStudentProject401ApplicationProblemPlusJSONResponse) VisitUpdateUnitStudentProjectResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateUnitStudentProject403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response UpdateUnitStudentProject403ApplicationProblemPlusJSONResponse) VisitUpdateUnitStudentProjectResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateUnitStudentProject404ApplicationProblemPlusJSONResponse struct {
+	NotFoundApplicationProblemPlusJSONResponse
+}
+
+func (response UpdateUnitStudentProject404ApplicationProblemPlusJSONResponse) VisitUpdateUnitStudentProjectResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateUnitStudentProject409ApplicationProblemPlusJSONResponse struct {
+	ConflictApplicationProblemPlusJSONResponse
+}
+
+func (response UpdateUnitStudentProject409ApplicationProblemPlusJSONResponse) VisitUpdateUnitStudentProjectResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(409)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateUnitStudentProject413ApplicationProblemPlusJSONResponse struct {
+	TooLargeApplicationProblemPlusJSONResponse
+}
+
+func (response UpdateUnitStudentProject413ApplicationProblemPlusJSONResponse) VisitUpdateUnitStudentProjectResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 // StrictServerInterface represents all server handlers.
 type StrictServerInterface interface {
 	// GetAPIReference Read the rendered API reference
@@ -2280,6 +4022,9 @@ type StrictServerInterface interface {
 	// ListAvailableLabs List the lab slots with room left, in time order
 	// (GET /labs)
 	ListAvailableLabs(ctx context.Context, request ListAvailableLabsRequestObject) (ListAvailableLabsResponseObject, error)
+	// GetMe Read the signed-in person and their units
+	// (GET /me)
+	GetMe(ctx context.Context, request GetMeRequestObject) (GetMeResponseObject, error)
 	// GetOpenAPIDocument Download this OpenAPI document
 	// (GET /openapi.yaml)
 	GetOpenAPIDocument(ctx context.Context, request GetOpenAPIDocumentRequestObject) (GetOpenAPIDocumentResponseObject, error)
@@ -2307,6 +4052,42 @@ type StrictServerInterface interface {
 	// CreateToken Sign in with student number and PIN
 	// (POST /tokens)
 	CreateToken(ctx context.Context, request CreateTokenRequestObject) (CreateTokenResponseObject, error)
+	// ListUnits List the caller's units (every unit for site admins)
+	// (GET /units)
+	ListUnits(ctx context.Context, request ListUnitsRequestObject) (ListUnitsResponseObject, error)
+	// GetUnit Read a unit, its policy and its sign-up phase
+	// (GET /units/{unit})
+	GetUnit(ctx context.Context, request GetUnitRequestObject) (GetUnitResponseObject, error)
+	// UpdateUnit Change a unit's title, timezone or policy (JSON merge patch)
+	// (PATCH /units/{unit})
+	UpdateUnit(ctx context.Context, request UpdateUnitRequestObject) (UpdateUnitResponseObject, error)
+	// ListUnitAudit Read the unit's audit log, newest first
+	// (GET /units/{unit}/audit)
+	ListUnitAudit(ctx context.Context, request ListUnitAuditRequestObject) (ListUnitAuditResponseObject, error)
+	// ListUnitLabs List the unit's bookable lab slots, in time order
+	// (GET /units/{unit}/labs)
+	ListUnitLabs(ctx context.Context, request ListUnitLabsRequestObject) (ListUnitLabsResponseObject, error)
+	// ListUnitProjects List every project of the unit in slot time order
+	// (GET /units/{unit}/projects)
+	ListUnitProjects(ctx context.Context, request ListUnitProjectsRequestObject) (ListUnitProjectsResponseObject, error)
+	// RemoveProjectMember Leave a team, or remove a member from it
+	// (DELETE /units/{unit}/projects/{pid}/members/{id})
+	RemoveProjectMember(ctx context.Context, request RemoveProjectMemberRequestObject) (RemoveProjectMemberResponseObject, error)
+	// GetUnitStudent Read a student of the unit
+	// (GET /units/{unit}/students/{id})
+	GetUnitStudent(ctx context.Context, request GetUnitStudentRequestObject) (GetUnitStudentResponseObject, error)
+	// DeleteUnitStudentProject Dissolve the team and free its slot
+	// (DELETE /units/{unit}/students/{id}/project)
+	DeleteUnitStudentProject(ctx context.Context, request DeleteUnitStudentProjectRequestObject) (DeleteUnitStudentProjectResponseObject, error)
+	// GetUnitStudentProject Read the student's project in the unit
+	// (GET /units/{unit}/students/{id}/project)
+	GetUnitStudentProject(ctx context.Context, request GetUnitStudentProjectRequestObject) (GetUnitStudentProjectResponseObject, error)
+	// CreateUnitStudentProject Form a team in the unit and book a lab slot
+	// (POST /units/{unit}/students/{id}/project)
+	CreateUnitStudentProject(ctx context.Context, request CreateUnitStudentProjectRequestObject) (CreateUnitStudentProjectResponseObject, error)
+	// UpdateUnitStudentProject Change the project's description and lab slot
+	// (PUT /units/{unit}/students/{id}/project)
+	UpdateUnitStudentProject(ctx context.Context, request UpdateUnitStudentProjectRequestObject) (UpdateUnitStudentProjectResponseObject, error)
 }
 
 type StrictHandlerFunc func(ctx echo.Context, request any) (any, error)
@@ -2384,6 +4165,29 @@ func (sh *strictHandler) ListAvailableLabs(ctx echo.Context) error {
 		return err
 	} else if validResponse, ok := response.(ListAvailableLabsResponseObject); ok {
 		return validResponse.VisitListAvailableLabsResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// GetMe operation middleware
+func (sh *strictHandler) GetMe(ctx echo.Context) error {
+	var request GetMeRequestObject
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.GetMe(ctx.Request().Context(), request.(GetMeRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetMe")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(GetMeResponseObject); ok {
+		return validResponse.VisitGetMeResponse(ctx.Response())
 	} else if response != nil {
 		return fmt.Errorf("unexpected response type: %T", response)
 	}
@@ -2653,105 +4457,525 @@ func (sh *strictHandler) CreateToken(ctx echo.Context) error {
 	return nil
 }
 
+// ListUnits operation middleware
+func (sh *strictHandler) ListUnits(ctx echo.Context) error {
+	var request ListUnitsRequestObject
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ListUnits(ctx.Request().Context(), request.(ListUnitsRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListUnits")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ListUnitsResponseObject); ok {
+		return validResponse.VisitListUnitsResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// GetUnit operation middleware
+func (sh *strictHandler) GetUnit(ctx echo.Context, unit UnitCode) error {
+	var request GetUnitRequestObject
+
+	request.Unit = unit
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.GetUnit(ctx.Request().Context(), request.(GetUnitRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetUnit")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(GetUnitResponseObject); ok {
+		return validResponse.VisitGetUnitResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// UpdateUnit operation middleware
+func (sh *strictHandler) UpdateUnit(ctx echo.Context, unit UnitCode) error {
+	var request UpdateUnitRequestObject
+
+	request.Unit = unit
+
+	var body UpdateUnitJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.UpdateUnit(ctx.Request().Context(), request.(UpdateUnitRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "UpdateUnit")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(UpdateUnitResponseObject); ok {
+		return validResponse.VisitUpdateUnitResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// ListUnitAudit operation middleware
+func (sh *strictHandler) ListUnitAudit(ctx echo.Context, unit UnitCode, params ListUnitAuditParams) error {
+	var request ListUnitAuditRequestObject
+
+	request.Unit = unit
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ListUnitAudit(ctx.Request().Context(), request.(ListUnitAuditRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListUnitAudit")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ListUnitAuditResponseObject); ok {
+		return validResponse.VisitListUnitAuditResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// ListUnitLabs operation middleware
+func (sh *strictHandler) ListUnitLabs(ctx echo.Context, unit UnitCode) error {
+	var request ListUnitLabsRequestObject
+
+	request.Unit = unit
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ListUnitLabs(ctx.Request().Context(), request.(ListUnitLabsRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListUnitLabs")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ListUnitLabsResponseObject); ok {
+		return validResponse.VisitListUnitLabsResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// ListUnitProjects operation middleware
+func (sh *strictHandler) ListUnitProjects(ctx echo.Context, unit UnitCode) error {
+	var request ListUnitProjectsRequestObject
+
+	request.Unit = unit
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ListUnitProjects(ctx.Request().Context(), request.(ListUnitProjectsRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListUnitProjects")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ListUnitProjectsResponseObject); ok {
+		return validResponse.VisitListUnitProjectsResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// RemoveProjectMember operation middleware
+func (sh *strictHandler) RemoveProjectMember(ctx echo.Context, unit UnitCode, pid ProjectID, id StudentNumber) error {
+	var request RemoveProjectMemberRequestObject
+
+	request.Unit = unit
+	request.Pid = pid
+	request.Id = id
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.RemoveProjectMember(ctx.Request().Context(), request.(RemoveProjectMemberRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "RemoveProjectMember")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(RemoveProjectMemberResponseObject); ok {
+		return validResponse.VisitRemoveProjectMemberResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// GetUnitStudent operation middleware
+func (sh *strictHandler) GetUnitStudent(ctx echo.Context, unit UnitCode, id StudentNumber) error {
+	var request GetUnitStudentRequestObject
+
+	request.Unit = unit
+	request.Id = id
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.GetUnitStudent(ctx.Request().Context(), request.(GetUnitStudentRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetUnitStudent")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(GetUnitStudentResponseObject); ok {
+		return validResponse.VisitGetUnitStudentResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// DeleteUnitStudentProject operation middleware
+func (sh *strictHandler) DeleteUnitStudentProject(ctx echo.Context, unit UnitCode, id StudentNumber) error {
+	var request DeleteUnitStudentProjectRequestObject
+
+	request.Unit = unit
+	request.Id = id
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.DeleteUnitStudentProject(ctx.Request().Context(), request.(DeleteUnitStudentProjectRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "DeleteUnitStudentProject")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(DeleteUnitStudentProjectResponseObject); ok {
+		return validResponse.VisitDeleteUnitStudentProjectResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// GetUnitStudentProject operation middleware
+func (sh *strictHandler) GetUnitStudentProject(ctx echo.Context, unit UnitCode, id StudentNumber) error {
+	var request GetUnitStudentProjectRequestObject
+
+	request.Unit = unit
+	request.Id = id
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.GetUnitStudentProject(ctx.Request().Context(), request.(GetUnitStudentProjectRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetUnitStudentProject")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(GetUnitStudentProjectResponseObject); ok {
+		return validResponse.VisitGetUnitStudentProjectResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// CreateUnitStudentProject operation middleware
+func (sh *strictHandler) CreateUnitStudentProject(ctx echo.Context, unit UnitCode, id StudentNumber) error {
+	var request CreateUnitStudentProjectRequestObject
+
+	request.Unit = unit
+	request.Id = id
+
+	var body CreateUnitStudentProjectJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.CreateUnitStudentProject(ctx.Request().Context(), request.(CreateUnitStudentProjectRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "CreateUnitStudentProject")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(CreateUnitStudentProjectResponseObject); ok {
+		return validResponse.VisitCreateUnitStudentProjectResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// UpdateUnitStudentProject operation middleware
+func (sh *strictHandler) UpdateUnitStudentProject(ctx echo.Context, unit UnitCode, id StudentNumber) error {
+	var request UpdateUnitStudentProjectRequestObject
+
+	request.Unit = unit
+	request.Id = id
+
+	var body UpdateUnitStudentProjectJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.UpdateUnitStudentProject(ctx.Request().Context(), request.(UpdateUnitStudentProjectRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "UpdateUnitStudentProject")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(UpdateUnitStudentProjectResponseObject); ok {
+		return validResponse.VisitUpdateUnitStudentProjectResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
 // Base64 encoded, compressed with deflate, json marshaled OpenAPI spec.
 // Stored as a slice of fixed-width chunks rather than one concatenated
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7HztcttIkuCr5OEmQvYdSFG23G1TMT/UtntaHllWWPJ5bk2tWQSSZLXAKkxVQTJHq4h9h33DfZKNrA8Q",
-	"AEGKtKTpmd79ZRmsj8ys/M6suokSOculQGF01L+J8Bub5Rnav0+V/BUTQ39esaxA+iNFnSieGy5F1I8O",
-	"gWbzDBWMpQIGhos5ZExMCjbBKI4yNor60euzs7fwrNvbg/dSpGwew3s2h2c92Puxv/fCDfvK06j/PI5m",
-	"OBuh0lH/y01En6Jne8+e77/44ccojgSbIe2aMjiWV5ixBKPbuD7u5WLc6ylTGWr4iY1GBM7tRRzlNPbH",
-	"OFJSzqqQRXGkDVNGf2WGFus9+7HTe9F51jsPMBpks8bmMCh6vWc/wNJGt7dxlDPFZmgsLjfRmSlSFOak",
-	"IOyWCXk+RXjZSfmEG9BuKAg7thvF4VDqxOA0L2dmukCYp1EcKfxrwRWmUd+oAuNIJ1OcMdoyZ8agomn/",
-	"+qXXeXVx8/L2D4TYPKfJ2iguJg52hTqXQjs2+ImlrxUSSJxl9ksihUFhGYPlecYTRmjs5kqOMpz93181",
-	"4XSzAJuwNYxnUT8qxKWQ16KBJEgF10qKCZwenbijMIWO+vu9vTgy3FjcPwlWmKlU/G+YLsBmI1mY/ihj",
-	"4jK6rWL7B4XjqB/9790Fg++6X/XuqYPUIVs/iU8NAKuQwRMuUq4NF5OC6ykbZfiUzmeKLPXn/Pnz585h",
-	"YaZErYQZrNEh+olpnoBCls3+OIhyxlWRD6KoCvbSadzGdAIf8a8FanNP6pspgnIrwUimc+AauLhimeUc",
-	"VEp6yRtzzEioqrQh2dSa+LsfzQpaAWEPjIQXvR4kU6ZYYrmdxGxxgL3FAf7EUgh4PNr5vWfZWKoZpnRy",
-	"HjfgIi/MAQwdhkMgedGALJmCHI9RpFxMwOLcJSBeSzHOeHJ/ajMDGRuBzqQhUo+LLGuns1eAVRK3z64T",
-	"99WCuCXMj0bZw0whI54RwCB3tiGGnCkjUIFhlyhiIrqFl4C1tPxZqhFPUxT3JOZcFjBjcxDSAEsS1BrM",
-	"lOsgpzWl8XxBlsX2j0YX0t0Jy8gIBgBTaYGzBDiR5mdZiPQBRDfopCnTIGQ4gxrq+wvUT6QBt/OjoX4i",
-	"QRfJFBRqWagELcLnUh4zNcFH0FXyChX8sA9/5j9Vsd6rHLhXMPBWGG7mcC4lOGge9fxbAAy0eM/E3AN1",
-	"X+NppIQZE3MYM55hCmTPZ7nRB2DUHNiEcQEZM6iqxHlWURJEDYIHSoAejyoNWDWfiA4X2jqKVcn1LsAB",
-	"XDNuYPgRjZp3DscG1RA0JlKkumFjK0NqlHq532uxpFwYnKDyprTmRNzvNBg44zJCpkgByksUxAOlA/ab",
-	"+jEnMoYRS2PAbzlBQ5pZ4ZW8xDrE2/kvbuKWDkyJjt3h8IrxjFynYzayH1iacgKaZadK5qgMJ79zzDKN",
-	"cZRXPt1ELMz9mvnJ3OBM30WmYzYimgZKK8XmkXNzg6v8pbn0RTlcjqySJbdgysz7YJ+3g9syGPklNrpI",
-	"mcGO4TNc9r7jaKwoMmkLEDSKFNWOtu4LPBFIyoY15Mg6pEuL8nR5ySORKGQaNVxzMwVabQ7e/zgAFv6E",
-	"hAlgSvErUnNm6uz/lGsjSemIFDJ+hTFoCUnGie6QKpmDwhyZwRS4E+ASey7MD/sLIEv5jKOZnrRwUAjW",
-	"1p/xRxpTHvJNhKKY0bkGh+piOdCpM4D9NfYxFC3mj8KBFdMZtjKFxbnCFs0IeUxhIJA1c+Sxx6hBCthl",
-	"Od+9tsRJOU2accGMtEptxvKcoOzfRL9KG+q1Yv1OchH2jqMM2RWuFAL6cTHW4Dezaug5fisxui15eX7i",
-	"okxLgts4kgI/jK0Xu+5cqhBSrL5ubH3fO2S6is7txW0cvSW3elP5bD+la0bqe1xoTA/ckUkhMKFRoA2b",
-	"a5C5U5l1+U5kWmO6EUu/2hWjOES8XwN/leHWuOKaCmm+0jlbi6CYwa8Zn3Fj/0sCogTLWli4Ei+0iE1T",
-	"FGzcsbEgWJziFvlZ8P7PFL1Ysm+pD33Y06bk3p19OHEKTo7tETQCNHgiFeTMTKFMsLSrvNWUaeDrgFmP",
-	"6S/IMjPdEstg/RcnIC/vJr+f1QqFU7rfx+NEXNJrOxoypg286AUNr2OQWUpO85grbRznM6GvrY8ADIgz",
-	"l5k+zN7YDFft55I5vp+W9+ZoY+b2Cr5EoY3aVc213cHfBxOr7bdCow128ni2gzlzM+o8Q0BaE29zo0Au",
-	"SwzYnXRhcEdSdxC1CmVI9N5s4g4EMi6tUsnUNiE+lgnLauDOuCgMQq4w4ZpLEVt3RxYGGPxNCmwkWJcT",
-	"v0tp0/3bjvvj2eKP8/BHP/zRllqtH2KZ9CHalzy5QG7FwXoHmmfczL/Xf14m3OcpmikJPDmamXRJBgIJ",
-	"MhwbeGK5QMIIMykmmpzAP709dy4MOcxVHTySMkMm/Hm3nuAj8MFvdkxxhawrjuwobfMMF8m9tAuHSYI5",
-	"uctMAxPg0aeojT6Ag41soi0SaHhCB/Wst/eq7laaKQ6ErdbQWAbDQdHrPU80ZpgY+zcOn8bAxNxMaUHM",
-	"NFLQymC/1+sOyBdZ+HVLZzPjgs9IT+21nFPLEezFe601hos4+taZyI7/7OLILhHqTVT5qcNnuVThdKdR",
-	"P5pwMy1G3UTOdt2k8A/xofvTnh/Flq+nTEww/T5reZZJo+F6KjUCqwgcJG7VZXO4bURaE+MWc9g0DLR+",
-	"1+++sYFYGcvW3Oe/n3VzEcq9zdsJXleKk1vAXjvkpkTu/ee//0e9lgFsbEgnKj6bkbToQilZOG/0esoN",
-	"gs5ZgjEISaGCUTKrzCYembFvxygmxLwvej0rQeH/e00qEOdLlvMOud4TFB38ZhTrGDbRvgbLU5uSqcF9",
-	"W1OndzDdURq50qQRqBbFyI0qg5uDF44y9qkJl5kIpcXFMdfhiBvVJo9U2/l/yFEcnh69kUkxC9m7ViZw",
-	"JdCG4hXg58Pzbg9SvwhpVE5xuavp1fmGi7G8a5clKClWZDmvp9Ced3vd522uEWk4veUeDXqGDWMHb1iz",
-	"jYIhc7js8v38Gl7tv/gRfAoUXL5TL9MkJEJbDHOocDUX/yAQUBg1h5xsWzOy8yxE0faY8axQqK33mfja",
-	"lvMyNlKwldC0RbdyoQ0TCa7yKnzYtuyK+BzummC7aeQ/fTwChWNUKBI8gEE10TuI4HqKwvlcdlfQbK6B",
-	"G2BZ1o02VJMOqHhd5Pgg2rLNi9soZgih/Eja9DP5PPePDspGkQ1Nru/AaGOHfGtXtK0CVOK24xznVhTX",
-	"hC7Lq2TfFcw8nCMcml7aIPXk3/G1dJe8gtEcBlFoi2mNAZsmwHrWdpsV+n+N3x1YYA3H38sJPAwlVu8H",
-	"cGMzhIlyiW2poMjJ5LV4g/lC4O4o4ASAm66SX2Frly/svIYobzBD8/1EodOClGsts6tW3DcWp1U4pw7A",
-	"zXFe4Sd4fI+53lb15fWZG2mYpcNcUWqqrr0G6k956gtwW2b5rhU3FI06s6pdIBhIC4cU1WRYsrbb18aA",
-	"IQQ1UvaBgkyFLO1Ikc0Hwq/FFAKfCKkwddHifxf/uqV+5sgQw/WUGVuLI5LZ2Ltr+/BY+kFkc+e6be+k",
-	"V+zb/fbNW4t/Wy7Sbvi2XWWN9dt2qXbLtN0qDbncOPz4iCy9Rxa+UlQS8hoUJsivUENe6CnqA9C271AQ",
-	"39uE/LKGbepN25i1obZsR0jPRfJ9GJ1aqG3r05RdIYwQBcy41pi6JJVGRQeRSW3saeAV4TdGTJ+SCbVN",
-	"IjYZpUNyBZjD381PpFSpq4yCSwjRCFBSG5cgI29JPz2wbrZJppBxbfQmRCOk70O1VpkYZnI0mg/hiSuo",
-	"az4RmHZ42VFqkR4S+3Zcbi7nqU/MEb7MWPu6o4OHBaR/n9az1HaLuqv3xH77N7vul73Oqwvr1/2fp61u",
-	"3Zk9ko2K1v70ti1au1rjCh1Xq9TGZfFmxehG1SuuZ8JWq9FmArDaXHlnfSpe8r/WG/2lvZquzPrpDY8s",
-	"9hK9KrtW1T9xYOSVg6uyvQhvV0VJ9OtDFf9rgN5V0a8DetfodrpvOKtB7jt7DZaZ6a4pDaa9a3iT7NsU",
-	"UtePrcma7ZOo77VlWlzOULokDvqmMlseMr64XFYHa9ckpkyXM8LIrm0ba1SUH6H/ZykpsllhWE9aVX5I",
-	"ImwXTPB02xsfm13VCBc/7upwsFG0HdqGU7XrZju8/Hkte/l7vZqbv5n/TpPWO/D3ZAXb8vRAjHAuL11L",
-	"+xbksp2Y8807AU3Yo2md330+ByOtTQamYXjo+0lt6rQPvkvTeRd2Ee9fbJBRtFvGAdSLtoyzxqRQ3MzP",
-	"iNwOsxHTPCEobNuL/R713dfFllNjckLLdZ+G0e5/PweCvPt8HrpJ7RL21+Yat7dxmZFv6CcnSdq6XcCF",
-	"a200U+SqeeWIiRROj05iyBlXUORuKAsXGmJwK4/QTR+IMhckUpunAwYpzqTQRrmcdajnduGtdf2ULAwC",
-	"fqOoGoZluXxqe4mG8UAMTz+c+Y+W8HoYu9boRU1iMc0n97tzNsuGTy0ULkQXqVWsZZJ5ICqzUpno4VMQ",
-	"iBS813uVx0rOYBmG7kAMhMPA9lmxTEvfDqQDkYxiPLMRe8b0tAvWyrjswKoCAoG1qsV6+NQlE0KL9Cnj",
-	"qvMph8PToyiOrlBpr1u6vW6vVlop6yll+cSiTH9M0LQJj56xLINfzt8fQ84mdLrMeCrqBvW5S82PlLzW",
-	"qBzuHzGVSRdsN5UjvQKuB8L6yTYBar1m28Cm+IQLeGLpbBcqeGbgGke+Zh/DcMYu3fe0c42j4dMYXFuv",
-	"ncMG4vWbE9taS9MtuNdSXWqQ43HGBXbhRPrDpBO2OZmBOA9jye4Sj8hrAa9do3vnzEtv51RmPJn3wVFH",
-	"gzY8yyCRBLjI5lBCTbgMhEMmhlHhrX1AngK/QiNwQRCBNvPMl20YDEeZHPWHFmh/R5Tg0chUMvXdBjk6",
-	"8TkiH/lPaA5Pjz4GVo4aVxGf9XqNpn3S6btTM8vqVTan+/5XKhNSHEADnA4cCK8WidPcpwqzVYTIjtqt",
-	"DAszFTEA6ByTTqGyPw6iJekcRH6GW8NOqK/haA5aJTSfGNaN6mrDRMoyKbD7q26s4yaFhdb33Lc2/wXc",
-	"LHM0+v5XsEe730Lzdxxb5XYYPNGIwEbyChuRaopjVmSmo1UCOxqz8c6B57j6J+KayhfYKYRmY+w4rto5",
-	"AD6bVH9PmWH9AxhLUV/I51Zq3xz3VWdbtjzwqU/3g5B2mxHT2CkULz/YSLjDRILk0OvFd6lmHeayOO7b",
-	"BrcgPHGj/peLONLFbMZs2EthUlWo0jovkmK0Ocov0eKbbaFJZIpn4cL2F9uDghmZTaexbKxM8Xh0NkV7",
-	"9dBd04r60bd00iGeBbKo/d1dW2qaSm36L3sve6XpGAiKGW7jyFutil5dElzfI3unyFaNQMv9mjI+lVtc",
-	"hPF7t3C++2Vub2O96D1/gEtpxHrEJpBK1O4+ojWOldj6RfUK4hmqK54gfBKLPrFHvYy2CsButJ4Jc6kM",
-	"XFf7AD3kwdcoFy4RDnzpuWMtUyaFytZwJP28hhvdDgt+DO1Wrdx4zLWp3zO6L1c2bx59ufmOtw22fXTA",
-	"huubsUQd2xWMMVbomjvdzdT93t6qZUti7dZuq1n+KTmGqGz5JDi+3j0su0Zj60HZBgCV1vgl9KXdj1s6",
-	"v8Agag9+/nD+4c9vTwbRGo4iGBb8VDXgK71HIiJ+Y4mBYc0dr2ZKr5n2jh55UMseWpvP0+xn2opbA8QV",
-	"bg3B0QP407cbs2ATiRVM2NZ7FVMY+/8P3x+vV1Fv5LXIpLWVXJcLpQuqbWkmN+IxCdWjXsNPNRew5Csf",
-	"Na7XVadh0H3VVK1s/eV/nmvZ7LmWi20sb0nfFv72UbNP/T+YjsXqsqRTbdd4q2It2e03Vq4BjoUg+PSL",
-	"3r3h6e1aDRsSNWaKM/LXY5/AoSOdMeP8EZbOuHBlR0XuMzcHwMTcJqczjTBBo2G/97xV356Vj0bcT9w2",
-	"4/gNeatsUGvXm54qnqt6d3NV5dWY72NEmvT87kmLJzbsjP27Z5RPYtR53YZBrPKiR2DqwDq/NVOXLByO",
-	"3HF3/a2nFSWxxZDd+ltQdoG6dOxWusdc/XBZUN5y66Y7/WsvRTLhhOKpFQo3D7hZFgBX/fJQnJaPiDRE",
-	"YX95T182+x2z4Bvf1WYdOtvnRrrG+s02cZXJR+LLv8Cbt8dvz98+NIcGVgqc+tBKd516XclaW2jZTZop",
-	"w9BFA9629nyVzq1b8t+tzq28LbSjK88K/cPr3yZ3308Px1EutWm7tZDNqzQqZaRF7bre4FbBeG1/apEN",
-	"yy8/yXS+nfOxvW8fnPbG/Z+FL76x3FQuYDVu9YR+wbrE7/0zSLw7oLSRGT+WDs4VqXC33I6GTx+Pu3e+",
-	"5Pe7USI04dXdE8pX6WjC3gYwlY+H1dWUO5pFG3OjWFutyYZk1G+mvzq/wE4op5zPc+xDk9t3YDAYCIBO",
-	"Cjs3g7o4DqL+oBTIQRQPqkxnf1wv6XaKk/VB1H9+G/a6j1YtzPb+p7sZQYrQ10p9J3lbUzo8GeY8tRVx",
-	"cjeGMQwzNqJ/KO6nf8tgn/7jcw7Dp9VudHeTKleobT5JS2DhZvSMzQfi9NM5jFhyaRV5vQOem9CDm7bV",
-	"JF0f/sPo7XBT+Cg98rcg+jcVNm/p3o/BHWb9XngUf9+TvHEQnI9vT48rRmGfxC3svB1MUHbXPyhE0X50",
-	"u7VW91cmNjJJ/zROqL9j9Pt0Rv/edsR2cbpuitJyV0ju3jN7VAvyFyBV9CiGZDtLUZO8utkYRPuD6P6m",
-	"4zaOfFPRukwG8Xjl8UT7+lbZfSJAChjNfQrUl1jC9d2DRuQiXeXS7giXiLkt/XMxWXbGP9qnEM99u9vd",
-	"qQ83Pn2QnO4ZnwiQhYndg4xcTDxDWttl7185sAL3eRr+w2QZHDyle9AaNP1yfn4K7r3rZPF6OFnyWhde",
-	"H06PTob2Vlr5yrbNNAhoPhU+QeOeN7HNVfu9vS7YN0Bhr9d8ENWyuxTY7PkjhucC9l74i7Q6dow1EH6m",
-	"u3Gi+GRqLChcJFmRYvrU55OfvYJCGJ45L4KLVF7bLqucad3uPTjPdQWjbZluDg2ktXrHy/7ei36v9y9R",
-	"2TAa4fzddPSnhH/g744+/e1o74Qf6SPx8UXy+uiHo8v8L//v9btXXXze62o+EcwUaosstcOk7XnoxrOi",
-	"j2ilGi/S07RnrzayCbXHeBulxlob65eL24slmQ39pO2dpI8hsAUEzdqnf631+HB2vqFskv69Lou4NUwr",
-	"PbgeVataHYgEWd/2tdmsiMdqqdeWTwTpLu6spixszsOXQDwFbuOVHbo0x6UYQ62oMr20t8sLvGntua1O",
-	"ts0FyxNdcY4CjMrYsl62PP6YX6FArcPrBau6YSqr+TaY5bX8JTn7mMWUGfdONIPPODqTySVWKadoDT7D",
-	"llXOp1y7Pnrm+5DbO4DLBr9yyVAOv724/a8AAAD//w==",
+	"7L3bchs50iD8KvnXPxGS9itSpCR3W1TMhdp2T6s/HxSWvJ79TK0JVoEkRkWgBkBJYutjxNzu9bzCPtk8",
+	"yQYSQJ1YpEgd2m6Pb2yKLKASiTwjM3EbRGKaCk65VkHvNqA3ZJomFD+fSvE3Gmnz8YokGTUfYqoiyVLN",
+	"BA96wTGY0SyhEkZCAgHN+AwSwscZGdMgDBIyDHrBi7OzV7DX7nThjeAxmYXwhsxgrwPdH3vdZ/axzywO",
+	"evthMKXTIZUq6H26DcxXwV53b//g2Q8/BmHAyZSat8YEXosrmpCIBvOw+tzz4rkXEyITquAnMhwacOYX",
+	"YZCaZ38MAynEtAxZEAZKE6nVZ6LNZJ29H1udZ629zrmHUVMyrb0c+lmns/cD1F8UBhlnZpqIabV/0Nlv",
+	"mflUN5jPw+AD/lRCaSRi2vBsGMR0RLJEB70RSRQNg3RClHlSpJQHYZCKhEUznCERitYg7x4YyDudXqfz",
+	"H53nvU4nCINxRmT8ecp4ps0O/9AJca7ayM7+eeewNtIs/vOU3AS9Pf8H40Fvbx4Gmk3pb4LjxmRKS5Iw",
+	"sntKpZ6YcUwnuBUn52dmcXA8ZgmFj3QIL+kVTUQ6pVyHcEanVGkqoQsGjGBuMJUSSaZUIzXk1HjycpEM",
+	"zycUUvvzlgIWt4PQEzJutgE1SAlC5GjD0EEYSPr3jEkaBz0tMxoGKprQKTEvGAk5Rawwrn84CMJgyjib",
+	"ZtOg1w0DPUup/YmOqcRdPdNZTLl+mxnqbYbweStmY6ZB2UeB47MVWMvE3gD0HTCnRGsqzbD//anTOry4",
+	"fT7/U5BDq7RkfJyT4AukuiY4De1uKTBkGcLev/7xz4MORBMiSWS2AsQISOu3EDqtQyA8hn7Q6gfVVSyS",
+	"csNikEXWXQ5p/dZpHbYubvfCg07jquZmKpUKrqzw+onELyQ1iGYkUZbPuKYceY+kacIiYha9m0oxTOj0",
+	"P/6mDAZui2UY3GjCEoT1kotrXts6EBKupeBjOD15awWIzlTQO+h0C8r/wEmmJ0Ky32hcgE2GItO9YUL4",
+	"ZTAvL/pPko6CXvD/7xZiedf+qnZPLaR2sdV9+1ADsAwZbDMeM6UZH2dMTcgwoTtmvyaUxI63Pn782DrO",
+	"9MRgKyKaVvAQ/EQUi0BSkkz/3A9SwmSW9oOgDPbCbsxDswPv6d8zqvQDsa8nFKSdCYYingFTwPgVSZAf",
+	"qJTC6YsRo4lRBWXcGI2ilJHKvWCamRkodEELeNYpkzUqh2IDO8UG/kRi8Ot4sv17QxIjcWhsds6tDRhP",
+	"M30EA7vCARjGUUBJNAExGlEeMz4GXHPbAPFC8FHCoodjm2hIyBBUIrRB9ShLkmY8O7VdRnHz6CpyD0t6",
+	"wcP8ZJg9TiQlhmY4EK8kQkiJ1JxK0OSS8tAgHeE1wCIufxZyyOKY8gcicyYymJIZcKGBRBFVCvSEKc+n",
+	"FaGxX6CleP2T4cVI+ogkxnTzAMYCgUMEvBX6Z5Hx+BFY18ukCVHAhd+DytIPiqW/FRrsm59s6W8FqCya",
+	"gKRKZDKiuOBzIV4TOaZPIKvEFZXwwwH8J/upvOpuacOdgIFXXDM9g3MhwELzpPvfAKDHxRvCZw6ohypP",
+	"LQRMCZ/BiLCExmDU+jTV6gi0nAEZE8YhIZrKMnL2SkLCYMPAAzlAT4eVGqyKjXmLcYXuTZlznQlwBNeE",
+	"aRi8p1rOWscjTeUAFI0Ej1VNx5YeqWDq+UGnQZMWtqU12EpGxMN2g4BVLkNKpBGA4pJyQwO5HfZF7Zi3",
+	"IoQhiUOgN6mBxkhmSa/EJa1CvJn9YgduaMDky8E3HGcx08eRFrh5JI6ZgZgkp1KkVGpmjE7vppW+sr5p",
+	"k5VNzFxbi/TEsyRx1EaNdz01NnbCODVLNj8a+80byzWovW1922DzF3b2J+tH4KMX+RxiiFJ5HtqlvuJa",
+	"zjZcKons+m4Dyo2n9Clwsr4dSUo00o3/Jkvj2jcxTaj9xoYA2pJOxRV+YVyF0hz4ZzGBFMZzbLNpKqT9",
+	"JiFDVfx90YAn4ndyFZ2W9twM0RW/0Ly9ZXzfoGF6y21qOf7s9lWp4qMxnaIJ4WMahzCcgcXnin0v9sxS",
+	"2YLTWhcmRaSl4eElLykNTu89UlLiZNKdJOxNo0au8dyCzIGogmuiAMVQCNcTykGsxSpNHEGMUWIpI/TE",
+	"HLpIQW7qFpab3+R8dUuZ6ZRYu2IDXqJcSy9BNJ2qtWjVMu28kM5SEvyb05slCI0yqYQ0Tr1BqXkOtkUS",
+	"U7kDKRlTJ48Ex58TojR+vTmC/XocLI2ouiIMZ3xNhmpT0ePHfk7c4LWw9poMF9FVg7w2dRPkLyZEv/Eu",
+	"0GZwbyBURlJMl3AF5TE1ysTIdNjm1NhzpKZa0OdfmLRJPZ1wI2sVVXDN9ATMbDNwLt4REP8RIsKBSMmu",
+	"jCWpJ9bFmjClhbHrUG1d0RCUgChhBu8QS5GCpClKcmDWRlpDak3VuEGr+Sju6j1+b57JN7nQTd5nbVIP",
+	"mYvRNvCLiKnnFvMUfkgzNTE2FIqhdnAXL+CvoYvmGejc3tp1OjmEIDQSG+KyRG71kPxIGipACYmPInko",
+	"w8O7JGW714j0mJlBU8aJU4RTkqYG2N5t8DeB4bpGbP4qGPfvDoOEkiu6lLnMj8WzGmVQ86Pn9CZf0Tzn",
+	"kdlbGylEFMzDQHD6boQBiFX7XYZwHq5+tvreO2RFeTnzi3kYvOJSJFNvh6/P9JELvTaQc1Ih0ULXRELI",
+	"2G1WE8E6K/0uww/f7J9272uisVdSCrmuRGumP6OWJR1lisZHzpblnKJSBaXJTIFIrR3fjByPgyGJP+OM",
+	"yBMY5fzsGSiPAY5K8RIu9GdDwdY2JJp+TtiUWcPQiBTJSdKIw2mx3kX81oQHBsMaZmnmdIf2RYlTYPxn",
+	"RpMY0b4hMblYXJOs+vXs3VurEpzAqkUNYVtISImeQH7S0qwklmOmtl4LzOqV/kJJoicbrtK7pMUOiMu7",
+	"0e9GNUJh1dT9aNwg1wjuLWVNomcdrxNVCMZ6UhpGTCptKZ9wdY2OKxAwlLlI9H702oZL2eJosPceohed",
+	"Av9yetGpxBwnK3RhWdZvRlAPwRDqx4tNVtMEu7E9N4M5sSOqyDdAorGFx9dgjMcQaHvchv4d5+721G5h",
+	"j1d4iA1+nUNjgxeXH6bXIX4tIpJUwLUn0pBKGjHFBA/R8BSZBgK/OX+udEa6eDa/cPJ5MG/ZD3vFh3P/",
+	"oec//Cm4N42rROgthaR+N2HnzqM78zQbmdN5gaklVOL8IpYwPbuvW7S4oI8TqidU5ovB8LwBCRI60rCN",
+	"JCVgSBPBx8rY9n95dW4tSOMHlRXFUIiEEu6Ip5EcnoConmLPH2UbwxLal2zpSdxkuBfHZnEbjqOIpsZL",
+	"IgoIB4ceEBK/AAuioUZMKlCwbTZyr9M9rFr9ekL7HFNN8OAeBv2s09mPFE1opPEzHeyEQPhMT8yENFEU",
+	"RTYcdDrtvjGoCrN7o6SIsGGLumG3MSfhIgxuWmPRcl/bCG3bIOplUPqpZWN6bvcnQS8YMz3Jhu1ITHft",
+	"IP+foVP7EbfxNRmqFza0dj+Vf5YIreB6IhQFUmJIH7Bb1OmbBiIqbN6g0+taCIOc7u1fTlnjKldo6IrX",
+	"9PupaOuYPlhHv6H3ivavl4izNFofBopp+pnEmGNV38AzpingbwpPbkmkjXS2UZqaPipJZvPL+vRYuLZ3",
+	"hceKs4QK2P6FTVh9S69LqYUbMOFbH9hwx/cuQDVwf9rkqwFsC54/smMkZvUBNYDtzr/+8c9DsFkxke7z",
+	"aqhM7YRgg2hDoSdtMDyjKZlaIYsHEUYO87gCzA5gfsnI8lOfuzwqxX6jYHP1rDytUkxlhfW97v7rH/+s",
+	"5qkAGWmjtSWbTo28VpmUIrNO3fXEkIZKSURD4MJ43FqKpDTakMaU3LymfGzE57NOB2W4/7tbp1EjewVJ",
+	"WctIjDHlLXqjJWlpMlYuhZHFeNxWgXteUfh3iL2TOLCpfsUGrc1C64MnpgwPnWeh22m70cG8/u4qi6zL",
+	"yFNyc2LHHNbYBfng7xl1P9tQ+eZQT8nNnw9DO1UYsyu6sI4aW1ZToNxuNDHju5Ty49OTlyLKVoeymo6s",
+	"jjm48bDf7kDsJjF8whQIbhPNaiKSj8Rdb1mAUqSUk5RVz3X32532ftN2GONAbfiOGv78C0MLr5+zCYP+",
+	"OHvRNfv5BRwePPsR3Lk8uBOjdoMQsKfzDarAp13VJ3/HKVCu5QxSYxbWIzuOipjgmMqQSapQYEUu4coa",
+	"8GvpglJoqsEsYVxpwiO6zGB3YZtFK39ZyLJQ5nX7+MP7E5B0RCXlET2Cfjn7oB/Y0z+bcGTeCorMFDAN",
+	"JEnWNmd8ZHRF5Ghd1bVSzDc5SGv59t5sGwrMiTDuwsO9+Dznfk3rwCU7N5FDurGX15SWlK9ty/qkjUtc",
+	"EWJYnCW5V9DhMX1MWz/QBKlD/5ZL8LTBaxjOoB/4CoMlsZr1TPwiNX69cEVadnIR7LBZn6xwgT1JreCg",
+	"B/ljx35VziBiGk8cXJKIMfpcgsiisE0LBr4jS8kDXPcu8rSWL+19FbmUSx0wt4yXNrvmvshG6zdmSonk",
+	"qhGna7P9Mlz69J8vh8uC6lfg8TVTm4r+tDpyLQm7QHxLvK/y3Cug/pDGLituw1OOa8k0GSbUmhW2+MNz",
+	"XhuO4XoiklzAgH0vot5Hr7QQPWBagaQkbgmezPrczUUkBTbmQtL438sxasi4sGgI4XpCNDqeBmUYtmvb",
+	"/KL4HU9m1nTd3Lsq6feHvTdtTBfZcJJmxb/pLCu0/6ZTNWvmTWdpFlKbzXJfJ+49JfEDzjJLR/NcXIOk",
+	"EWVXVKEgpeoIFJYUccM9eKy5KP/rUh1rLtaMvzUvSM14dL8VnSLUGBubkCsKQ0o5TJlSNLYBHEWl2YhE",
+	"KI27Qa/M+kaUxkdGOgzMTg4wcISp4BgYVz7QC8SiAhimGlqtY+NCRY4G+ORTIGDTU32JiTpy8ztjj+md",
+	"I3RqdDSBhCmt1kGuQc6X0pSN29XI0oNEDIezgcWOK2b11YX4004I9pm2PZUwv7kzCdgmlUetEkmpSBMK",
+	"Ro3YwJ5h3ZYdnLI4H4tVSOa3LeWtazuoepKIM1fN/G387r/x336/XSs8/G9836du6/ACbf3/sdNo6p8h",
+	"ga2VouVocdMULZt/six4W87eCfMD/SVP1zIhwurBwnLVUj9PKVeB3ZmzEC7Y0KsNoYV31c3G1cNr1m/o",
+	"5NOyQ4WyNA09uy19uCypipDHMs/Z/PpYqW4VQO/KX6sCetfTzXhfc1QN3Xdm1i0S011DakR71+N1tG+S",
+	"XHPHQUmZ1zArsPquDU8ZxZQKG9ijrvoFT+O1SzjKMzsqXQgmROUj/JNtrG+pZRk9QRbtQqDsCyULYeLs",
+	"UuftrKgpeITSneWF/A88+NuoTKecu7rZuhwdLHpU3U7FpVrPVzKDVjtLDyQxXS0YWJseGpEmLm1N7yal",
+	"GDcps7VQ6+Xpa/+Outb/9eM5aIG6HoiCwbErqMMwfQ9cmZq1ZnASZ8+swQz4ytCD2rRy33bkHnnKGzVi",
+	"KLUtWZ5yxJThdGsWpomYTSk3ll7ZRjQeE4smTqBl2lUjiEzDLh4t796a/+Z4/m2rpBYPvV3HlAXDNEsj",
+	"MWV8PIAhHQlJYeD7oAxCGGA7lXjgIgqDvLvKIARhFnDNlBuBW+Pp1E8ahL5Di52oUTgWzVtWsYTZtFP7",
+	"ZKXTyoKXefz22B4PmN+PbBaR+dtGWa5JkrSiRESX7kvGgTWfG9wvkTyHzKO8oIJ8qcuI8h4Rtc1yGZDy",
+	"7wqkLc9WwD0gOppsHDTF/OsplWMKqZnARs/Mm3q5V4Lq3RD1JaWpIXYmbXTgCAY8S5IBRAklUvV5QaLo",
+	"+RRU2YbXbMq06gFuBxhJvlcT5H6DgHBAYjFqJezzLvzr//xf8A19Sn+QG/yj2wmh0jUIOlZPPO+EkIPg",
+	"OMUD2BTNK+h9EwFU9DVaInzvrCastTwyTtSNS1nDRRQpbJ2maHXRHum+ABSdkyrvviN3rtRjaYNh8wby",
+	"LQuNktb+4eBOnZ2LgtKwvTt1/QIMjal9BVM9SnpfSU5+eQqrmfTWSFRYLccpQw04FOISiBXTGMjEKDXT",
+	"E8atdsTAk2c5LqQvdiX2JMbmIeLwWFBrkX1bdFyxbvwcJShKSwpLu1jfjoumPA9Fo0wyPTszCsLu2ZAo",
+	"Fhl7DItN8HtjSZhvCy050To1a7KNCPzT9q+fPVJ//XjuGwvgFPhrfY75PMzzYJaQi2JjbvQ0ZrhZvVDr",
+	"PkV4DKcnb0MwjABZah8lPh8tBDvzkNrhfZ6fmPLYU2BMp4IrLW2miE9AbsMrzCZEuwvoTURTDYM8/3uC",
+	"FTyDsM8Hp+/O3JdogqpBaOm3yAQqhrmUmvaMTJPBDkJhD4Z4jK5rntrR56VRsYjUYAc4pbECUm1bMZJi",
+	"CoswtPu8z+0KsLqJJEq4IhzlkaQlYQmeEyVETdqAfry1lpal7RiwlnXbGOxYpee7ZZwSJlsfUjg+PQnC",
+	"4IpK5bysdqfdqSQ05VlMedISLtl8GFPd5EaoKUkS+OX8zWusxQYMdlosqhr2mU2IGUpxrai0a39PYxHZ",
+	"nEaHeglM9TlGIjHtAOOSWDYm2Zhx2EY840QZSzRc06FLMg9hMCWX9vu4dU2HgzxzEseQPn/x8i2WANtM",
+	"yTGFayEvFYjRCJtawFvhNtPsMJ4E9vm5f3ZCFNKIuObwwvY8aZ057m1Zgd8Dix0FSrMkgUhMbYAYcqjN",
+	"WvrcLiaEYebiKX7xUzKDTFFg3EAESs8SlyxFYDBMxLA3QKBdk0sDj6JERhOXHp9Syz4ncdAL/kL18enJ",
+	"e0/KQa0r3V6nU+vfYrzb3YmeJtXcNusF/n+xiIzgAPOA9Qb73DmIhtLsVyViKzERPrVbesyPlIYAQKU0",
+	"amUy+XM/WODOfuBG2DlwQHUOi3NQMjLjDcHap9pKEx6TRHDa/puqzWMH+YlWt19pLLnza8t7EJRawCwh",
+	"jyXNIsmYblmysoYpbCtKgQzFFa2dETg/pqVkBFuKJqOtI0dx1a8M1ZS+ga2MKzKiLUtVW0fApuPy7zHR",
+	"pHcEI8GrE7mzuMp3lvrKo5Esj9yBu/2BC3zNkCjayiTLv8CzhhbhEVXaiLj8eyGnLdvlwn23RkMch9yg",
+	"9+kiDFQ2nRI8WHhPSVxmqrhKi0Yw4sn4p6D4Dms+jB955jvOfsKiCZoYtWklFp5G8LHRixOKXehsx66g",
+	"F9zE45ahWTAatbe7iwleE6F073nneSdXHX0ezC8M6E5rleTqAuO6ytQ7WbasBBpaLeUnAGKDnkju3Q2U",
+	"b3+ZYWOuZ539R+hPZkjPkAnajrY1HSrH0unFs3I3ujMqr1hE4QMvCpuetC/ZMgDbwWoiNN4DXJcL2xzk",
+	"3tbIJ84X7OnSUcdKoowymaygSPPzCmq0byjo0dcHNVLja6Z0tR/KQ6my3iHl0+09mjNv3jXZNUL20SA8",
+	"IVmPRqrLX0IpI0mtH2S7Fh50usumzbG3W+lkhgSVk5BBu+t0Yy1hZy/mdZEhmlSYhyvjCgH55jAPI5/W",
+	"L9APmuPCfzp/95+v3vaDFSRmYCgIzB4xNBqRRfPHLeXcidCGhMrsM0NzmIDKK45C5KSi1Kh4inIpkoTG",
+	"NZdFigTdD4nqekHivqEPput1eoRXC6pcIMAFET/lDbiLiKXtw1Fqv7FeG+tNqPsNXd2U81HIOVfLxpmk",
+	"cYtxSKlUgvvaJeM3IhoKOs4DoV+SkI297sm4bJiuJGh6QyJt4/K5m1nOsbgmyjkwxjNY9DyaCLReHbMR",
+	"tXqIy9TqnP5H8BPna9NafRFLCK+pkicEouB/Hb95vVr1vhTXPBFIbEzlE8UF1jY0/9aiMAHlrV5BTRXX",
+	"JqcrFw1ZrYNP/UMPFVOVJOBP3+9R2OwehXuYD+V87QaCd+Ehl0X0aLYDLU9rdGF+ErdgMOT094VlrYej",
+	"4Ayn99TuLYvnK0VuqR3j1DimoVMqZo+nRFvDu1SrLI1CYvoICJ9hnkuiKIypVnDQ2W8UwGe5Dn56M2Ft",
+	"2srrn5oFqcOKo6rO3VRV6pR/P0I0g/bvHlS0FccRB3ePyNuANxgWpNTF3BO1J50vTdQ5Cfstt9RdvVNk",
+	"SXZd8chu9VYPnKDKHbulYiKbirjIKK/smY8VyNhzi3DLFDvIFHacO5CvMoBNpHNQnObFPjVWOFh8p8vA",
+	"+4ZJ8KUrRkILDw/FjKxBfxAjtIl4Irr8K7x89frV+avHplBPSp5SH1vorhKvS0lrAym7Tm2df7Sob9pU",
+	"ny+TuVVN/s3K3NJ9CluqdJXCVy9/69T9MDkcBqlQuqkoPpmVcZTzSIPYtaWijYzxAn9q4A2kl59EPNvM",
+	"+Njc2PdWfK0vRmGcr803pWYrtSYRvhyryvHdPwLH2w2Ka0dAr4WF864Lwj68f92+8/aib0aImAGHdw/I",
+	"b+IxA7prwJRfmFIVU3ZriirRWlZCOfnAB1m/mPxq/QJb/tzwfJbSHtSpfQv6/T4HaMWwdduvsmM/6PVz",
+	"huwHYb9MdPjjak7HIZbX+0Fvf+7f9RCpmunN7U9bKG8EoUsKcIW6TTW/sD1IWYypH8bcGIQwSMjQ/CeF",
+	"wD9z79/84YIQg51ysa9t1JFKqjDApAQQ37NuSmZ9fvrhHIYkukRBXi0wZtoXJ8ZNh++2zPlx5Lbv4XYS",
+	"n7i0pN5ticwbiqNDsJtZ7dgXhPe7PDP0jPP+1enrklI4MOzm37wZTJAXLz8qRMFBMN9YqruK9LVU0h/G",
+	"CHUtJ75NY/T31iM24bHav6SEcnvBwJNqkL+CEUVPokg20xQVzquqjX5w0A8erjrmYeCy51ZFMrAPXnFh",
+	"FDZ3z9OsOAgOw5kLgbozF98d6qjmuQh7xohvtKnv10JeMj5eNMbf4/VP567C5e7Qh30+fpSY7hkbc8Cr",
+	"ZfASKsbHjiBRd2F7CwuWpz6Hw68mymDhyc2DRqfpl/PzU7B3fEbFjalGk1fSTXtwevJ2gE0/8ptFMdLA",
+	"oX496pi6FoiYRXjQ6bYB7z2Dbqd+CRySu+C0ntzqkqG7z3wWdGgJq8/dSFtVLtl4ohEUxqMki2m84+LJ",
+	"e4eQcc0Sa0UwHotrTCdMiVLN1oO1XJcQ2obhZl8zVjkAed7rPut1Ov8V5DViAZ39Ohn+JWLv2K8nH347",
+	"6b5lJ+qEv38WvTj54eQy/ev/fPHrYZvud9qKjTnRmdwgSm1X0nQlZu0qtSfUUrVbeM2wvcO1dELlAsLa",
+	"2WMlX/vTxfxigWd9FkJzyvRTMGwGXrL2zP+oPd6dna/Jm0b+5lVNS08jP7iz+ofR5kLiw+9/83jl4nGe",
+	"JckXuGF8/aPEvEptmdlnEIo3thmEPm4iUp6lgy+B7VLujZGcRWqO2vnakjgQiBp5u6LNpYeKp7bBRzmb",
+	"KC8Sx0aItebHmx8ofvDXjj/IxfC17Sv9C1t4uBGZrSKxb/880db9YqMXm5Xt8zbxGtYsBV9c+vXR+W5N",
+	"iN4vzp1fzI8hbl90Wot9Fm2GVKWJQp0/BE9mNqTj7/kliyWp2+9/fgE/7h/+sNPnYgQDFKeD0HywQneA",
+	"8w7shgzWKFwNq4WrQHifi9TW42EmhDEhB17cD/CGiWuXpfabvaWAA72xF9bbk72St4Fa/aBzuDz8kzP4",
+	"PYP1myu3QnUdlFXX/masb8shnyQg8iWkle/Hl1/U+T0a8vBoSN4TC9m0VNYtZF7IUmfxp7AL/gqnx+cv",
+	"fnmiIDsupB/0bvs5a/UNb/Vzo7Fvrcb5GoGPFdK5bpXskiy2jNJom2woeE+JUjDg9EYPzNP2TgKzhwoG",
+	"9tbVAWjhfWW8enXRYPFWP17vGiyok0XWK17oAhVXTGQqL5gq6pq6ex1sbh70gr9nVM6KnCgLXOWArNwB",
+	"JG9+dtsJuz82tQCZhwtHEPb2V2xVnmJAyzcp2PY9P551qoVXzzrN0OFlfhXg8rJiX5y+vK744sF+vb+W",
+	"91Nx3XXDLdf59dJrpp1VVUznvHOIKmb/v4LKXdJFTmd5zvxM+MLd59rd61YPkX2upruE2Tpc+T3LyEkX",
+	"/pLgoLvXXT/GUFxv3KAK3nmSFyNwiPt3yM9wIhqFCSRiHAKn1/mVgH8I69VKwgfbsAsCtlbz1HjFUqXe",
+	"xhY3YxtP7nsl0Bi20fd1Ie3QFniLTCsW2xMDDDegdtxZLlO/gbKqeuTmycurvkXGzWMtjnGHQlziEWpe",
+	"BLa86usrZuGiGOwxOXitqgl0Z75XTnwNlRMPkBCbVFCU7eFvXVTQZQtfXe/xFYuKagnIU4iL3duUxfNd",
+	"x1p5Ycmyg+Zjn61kY7xTYfO8XSonXu63cwSk0nK7vBGlYTYwjHGwPsdo0iWlqcqTxI9cva/S/p1mesbH",
+	"+XUX5tmmcNN7fIHjkjc4ds0DajMu/jePh1T5yuyoa24VgpD55vk9wSQDpp8klPEoB+2rGWv3x5z0H1aQ",
+	"UvBaeOezjjJPXq7zcFOlS4WT1ysKO1alPlGVIYPQH+YY3RjnVxE1HtB8r/r6+qu+ygL3j6HmHqkobBMe",
+	"3IytmqvJmkrCSkzyb18W9jDVs1kd2R9C66xbWrZK9H6vCPsjV4SV8yb+oLL5YQVjD5HRy/Ikm2svMeiw",
+	"xA8JscmaykVLGxZusO7zpVdYr7q6unJB9VEhu7ZLl1P3efPN1NBwMTUcJ4l5HRd429Hy9MglIuLLFsaV",
+	"T0SeFycih8HF9zK572VyX+WB/s9CTn0353qS2/LyuN9RgD+sNk71g96nWnWc58p+cLGyVm7zurj7qpSs",
+	"wQwqkoi+jJhbXvf1vcLqe4XV11Bh9YhJRL9/edWKUqqDp5I0xum/zlu2VcoYSp3kXR0D1k1ZbBok9rA7",
+	"M1qlDv8Lx+ZszBkfGy1iNsxdnuUiXa68YTEjJ+8zX3QC9MHK0vC8mG5xgpeNnePLg/FAvCEXCI9P0Bwu",
+	"ns2PFRef/2AT3yORSUVBjEbUmB9qx7c9QQuWURX6pdje5d5Sd3cHpVTmIUf3TkvHiy98za4opyrP8VrW",
+	"RLY0leseuziXu4vUDI0mRIMwNjuBj3R4JqJLWgZHmjnYlDbMcj5hyl7ERVz7/ubG+XmaVz6l77Y3v5j/",
+	"vwAAAP//",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

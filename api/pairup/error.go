@@ -58,3 +58,14 @@ func ErrorCode(err error) string {
 	}
 	return EINTERNAL
 }
+
+// Violations the storage reports for a rule it enforces; use cases turn them into an *Error
+// naming the field at fault.
+var (
+	ErrNotStudentOfUnit = errors.New("not a student of the unit")
+	ErrInTeam           = errors.New("already in a team of the unit")
+	ErrTeamFull         = errors.New("the team has the unit's maximum size")
+	ErrSlotFull         = errors.New("the lab slot is full")
+	ErrNoSlot           = errors.New("no such lab slot in the unit")
+	ErrIsMember         = errors.New("the student is in a team of the unit")
+)

@@ -12,6 +12,7 @@ const (
 	EventChatMessage    = "chat.message"    // a chat message was stored
 	EventChatStatus     = "chat.status"     // someone entered or left a room
 	EventResync         = "resync"          // many things changed (an import): clients refetch
+	EventUnitChanged    = "unit.changed"    // a unit's title, zone or policy changed
 )
 
 // Event is a change that every server instance hears of once it has committed. It carries ids,
@@ -19,6 +20,7 @@ const (
 // listener never shows stale data.
 type Event struct {
 	Kind      string  `json:"kind"`
+	Unit      string  `json:"unit,omitempty"` // the unit it happened in; "" for every unit
 	ProjectID int64   `json:"pid,omitempty"`
 	LabIDs    []int64 `json:"labs,omitempty"` // slots whose availability may have changed
 	MessageID int64   `json:"msg,omitempty"`
@@ -39,7 +41,8 @@ type EventBus interface {
 // ChatMessage is one message in a chat room.
 type ChatMessage struct {
 	ID     int64
-	Room   string
+	Unit   string // the unit whose room it is
+	Room   string // lobby or team-<pid>, within the unit
 	From   string // the sender's name; student numbers are never shown
 	Body   string
 	SentAt time.Time
@@ -47,16 +50,6 @@ type ChatMessage struct {
 
 // MaxChatMessage is the longest chat message, in characters.
 const MaxChatMessage = 1000
-
-// ChatService stores chat messages.
-type ChatService interface {
-	// PostChatMessage stores a message and announces it to every instance.
-	PostChatMessage(ctx context.Context, room, sender, body string) (ChatMessage, error)
-	// ChatMessage returns one stored message: ENOTFOUND when there is none.
-	ChatMessage(ctx context.Context, id int64) (ChatMessage, error)
-	// RecentChatMessages returns the room's last n messages, oldest first.
-	RecentChatMessages(ctx context.Context, room string, n int) ([]ChatMessage, error)
-}
 
 // LabAvailability says whether a slot has room left.
 type LabAvailability struct {

@@ -1,5 +1,6 @@
-// Package pairup is the domain of Pair-Up: students, lab slots, projects (teams of two), the rules
-// they obey and the error vocabulary every adapter speaks. It imports no framework.
+// Package pairup is the domain of Pair-Up: units and their policies, people and enrolments, lab
+// slots, projects (teams), the rules they obey and the error vocabulary every adapter speaks. It
+// imports no framework.
 package pairup
 
 import (
@@ -12,26 +13,35 @@ import (
 	"unicode/utf8"
 )
 
-// Role says what a signed-in person may do.
+// Role is a person's role in one unit.
 type Role string
 
 const (
-	RoleStudent Role = "student"
-	RoleAdmin   Role = "admin"
+	RoleStudent     Role = "student"
+	RoleCoordinator Role = "coordinator"
 )
 
 // Valid reports whether r is a known role.
-func (r Role) Valid() bool { return r == RoleStudent || r == RoleAdmin }
+func (r Role) Valid() bool { return r == RoleStudent || r == RoleCoordinator }
 
-// Student is a person on the unit's roster; admins (coordinators) are on it too.
+// ParseRosterRole reads a roster's role column: student, coordinator, or admin (the seed's name
+// for a coordinator); empty means student.
+func ParseRosterRole(s string) (Role, bool) {
+	switch s {
+	case "", "student":
+		return RoleStudent, true
+	case "coordinator", "admin":
+		return RoleCoordinator, true
+	}
+	return "", false
+}
+
+// Student is a person as a member of a unit: number, name and role there.
 type Student struct {
 	Number string // the 8-digit student number
 	Name   string
 	Role   Role
 }
-
-// IsAdmin reports whether the student is a coordinator.
-func (s Student) IsAdmin() bool { return s.Role == RoleAdmin }
 
 var studentNumberRE = regexp.MustCompile(`^[0-9]{8}$`)
 
@@ -43,12 +53,14 @@ var pinRE = regexp.MustCompile(`^[0-9]{4,8}$`)
 // ValidPIN reports whether p has the shape of a PIN: 4 to 8 digits.
 func ValidPIN(p string) bool { return pinRE.MatchString(p) }
 
-// LabSlot is one demonstration slot in a room, holding at most Capacity projects.
+// LabSlot is one demonstration slot in a room of a unit, holding at most Capacity projects.
 type LabSlot struct {
 	ID       int64
+	Unit     string
 	Room     string
-	StartsAt time.Time // local wall-clock time; the zone is meaningless
+	StartsAt time.Time // wall-clock time in the unit's zone; the zone of the value is meaningless
 	Capacity int
+	Booked   int
 }
 
 // LabTimeLayout is how a slot's start is written in CSV files and in the API.
@@ -59,9 +71,10 @@ func (l LabSlot) Label() string {
 	return l.Room + " " + l.StartsAt.Format("Monday, January 2 15:04")
 }
 
-// Project is a team of two students with a description and a booked lab slot.
+// Project is a team of one unit: its members, a description and a booked lab slot.
 type Project struct {
 	ID          int64
+	Unit        string
 	Description string
 	Lab         LabSlot
 	Members     []Student // in the order they joined: the creator first
@@ -148,25 +161,25 @@ func (id LabID) MarshalJSON() ([]byte, error) {
 	return fmt.Appendf(nil, "%d", int64(id)), nil
 }
 
-// NewProject is what a student asks for when forming a team.
+// NewProject is what a student (or a coordinator for them) asks for when forming a team.
 type NewProject struct {
-	Creator     string // student number of the student creating it
-	Partner     string // student number of the partner
-	Description string
+	Creator     string   // student number of the student the team is formed for
+	Partners    []string // the other members' numbers
+	Field       string   // the wire name the partners came in: partnerNumber or partnerNumbers
+	Description string   // as sent; the use case normalizes it
 	LabID       int64
 }
 
 // ProjectChange is what a member may change in their project.
 type ProjectChange struct {
-	ProjectID   int64
-	Description string
+	Description string // as sent; the use case normalizes it
 	LabID       int64
 }
 
-// RosterEntry is one student of an imported roster, with the line it came from.
+// RosterEntry is one person of an imported roster, with the line it came from.
 type RosterEntry struct {
 	Line    int
-	Student Student
+	Student Student // Role is the role in the unit imported into
 	PINHash string
 }
 

@@ -22,12 +22,17 @@ import (
 // maxFrame bounds what a client may send in one frame; a chat message is at most 4000 bytes.
 const maxFrame = 16 << 10
 
-// client is one WebSocket connection of a signed-in student.
+// client is one WebSocket connection of a signed-in person.
 type client struct {
 	hub     *Hub
 	conn    *websocket.Conn
-	student pairup.Student
+	person  pairup.Person
 	tokenID string
+
+	// Guarded by hub.mu.
+	siteAdmin bool               // hears every unit
+	units     map[string]bool    // the units the person is enrolled in: the pushes they hear
+	joined    map[string]roomRef // room key → the room
 
 	send      chan []byte // frames waiting for the writer; full means the client is too slow
 	closeOnce sync.Once
@@ -54,8 +59,15 @@ func (h *Hub) Serve(w http.ResponseWriter, r *http.Request, caller auth.Caller) 
 		return nil // Accept has answered the client already
 	}
 	conn.SetReadLimit(maxFrame)
+	units, err := h.store.UnitsOfPeople(r.Context(), []string{caller.Number})
+	if err != nil {
+		h.logger.ErrorContext(r.Context(), "enrolments of a new connection", "err", err)
+		conn.Close(websocket.StatusTryAgainLater, "try again")
+		return nil
+	}
 	c := &client{
-		hub: h, conn: conn, student: caller.Student, tokenID: caller.Token.ID,
+		hub: h, conn: conn, person: caller.Person, tokenID: caller.Token.ID,
+		siteAdmin: caller.SiteAdmin, units: setOf(units[caller.Number]), joined: map[string]roomRef{},
 		send:   make(chan []byte, h.cfg.QueueSize),
 		closed: make(chan struct{}),
 	}
@@ -79,8 +91,8 @@ func (h *Hub) Serve(w http.ResponseWriter, r *http.Request, caller auth.Caller) 
 	}()
 	c.readLoop(ctx)
 
-	for _, room := range h.unregister(c) {
-		h.announce(ctx, room, c.student.Name+" has left the room.")
+	for _, ref := range h.unregister(c) {
+		h.announce(ctx, ref, c.person.Name+" has left the room.")
 	}
 	c.close(websocket.StatusNormalClosure, "")
 	cancel()
@@ -194,72 +206,105 @@ func (c *client) handle(ctx context.Context, in inbound) {
 		c.fail(oapigen.ErrorMessageCodeUnknownType, fmt.Sprintf("unknown type %q; send join, text or leave", in.Type))
 		return
 	}
-	pid, ok := roomProject(in.Room)
+	unit, pid, ok := parseRoom(in.Room)
 	if !ok {
-		c.fail(oapigen.ErrorMessageCodeInvalid, "room must be lobby or team-<pid>")
+		c.fail(oapigen.ErrorMessageCodeInvalid, "room must be lobby, lobby.<unit> or team-<pid>")
 		return
 	}
 	if (in.Msg != nil) != (in.Type == "text") {
 		c.fail(oapigen.ErrorMessageCodeInvalid, "msg belongs to text frames only, and they need one")
 		return
 	}
-	if in.Type != "text" && !c.hub.limits(c.student.Number).rooms.Allow() {
+	if in.Type != "text" && !c.hub.limits(c.person.Number).rooms.Allow() {
 		c.fail(oapigen.ErrorMessageCodeRateLimited, "slow down: too many joins and leaves")
 		return
 	}
 	switch in.Type {
 	case "join":
-		c.join(ctx, in.Room, pid)
+		c.join(ctx, in.Room, unit, pid)
 	case "leave":
-		if !c.hub.leave(c, in.Room) {
+		ref, ok := c.hub.leave(c, in.Room)
+		if !ok {
 			c.fail(oapigen.ErrorMessageCodeNotJoined, "you are not in room "+in.Room)
 			return
 		}
-		c.hub.announce(ctx, in.Room, c.student.Name+" has left the room.")
+		c.hub.announce(ctx, ref, c.person.Name+" has left the room.")
 	case "text":
 		c.text(ctx, in.Room, *in.Msg)
 	}
 }
 
-func (c *client) join(ctx context.Context, room string, pid int64) {
+// roomRef is a room as stored: its unit and its name within the unit (lobby or team-<pid>).
+type roomRef struct {
+	unit, room string
+}
+
+func (r roomRef) key() string { return roomKey(r.unit, r.room) }
+
+// resolve finds which room a client's name means and whether the client may be in it: a unit's
+// lobby is for its people (and site admins), a team's room for its members.
+func (c *client) resolve(ctx context.Context, wire, unit string, pid int64) (roomRef, oapigen.ErrorMessageCode, string) {
 	if pid != 0 {
-		p, err := c.hub.store.ProjectOf(ctx, c.student.Number)
-		if pairup.ErrorCode(err) != "" && pairup.ErrorCode(err) != pairup.ENOTFOUND {
+		p, err := c.hub.store.Project(ctx, pid)
+		switch {
+		case pairup.ErrorCode(err) == pairup.ENOTFOUND || err == nil && !p.HasMember(c.person.Number):
+			return roomRef{}, oapigen.ErrorMessageCodeForbidden, "only the team's members may join " + wire
+		case err != nil:
 			c.hub.logger.ErrorContext(ctx, "check team membership", "err", err)
-			c.fail(oapigen.ErrorMessageCodeInternal, "could not check your team; try again")
-			return
+			return roomRef{}, oapigen.ErrorMessageCodeInternal, "could not check your team; try again"
 		}
-		if err != nil || p.ID != pid {
-			c.fail(oapigen.ErrorMessageCodeForbidden, "only the team's members may join "+room)
-			return
+		return roomRef{unit: p.Unit, room: teamRoom(pid)}, "", ""
+	}
+	if unit == "" {
+		code, err := c.hub.store.DefaultUnitCode(ctx)
+		if err != nil {
+			c.hub.logger.ErrorContext(ctx, "default unit", "err", err)
+			return roomRef{}, oapigen.ErrorMessageCodeInternal, "could not find the lobby; try again"
 		}
+		unit = code
+	}
+	c.hub.mu.Lock()
+	member := c.siteAdmin || c.units[unit]
+	c.hub.mu.Unlock()
+	if !member {
+		return roomRef{}, oapigen.ErrorMessageCodeForbidden, "only the unit's people may join " + wire
+	}
+	return roomRef{unit: unit, room: "lobby"}, "", ""
+}
+
+func (c *client) join(ctx context.Context, wire, unit string, pid int64) {
+	ref, code, why := c.resolve(ctx, wire, unit, pid)
+	if code != "" {
+		c.fail(code, why)
+		return
 	}
 	// Joined before the history is read, so nothing said in between is lost; a message stored
 	// meanwhile may arrive live before the history and again in it, and clients drop repeated ids.
 	// Joining a room again only resends its history: the room hears of an arrival once.
-	first := c.hub.joinRoom(c, room)
-	history, err := c.hub.store.RecentChatMessages(ctx, room, c.hub.cfg.HistorySize)
+	first := c.hub.joinRoom(c, wire, ref)
+	history, err := c.hub.store.RecentChatMessages(ctx, ref.unit, ref.room, c.hub.cfg.HistorySize)
 	if err != nil {
 		if first {
-			c.hub.leave(c, room)
+			c.hub.leaveRef(c, ref)
 		}
-		c.hub.logger.ErrorContext(ctx, "chat history", "room", room, "err", err)
+		c.hub.logger.ErrorContext(ctx, "chat history", "room", wire, "err", err)
 		c.fail(oapigen.ErrorMessageCodeInternal, "could not load the room's history; try again")
 		return
 	}
-	msg := oapigen.HistoryMessage{Type: oapigen.History, Room: room, Messages: make([]oapigen.ChatMessage, len(history))}
+	msg := oapigen.HistoryMessage{Type: oapigen.History, Unit: ref.unit, Room: wire, Messages: make([]oapigen.ChatMessage, len(history))}
 	for i, m := range history {
-		msg.Messages[i] = chatJSON(m)
+		msg.Messages[i] = chatJSON(m, wire)
 	}
 	c.enqueue(encode(msg))
 	if first {
-		c.hub.announce(ctx, room, c.student.Name+" has entered the room.")
+		c.hub.announce(ctx, ref, c.person.Name+" has entered the room.")
 	}
 }
 
-func (c *client) text(ctx context.Context, room, body string) {
-	if !c.hub.inRoom(c, room) {
-		c.fail(oapigen.ErrorMessageCodeNotJoined, "join "+room+" before writing to it")
+func (c *client) text(ctx context.Context, wire, body string) {
+	ref, ok := c.hub.joinedRoom(c, wire)
+	if !ok {
+		c.fail(oapigen.ErrorMessageCodeNotJoined, "join "+wire+" before writing to it")
 		return
 	}
 	n := utf8.RuneCountInString(body)
@@ -267,11 +312,11 @@ func (c *client) text(ctx context.Context, room, body string) {
 		c.fail(oapigen.ErrorMessageCodeInvalid, fmt.Sprintf("msg must be 1 to %d characters without control characters", pairup.MaxChatMessage))
 		return
 	}
-	if !c.hub.limits(c.student.Number).messages.Allow() {
+	if !c.hub.limits(c.person.Number).messages.Allow() {
 		c.fail(oapigen.ErrorMessageCodeRateLimited, "slow down: at most 5 messages a second")
 		return
 	}
-	if _, err := c.hub.store.PostChatMessage(ctx, room, c.student.Number, body); err != nil {
+	if _, err := c.hub.store.PostChatMessage(ctx, ref.unit, ref.room, c.person.Number, body); err != nil {
 		if !errors.Is(err, context.Canceled) {
 			c.hub.logger.ErrorContext(ctx, "store chat message", "err", err)
 		}
@@ -279,45 +324,66 @@ func (c *client) text(ctx context.Context, room, body string) {
 	}
 }
 
-// joinRoom adds the client to the room and reports whether it was not in it already.
-func (h *Hub) joinRoom(c *client, room string) bool {
+// joinRoom adds the client to the room under the name it used and reports whether it was not in
+// it already.
+func (h *Hub) joinRoom(c *client, wire string, ref roomRef) bool {
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	members, ok := h.rooms[room]
+	key := ref.key()
+	members, ok := h.rooms[key]
 	if !ok {
-		members = map[*client]struct{}{}
-		h.rooms[room] = members
+		members = map[*client]string{}
+		h.rooms[key] = members
 	}
 	_, already := members[c]
-	members[c] = struct{}{}
+	members[c] = wire
+	c.joined[key] = ref
 	return !already
 }
 
-func (h *Hub) leave(c *client, room string) bool {
+// joinedRoom finds the room the client joined by that name (for "lobby", the lobby it joined as
+// lobby).
+func (h *Hub) joinedRoom(c *client, wire string) (roomRef, bool) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	members := h.rooms[room]
+	for key, ref := range c.joined {
+		if h.rooms[key][c] == wire || key == wire {
+			return ref, true
+		}
+	}
+	return roomRef{}, false
+}
+
+// leave takes the client out of the room it joined by that name.
+func (h *Hub) leave(c *client, wire string) (roomRef, bool) {
+	ref, ok := h.joinedRoom(c, wire)
+	if !ok {
+		return roomRef{}, false
+	}
+	return ref, h.leaveRef(c, ref)
+}
+
+func (h *Hub) leaveRef(c *client, ref roomRef) bool {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	key := ref.key()
+	members := h.rooms[key]
 	if _, ok := members[c]; !ok {
 		return false
 	}
 	delete(members, c)
+	delete(c.joined, key)
 	if len(members) == 0 {
-		delete(h.rooms, room)
+		delete(h.rooms, key)
 	}
 	return true
 }
 
-func (h *Hub) inRoom(c *client, room string) bool {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	_, ok := h.rooms[room][c]
-	return ok
-}
-
 // announce tells the room on every instance that someone entered or left.
-func (h *Hub) announce(ctx context.Context, room, text string) {
-	if err := h.bus.Publish(ctx, pairup.Event{Kind: pairup.EventChatStatus, Room: room, Text: text}); err != nil && ctx.Err() == nil {
-		h.logger.WarnContext(ctx, "announce", "room", room, "err", err)
+func (h *Hub) announce(ctx context.Context, ref roomRef, text string) {
+	e := pairup.Event{Kind: pairup.EventChatStatus, Unit: ref.unit, Room: ref.room, Text: text}
+	if err := h.bus.Publish(ctx, e); err != nil && ctx.Err() == nil {
+		h.logger.WarnContext(ctx, "announce", "room", ref.key(), "err", err)
 	}
 }
 

@@ -30,13 +30,16 @@ const (
 	CloseUnauthorized websocket.StatusCode = 4401
 )
 
-// Store is what the hub reads: current state for pushes, chat history, revocations.
+// Store is what the hub reads: current state for pushes, chat history, enrolments, revocations.
 type Store interface {
-	pairup.ChatService
-	ProjectOf(ctx context.Context, studentNumber string) (pairup.Project, error)
-	ProjectByID(ctx context.Context, pid int64) (pairup.Project, error)
+	PostChatMessage(ctx context.Context, unit, room, sender, body string) (pairup.ChatMessage, error)
+	ChatMessage(ctx context.Context, id int64) (pairup.ChatMessage, error)
+	RecentChatMessages(ctx context.Context, unit, room string, n int) ([]pairup.ChatMessage, error)
+	Project(ctx context.Context, pid int64) (pairup.Project, error)
 	LabAvailability(ctx context.Context, ids []int64) ([]pairup.LabAvailability, error)
 	RevokedAmong(ctx context.Context, tokenIDs []string) ([]string, error)
+	UnitsOfPeople(ctx context.Context, numbers []string) (map[string][]string, error)
+	DefaultUnitCode(ctx context.Context) (string, error)
 }
 
 // Config tunes the hub; zero values take the defaults.
@@ -89,8 +92,8 @@ type Hub struct {
 
 	mu       sync.Mutex
 	clients  map[*client]struct{}
-	rooms    map[string]map[*client]struct{}
-	limiters map[string]*studentLimits // per student, shared by their connections on this instance
+	rooms    map[string]map[*client]string // room key → member → the name it joined by
+	limiters map[string]*studentLimits     // per student, shared by their connections on this instance
 	closing  bool
 	wg       sync.WaitGroup
 
@@ -104,7 +107,7 @@ func NewHub(store Store, bus pairup.EventBus, logger *slog.Logger, cfg Config) *
 	return &Hub{
 		store: store, bus: bus, logger: logger, cfg: cfg,
 		clients:   map[*client]struct{}{},
-		rooms:     map[string]map[*client]struct{}{},
+		rooms:     map[string]map[*client]string{},
 		limiters:  map[string]*studentLimits{},
 		listening: make(chan struct{}),
 	}
@@ -118,6 +121,7 @@ func (h *Hub) Listening() <-chan struct{} { return h.listening }
 func (h *Hub) Run(ctx context.Context) error {
 	go h.watchRevocations(ctx)
 	return h.bus.Listen(ctx, func(e pairup.Event) { h.dispatch(ctx, e) }, func() {
+		h.reloadUnits(ctx)
 		h.broadcast(encode(oapigen.ResyncMessage{Type: oapigen.Resync}))
 		h.listeningOnce.Do(func() { close(h.listening) })
 	})
@@ -154,19 +158,19 @@ func (h *Hub) register(c *client) bool {
 }
 
 // unregister removes a connection and returns the rooms it was in.
-func (h *Hub) unregister(c *client) []string {
+func (h *Hub) unregister(c *client) []roomRef {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	delete(h.clients, c)
-	var left []string
-	for room, members := range h.rooms {
-		if _, ok := members[c]; ok {
+	var left []roomRef
+	for key, ref := range c.joined {
+		if members, ok := h.rooms[key]; ok {
 			delete(members, c)
-			left = append(left, room)
 			if len(members) == 0 {
-				delete(h.rooms, room)
+				delete(h.rooms, key)
 			}
 		}
+		left = append(left, ref)
 	}
 	return left
 }
@@ -201,13 +205,70 @@ func (h *Hub) broadcast(frame []byte) {
 	}
 }
 
-// toRoom queues a frame for every connection on this instance that joined the room.
-func (h *Hub) toRoom(room string, frame []byte) {
+// toUnit queues a frame for every connection on this instance whose person belongs to the unit
+// (enrolled, or a site admin); unit "" is every connection.
+func (h *Hub) toUnit(unit string, frame []byte) {
+	if unit == "" {
+		h.broadcast(frame)
+		return
+	}
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	for c := range h.rooms[room] {
-		c.enqueue(frame)
+	for c := range h.clients {
+		if c.siteAdmin || c.units[unit] {
+			c.enqueue(frame)
+		}
 	}
+}
+
+// toRoom queues a frame for every connection on this instance that joined the room, named as
+// each connection named it when joining (the default unit's lobby is both lobby and lobby.<code>).
+func (h *Hub) toRoom(key string, frame func(wire string) []byte) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	frames := map[string][]byte{}
+	for c, wire := range h.rooms[key] {
+		f, ok := frames[wire]
+		if !ok {
+			f = frame(wire)
+			frames[wire] = f
+		}
+		c.enqueue(f)
+	}
+}
+
+// reloadUnits refreshes which units each connection's person belongs to: enrolments may have
+// changed (a roster import) or been missed (a lost event feed).
+func (h *Hub) reloadUnits(ctx context.Context) {
+	h.mu.Lock()
+	numbers := make([]string, 0, len(h.clients))
+	for c := range h.clients {
+		numbers = append(numbers, c.person.Number)
+	}
+	h.mu.Unlock()
+	if len(numbers) == 0 {
+		return
+	}
+	units, err := h.store.UnitsOfPeople(ctx, numbers)
+	if err != nil {
+		if ctx.Err() == nil {
+			h.logger.WarnContext(ctx, "reload enrolments", "err", err)
+		}
+		return
+	}
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	for c := range h.clients {
+		c.units = setOf(units[c.person.Number])
+	}
+}
+
+func setOf(codes []string) map[string]bool {
+	m := make(map[string]bool, len(codes))
+	for _, c := range codes {
+		m[c] = true
+	}
+	return m
 }
 
 // dispatch turns an event from any instance into frames for this instance's clients. It reads
@@ -218,18 +279,18 @@ func (h *Hub) dispatch(ctx context.Context, e pairup.Event) {
 	}
 	switch e.Kind {
 	case pairup.EventProjectChanged:
-		p, err := h.store.ProjectByID(ctx, e.ProjectID)
+		p, err := h.store.Project(ctx, e.ProjectID)
 		switch pairup.ErrorCode(err) {
 		case "":
-			h.broadcast(encode(oapigen.ProjectChangedMessage{Type: oapigen.ProjectChanged, Project: wire.Project(p)}))
+			h.toUnit(p.Unit, encode(oapigen.ProjectChangedMessage{Type: oapigen.ProjectChanged, Unit: p.Unit, Project: wire.Project(p)}))
 		case pairup.ENOTFOUND: // deleted since; its own event follows
 		default:
 			h.logger.ErrorContext(ctx, "push project", "pid", e.ProjectID, "err", err)
 		}
-		h.pushLabs(ctx, e.LabIDs)
+		h.pushLabs(ctx, e.Unit, e.LabIDs)
 	case pairup.EventProjectDeleted:
-		h.broadcast(encode(oapigen.ProjectDeletedMessage{Type: oapigen.ProjectDeleted, Pid: e.ProjectID}))
-		h.pushLabs(ctx, e.LabIDs)
+		h.toUnit(e.Unit, encode(oapigen.ProjectDeletedMessage{Type: oapigen.ProjectDeletedMessageTypeProjectDeleted, Unit: e.Unit, Pid: e.ProjectID}))
+		h.pushLabs(ctx, e.Unit, e.LabIDs)
 		h.closeRoom(teamRoom(e.ProjectID))
 	case pairup.EventChatMessage:
 		m, err := h.store.ChatMessage(ctx, e.MessageID)
@@ -237,17 +298,24 @@ func (h *Hub) dispatch(ctx context.Context, e pairup.Event) {
 			h.logger.ErrorContext(ctx, "push chat message", "id", e.MessageID, "err", err)
 			return
 		}
-		h.toRoom(m.Room, encode(chatJSON(m)))
-	case pairup.EventResync:
-		h.broadcast(encode(oapigen.ResyncMessage{Type: oapigen.Resync}))
+		h.toRoom(roomKey(m.Unit, m.Room), func(wire string) []byte { return encode(chatJSON(m, wire)) })
+	case pairup.EventResync, pairup.EventUnitChanged:
+		h.reloadUnits(ctx)
+		frame := oapigen.ResyncMessage{Type: oapigen.Resync}
+		if e.Unit != "" {
+			frame.Unit = &e.Unit
+		}
+		h.toUnit(e.Unit, encode(frame))
 	case pairup.EventChatStatus:
-		h.toRoom(e.Room, encode(oapigen.StatusMessage{Type: oapigen.Status, Room: e.Room, Msg: e.Text}))
+		h.toRoom(roomKey(e.Unit, e.Room), func(wire string) []byte {
+			return encode(oapigen.StatusMessage{Type: oapigen.Status, Unit: e.Unit, Room: wire, Msg: e.Text})
+		})
 	default:
 		h.logger.WarnContext(ctx, "unknown event", "kind", e.Kind)
 	}
 }
 
-func (h *Hub) pushLabs(ctx context.Context, ids []int64) {
+func (h *Hub) pushLabs(ctx context.Context, unit string, ids []int64) {
 	if len(ids) == 0 {
 		return
 	}
@@ -256,14 +324,11 @@ func (h *Hub) pushLabs(ctx context.Context, ids []int64) {
 		h.logger.ErrorContext(ctx, "push labs", "err", err)
 		return
 	}
-	msg := oapigen.LabsChangedMessage{Type: oapigen.LabsChanged, Labs: make([]oapigen.LabAvailability, len(labs))}
+	msg := oapigen.LabsChangedMessage{Type: oapigen.LabsChanged, Unit: unit, Labs: make([]oapigen.LabAvailability, len(labs))}
 	for i, l := range labs {
-		msg.Labs[i] = oapigen.LabAvailability{
-			LabId: l.ID, Lab: l.Label(), Room: l.Room,
-			StartsAt: l.StartsAt.Format(pairup.LabTimeLayout), Available: l.Available,
-		}
+		msg.Labs[i] = wire.LabAvailability(l)
 	}
-	h.broadcast(encode(msg))
+	h.toUnit(unit, encode(msg))
 }
 
 // closeRoom empties a dissolved team's room: its members are no longer a team.
@@ -314,19 +379,31 @@ func (h *Hub) watchRevocations(ctx context.Context) {
 
 func teamRoom(pid int64) string { return "team-" + strconv.FormatInt(pid, 10) }
 
-// roomProject returns the project id of a team room, or 0 for the lobby, or false when the name
-// is not a room.
-func roomProject(room string) (int64, bool) {
+// roomKey is the hub's own name of a unit's room: lobby.<unit> for its lobby, team-<pid> for a
+// team's room (pids are unique across units).
+func roomKey(unit, room string) string {
 	if room == "lobby" {
-		return 0, true
+		return "lobby." + unit
 	}
-	digits, ok := strings.CutPrefix(room, "team-")
+	return room
+}
+
+// parseRoom reads a room name as clients write it: lobby (the default unit's lobby),
+// lobby.<unit>, or team-<pid> (pid > 0). ok is false when the name is not a room.
+func parseRoom(room string) (unit string, pid int64, ok bool) {
+	if room == "lobby" {
+		return "", 0, true
+	}
+	if code, found := strings.CutPrefix(room, "lobby."); found {
+		return code, 0, pairup.ValidUnitCode(code)
+	}
+	digits, found := strings.CutPrefix(room, "team-")
 	// Only the canonical spelling: team-007 would otherwise be a second room for team 7.
-	if !ok || digits == "" || digits[0] == '0' || len(digits) > 18 || strings.TrimLeft(digits, "0123456789") != "" {
-		return 0, false
+	if !found || digits == "" || digits[0] == '0' || len(digits) > 18 || strings.TrimLeft(digits, "0123456789") != "" {
+		return "", 0, false
 	}
 	pid, err := strconv.ParseInt(digits, 10, 64)
-	return pid, err == nil && pid > 0
+	return "", pid, err == nil && pid > 0
 }
 
 func encode(v any) []byte {
@@ -337,6 +414,6 @@ func encode(v any) []byte {
 	return b
 }
 
-func chatJSON(m pairup.ChatMessage) oapigen.ChatMessage {
-	return oapigen.ChatMessage{Type: oapigen.Message, Id: m.ID, Room: m.Room, From: m.From, Msg: m.Body, At: m.SentAt.UTC()}
+func chatJSON(m pairup.ChatMessage, wire string) oapigen.ChatMessage {
+	return oapigen.ChatMessage{Type: oapigen.Message, Id: m.ID, Unit: m.Unit, Room: wire, From: m.From, Msg: m.Body, At: m.SentAt.UTC()}
 }

@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"log/slog"
 	"time"
@@ -30,6 +29,9 @@ func notify(ctx context.Context, q *dbgen.Queries, e pairup.Event) error {
 	}
 	return nil
 }
+
+// Notify queues the event; every instance hears of it when the transaction commits.
+func (tx Tx) Notify(ctx context.Context, e pairup.Event) error { return notify(ctx, tx.q, e) }
 
 // Publish implements pairup.EventBus.
 func (s *Store) Publish(ctx context.Context, e pairup.Event) error {
@@ -82,27 +84,6 @@ func (s *Store) listenOnce(ctx context.Context, handle func(pairup.Event), conne
 	}
 }
 
-// LabAvailability returns whether each of the slots has room left, in time order.
-func (s *Store) LabAvailability(ctx context.Context, ids []int64) ([]pairup.LabAvailability, error) {
-	rows, err := s.q.LabAvailability(ctx, ids)
-	if err != nil {
-		return nil, fmt.Errorf("lab availability: %w", err)
-	}
-	out := make([]pairup.LabAvailability, len(rows))
-	for i, r := range rows {
-		out[i] = pairup.LabAvailability{
-			LabSlot:   pairup.LabSlot{ID: r.ID, Room: r.Room, StartsAt: r.StartsAt, Capacity: int(r.Capacity)},
-			Available: r.Available,
-		}
-	}
-	return out, nil
-}
-
-// ProjectByID returns one project: ENOTFOUND when it no longer exists.
-func (s *Store) ProjectByID(ctx context.Context, pid int64) (pairup.Project, error) {
-	return project(ctx, s.q, pid)
-}
-
 // RevokedAmong returns which of the token ids have been revoked.
 func (s *Store) RevokedAmong(ctx context.Context, ids []string) ([]string, error) {
 	parsed := make([]uuid.UUID, 0, len(ids))
@@ -118,46 +99,6 @@ func (s *Store) RevokedAmong(ctx context.Context, ids []string) ([]string, error
 	out := make([]string, len(rows))
 	for i, r := range rows {
 		out[i] = r.String()
-	}
-	return out, nil
-}
-
-// PostChatMessage implements pairup.ChatService.
-func (s *Store) PostChatMessage(ctx context.Context, room, sender, body string) (pairup.ChatMessage, error) {
-	var m pairup.ChatMessage
-	err := s.inTx(ctx, func(q *dbgen.Queries) error {
-		row, err := q.InsertChatMessage(ctx, dbgen.InsertChatMessageParams{Room: room, StudentNumber: sender, Body: body})
-		if code, _ := constraintViolated(err); code != "" {
-			return pairup.Errorf(pairup.EINVALID, "the message breaks a rule of the room")
-		} else if err != nil {
-			return fmt.Errorf("store chat message: %w", err)
-		}
-		m = pairup.ChatMessage{ID: row.ID, Room: room, Body: body, SentAt: row.SentAt}
-		return notify(ctx, q, pairup.Event{Kind: pairup.EventChatMessage, MessageID: row.ID, Room: room})
-	})
-	return m, err
-}
-
-// ChatMessage implements pairup.ChatService.
-func (s *Store) ChatMessage(ctx context.Context, id int64) (pairup.ChatMessage, error) {
-	r, err := s.q.GetChatMessage(ctx, id)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return pairup.ChatMessage{}, pairup.Errorf(pairup.ENOTFOUND, "no such message")
-	} else if err != nil {
-		return pairup.ChatMessage{}, fmt.Errorf("get chat message: %w", err)
-	}
-	return pairup.ChatMessage{ID: r.ID, Room: r.Room, From: r.Name, Body: r.Body, SentAt: r.SentAt}, nil
-}
-
-// RecentChatMessages implements pairup.ChatService.
-func (s *Store) RecentChatMessages(ctx context.Context, room string, n int) ([]pairup.ChatMessage, error) {
-	rows, err := s.q.RecentChatMessages(ctx, dbgen.RecentChatMessagesParams{Room: room, Limit: int32(n)})
-	if err != nil {
-		return nil, fmt.Errorf("recent chat messages: %w", err)
-	}
-	out := make([]pairup.ChatMessage, len(rows))
-	for i, r := range rows {
-		out[len(rows)-1-i] = pairup.ChatMessage{ID: r.ID, Room: r.Room, From: r.Name, Body: r.Body, SentAt: r.SentAt}
 	}
 	return out, nil
 }

@@ -25,17 +25,27 @@ import (
 	"github.com/pairup/pairup/db/dbgen"
 )
 
-// Store implements the domain's services on one Postgres pool.
+// Store is Pair-Up's persistence on one Postgres pool. Its reads (the methods of Queries) are
+// also available inside a transaction, on Tx.
 type Store struct {
+	Queries
 	pool   *pgxpool.Pool
-	q      *dbgen.Queries
 	logger *slog.Logger
 }
 
+// Queries reads and writes Pair-Up's tables, outside or inside a transaction.
+type Queries struct {
+	q *dbgen.Queries
+}
+
+// Tx is one transaction: every write of a use case, its audit entry and its event commit together.
+type Tx struct {
+	Queries
+}
+
 var (
-	_ pairup.StudentService = (*Store)(nil)
-	_ pairup.ProjectService = (*Store)(nil)
-	_ pairup.TokenStore     = (*Store)(nil)
+	_ pairup.TokenStore      = (*Store)(nil)
+	_ pairup.CredentialStore = (*Store)(nil)
 )
 
 // Open connects to the database at url and checks that it answers.
@@ -62,7 +72,7 @@ func Open(ctx context.Context, url string) (*Store, error) {
 
 // New wraps an existing pool.
 func New(pool *pgxpool.Pool) *Store {
-	return &Store{pool: pool, q: dbgen.New(pool), logger: discard}
+	return &Store{Queries: Queries{q: dbgen.New(pool)}, pool: pool, logger: discard}
 }
 
 // WithLogger makes the store log its background work (the event listener) to logger.
@@ -118,14 +128,15 @@ func MigrateSQL(ctx context.Context, sqlDB *sql.DB, logger *slog.Logger) error {
 	return nil
 }
 
-// inTx runs fn in a transaction, retrying it when Postgres aborts it as a serialization failure
-// or deadlock victim: the retry sees the winner's committed rows and fails on a constraint instead.
-func (s *Store) inTx(ctx context.Context, fn func(q *dbgen.Queries) error) error {
-	const attempts = 5
+// InTx runs fn in a transaction, retrying it when Postgres aborts it as a serialization failure
+// or deadlock victim: the retry sees the winner's committed rows and fails on a constraint
+// instead. fn may run more than once, so it must not have effects outside the transaction.
+func (s *Store) InTx(ctx context.Context, fn func(tx *Tx) error) error {
+	const attempts = 8
 	var err error
 	for i := range attempts {
 		err = pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
-			return fn(s.q.WithTx(tx))
+			return fn(&Tx{Queries{q: s.q.WithTx(tx)}})
 		})
 		if !retryable(err) {
 			return err
@@ -152,5 +163,3 @@ func constraintViolated(err error) (code, constraint string) {
 	}
 	return "", ""
 }
-
-var _ pairup.CredentialStore = (*Store)(nil)

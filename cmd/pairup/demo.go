@@ -9,10 +9,12 @@ import (
 
 	"github.com/pairup/pairup/api/auth"
 	"github.com/pairup/pairup/api/pairup"
+	"github.com/pairup/pairup/api/service"
+	"github.com/pairup/pairup/internal/testfactory"
 )
 
-// The demo unit: a coordinator, forty students, and the original unit's timetable of four
-// sessions of twenty-four five-minute slots in two rooms.
+// The demo: a coordinator, forty students, the seed's unit of pairs with its timetable of four
+// sessions, and a second unit of teams of three or four whose sign-up opens tomorrow.
 const (
 	demoStudentPIN = "1234"
 	demoAdminPIN   = "4321"
@@ -33,14 +35,18 @@ var demoNames = []string{
 // demoStudentNumber gives the i-th demo student a number: 21234567, 21234568, ...
 func demoStudentNumber(i int) string { return fmt.Sprintf("%08d", 21234567+i) }
 
+// demoSessions are the default unit's four sessions of twenty-four five-minute slots in two
+// rooms: Monday to Thursday of next week, so the demo never expires.
 var demoSessions = []struct {
-	room  string
-	start string
+	room   string
+	day    int // days after next week's Monday
+	hour   int
+	minute int
 }{
-	{"CSSE 2.01", "2027-05-17T17:15"},
-	{"CSSE 2.03", "2027-05-18T09:00"},
-	{"CSSE 2.01", "2027-05-19T17:15"},
-	{"CSSE 2.03", "2027-05-20T09:00"},
+	{"CSSE 2.01", 0, 17, 15},
+	{"CSSE 2.03", 1, 9, 0},
+	{"CSSE 2.01", 2, 17, 15},
+	{"CSSE 2.03", 3, 9, 0},
 }
 
 var demoTeams = []struct {
@@ -53,17 +59,32 @@ var demoTeams = []struct {
 	{6, 7, "Typesetting mathematics <b>beautifully</b> & quickly", 30},
 }
 
+// The second demo unit: teams of three or four, sign-up opening tomorrow at 09:00.
+const (
+	demoZone        = "Australia/Perth"
+	demoSecondUnit  = "cits3200"
+	demoSecondTitle = "CITS3200 Professional Computing"
+	demoSecondSize  = 20 // the first twenty demo students are in both units
+)
+
+// nextMonday is the Monday of the week after now's, at midnight wall-clock time in the zone.
+func nextMonday(now time.Time, zone *time.Location) time.Time {
+	l := now.In(zone)
+	days := (8 - int(l.Weekday())) % 7
+	if days == 0 {
+		days = 7
+	}
+	d := l.AddDate(0, 0, days)
+	return time.Date(d.Year(), d.Month(), d.Day(), 0, 0, 0, 0, time.UTC)
+}
+
 func demo(ctx context.Context, cfg config, logger *slog.Logger, stdout io.Writer) error {
 	st, err := openStore(ctx, cfg, logger)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-
-	roster := []pairup.RosterEntry{{Student: pairup.Student{Number: demoAdmin, Name: "Unit Coordinator", Role: pairup.RoleAdmin}}}
-	for i, name := range demoNames {
-		roster = append(roster, pairup.RosterEntry{Student: pairup.Student{Number: demoStudentNumber(i), Name: name, Role: pairup.RoleStudent}})
-	}
+	svc := service.New(st, time.Now)
 	// Every demo student shares one published PIN, so one hash per PIN will do (a real roster
 	// gets a salt per student from the importer).
 	studentHash, err := auth.HashPIN(demoStudentPIN, auth.DefaultPINCost)
@@ -74,60 +95,83 @@ func demo(ctx context.Context, cfg config, logger *slog.Logger, stdout io.Writer
 	if err != nil {
 		return err
 	}
-	for i := range roster {
-		roster[i].PINHash = studentHash
-		if roster[i].Student.IsAdmin() {
-			roster[i].PINHash = adminHash
-		}
-		roster[i].Line = i + 1
+	f := testfactory.New(st, svc, studentHash)
+	zone, err := time.LoadLocation(demoZone)
+	if err != nil {
+		return err
 	}
-	if err := st.ImportRoster(ctx, roster); err != nil {
+	now := time.Now()
+	monday := nextMonday(now, zone)
+
+	defaultCode, err := st.DefaultUnitCode(ctx)
+	if err != nil {
+		return err
+	}
+	if _, err := f.Unit(ctx, testfactory.UnitSpec{Code: defaultCode, Title: "CITS3403 Agile Web Development", Timezone: demoZone, TeamMin: 2, TeamMax: 2}); err != nil {
+		return fmt.Errorf("demo unit: %w", err)
+	}
+	opens := time.Date(now.In(zone).Year(), now.In(zone).Month(), now.In(zone).Day()+1, 9, 0, 0, 0, zone)
+	if _, err := f.Unit(ctx, testfactory.UnitSpec{Code: demoSecondUnit, Title: demoSecondTitle, Timezone: demoZone, TeamMin: 3, TeamMax: 4, OpensAt: &opens}); err != nil {
+		return fmt.Errorf("demo unit: %w", err)
+	}
+
+	people := []testfactory.Person{{Number: demoAdmin, Name: "Unit Coordinator", Role: pairup.RoleCoordinator, PINHash: adminHash}}
+	for i, name := range demoNames {
+		people = append(people, testfactory.Person{Number: demoStudentNumber(i), Name: name})
+	}
+	if err := f.Enrol(ctx, defaultCode, people...); err != nil {
+		return fmt.Errorf("demo roster: %w", err)
+	}
+	if err := f.Enrol(ctx, demoSecondUnit, people[:1+demoSecondSize]...); err != nil {
 		return fmt.Errorf("demo roster: %w", err)
 	}
 
-	var slots []pairup.SlotEntry
+	var slots []pairup.LabSlot
 	for _, s := range demoSessions {
-		start, err := time.Parse(pairup.LabTimeLayout, s.start)
-		if err != nil {
-			return err
-		}
+		start := monday.AddDate(0, 0, s.day).Add(time.Duration(s.hour)*time.Hour + time.Duration(s.minute)*time.Minute)
 		for i := range 24 {
-			slots = append(slots, pairup.SlotEntry{
-				Line: len(slots) + 1,
-				Slot: pairup.LabSlot{Room: s.room, StartsAt: start.Add(time.Duration(i) * 5 * time.Minute), Capacity: 1},
-			})
+			slots = append(slots, pairup.LabSlot{Room: s.room, StartsAt: start.Add(time.Duration(i) * 5 * time.Minute), Capacity: 1})
 		}
 	}
-	if err := st.ImportSlots(ctx, slots); err != nil {
+	all, err := f.Slots(ctx, defaultCode, slots...)
+	if err != nil {
+		return fmt.Errorf("demo labs: %w", err)
+	}
+	second, err := f.Session(ctx, demoSecondUnit, "EZONE 1.24", monday.AddDate(0, 0, 1).Add(14*time.Hour), 12, 15*time.Minute, 2)
+	if err != nil {
 		return fmt.Errorf("demo labs: %w", err)
 	}
 
 	// A few teams, so the table is not empty; on a second run they exist already.
-	available, err := st.AvailableLabs(ctx)
-	if err != nil {
-		return err
-	}
 	for _, t := range demoTeams {
-		want := slots[t.slot].Slot
-		for _, l := range available {
+		want := slots[t.slot]
+		for _, l := range all {
 			if l.Room == want.Room && l.StartsAt.Equal(want.StartsAt) {
-				_, err := st.CreateProject(ctx, pairup.NewProject{
-					Creator: demoStudentNumber(t.a), Partner: demoStudentNumber(t.b),
-					Description: t.description, LabID: l.ID,
-				})
+				_, err := f.Team(ctx, defaultCode, demoStudentNumber(t.a), []string{demoStudentNumber(t.b)}, l.ID, t.description)
 				if code := pairup.ErrorCode(err); code != "" && code != pairup.ECONFLICT {
 					return fmt.Errorf("demo team: %w", err)
 				}
 			}
 		}
 	}
+	_, err = f.Team(ctx, demoSecondUnit, demoStudentNumber(10), []string{demoStudentNumber(11), demoStudentNumber(12)}, second[0].ID, "A booking system for the campus makerspace")
+	if code := pairup.ErrorCode(err); code != "" && code != pairup.ECONFLICT {
+		return fmt.Errorf("demo team: %w", err)
+	}
 
-	fmt.Fprintf(stdout, "demo data loaded: %d students, %d lab slots in %d sessions\n", len(demoNames), len(slots), len(demoSessions))
+	fmt.Fprintf(stdout, "demo data loaded: unit %s (pairs, open): %d students, %d lab slots in %d sessions from %s\n",
+		defaultCode, len(demoNames), len(slots), len(demoSessions), monday.Format("Monday 2 January"))
+	fmt.Fprintf(stdout, "                  unit %s (teams of 3-4, sign-up opens %s): %d students, %d slots\n",
+		demoSecondUnit, opens.Format("Monday 2 January 15:04 MST"), demoSecondSize, len(second))
 	fmt.Fprintf(stdout, "demo logins (student number / PIN):\n")
+	acc, err := svc.Access(ctx, service.CommandLine, defaultCode)
+	if err != nil {
+		return err
+	}
 	for i := range 3 {
 		// Say how each login stands now: a demo run before may have paired these students up.
 		status := "no team yet"
-		p, err := st.ProjectOf(ctx, demoStudentNumber(i))
+		p, err := svc.ProjectOf(ctx, acc, demoStudentNumber(i))
 		switch pairup.ErrorCode(err) {
 		case "":
 			for _, m := range p.Members {
@@ -139,9 +183,10 @@ func demo(ctx context.Context, cfg config, logger *slog.Logger, stdout io.Writer
 		default:
 			return err
 		}
-		fmt.Fprintf(stdout, "  %s / %s  %s (%s)\n", demoStudentNumber(i), demoStudentPIN, demoNames[i], status)
+		fmt.Fprintf(stdout, "  %s / %s  %s (%s; in both units)\n", demoStudentNumber(i), demoStudentPIN, demoNames[i], status)
 	}
-	fmt.Fprintf(stdout, "  every student %s..%s has PIN %s\n", demoStudentNumber(0), demoStudentNumber(len(demoNames)-1), demoStudentPIN)
-	fmt.Fprintf(stdout, "  %s / %s  Unit Coordinator (admin)\n", demoAdmin, demoAdminPIN)
+	fmt.Fprintf(stdout, "  every student %s..%s has PIN %s (the first %d are also in %s)\n",
+		demoStudentNumber(0), demoStudentNumber(len(demoNames)-1), demoStudentPIN, demoSecondSize, demoSecondUnit)
+	fmt.Fprintf(stdout, "  %s / %s  Unit Coordinator (coordinates both units)\n", demoAdmin, demoAdminPIN)
 	return nil
 }

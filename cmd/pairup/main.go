@@ -23,11 +23,22 @@ func main() {
 const usage = `usage: pairup <command>
 
 commands:
-  serve                    serve the API (migrates first)
-  migrate                  apply database migrations
-  import students FILE     import the roster: student_number,name,pin,role
-  import labs FILE         import lab slots: room,starts_at,capacity
-  demo                     load the demo roster, lab slots and a few teams
+  serve                                 serve the API (migrates first)
+  migrate                               apply database migrations
+  import students [--unit CODE] FILE    import a unit's roster: student_number,name,pin,role
+                                        (role: student, coordinator or admin; default student)
+  import labs [--unit CODE] FILE        import a unit's lab slots: room,starts_at,capacity
+                                        (starts_at is wall-clock time in the unit's timezone)
+  unit create CODE --title T [--timezone TZ] [--team-size MIN-MAX] [--opens T] [--closes T] [--guard D]
+  unit set CODE [the same flags]        change a unit; an empty --opens or --closes clears it
+  unit default CODE                     make CODE the unit of the routes without /units/{unit}
+  unit list                             list every unit
+  admin grant NUMBER | admin revoke NUMBER
+                                        make a person a site admin (every unit), or no longer
+  demo                                  load two demo units with rosters, slots and teams
+
+Without --unit, imports go to the default unit. Times are RFC 3339 (2027-05-03T09:00:00+08:00);
+--guard is a Go duration (90m, 2h).
 
 environment: DATABASE_URL, PAIRUP_ADDR, PAIRUP_TOKEN_TTL, PAIRUP_JWT_SECRET (see README.md)
 `
@@ -50,11 +61,11 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	case "migrate":
 		return migrate(ctx, cfg, logger)
 	case "import":
-		if len(args) != 3 || (args[1] != "students" && args[1] != "labs") {
-			fmt.Fprint(stderr, usage)
-			return fmt.Errorf("import needs students|labs and a file")
-		}
-		return importFile(ctx, cfg, logger, args[1], args[2], stdout)
+		return importCommand(ctx, cfg, logger, args[1:], stdout, stderr)
+	case "unit":
+		return unitCommand(ctx, cfg, logger, args[1:], stdout, stderr)
+	case "admin":
+		return adminCommand(ctx, cfg, logger, args[1:], stdout, stderr)
 	case "demo":
 		return demo(ctx, cfg, logger, stdout)
 	case "help", "-h", "--help":

@@ -13,6 +13,7 @@ import (
 	"github.com/pairup/pairup/api/auth"
 	"github.com/pairup/pairup/api/httpapi"
 	"github.com/pairup/pairup/api/realtime"
+	"github.com/pairup/pairup/api/service"
 	"github.com/pairup/pairup/api/store"
 	"github.com/pairup/pairup/api/web"
 )
@@ -56,8 +57,7 @@ func serve(ctx context.Context, cfg config, logger *slog.Logger, stdout io.Write
 	tokens := auth.NewTokens(key, cfg.TokenTTL, st)
 	hub := realtime.NewHub(st, st, logger, realtime.Config{})
 	handler, err := httpapi.NewHandler(httpapi.Deps{
-		Students: st,
-		Projects: st,
+		Service:  service.New(st, time.Now),
 		Tokens:   tokens,
 		Signin:   auth.NewSignin(st, tokens, auth.DefaultThrottle),
 		Ping:     st.Ping,

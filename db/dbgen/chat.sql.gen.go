@@ -11,13 +11,14 @@ import (
 )
 
 const getChatMessage = `-- name: GetChatMessage :one
-SELECT m.id, m.room, m.body, m.sent_at, s.name
-FROM chat_messages m JOIN students s ON s.student_number = m.student_number
+SELECT m.id, m.unit, m.room, m.body, m.sent_at, s.name
+FROM chat_messages m JOIN people s ON s.student_number = m.student_number
 WHERE m.id = $1
 `
 
 type GetChatMessageRow struct {
 	ID     int64
+	Unit   string
 	Room   string
 	Body   string
 	SentAt time.Time
@@ -29,6 +30,7 @@ func (q *Queries) GetChatMessage(ctx context.Context, id int64) (GetChatMessageR
 	var i GetChatMessageRow
 	err := row.Scan(
 		&i.ID,
+		&i.Unit,
 		&i.Room,
 		&i.Body,
 		&i.SentAt,
@@ -38,12 +40,13 @@ func (q *Queries) GetChatMessage(ctx context.Context, id int64) (GetChatMessageR
 }
 
 const insertChatMessage = `-- name: InsertChatMessage :one
-INSERT INTO chat_messages (room, student_number, body)
-VALUES ($1, $2, $3)
+INSERT INTO chat_messages (unit, room, student_number, body)
+VALUES ($1, $2, $3, $4)
 RETURNING id, sent_at
 `
 
 type InsertChatMessageParams struct {
+	Unit          string
 	Room          string
 	StudentNumber string
 	Body          string
@@ -55,27 +58,34 @@ type InsertChatMessageRow struct {
 }
 
 func (q *Queries) InsertChatMessage(ctx context.Context, arg InsertChatMessageParams) (InsertChatMessageRow, error) {
-	row := q.db.QueryRow(ctx, insertChatMessage, arg.Room, arg.StudentNumber, arg.Body)
+	row := q.db.QueryRow(ctx, insertChatMessage,
+		arg.Unit,
+		arg.Room,
+		arg.StudentNumber,
+		arg.Body,
+	)
 	var i InsertChatMessageRow
 	err := row.Scan(&i.ID, &i.SentAt)
 	return i, err
 }
 
 const recentChatMessages = `-- name: RecentChatMessages :many
-SELECT m.id, m.room, m.body, m.sent_at, s.name
-FROM chat_messages m JOIN students s ON s.student_number = m.student_number
-WHERE m.room = $1
+SELECT m.id, m.unit, m.room, m.body, m.sent_at, s.name
+FROM chat_messages m JOIN people s ON s.student_number = m.student_number
+WHERE m.unit = $1 AND m.room = $2
 ORDER BY m.id DESC
-LIMIT $2
+LIMIT $3
 `
 
 type RecentChatMessagesParams struct {
+	Unit  string
 	Room  string
 	Limit int32
 }
 
 type RecentChatMessagesRow struct {
 	ID     int64
+	Unit   string
 	Room   string
 	Body   string
 	SentAt time.Time
@@ -84,7 +94,7 @@ type RecentChatMessagesRow struct {
 
 // The newest messages of a room, newest first; callers reverse them.
 func (q *Queries) RecentChatMessages(ctx context.Context, arg RecentChatMessagesParams) ([]RecentChatMessagesRow, error) {
-	rows, err := q.db.Query(ctx, recentChatMessages, arg.Room, arg.Limit)
+	rows, err := q.db.Query(ctx, recentChatMessages, arg.Unit, arg.Room, arg.Limit)
 	if err != nil {
 		return nil, err
 	}
@@ -94,6 +104,7 @@ func (q *Queries) RecentChatMessages(ctx context.Context, arg RecentChatMessages
 		var i RecentChatMessagesRow
 		if err := rows.Scan(
 			&i.ID,
+			&i.Unit,
 			&i.Room,
 			&i.Body,
 			&i.SentAt,

@@ -12,19 +12,8 @@ import (
 	"github.com/google/uuid"
 )
 
-const deleteProjectReturningLab = `-- name: DeleteProjectReturningLab :one
-DELETE FROM projects WHERE id = $1 RETURNING lab_id
-`
-
-func (q *Queries) DeleteProjectReturningLab(ctx context.Context, id int64) (int64, error) {
-	row := q.db.QueryRow(ctx, deleteProjectReturningLab, id)
-	var lab_id int64
-	err := row.Scan(&lab_id)
-	return lab_id, err
-}
-
 const labAvailability = `-- name: LabAvailability :many
-SELECT id, room, starts_at, capacity, booked < capacity AS available
+SELECT id, unit, room, starts_at, capacity, booked, booked < capacity AS available
 FROM lab_slots
 WHERE id = ANY($1::bigint[])
 ORDER BY starts_at, room, id
@@ -32,9 +21,11 @@ ORDER BY starts_at, room, id
 
 type LabAvailabilityRow struct {
 	ID        int64
+	Unit      string
 	Room      string
 	StartsAt  time.Time
 	Capacity  int32
+	Booked    int32
 	Available bool
 }
 
@@ -49,9 +40,11 @@ func (q *Queries) LabAvailability(ctx context.Context, ids []int64) ([]LabAvaila
 		var i LabAvailabilityRow
 		if err := rows.Scan(
 			&i.ID,
+			&i.Unit,
 			&i.Room,
 			&i.StartsAt,
 			&i.Capacity,
+			&i.Booked,
 			&i.Available,
 		); err != nil {
 			return nil, err
@@ -62,17 +55,6 @@ func (q *Queries) LabAvailability(ctx context.Context, ids []int64) ([]LabAvaila
 		return nil, err
 	}
 	return items, nil
-}
-
-const lockProjectLab = `-- name: LockProjectLab :one
-SELECT lab_id FROM projects WHERE id = $1 FOR UPDATE
-`
-
-func (q *Queries) LockProjectLab(ctx context.Context, id int64) (int64, error) {
-	row := q.db.QueryRow(ctx, lockProjectLab, id)
-	var lab_id int64
-	err := row.Scan(&lab_id)
-	return lab_id, err
 }
 
 const notify = `-- name: Notify :exec

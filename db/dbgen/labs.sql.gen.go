@@ -10,34 +10,117 @@ import (
 	"time"
 )
 
-const listAvailableLabs = `-- name: ListAvailableLabs :many
-SELECT id, room, starts_at, capacity
-FROM lab_slots
-WHERE booked < capacity
-ORDER BY starts_at, room, id
+const getLab = `-- name: GetLab :one
+SELECT id, unit, room, starts_at, capacity, booked FROM lab_slots WHERE unit = $1 AND id = $2
 `
 
-type ListAvailableLabsRow struct {
+type GetLabParams struct {
+	Unit string
+	ID   int64
+}
+
+type GetLabRow struct {
 	ID       int64
+	Unit     string
 	Room     string
 	StartsAt time.Time
 	Capacity int32
+	Booked   int32
 }
 
-func (q *Queries) ListAvailableLabs(ctx context.Context) ([]ListAvailableLabsRow, error) {
-	rows, err := q.db.Query(ctx, listAvailableLabs)
+func (q *Queries) GetLab(ctx context.Context, arg GetLabParams) (GetLabRow, error) {
+	row := q.db.QueryRow(ctx, getLab, arg.Unit, arg.ID)
+	var i GetLabRow
+	err := row.Scan(
+		&i.ID,
+		&i.Unit,
+		&i.Room,
+		&i.StartsAt,
+		&i.Capacity,
+		&i.Booked,
+	)
+	return i, err
+}
+
+const listBookableLabs = `-- name: ListBookableLabs :many
+SELECT l.id, l.unit, l.room, l.starts_at, l.capacity, l.booked
+FROM lab_slots l JOIN units u ON u.code = l.unit
+WHERE l.unit = $1 AND l.booked < l.capacity AND (l.starts_at AT TIME ZONE u.timezone) > $2::timestamptz
+ORDER BY l.starts_at, l.room, l.id
+`
+
+type ListBookableLabsParams struct {
+	Unit  string
+	After time.Time
+}
+
+type ListBookableLabsRow struct {
+	ID       int64
+	Unit     string
+	Room     string
+	StartsAt time.Time
+	Capacity int32
+	Booked   int32
+}
+
+// The unit's slots with room left that start after @after (an instant; slot times are wall-clock
+// times in the unit's zone).
+func (q *Queries) ListBookableLabs(ctx context.Context, arg ListBookableLabsParams) ([]ListBookableLabsRow, error) {
+	rows, err := q.db.Query(ctx, listBookableLabs, arg.Unit, arg.After)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	var items []ListAvailableLabsRow
+	var items []ListBookableLabsRow
 	for rows.Next() {
-		var i ListAvailableLabsRow
+		var i ListBookableLabsRow
 		if err := rows.Scan(
 			&i.ID,
+			&i.Unit,
 			&i.Room,
 			&i.StartsAt,
 			&i.Capacity,
+			&i.Booked,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const listLabs = `-- name: ListLabs :many
+SELECT id, unit, room, starts_at, capacity, booked FROM lab_slots WHERE unit = $1 ORDER BY starts_at, room, id
+`
+
+type ListLabsRow struct {
+	ID       int64
+	Unit     string
+	Room     string
+	StartsAt time.Time
+	Capacity int32
+	Booked   int32
+}
+
+func (q *Queries) ListLabs(ctx context.Context, unit string) ([]ListLabsRow, error) {
+	rows, err := q.db.Query(ctx, listLabs, unit)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []ListLabsRow
+	for rows.Next() {
+		var i ListLabsRow
+		if err := rows.Scan(
+			&i.ID,
+			&i.Unit,
+			&i.Room,
+			&i.StartsAt,
+			&i.Capacity,
+			&i.Booked,
 		); err != nil {
 			return nil, err
 		}
@@ -50,18 +133,24 @@ func (q *Queries) ListAvailableLabs(ctx context.Context) ([]ListAvailableLabsRow
 }
 
 const upsertLab = `-- name: UpsertLab :exec
-INSERT INTO lab_slots (room, starts_at, capacity)
-VALUES ($1, $2, $3)
-ON CONFLICT (room, starts_at) DO UPDATE SET capacity = excluded.capacity
+INSERT INTO lab_slots (unit, room, starts_at, capacity)
+VALUES ($1, $2, $3, $4)
+ON CONFLICT (unit, room, starts_at) DO UPDATE SET capacity = excluded.capacity
 `
 
 type UpsertLabParams struct {
+	Unit     string
 	Room     string
 	StartsAt time.Time
 	Capacity int32
 }
 
 func (q *Queries) UpsertLab(ctx context.Context, arg UpsertLabParams) error {
-	_, err := q.db.Exec(ctx, upsertLab, arg.Room, arg.StartsAt, arg.Capacity)
+	_, err := q.db.Exec(ctx, upsertLab,
+		arg.Unit,
+		arg.Room,
+		arg.StartsAt,
+		arg.Capacity,
+	)
 	return err
 }

@@ -10,12 +10,33 @@ import (
 	"github.com/google/uuid"
 )
 
+type AuditLog struct {
+	Unit      string
+	ID        int64
+	At        time.Time
+	Actor     *string
+	ActorName string
+	Action    string
+	Pid       *int64
+	LabID     *int64
+	Student   *string
+	Details   []byte
+	Reason    *string
+}
+
 type ChatMessage struct {
 	ID            int64
 	Room          string
 	StudentNumber string
 	Body          string
 	SentAt        time.Time
+	Unit          string
+}
+
+type Enrolment struct {
+	Unit          string
+	StudentNumber string
+	Role          string
 }
 
 type LabSlot struct {
@@ -24,6 +45,15 @@ type LabSlot struct {
 	StartsAt time.Time
 	Capacity int32
 	Booked   int32
+	Unit     string
+}
+
+type Person struct {
+	StudentNumber string
+	Name          string
+	PinHash       string
+	CreatedAt     time.Time
+	SiteAdmin     bool
 }
 
 type Project struct {
@@ -32,12 +62,15 @@ type Project struct {
 	LabID       int64
 	CreatedAt   time.Time
 	UpdatedAt   time.Time
+	Unit        string
 }
 
 type ProjectMember struct {
 	ProjectID     int64
 	StudentNumber string
-	Position      int16
+	Position      int64
+	Unit          string
+	Role          string
 }
 
 type RevokedToken struct {
@@ -56,10 +89,15 @@ type SigninThrottle struct {
 	Failures      int32
 }
 
-type Student struct {
-	StudentNumber string
-	Name          string
-	PinHash       string
-	Role          string
-	CreatedAt     time.Time
+type Unit struct {
+	Code         string
+	Title        string
+	Timezone     string
+	TeamMin      int32
+	TeamMax      int32
+	OpensAt      *time.Time
+	ClosesAt     *time.Time
+	GuardMinutes int32
+	IsDefault    bool
+	CreatedAt    time.Time
 }

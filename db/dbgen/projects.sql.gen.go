@@ -10,49 +10,77 @@ import (
 	"time"
 )
 
-const addMember = `-- name: AddMember :execrows
-INSERT INTO project_members (project_id, student_number, position)
-SELECT $1, s.student_number, $2
-FROM students s
-WHERE s.student_number = $3 AND s.role = 'student'
+const addMember = `-- name: AddMember :exec
+INSERT INTO project_members (unit, project_id, student_number) VALUES ($1, $2, $3)
 `
 
 type AddMemberParams struct {
+	Unit          string
 	ProjectID     int64
-	Position      int16
 	StudentNumber string
 }
 
-// Adds a member only if the student exists and is not an admin; 0 rows means neither.
-func (q *Queries) AddMember(ctx context.Context, arg AddMemberParams) (int64, error) {
-	result, err := q.db.Exec(ctx, addMember, arg.ProjectID, arg.Position, arg.StudentNumber)
-	if err != nil {
-		return 0, err
-	}
-	return result.RowsAffected(), nil
+// Fails on project_members_enrolment_fkey (not a student of the unit),
+// project_members_one_team_per_unit (in a team already) or project_members_team_max (team full).
+func (q *Queries) AddMember(ctx context.Context, arg AddMemberParams) error {
+	_, err := q.db.Exec(ctx, addMember, arg.Unit, arg.ProjectID, arg.StudentNumber)
+	return err
+}
+
+const countMembers = `-- name: CountMembers :one
+SELECT count(*)::int FROM project_members WHERE unit = $1 AND project_id = $2
+`
+
+type CountMembersParams struct {
+	Unit      string
+	ProjectID int64
+}
+
+func (q *Queries) CountMembers(ctx context.Context, arg CountMembersParams) (int32, error) {
+	row := q.db.QueryRow(ctx, countMembers, arg.Unit, arg.ProjectID)
+	var column_1 int32
+	err := row.Scan(&column_1)
+	return column_1, err
+}
+
+const deleteProject = `-- name: DeleteProject :one
+DELETE FROM projects WHERE unit = $1 AND id = $2 RETURNING lab_id
+`
+
+type DeleteProjectParams struct {
+	Unit string
+	ID   int64
+}
+
+func (q *Queries) DeleteProject(ctx context.Context, arg DeleteProjectParams) (int64, error) {
+	row := q.db.QueryRow(ctx, deleteProject, arg.Unit, arg.ID)
+	var lab_id int64
+	err := row.Scan(&lab_id)
+	return lab_id, err
 }
 
 const getProjectRows = `-- name: GetProjectRows :many
-SELECT p.id, p.description, l.id AS lab_id, l.room, l.starts_at, l.capacity,
-       s.student_number, s.name, s.role
+SELECT p.id, p.unit, p.description, l.id AS lab_id, l.room, l.starts_at, l.capacity, l.booked,
+       s.student_number, s.name
 FROM projects p
-JOIN lab_slots l ON l.id = p.lab_id
-JOIN project_members m ON m.project_id = p.id
-JOIN students s ON s.student_number = m.student_number
+JOIN lab_slots l ON l.unit = p.unit AND l.id = p.lab_id
+JOIN project_members m ON m.unit = p.unit AND m.project_id = p.id
+JOIN people s ON s.student_number = m.student_number
 WHERE p.id = $1
 ORDER BY m.position
 `
 
 type GetProjectRowsRow struct {
 	ID            int64
+	Unit          string
 	Description   string
 	LabID         int64
 	Room          string
 	StartsAt      time.Time
 	Capacity      int32
+	Booked        int32
 	StudentNumber string
 	Name          string
-	Role          string
 }
 
 func (q *Queries) GetProjectRows(ctx context.Context, id int64) ([]GetProjectRowsRow, error) {
@@ -66,14 +94,15 @@ func (q *Queries) GetProjectRows(ctx context.Context, id int64) ([]GetProjectRow
 		var i GetProjectRowsRow
 		if err := rows.Scan(
 			&i.ID,
+			&i.Unit,
 			&i.Description,
 			&i.LabID,
 			&i.Room,
 			&i.StartsAt,
 			&i.Capacity,
+			&i.Booked,
 			&i.StudentNumber,
 			&i.Name,
-			&i.Role,
 		); err != nil {
 			return nil, err
 		}
@@ -86,45 +115,48 @@ func (q *Queries) GetProjectRows(ctx context.Context, id int64) ([]GetProjectRow
 }
 
 const insertProject = `-- name: InsertProject :one
-INSERT INTO projects (description, lab_id) VALUES ($1, $2) RETURNING id
+INSERT INTO projects (unit, description, lab_id) VALUES ($1, $2, $3) RETURNING id
 `
 
 type InsertProjectParams struct {
+	Unit        string
 	Description string
 	LabID       int64
 }
 
 func (q *Queries) InsertProject(ctx context.Context, arg InsertProjectParams) (int64, error) {
-	row := q.db.QueryRow(ctx, insertProject, arg.Description, arg.LabID)
+	row := q.db.QueryRow(ctx, insertProject, arg.Unit, arg.Description, arg.LabID)
 	var id int64
 	err := row.Scan(&id)
 	return id, err
 }
 
 const listProjectRows = `-- name: ListProjectRows :many
-SELECT p.id, p.description, l.id AS lab_id, l.room, l.starts_at, l.capacity,
-       s.student_number, s.name, s.role
+SELECT p.id, p.unit, p.description, l.id AS lab_id, l.room, l.starts_at, l.capacity, l.booked,
+       s.student_number, s.name
 FROM projects p
-JOIN lab_slots l ON l.id = p.lab_id
-JOIN project_members m ON m.project_id = p.id
-JOIN students s ON s.student_number = m.student_number
+JOIN lab_slots l ON l.unit = p.unit AND l.id = p.lab_id
+JOIN project_members m ON m.unit = p.unit AND m.project_id = p.id
+JOIN people s ON s.student_number = m.student_number
+WHERE p.unit = $1
 ORDER BY l.starts_at, l.room, p.id, m.position
 `
 
 type ListProjectRowsRow struct {
 	ID            int64
+	Unit          string
 	Description   string
 	LabID         int64
 	Room          string
 	StartsAt      time.Time
 	Capacity      int32
+	Booked        int32
 	StudentNumber string
 	Name          string
-	Role          string
 }
 
-func (q *Queries) ListProjectRows(ctx context.Context) ([]ListProjectRowsRow, error) {
-	rows, err := q.db.Query(ctx, listProjectRows)
+func (q *Queries) ListProjectRows(ctx context.Context, unit string) ([]ListProjectRowsRow, error) {
+	rows, err := q.db.Query(ctx, listProjectRows, unit)
 	if err != nil {
 		return nil, err
 	}
@@ -134,14 +166,15 @@ func (q *Queries) ListProjectRows(ctx context.Context) ([]ListProjectRowsRow, er
 		var i ListProjectRowsRow
 		if err := rows.Scan(
 			&i.ID,
+			&i.Unit,
 			&i.Description,
 			&i.LabID,
 			&i.Room,
 			&i.StartsAt,
 			&i.Capacity,
+			&i.Booked,
 			&i.StudentNumber,
 			&i.Name,
-			&i.Role,
 		); err != nil {
 			return nil, err
 		}
@@ -153,29 +186,74 @@ func (q *Queries) ListProjectRows(ctx context.Context) ([]ListProjectRowsRow, er
 	return items, nil
 }
 
-const projectIDOfStudent = `-- name: ProjectIDOfStudent :one
-SELECT project_id FROM project_members WHERE student_number = $1
+const lockProject = `-- name: LockProject :one
+SELECT lab_id FROM projects WHERE unit = $1 AND id = $2 FOR UPDATE
 `
 
-func (q *Queries) ProjectIDOfStudent(ctx context.Context, studentNumber string) (int64, error) {
-	row := q.db.QueryRow(ctx, projectIDOfStudent, studentNumber)
+type LockProjectParams struct {
+	Unit string
+	ID   int64
+}
+
+func (q *Queries) LockProject(ctx context.Context, arg LockProjectParams) (int64, error) {
+	row := q.db.QueryRow(ctx, lockProject, arg.Unit, arg.ID)
+	var lab_id int64
+	err := row.Scan(&lab_id)
+	return lab_id, err
+}
+
+const projectIDOfStudent = `-- name: ProjectIDOfStudent :one
+SELECT project_id FROM project_members WHERE unit = $1 AND student_number = $2
+`
+
+type ProjectIDOfStudentParams struct {
+	Unit          string
+	StudentNumber string
+}
+
+func (q *Queries) ProjectIDOfStudent(ctx context.Context, arg ProjectIDOfStudentParams) (int64, error) {
+	row := q.db.QueryRow(ctx, projectIDOfStudent, arg.Unit, arg.StudentNumber)
 	var project_id int64
 	err := row.Scan(&project_id)
 	return project_id, err
 }
 
+const removeMember = `-- name: RemoveMember :execrows
+DELETE FROM project_members WHERE unit = $1 AND project_id = $2 AND student_number = $3
+`
+
+type RemoveMemberParams struct {
+	Unit          string
+	ProjectID     int64
+	StudentNumber string
+}
+
+func (q *Queries) RemoveMember(ctx context.Context, arg RemoveMemberParams) (int64, error) {
+	result, err := q.db.Exec(ctx, removeMember, arg.Unit, arg.ProjectID, arg.StudentNumber)
+	if err != nil {
+		return 0, err
+	}
+	return result.RowsAffected(), nil
+}
+
 const updateProject = `-- name: UpdateProject :execrows
-UPDATE projects SET description = $2, lab_id = $3, updated_at = now() WHERE id = $1
+UPDATE projects SET description = $3, lab_id = $4, updated_at = now() WHERE unit = $1 AND id = $2
 `
 
 type UpdateProjectParams struct {
+	Unit        string
 	ID          int64
 	Description string
 	LabID       int64
 }
 
 func (q *Queries) UpdateProject(ctx context.Context, arg UpdateProjectParams) (int64, error) {
-	result, err := q.db.Exec(ctx, updateProject, arg.ID, arg.Description, arg.LabID)
+	result, err := q.db.Exec(ctx, updateProject,
+		arg.Unit,
+		arg.ID,
+		arg.Description,
+		arg.LabID,
+	)
 	if err != nil {
 		return 0, err
 	}

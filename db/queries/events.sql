@@ -3,14 +3,8 @@
 -- name: Notify :exec
 SELECT pg_notify('pairup_events', @payload::text);
 
--- name: LockProjectLab :one
-SELECT lab_id FROM projects WHERE id = $1 FOR UPDATE;
-
--- name: DeleteProjectReturningLab :one
-DELETE FROM projects WHERE id = $1 RETURNING lab_id;
-
 -- name: LabAvailability :many
-SELECT id, room, starts_at, capacity, booked < capacity AS available
+SELECT id, unit, room, starts_at, capacity, booked, booked < capacity AS available
 FROM lab_slots
 WHERE id = ANY(@ids::bigint[])
 ORDER BY starts_at, room, id;

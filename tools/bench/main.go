@@ -31,7 +31,9 @@ import (
 
 	"github.com/pairup/pairup/api/auth"
 	"github.com/pairup/pairup/api/pairup"
+	"github.com/pairup/pairup/api/service"
 	"github.com/pairup/pairup/api/store"
+	"github.com/pairup/pairup/internal/testfactory"
 	"github.com/pairup/pairup/internal/throwaway"
 )
 
@@ -97,7 +99,7 @@ func run(binary string, duration time.Duration, workers int, rt realtimeConfig) 
 	if err := seed(ctx, st, students, teams+burst); err != nil {
 		return err
 	}
-	labs, err := st.AvailableLabs(ctx)
+	labs, err := st.BookableLabs(ctx, pairup.DefaultUnitCode, time.Now())
 	if err != nil {
 		return err
 	}
@@ -180,7 +182,7 @@ func run(binary string, duration time.Duration, workers int, rt realtimeConfig) 
 	if err := seedSlots(ctx, st, teams+burst, rt.bookings+burst); err != nil {
 		return err
 	}
-	if labs, err = st.AvailableLabs(ctx); err != nil {
+	if labs, err = st.BookableLabs(ctx, pairup.DefaultUnitCode, time.Now()); err != nil {
 		return err
 	}
 	if len(labs) < rt.bookings+burst {
@@ -267,29 +269,25 @@ func seed(ctx context.Context, st *store.Store, students, slots int) error {
 	if err != nil {
 		return err
 	}
-	roster := make([]pairup.RosterEntry, students)
-	for i := range roster {
-		roster[i] = pairup.RosterEntry{Line: i + 1, PINHash: hash, Student: pairup.Student{
-			Number: number(i), Name: fmt.Sprintf("Bench Student %d", i), Role: pairup.RoleStudent,
-		}}
-	}
-	if err := st.ImportRoster(ctx, roster); err != nil {
+	f := testfactory.New(st, service.New(st, time.Now), hash)
+	if _, err := f.Students(ctx, pairup.DefaultUnitCode, 40000000, students, "Bench Student"); err != nil {
 		return fmt.Errorf("seed roster: %w", err)
 	}
 	return seedSlots(ctx, st, 0, slots)
 }
 
-// seedSlots adds n one-pair slots, numbered from first, four rooms every five minutes.
+// seedSlots adds n one-pair slots, numbered from first, four rooms every five minutes, from a
+// week after today.
 func seedSlots(ctx context.Context, st *store.Store, first, n int) error {
-	start := time.Date(2027, 5, 17, 9, 0, 0, 0, time.UTC)
-	entries := make([]pairup.SlotEntry, n)
-	for j := range entries {
+	now := time.Now().UTC()
+	start := time.Date(now.Year(), now.Month(), now.Day()+7, 9, 0, 0, 0, time.UTC)
+	slots := make([]pairup.LabSlot, n)
+	for j := range slots {
 		i := first + j
-		entries[j] = pairup.SlotEntry{Line: j + 1, Slot: pairup.LabSlot{
-			Room: fmt.Sprintf("Room %d", i%4), StartsAt: start.Add(time.Duration(i/4) * 5 * time.Minute), Capacity: 1,
-		}}
+		slots[j] = pairup.LabSlot{Room: fmt.Sprintf("Room %d", i%4), StartsAt: start.Add(time.Duration(i/4) * 5 * time.Minute), Capacity: 1}
 	}
-	if err := st.ImportSlots(ctx, entries); err != nil {
+	f := testfactory.New(st, service.New(st, time.Now), "")
+	if _, err := f.Slots(ctx, pairup.DefaultUnitCode, slots...); err != nil {
 		return fmt.Errorf("seed slots: %w", err)
 	}
 	return nil

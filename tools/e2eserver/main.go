@@ -5,9 +5,16 @@
 // its standard input (the test runner went away) it stops the server and drops the database.
 //
 // The seeded data, which frontend/e2e/fixtures.ts mirrors:
-//   - students 31000001..31000030, all with PIN 1357 (bcrypt at its cheapest cost);
-//   - 12 lab slots of capacity 1: rooms "CSSE 2.01" and "EZONE 1.24", on Thursday 20 and
-//     Friday 21 May 2027, at 10:00, 10:15 and 10:30.
+//   - the default unit (code "default", title "CITS3403 Agile Web Development", pairs, open):
+//     students 31000001..31000030, all with PIN 1357 (bcrypt at its cheapest cost), and 12 lab
+//     slots of capacity 1: rooms "CSSE 2.01" and "EZONE 1.24", on the two days that start 7 and
+//     8 days after today (UTC), at 10:00, 10:15 and 10:30. The server prints the first of those
+//     days as E2E_FIRST_DAY=YYYY-MM-DD, since test data takes its dates from the clock.
+//   - unit "trio" ("CITS3200 Professional Computing", teams of 3 to 4, open): students
+//     31000021..31000030, and 6 slots of capacity 2 in "EZONE 2.10" on the first day at 14:00,
+//     14:15, ..., 15:15;
+//   - unit "closed" ("CITS1001 Object-oriented Programming", pairs, sign-up closed yesterday):
+//     students 31000027..31000030 and one slot in "CSSE 1.01" on the first day at 09:00.
 package main
 
 import (
@@ -26,7 +33,9 @@ import (
 
 	"github.com/pairup/pairup/api/auth"
 	"github.com/pairup/pairup/api/pairup"
+	"github.com/pairup/pairup/api/service"
 	"github.com/pairup/pairup/api/store"
+	"github.com/pairup/pairup/internal/testfactory"
 	"github.com/pairup/pairup/internal/throwaway"
 )
 
@@ -76,7 +85,8 @@ func run(binary, webDir string, watchStdin bool) error {
 		}
 	}()
 
-	if err := seed(ctx, dbURL); err != nil {
+	firstDay, err := seed(ctx, dbURL)
+	if err != nil {
 		return err
 	}
 
@@ -92,6 +102,7 @@ func run(binary, webDir string, watchStdin bool) error {
 	}
 	defer srv.Stop()
 
+	fmt.Printf("E2E_FIRST_DAY=%s\n", firstDay.Format(time.DateOnly))
 	fmt.Printf("E2E_URL=%s\n", srv.URL)
 
 	if watchStdin {
@@ -104,43 +115,67 @@ func run(binary, webDir string, watchStdin bool) error {
 	return nil
 }
 
-// seed migrates the new database and loads the roster and the timetable.
-func seed(ctx context.Context, dbURL string) error {
+// seed migrates the new database and loads the units, their rosters and their timetables.
+func seed(ctx context.Context, dbURL string) (firstDay time.Time, err error) {
 	st, err := store.Open(ctx, dbURL)
 	if err != nil {
-		return err
+		return time.Time{}, err
 	}
 	defer st.Close()
 	if err := store.Migrate(ctx, st.Pool(), slog.New(slog.NewTextHandler(io.Discard, nil))); err != nil {
-		return fmt.Errorf("migrate: %w", err)
+		return time.Time{}, fmt.Errorf("migrate: %w", err)
 	}
 	hash, err := auth.HashPIN(pin, bcrypt.MinCost)
 	if err != nil {
-		return err
+		return time.Time{}, err
 	}
-	roster := make([]pairup.RosterEntry, len(names))
+	f := testfactory.New(st, service.New(st, time.Now), hash)
+	now := time.Now().UTC()
+	firstDay = time.Date(now.Year(), now.Month(), now.Day()+7, 0, 0, 0, 0, time.UTC)
+	yesterday := now.Add(-24 * time.Hour)
+
+	if _, err := f.Unit(ctx, testfactory.UnitSpec{Code: "default", Title: "CITS3403 Agile Web Development"}); err != nil {
+		return time.Time{}, err
+	}
+	if _, err := f.Unit(ctx, testfactory.UnitSpec{Code: "trio", Title: "CITS3200 Professional Computing", TeamMin: 3, TeamMax: 4}); err != nil {
+		return time.Time{}, err
+	}
+	if _, err := f.Unit(ctx, testfactory.UnitSpec{Code: "closed", Title: "CITS1001 Object-oriented Programming", ClosesAt: &yesterday}); err != nil {
+		return time.Time{}, err
+	}
+	people := make([]testfactory.Person, len(names))
 	for i, name := range names {
-		roster[i] = pairup.RosterEntry{Line: i + 1, PINHash: hash, Student: pairup.Student{
-			Number: fmt.Sprintf("%08d", firstNumber+i), Name: name, Role: pairup.RoleStudent,
-		}}
+		people[i] = testfactory.Person{Number: fmt.Sprintf("%08d", firstNumber+i), Name: name}
 	}
-	if err := st.ImportRoster(ctx, roster); err != nil {
-		return fmt.Errorf("seed roster: %w", err)
+	if err := f.Enrol(ctx, "default", people...); err != nil {
+		return time.Time{}, fmt.Errorf("seed roster: %w", err)
 	}
-	var slots []pairup.SlotEntry
-	for _, day := range []int{20, 21} {
+	if err := f.Enrol(ctx, "trio", people[20:]...); err != nil {
+		return time.Time{}, fmt.Errorf("seed roster: %w", err)
+	}
+	if err := f.Enrol(ctx, "closed", people[26:]...); err != nil {
+		return time.Time{}, fmt.Errorf("seed roster: %w", err)
+	}
+	var slots []pairup.LabSlot
+	for day := range 2 {
 		for _, room := range []string{"CSSE 2.01", "EZONE 1.24"} {
 			for _, minute := range []int{0, 15, 30} {
-				slots = append(slots, pairup.SlotEntry{Line: len(slots) + 1, Slot: pairup.LabSlot{
-					Room: room, StartsAt: time.Date(2027, 5, day, 10, minute, 0, 0, time.UTC), Capacity: 1,
-				}})
+				slots = append(slots, pairup.LabSlot{
+					Room: room, StartsAt: firstDay.AddDate(0, 0, day).Add(10*time.Hour + time.Duration(minute)*time.Minute), Capacity: 1,
+				})
 			}
 		}
 	}
-	if err := st.ImportSlots(ctx, slots); err != nil {
-		return fmt.Errorf("seed slots: %w", err)
+	if _, err := f.Slots(ctx, "default", slots...); err != nil {
+		return time.Time{}, fmt.Errorf("seed slots: %w", err)
 	}
-	return nil
+	if _, err := f.Session(ctx, "trio", "EZONE 2.10", firstDay.Add(14*time.Hour), 6, 15*time.Minute, 2); err != nil {
+		return time.Time{}, fmt.Errorf("seed slots: %w", err)
+	}
+	if _, err := f.Session(ctx, "closed", "CSSE 1.01", firstDay.Add(9*time.Hour), 1, time.Hour, 1); err != nil {
+		return time.Time{}, fmt.Errorf("seed slots: %w", err)
+	}
+	return firstDay, nil
 }
 
 // tolerant passes writes on and ignores their failure: a server's log lines must keep flowing
