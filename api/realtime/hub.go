@@ -332,10 +332,13 @@ func (h *Hub) pushLabs(ctx context.Context, unit string, ids []int64) {
 }
 
 // closeRoom empties a dissolved team's room: its members are no longer a team.
-func (h *Hub) closeRoom(room string) {
+func (h *Hub) closeRoom(key string) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	delete(h.rooms, room)
+	for c := range h.rooms[key] {
+		delete(c.joined, key)
+	}
+	delete(h.rooms, key)
 }
 
 // watchRevocations closes, within one check period, every socket whose token was revoked on

@@ -471,7 +471,7 @@ func TestAuthDeletedStudentTokenRefused(t *testing.T) {
 	if r := s.Client.Do(t, "GET", "/api/labs", tok, nil); r.Status != http.StatusOK {
 		t.Fatalf("before deletion: %d %s", r.Status, r.Body)
 	}
-	if _, err := f.Store.Pool().Exec(context.Background(), `DELETE FROM students WHERE student_number = $1`, number); err != nil {
+	if _, err := f.Store.Pool().Exec(context.Background(), `DELETE FROM people WHERE student_number = $1`, number); err != nil {
 		t.Fatal(err)
 	}
 	authTWant401(t, s.Client.Do(t, "GET", "/api/labs", tok, nil), "Bearer", "token of a deleted student")

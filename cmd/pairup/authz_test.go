@@ -58,23 +58,16 @@ func (e *azTEnv) slot(t *testing.T) int64 {
 // team forms a team directly in the store, so the API under test is not used to set up.
 func (e *azTEnv) team(t *testing.T, creator, partner string, lab int64) pairup.Project {
 	t.Helper()
-	p, err := e.f.Store.CreateProject(context.Background(), pairup.NewProject{
-		Creator: creator, Partner: partner, Description: "Project of " + creator, LabID: lab,
-	})
-	if err != nil {
-		t.Fatalf("form team %s & %s: %v", creator, partner, err)
-	}
-	return p
+	return e.f.team(t, creator, []string{partner}, lab)
 }
 
 // state describes, from the database, the projects of the students and whether the slots are
 // free, so a test can tell that a refused request changed nothing.
 func (e *azTEnv) state(t *testing.T, students []string, labs []int64) string {
 	t.Helper()
-	ctx := context.Background()
 	var b strings.Builder
 	for _, n := range students {
-		p, err := e.f.Store.ProjectOf(ctx, n)
+		p, err := e.f.projectOf(t, n)
 		switch pairup.ErrorCode(err) {
 		case pairup.ENOTFOUND:
 			fmt.Fprintf(&b, "%s: no project\n", n)
@@ -88,10 +81,7 @@ func (e *azTEnv) state(t *testing.T, students []string, labs []int64) string {
 			t.Fatalf("project of %s: %v", n, err)
 		}
 	}
-	avail, err := e.f.Store.AvailableLabs(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
+	avail := e.f.bookable(t)
 	for _, id := range labs {
 		free := slices.ContainsFunc(avail, func(l pairup.LabSlot) bool { return l.ID == id })
 		fmt.Fprintf(&b, "lab %d free: %v\n", id, free)
@@ -305,7 +295,7 @@ func azTCell(t *testing.T, e *azTEnv, other, loner string, row azTRow, c azTCall
 	case "GET /api/students/{id}":
 		var s struct{ ID, Name string }
 		r.JSON(t, &s)
-		st, err := e.f.Store.Student(ctx, self)
+		st, err := e.f.Service.Student(ctx, e.f.cli(t), self)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -373,7 +363,7 @@ func azTWantState(t *testing.T, e *azTEnv, self, mate, description string, lab, 
 			fmt.Fprintf(&want, "%s: no project\n", n)
 			continue
 		}
-		p, err := e.f.Store.ProjectOf(context.Background(), self)
+		p, err := e.f.projectOf(t, self)
 		if err != nil {
 			t.Fatalf("project of %s: %v", self, err)
 		}

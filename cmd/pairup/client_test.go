@@ -103,7 +103,7 @@ func TestClTGeneratedClientWalksTheMainFlow(t *testing.T) {
 	}
 
 	created, err := c.CreateStudentProjectWithResponse(ctx, me, oapiclient.NewProject{
-		PartnerNumber: partner, Description: "  A generated client  ", LabId: oapiclient.LabId(fx.Labs[0].ID),
+		PartnerNumber: &partner, Description: "  A generated client  ", LabId: oapiclient.LabId(fx.Labs[0].ID),
 	}, bearer)
 	clTStatus(t, "create project", created, err, http.StatusCreated)
 	p := created.JSON201
@@ -115,7 +115,7 @@ func TestClTGeneratedClientWalksTheMainFlow(t *testing.T) {
 	}
 
 	again, err := c.CreateStudentProjectWithResponse(ctx, me, oapiclient.NewProject{
-		PartnerNumber: studentNumber(2), Description: "A second team", LabId: oapiclient.LabId(fx.Labs[1].ID),
+		PartnerNumber: ptr(studentNumber(2)), Description: "A second team", LabId: oapiclient.LabId(fx.Labs[1].ID),
 	}, bearer)
 	clTStatus(t, "create a second project", again, err, http.StatusConflict)
 	if again.ApplicationproblemJSON409 == nil {

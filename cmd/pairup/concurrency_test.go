@@ -376,13 +376,7 @@ func TestConcCapacityThreeTenPairs(t *testing.T) {
 	const pairs, capacity = 10, 3
 	f := newFixture(t, 2*pairs, 0)
 	ctx := context.Background()
-	err := f.Store.ImportSlots(ctx, []pairup.SlotEntry{{Line: 2, Slot: pairup.LabSlot{
-		Room: "Big Lab", StartsAt: time.Date(2027, 5, 18, 9, 0, 0, 0, time.UTC), Capacity: capacity,
-	}}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	labs, err := f.Store.AvailableLabs(ctx)
+	labs, err := f.Make.Slots(ctx, pairup.DefaultUnitCode, pairup.LabSlot{Room: "Big Lab", StartsAt: slotDay(), Capacity: capacity})
 	if err != nil || len(labs) != 1 || labs[0].Capacity != capacity {
 		t.Fatalf("labs %+v, %v", labs, err)
 	}
@@ -546,7 +540,7 @@ func TestConcMutualClaimsDeadlock(t *testing.T) {
 	servers := ccTServers(t, f)
 	a, b := studentNumber(0), studentNumber(1)
 	toks := ccTSignIn(t, servers, a, b)
-	holder := ccTLockRows(t, f, "SELECT 1 FROM students WHERE student_number IN ($1, $2) FOR UPDATE", a, b)
+	holder := ccTLockRows(t, f, "SELECT 1 FROM enrolments WHERE unit = 'default' AND student_number IN ($1, $2) FOR UPDATE", a, b)
 
 	rs := ccTBurstWhile(t, []ccTRequest{
 		ccTCreate(servers[0], toks[a], a, b, f.Labs[0].ID, 1),

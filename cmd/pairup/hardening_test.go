@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/pairup/pairup/api/pairup"
 	"github.com/pairup/pairup/internal/apitest"
 )
 
@@ -122,10 +123,10 @@ func TestHardeningImportAdminAndResync(t *testing.T) {
 	var out strings.Builder
 	bad := write("bad.csv", "student_number,name,pin,role\n"+studentNumber(0)+",Student 0,2468,admin\n")
 	err := run(context.Background(), []string{"import", "students", bad}, env, &out, testLogWriter{t})
-	if err == nil || !strings.Contains(err.Error(), "line 2") || !strings.Contains(err.Error(), "admin") {
-		t.Fatalf("promoting a team member: err = %v, want a line 2 error about admins", err)
+	if err == nil || !strings.Contains(err.Error(), "line 2") || !strings.Contains(err.Error(), "coordinator") {
+		t.Fatalf("promoting a team member: err = %v, want a line 2 error about coordinators", err)
 	}
-	if st, err := f.Store.Student(context.Background(), studentNumber(0)); err != nil || st.IsAdmin() {
+	if st, err := f.Service.Student(context.Background(), f.cli(t), studentNumber(0)); err != nil || st.Role != pairup.RoleStudent {
 		t.Fatalf("after the refused import: %+v, %v", st, err)
 	}
 

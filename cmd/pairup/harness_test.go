@@ -14,9 +14,11 @@ import (
 
 	"github.com/pairup/pairup/api/auth"
 	"github.com/pairup/pairup/api/pairup"
+	"github.com/pairup/pairup/api/service"
 	"github.com/pairup/pairup/api/store"
 	"github.com/pairup/pairup/internal/apitest"
 	"github.com/pairup/pairup/internal/testdb"
+	"github.com/pairup/pairup/internal/testfactory"
 )
 
 // testSecret signs tokens in tests that forge or expire them by hand.
@@ -108,11 +110,13 @@ func (w testLogWriter) Write(p []byte) (int, error) {
 	return len(p), nil
 }
 
-// fixture is a database with a roster and lab slots, for one test.
+// fixture is a database with a roster and lab slots in the default unit, for one test.
 type fixture struct {
-	DBURL string
-	Store *store.Store
-	Labs  []pairup.LabSlot // in time order
+	DBURL   string
+	Store   *store.Store
+	Service *service.Service
+	Make    *testfactory.Factory
+	Labs    []pairup.LabSlot // in time order
 }
 
 // The PIN every test student has.
@@ -123,45 +127,85 @@ var (
 	pinHash  string
 )
 
-// newFixture makes a database with students s0..s(n-1) (numbers 30000000+i), one admin
-// (39999999) and the given lab slots (capacity 1 each unless caps says otherwise).
-func newFixture(t *testing.T, students, slots int) *fixture {
-	t.Helper()
-	pool, url := testdb.New(t)
-	st := store.New(pool)
+// testPINHash is testPIN hashed at bcrypt's cheapest cost: it keeps seeding fast, and the server
+// checks whatever cost is stored.
+func testPINHash() string {
 	hashOnce.Do(func() {
-		// The cheapest cost keeps seeding fast; the server checks whatever cost is stored.
 		h, err := auth.HashPIN(testPIN, bcrypt.MinCost)
 		if err != nil {
 			panic(err)
 		}
 		pinHash = h
 	})
-	roster := []pairup.RosterEntry{{Line: 1, PINHash: pinHash, Student: pairup.Student{Number: adminNumber, Name: "Coordinator", Role: pairup.RoleAdmin}}}
-	for i := range students {
-		roster = append(roster, pairup.RosterEntry{Line: i + 2, PINHash: pinHash, Student: pairup.Student{
-			Number: studentNumber(i), Name: fmt.Sprintf("Student %d", i), Role: pairup.RoleStudent,
-		}})
-	}
+	return pinHash
+}
+
+// slotDay is the first day of the fixtures' slots: a week after today, so they are never in the
+// past (the server's clock is the real one).
+func slotDay() time.Time {
+	now := time.Now().UTC()
+	return time.Date(now.Year(), now.Month(), now.Day()+7, 17, 15, 0, 0, time.UTC)
+}
+
+// newFixture makes a database with students s0..s(n-1) (numbers 30000000+i) and one
+// coordinator (39999999) in the default unit (pairs, always open, UTC), and the given number of
+// lab slots of capacity 1, five minutes apart from slotDay.
+func newFixture(t *testing.T, students, slots int) *fixture {
+	t.Helper()
+	pool, url := testdb.New(t)
+	st := store.New(pool)
+	svc := service.New(st, time.Now)
+	f := &fixture{DBURL: url, Store: st, Service: svc, Make: testfactory.New(st, svc, testPINHash())}
 	ctx := context.Background()
-	if err := st.ImportRoster(ctx, roster); err != nil {
+	people := []testfactory.Person{{Number: adminNumber, Name: "Coordinator", Role: pairup.RoleCoordinator}}
+	for i := range students {
+		people = append(people, testfactory.Person{Number: studentNumber(i), Name: fmt.Sprintf("Student %d", i)})
+	}
+	if err := f.Make.Enrol(ctx, pairup.DefaultUnitCode, people...); err != nil {
 		t.Fatalf("seed roster: %v", err)
 	}
-	var entries []pairup.SlotEntry
-	start := time.Date(2027, 5, 17, 17, 15, 0, 0, time.UTC)
-	for i := range slots {
-		entries = append(entries, pairup.SlotEntry{Line: i + 1, Slot: pairup.LabSlot{
-			Room: "CSSE 2.01", StartsAt: start.Add(time.Duration(i) * 5 * time.Minute), Capacity: 1,
-		}})
-	}
-	if err := st.ImportSlots(ctx, entries); err != nil {
+	labs, err := f.Make.Session(ctx, pairup.DefaultUnitCode, "CSSE 2.01", slotDay(), slots, 5*time.Minute, 1)
+	if err != nil {
 		t.Fatalf("seed slots: %v", err)
 	}
-	labs, err := st.AvailableLabs(ctx)
+	f.Labs = labs
+	return f
+}
+
+// team forms a team in the default unit through the use case, as the command line would.
+func (f *fixture) team(t *testing.T, creator string, partners []string, lab int64) pairup.Project {
+	t.Helper()
+	p, err := f.Make.Team(context.Background(), pairup.DefaultUnitCode, creator, partners, lab, "")
+	if err != nil {
+		t.Fatalf("form team of %s with %v: %v", creator, partners, err)
+	}
+	return p
+}
+
+// cli is the command line's standing in the default unit.
+func (f *fixture) cli(t *testing.T) service.Access {
+	t.Helper()
+	acc, err := f.Service.Access(context.Background(), service.CommandLine, "")
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &fixture{DBURL: url, Store: st, Labs: labs}
+	return acc
+}
+
+// projectOf reads the student's team in the default unit (ENOTFOUND when none).
+func (f *fixture) projectOf(t *testing.T, number string) (pairup.Project, error) {
+	t.Helper()
+	return f.Service.ProjectOf(context.Background(), f.cli(t), number)
+}
+
+// bookable lists the default unit's free slots.
+func (f *fixture) bookable(t *testing.T) []pairup.LabSlot {
+	t.Helper()
+	labs, err := f.Service.BookableLabs(context.Background(), f.cli(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return labs
 }
 
 const adminNumber = "39999999"

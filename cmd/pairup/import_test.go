@@ -14,7 +14,6 @@ import (
 
 	"github.com/jackc/pgx/v5/pgxpool"
 
-	"github.com/pairup/pairup/api/pairup"
 	"github.com/pairup/pairup/db"
 	"github.com/pairup/pairup/internal/apitest"
 	"github.com/pairup/pairup/internal/testdb"
@@ -127,15 +126,15 @@ func TestImportRosterAndLabs(t *testing.T) {
 	}
 	// No role column at all: everyone is a student.
 	ccTImport(t, url, "students", "name,pin,student_number\nEdsger Dijkstra,55555,31000004\n")
-	if n := ccTInt(t, pool, "SELECT count(*) FROM students"); n != 4 {
+	if n := ccTInt(t, pool, "SELECT count(*) FROM people"); n != 4 {
 		t.Fatalf("%d students, want 4", n)
 	}
-	for number, role := range map[string]string{"31000001": "student", "31000002": "student", "31000003": "admin", "31000004": "student"} {
-		if got := ccTString(t, pool, "SELECT role FROM students WHERE student_number = $1", number); got != role {
+	for number, role := range map[string]string{"31000001": "student", "31000002": "student", "31000003": "coordinator", "31000004": "student"} {
+		if got := ccTString(t, pool, "SELECT role FROM enrolments WHERE unit = 'default' AND student_number = $1", number); got != role {
 			t.Errorf("%s has role %q, want %q", number, got, role)
 		}
 	}
-	if n := ccTInt(t, pool, "SELECT count(*) FROM students WHERE pin_hash ~ '^[0-9]+$'"); n != 0 {
+	if n := ccTInt(t, pool, "SELECT count(*) FROM people WHERE pin_hash ~ '^[0-9]+$'"); n != 0 {
 		t.Fatalf("%d PINs stored in the clear", n)
 	}
 
@@ -182,7 +181,7 @@ func TestImportRosterAndLabs(t *testing.T) {
 	ccTImport(t, url, "labs", "room,starts_at,capacity\n"+
 		"CSSE 2.01,2027-05-17T17:15,\n"+
 		"CSSE 2.03,2027-05-17T17:15,3\n")
-	if n := ccTInt(t, pool, "SELECT count(*) FROM students"); n != 4 {
+	if n := ccTInt(t, pool, "SELECT count(*) FROM people"); n != 4 {
 		t.Fatalf("%d students after re-import, want 4", n)
 	}
 	if n := ccTInt(t, pool, "SELECT count(*) FROM lab_slots"); n != 3 {
@@ -264,8 +263,8 @@ func TestImportRejectsBadRosters(t *testing.T) {
 	}
 	ccTWantRejected(t, url, "students", cases, func(t *testing.T) string {
 		return fmt.Sprintf("%d students; %s",
-			ccTInt(t, pool, "SELECT count(*) FROM students"),
-			ccTString(t, pool, "SELECT name || ' ' || role || ' ' || pin_hash FROM students WHERE student_number = '31999999'"))
+			ccTInt(t, pool, "SELECT count(*) FROM people"),
+			ccTString(t, pool, "SELECT p.name || ' ' || e.role || ' ' || p.pin_hash FROM people p JOIN enrolments e USING (student_number) WHERE student_number = '31999999'"))
 	})
 }
 
@@ -300,17 +299,12 @@ func TestImportRefusesCapacityBelowBookings(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t, 4, 0)
 	ccTImport(t, f.DBURL, "labs", "room,starts_at,capacity\nCSSE 2.01,2027-05-17T17:15,2\n")
-	labs, err := f.Store.AvailableLabs(context.Background())
-	if err != nil || len(labs) != 1 {
-		t.Fatalf("labs %v, %v", labs, err)
+	labs := f.bookable(t)
+	if len(labs) != 1 {
+		t.Fatalf("labs %v", labs)
 	}
 	for _, team := range [][2]int{{0, 1}, {2, 3}} {
-		_, err := f.Store.CreateProject(context.Background(), pairup.NewProject{
-			Creator: studentNumber(team[0]), Partner: studentNumber(team[1]), Description: "a team", LabID: labs[0].ID,
-		})
-		if err != nil {
-			t.Fatal(err)
-		}
+		f.team(t, studentNumber(team[0]), []string{studentNumber(team[1])}, labs[0].ID)
 	}
 	pool := f.Store.Pool()
 	ccTWantRejected(t, f.DBURL, "labs", []ccTBadFile{{
@@ -361,7 +355,7 @@ func TestImportMigrateConcurrentlyOnEmptyDatabase(t *testing.T) {
 	if n := ccTInt(t, pool, "SELECT count(DISTINCT version_id) FROM goose_db_version WHERE version_id > 0"); n != len(migrations) {
 		t.Fatalf("%d distinct migrations recorded, want %d", n, len(migrations))
 	}
-	for _, table := range []string{"students", "lab_slots", "projects", "project_members", "revoked_tokens", "signin_throttle", "settings"} {
+	for _, table := range []string{"units", "people", "enrolments", "lab_slots", "projects", "project_members", "audit_log", "chat_messages", "revoked_tokens", "signin_throttle", "settings"} {
 		if n := ccTInt(t, pool, "SELECT count(*) FROM pg_tables WHERE schemaname = 'public' AND tablename = $1", table); n != 1 {
 			t.Errorf("table %s exists %d times", table, n)
 		}
@@ -398,14 +392,21 @@ func TestImportDemoTwice(t *testing.T) {
 		sql  string
 		want int
 	}{
-		{"SELECT count(*) FROM students WHERE role = 'student'", 40},
-		{"SELECT count(*) FROM students WHERE role = 'admin'", 1},
-		{"SELECT count(*) FROM lab_slots", 96},
-		{"SELECT count(*) FROM (SELECT room, starts_at::date FROM lab_slots GROUP BY 1, 2 HAVING count(*) = 24) s", 4},
-		{"SELECT count(*) FROM lab_slots WHERE capacity = 1", 96},
-		{"SELECT count(*) FROM projects", 3},
-		{"SELECT count(*) FROM project_members", 6},
-		{"SELECT count(*) FROM lab_slots WHERE booked > 0", 3},
+		{"SELECT count(*) FROM enrolments WHERE unit = 'default' AND role = 'student'", 40},
+		{"SELECT count(*) FROM enrolments WHERE unit = 'default' AND role = 'coordinator'", 1},
+		{"SELECT count(*) FROM enrolments WHERE unit = 'cits3200' AND role = 'student'", 20},
+		{"SELECT count(*) FROM units", 2},
+		{"SELECT count(*) FROM lab_slots WHERE unit = 'default'", 96},
+		{"SELECT count(*) FROM (SELECT room, starts_at::date FROM lab_slots WHERE unit = 'default' GROUP BY 1, 2 HAVING count(*) = 24) s", 4},
+		{"SELECT count(*) FROM lab_slots WHERE unit = 'default' AND capacity = 1", 96},
+		{"SELECT count(*) FROM projects WHERE unit = 'default'", 3},
+		{"SELECT count(*) FROM project_members WHERE unit = 'default'", 6},
+		{"SELECT count(*) FROM lab_slots WHERE unit = 'default' AND booked > 0", 3},
+		{"SELECT count(*) FROM lab_slots WHERE unit = 'cits3200'", 12},
+		{"SELECT count(*) FROM project_members WHERE unit = 'cits3200'", 3},
+		// The slots are in the future (next week), and the second unit's sign-up opens tomorrow.
+		{"SELECT count(*) FROM lab_slots WHERE starts_at < now() + interval '1 day'", 0},
+		{"SELECT count(*) FROM units WHERE code = 'cits3200' AND opens_at > now() AND opens_at < now() + interval '2 days' AND team_min = 3 AND team_max = 4", 1},
 	} {
 		if n := ccTInt(t, pool, c.sql); n != c.want {
 			t.Errorf("%s = %d, want %d", c.sql, n, c.want)
@@ -413,7 +414,7 @@ func TestImportDemoTwice(t *testing.T) {
 	}
 	// Sessions are twenty-four five-minute slots.
 	if n := ccTInt(t, pool, `SELECT count(*) FROM (SELECT starts_at - lag(starts_at) OVER (PARTITION BY room, starts_at::date ORDER BY starts_at) AS gap
-		FROM lab_slots) g WHERE gap IS NOT NULL AND gap <> interval '5 minutes'`); n != 0 {
+		FROM lab_slots WHERE unit = 'default') g WHERE gap IS NOT NULL AND gap <> interval '5 minutes'`); n != 0 {
 		t.Errorf("%d slots do not follow the previous one by five minutes", n)
 	}
 
@@ -426,7 +427,7 @@ func TestImportDemoTwice(t *testing.T) {
 	for _, l := range logins {
 		ccTToken(t, s, l[1], l[2])
 	}
-	if !strings.Contains(outs[1], "admin") {
-		t.Errorf("the demo logins name no admin:\n%s", outs[1])
+	if !strings.Contains(outs[1], "Coordinator") {
+		t.Errorf("the demo logins name no coordinator:\n%s", outs[1])
 	}
 }

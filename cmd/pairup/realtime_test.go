@@ -180,9 +180,11 @@ func TestWsTFrameSchema(t *testing.T) {
 	t.Parallel()
 	for _, ok := range []string{
 		`{"type":"ready"}`,
-		`{"type":"status","room":"lobby","msg":"Ada has entered the room."}`,
-		`{"type":"message","id":3,"room":"team-12","from":"Ada","msg":"hi","at":"2027-05-17T17:15:00Z"}`,
-		`{"type":"labs.changed","labs":[{"lab_id":1,"lab":"x","room":"y","starts_at":"2027-05-17T17:15","available":true}]}`,
+		`{"type":"status","unit":"default","room":"lobby","msg":"Ada has entered the room."}`,
+		`{"type":"status","unit":"cits3403","room":"lobby.cits3403","msg":"Ada has entered the room."}`,
+		`{"type":"message","unit":"default","id":3,"room":"team-12","from":"Ada","msg":"hi","at":"2027-05-17T17:15:00Z"}`,
+		`{"type":"labs.changed","unit":"default","labs":[{"lab_id":1,"unit":"default","lab":"x","room":"y","starts_at":"2027-05-17T17:15","available":true}]}`,
+		`{"type":"resync","unit":"default"}`,
 		`{"type":"error","code":"not_joined","message":"join first"}`,
 	} {
 		if err := wsTValidate([]byte(ok)); err != nil {
@@ -194,8 +196,10 @@ func TestWsTFrameSchema(t *testing.T) {
 		`{"room":"lobby"}`,
 		`{"type":"hello"}`,
 		`{"type":"ready","extra":1}`,
-		`{"type":"status","room":"lobby"}`,
-		`{"type":"status","room":"Lobby","msg":"x"}`,
+		`{"type":"status","unit":"default","room":"lobby"}`,
+		`{"type":"status","unit":"default","room":"Lobby","msg":"x"}`,
+		`{"type":"status","room":"lobby","msg":"x"}`,
+		`{"type":"status","unit":"default","room":"lobby.X","msg":"x"}`,
 		`{"type":"message","id":3,"room":"lobby","from":"Ada","msg":"hi","at":"yesterday"}`,
 		`{"type":"labs.changed","labs":[{"lab_id":1,"lab":"x","room":"y","starts_at":"2027-05-17T17:15"}]}`,
 		`{"type":"error","code":"oops","message":"x"}`,
@@ -498,13 +502,7 @@ func TestWsTTeamRoom(t *testing.T) {
 	f := newFixture(t, roster, 2)
 	// Formed before the servers start, so their events reach no one.
 	team := func(a, b int, lab int64) int64 {
-		p, err := f.Store.CreateProject(context.Background(), pairup.NewProject{
-			Creator: studentNumber(a), Partner: studentNumber(b), Description: "team", LabID: lab,
-		})
-		if err != nil {
-			t.Fatal(err)
-		}
-		return p.ID
+		return f.team(t, studentNumber(a), []string{studentNumber(b)}, lab).ID
 	}
 	pid, other := team(0, 1, f.Labs[0].ID), team(3, 4, f.Labs[1].ID)
 	room, otherRoom := fmt.Sprintf("team-%d", pid), fmt.Sprintf("team-%d", other)
@@ -565,11 +563,11 @@ func TestWsTHistoryOnJoin(t *testing.T) {
 	f := newFixture(t, roster, 0)
 	ctx := context.Background()
 	for i := 1; i <= 55; i++ {
-		if _, err := f.Store.PostChatMessage(ctx, "lobby", studentNumber(i%3), fmt.Sprintf("m%02d", i)); err != nil {
+		if _, err := f.Store.PostChatMessage(ctx, pairup.DefaultUnitCode, "lobby", studentNumber(i%3), fmt.Sprintf("m%02d", i)); err != nil {
 			t.Fatal(err)
 		}
 		if i%10 == 0 {
-			if _, err := f.Store.PostChatMessage(ctx, "team-1", studentNumber(0), "elsewhere"); err != nil {
+			if _, err := f.Store.PostChatMessage(ctx, pairup.DefaultUnitCode, "team-1", studentNumber(0), "elsewhere"); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -845,7 +843,7 @@ func TestWsTSlowConsumer(t *testing.T) {
 	posted := make(chan error, 1)
 	go func() {
 		for i := range n {
-			if _, err := f.Store.PostChatMessage(context.Background(), "lobby", studentNumber(3+i%3), text(i)); err != nil {
+			if _, err := f.Store.PostChatMessage(context.Background(), pairup.DefaultUnitCode, "lobby", studentNumber(3+i%3), text(i)); err != nil {
 				posted <- err
 				return
 			}
