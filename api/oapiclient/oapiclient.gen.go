@@ -604,6 +604,8 @@ type ClientInterface interface {
 
 	// ListAvailableLabs List the lab slots with room left, in time order
 	//
+	// The default unit's bookable slots, as `GET /api/units/{unit}/labs` lists them; people not enrolled in the default unit get 403.
+	//
 	// Corresponds with GET /labs (the `ListAvailableLabs` operationId).
 	ListAvailableLabs(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
 
@@ -622,6 +624,8 @@ type ClientInterface interface {
 	GetOpenAPIDocument(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ListProjects List every project in slot time order
+	//
+	// The default unit's projects; people not enrolled in the default unit get 403.
 	//
 	// Corresponds with GET /projects (the `ListProjects` operationId).
 	ListProjects(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
@@ -857,6 +861,8 @@ func (c *Client) GetHealth(ctx context.Context, reqEditors ...RequestEditorFn) (
 
 // ListAvailableLabs List the lab slots with room left, in time order
 //
+// The default unit's bookable slots, as `GET /api/units/{unit}/labs` lists them; people not enrolled in the default unit get 403.
+//
 // Corresponds with GET /labs (the `ListAvailableLabs` operationId).
 func (c *Client) ListAvailableLabs(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewListAvailableLabsRequest(c.Server)
@@ -905,6 +911,8 @@ func (c *Client) GetOpenAPIDocument(ctx context.Context, reqEditors ...RequestEd
 }
 
 // ListProjects List every project in slot time order
+//
+// The default unit's projects; people not enrolled in the default unit get 403.
 //
 // Corresponds with GET /projects (the `ListProjects` operationId).
 func (c *Client) ListProjects(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -2357,6 +2365,8 @@ type ClientWithResponsesInterface interface {
 
 	// ListAvailableLabsWithResponse List the lab slots with room left, in time order
 	//
+	// The default unit's bookable slots, as `GET /api/units/{unit}/labs` lists them; people not enrolled in the default unit get 403.
+	//
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /labs (the `ListAvailableLabs` operationId).
@@ -2381,6 +2391,8 @@ type ClientWithResponsesInterface interface {
 	GetOpenAPIDocumentWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*GetOpenAPIDocumentResponse, error)
 
 	// ListProjectsWithResponse List every project in slot time order
+	//
+	// The default unit's projects; people not enrolled in the default unit get 403.
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -2708,6 +2720,8 @@ type ListAvailableLabsResponse struct {
 	JSON200 *AvailableLabs
 	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
 	ApplicationproblemJSON401 *Unauthorized
+	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationproblemJSON403 *Forbidden
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *ListAvailableLabsResponse401Headers
 }
@@ -2720,6 +2734,11 @@ func (r ListAvailableLabsResponse) GetJSON200() *AvailableLabs {
 // GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
 func (r ListAvailableLabsResponse) GetApplicationproblemJSON401() *Unauthorized {
 	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r ListAvailableLabsResponse) GetApplicationproblemJSON403() *Forbidden {
+	return r.ApplicationproblemJSON403
 }
 
 // GetBody returns the raw response body bytes
@@ -2859,6 +2878,8 @@ type ListProjectsResponse struct {
 	JSON200 *ProjectList
 	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
 	ApplicationproblemJSON401 *Unauthorized
+	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationproblemJSON403 *Forbidden
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *ListProjectsResponse401Headers
 }
@@ -2871,6 +2892,11 @@ func (r ListProjectsResponse) GetJSON200() *ProjectList {
 // GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
 func (r ListProjectsResponse) GetApplicationproblemJSON401() *Unauthorized {
 	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r ListProjectsResponse) GetApplicationproblemJSON403() *Forbidden {
+	return r.ApplicationproblemJSON403
 }
 
 // GetBody returns the raw response body bytes
@@ -4409,6 +4435,8 @@ func (c *ClientWithResponses) GetHealthWithResponse(ctx context.Context, reqEdit
 
 // ListAvailableLabsWithResponse List the lab slots with room left, in time order
 //
+// The default unit's bookable slots, as `GET /api/units/{unit}/labs` lists them; people not enrolled in the default unit get 403.
+//
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /labs (the `ListAvailableLabs` operationId).
@@ -4451,6 +4479,8 @@ func (c *ClientWithResponses) GetOpenAPIDocumentWithResponse(ctx context.Context
 }
 
 // ListProjectsWithResponse List every project in slot time order
+//
+// The default unit's projects; people not enrolled in the default unit get 403.
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -4916,6 +4946,13 @@ func ParseListAvailableLabsResponse(rsp *http.Response) (*ListAvailableLabsRespo
 		}
 		response.ApplicationproblemJSON401 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON403 = &dest
+
 	}
 
 	switch {
@@ -5033,6 +5070,13 @@ func ParseListProjectsResponse(rsp *http.Response) (*ListProjectsResponse, error
 			return nil, err
 		}
 		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON403 = &dest
 
 	}
 
