@@ -12,7 +12,10 @@
 # 1 with --url). Without DATABASE_URL, the Postgres that `make run` uses (scripts/devdb.sh).
 #
 # Every run imports a roster of new student numbers and two lab slots in new rooms with
-# `pairup import`, then hands those numbers, names, PINs and rooms to newman as --env-vars.
+# `pairup import`, creates a unit of its own (teams of 3-4, open) with `pairup unit create`,
+# enrols some of the run's students and a coordinator in it, imports two slots into it, makes
+# the run's admin a site admin, then hands those numbers, names, PINs, rooms and the unit's code
+# to newman as --env-vars. Slot dates are relative to today (a week ahead), never a fixed year.
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -26,7 +29,7 @@ while (($#)); do
 	--url=*) url=${1#--url=}; shift ;;
 	--no-build) build=0; shift ;;
 	--runs) runs=${2:?--runs needs a number}; shift 2 ;;
-	-h | --help) sed -n '2,15p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	-h | --help) sed -n '2,18p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
 	*) echo "run.sh: unknown argument $1 (see --help)" >&2; exit 2 ;;
 	esac
 done
@@ -90,6 +93,12 @@ run_collection() {
 	pin=$(printf '%04d' $((RANDOM % 10000)))
 	wrong_pin=$(printf '%04d' $(((10#$pin + 1) % 10000)))
 	admin_pin=$(printf '%06d' $((RANDOM * RANDOM % 1000000)))
+	# Slots a week (and a week and a day) ahead, never in a fixed year: wall-clock times of their
+	# unit, labelled as the server labels them ("Room Thursday, May 20 09:00"). The run's own
+	# unit: A, B and C are enrolled in it as well as in the default unit, E only in it, D stays
+	# outside it; its coordinator is in no other unit.
+	local day1 day2
+	day1=$(date -d '+7 days' +%F) day2=$(date -d '+8 days' +%F)
 	local -A v=(
 		[baseUrl]=$base [pin]=$pin [wrongPin]=$wrong_pin [adminPin]=$admin_pin
 		[studentA]=${run_id}1 [nameA]="Ada Lovelace"
@@ -97,11 +106,18 @@ run_collection() {
 		[studentC]=${run_id}3 [nameC]="Grace Hopper"
 		[studentD]=${run_id}4 [nameD]="Alan Turing"
 		[adminNumber]=${run_id}9 [unknownStudent]=${run_id}0
-		[lab1Room]="Room $run_id-$RANDOM North" [lab1StartsAt]=2027-05-20T09:00
-		[lab2Room]="Room $run_id-$RANDOM South" [lab2StartsAt]=2027-05-21T10:30
+		[lab1Room]="Room $run_id-$RANDOM North" [lab1StartsAt]=${day1}T09:00
+		[lab2Room]="Room $run_id-$RANDOM South" [lab2StartsAt]=${day2}T10:30
+		[unit]=pm-$run_id-$RANDOM [unitTitle]="Postman run $run_id" [unitTimezone]=Australia/Perth
+		[studentE]=${run_id}5 [nameE]="Barbara Liskov"
+		[coordinatorNumber]=${run_id}6 [coordinatorName]="Course Coordinator $run_id" [coordinatorPin]=$(printf '%06d' $((RANDOM * RANDOM % 1000000)))
+		[unitLab1Room]="Room $run_id-$RANDOM East" [unitLab1StartsAt]=${day1}T17:15
+		[unitLab2Room]="Room $run_id-$RANDOM West" [unitLab2StartsAt]=${day2}T08:45
 	)
-	v[lab1Label]="${v[lab1Room]} Thursday, May 20 09:00"
-	v[lab2Label]="${v[lab2Room]} Friday, May 21 10:30"
+	local k
+	for k in lab1 lab2 unitLab1 unitLab2; do
+		v[${k}Label]="${v[${k}Room]} $(LC_ALL=C date -d "${v[${k}StartsAt]/T/ }" '+%A, %B %-d %H:%M')"
+	done
 
 	{
 		echo "student_number,name,pin,role"
@@ -120,8 +136,28 @@ run_collection() {
 	DATABASE_URL=$dburl "$bin" import students "$tmp/students-$n.csv" >/dev/null || return 1
 	DATABASE_URL=$dburl "$bin" import labs "$tmp/labs-$n.csv" >/dev/null || return 1
 
-	echo "postman: run $n of $runs against $base: students ${v[studentA]}-${v[studentD]}, admin ${v[adminNumber]}, rooms \"${v[lab1Room]}\" and \"${v[lab2Room]}\""
-	local args=() k
+	# The run's unit: teams of 3-4, open (no opening or closing time), no guard time.
+	{
+		echo "student_number,name,pin,role"
+		for w in A B C E; do
+			local num=student$w name=name$w
+			echo "${v[$num]},${v[$name]},$pin,student"
+		done
+		echo "${v[coordinatorNumber]},${v[coordinatorName]},${v[coordinatorPin]},coordinator"
+	} >"$tmp/unit-students-$n.csv"
+	{
+		echo "room,starts_at,capacity"
+		echo "${v[unitLab1Room]},${v[unitLab1StartsAt]},2"
+		echo "${v[unitLab2Room]},${v[unitLab2StartsAt]},2"
+	} >"$tmp/unit-labs-$n.csv"
+	DATABASE_URL=$dburl "$bin" unit create "${v[unit]}" --title "${v[unitTitle]}" --timezone "${v[unitTimezone]}" \
+		--team-size 3-4 >/dev/null || return 1
+	DATABASE_URL=$dburl "$bin" import students --unit "${v[unit]}" "$tmp/unit-students-$n.csv" >/dev/null || return 1
+	DATABASE_URL=$dburl "$bin" import labs --unit "${v[unit]}" "$tmp/unit-labs-$n.csv" >/dev/null || return 1
+	DATABASE_URL=$dburl "$bin" admin grant "${v[adminNumber]}" >/dev/null || return 1
+
+	echo "postman: run $n of $runs against $base: students ${v[studentA]}-${v[studentD]}, admin ${v[adminNumber]}, rooms \"${v[lab1Room]}\" and \"${v[lab2Room]}\"; unit ${v[unit]} with ${v[studentA]}-${v[studentC]}, ${v[studentE]} and coordinator ${v[coordinatorNumber]}"
+	local args=()
 	for k in "${!v[@]}"; do args+=(--env-var "$k=${v[$k]}"); done
 	"$newman" run "$here/pairup.postman_collection.json" \
 		--environment "$here/pairup.postman_environment.json" "${args[@]}" \
