@@ -106,6 +106,20 @@ func Migrate(ctx context.Context, pool *pgxpool.Pool, logger *slog.Logger) error
 // MigrateSQL is Migrate on a database/sql handle, for tools (such as test template builders)
 // that hold one.
 func MigrateSQL(ctx context.Context, sqlDB *sql.DB, logger *slog.Logger) error {
+	return migrate(ctx, sqlDB, logger, (*goose.Provider).Up)
+}
+
+// MigrateTo applies the pending migrations up to and including version, for tests that build a
+// database as an earlier release left it and then upgrade it.
+func MigrateTo(ctx context.Context, sqlDB *sql.DB, version int64, logger *slog.Logger) error {
+	return migrate(ctx, sqlDB, logger, func(p *goose.Provider, ctx context.Context) ([]*goose.MigrationResult, error) {
+		return p.UpTo(ctx, version)
+	})
+}
+
+// migrate runs the embedded migrations through apply, under the advisory lock.
+func migrate(ctx context.Context, sqlDB *sql.DB, logger *slog.Logger,
+	apply func(*goose.Provider, context.Context) ([]*goose.MigrationResult, error)) error {
 	locker, err := lock.NewPostgresSessionLocker()
 	if err != nil {
 		return fmt.Errorf("create migration lock: %w", err)
@@ -118,7 +132,7 @@ func MigrateSQL(ctx context.Context, sqlDB *sql.DB, logger *slog.Logger) error {
 	if err != nil {
 		return fmt.Errorf("prepare migrations: %w", err)
 	}
-	results, err := provider.Up(ctx)
+	results, err := apply(provider, ctx)
 	if err != nil {
 		return fmt.Errorf("apply migrations: %w", err)
 	}
