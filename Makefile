@@ -10,7 +10,7 @@ DB = $$(scripts/devdb.sh)
 # npm ci runs again only when the lockfile changes.
 WEB_DEPS := $(WEB)/node_modules/.package-lock.json
 
-.PHONY: build build-web run test vet lint-api gotest web-check web-unit e2e size postman generate \
+.PHONY: build build-web run test vet lint lint-go lint-web lint-api gotest web-check web-unit e2e size postman generate \
 	check-generated bench stop-db clean
 
 build:
@@ -32,10 +32,20 @@ run: build build-web
 	DATABASE_URL="$$url" PAIRUP_WEB_DIR=$(WEB)/dist PAIRUP_ADDR="$${PAIRUP_ADDR:-:$${PAIRUP_PORT:-8080}}" exec ./$(BIN) serve
 
 # Everything CI runs.
-test: vet lint-api check-generated gotest web-check e2e size postman
+test: vet lint lint-api check-generated gotest web-check e2e size postman
 
 vet:
 	$(GO) vet ./...
+
+# Static analysis: staticcheck (pinned as a tool in go.mod) for Go; ESLint (eslint-plugin-vue,
+# typescript-eslint) and Prettier for the SPA.
+lint: lint-go lint-web
+
+lint-go:
+	$(GO) tool staticcheck ./...
+
+lint-web: $(WEB_DEPS)
+	cd $(WEB) && $(NPM) run --silent lint
 
 # openapi.yaml against Redocly CLI's recommended rules, warnings included (redocly.yaml; the few
 # waived findings, each with its reason, are in .redocly.lint-ignore.yaml).

@@ -258,7 +258,7 @@ func (p UnitPatch) Apply(u Unit) (Unit, error) {
 				if f.o.Null {
 					*f.dst = nil
 				} else {
-					t := f.o.Value
+					t := f.o.Value.UTC()
 					*f.dst = &t
 				}
 			}

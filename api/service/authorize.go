@@ -44,6 +44,9 @@ func (s *Service) Authorize(ctx context.Context, acc Access, act Action, student
 		if err != nil || same {
 			return err
 		}
+		if acc.Unit.Policy.TeamMax == 2 {
+			return pairup.Errorf(pairup.EFORBIDDEN, "you may only access yourself and your teammate")
+		}
 		return pairup.Errorf(pairup.EFORBIDDEN, "you may only access yourself and your teammates")
 	}
 	return pairup.Errorf(pairup.EFORBIDDEN, "you may not %s", act)

@@ -121,6 +121,8 @@ func (s *Service) CreateProject(ctx context.Context, acc Access, np pairup.NewPr
 			switch err := tx.AddMember(ctx, u.Code, pid, partner); {
 			case errors.Is(err, pairup.ErrNotStudentOfUnit):
 				return pairup.FieldErrorf(pairup.EINVALID, field, "%s is not a student of this unit", partner)
+			case errors.Is(err, pairup.ErrInTeam) && np.Field == "partnerNumber":
+				return pairup.FieldErrorf(pairup.ECONFLICT, field, "that student is already in a project")
 			case errors.Is(err, pairup.ErrInTeam):
 				return pairup.FieldErrorf(pairup.ECONFLICT, field, "%s is already in a project", partner)
 			case errors.Is(err, pairup.ErrTeamFull):

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"reflect"
 
 	"github.com/pairup/pairup/api/pairup"
 	"github.com/pairup/pairup/api/store"
@@ -67,6 +68,9 @@ func (s *Service) UpdateUnit(ctx context.Context, acc Access, patch pairup.UnitP
 		if updated.Policy.TeamMax < largest {
 			return pairup.FieldErrorf(pairup.ECONFLICT, "policy.team_max",
 				"a team of this unit has %d members; dissolve or shrink it first", largest)
+		}
+		if reflect.DeepEqual(unitDetails(before), unitDetails(updated)) {
+			return nil // nothing changes: nothing to record or tell
 		}
 		if err := tx.UpdateUnit(ctx, updated); err != nil {
 			return err

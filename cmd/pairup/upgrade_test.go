@@ -610,3 +610,39 @@ func upgradeFreeLabs(t *testing.T, s *testServer, tok apitest.Bearer) []upgradeL
 	upgradeGet(t, s, tok, "/api/labs", 200, &labs)
 	return labs.AvailableLabs
 }
+
+// TestUpgradeAdminInTeam: 00003 only stopped promoting team members, so a one-class database
+// may hold an admin who is in a team. The upgrade keeps the team: the admin becomes a student of
+// the default unit and a site admin, so they keep their powers.
+func TestUpgradeAdminInTeam(t *testing.T) {
+	t.Parallel()
+	o := newOneClassDB(t)
+	o.students = oneClassRoster
+	for _, s := range o.students {
+		o.exec(`INSERT INTO students (student_number, name, pin_hash, role) VALUES ($1, $2, 'x', $3)`, s.Number, s.Name, s.Role)
+	}
+	var lab int64
+	if err := o.db.QueryRow(`INSERT INTO lab_slots (room, starts_at, capacity) VALUES ('R', $1, 1) RETURNING id`, slotDay()).Scan(&lab); err != nil {
+		t.Fatal(err)
+	}
+	o.team("An admin's team", lab, upAda, upAdmin)
+	logger := slog.New(slog.NewTextHandler(testLogWriter{t}, nil))
+	if err := store.MigrateSQL(context.Background(), o.db, logger); err != nil {
+		t.Fatalf("upgrade: %v", err)
+	}
+	var role string
+	var siteAdmin bool
+	if err := o.db.QueryRow(`SELECT e.role, p.site_admin FROM enrolments e JOIN people p USING (student_number) WHERE student_number = $1`,
+		o.number(upAdmin)).Scan(&role, &siteAdmin); err != nil {
+		t.Fatal(err)
+	}
+	if role != "student" || !siteAdmin {
+		t.Fatalf("the admin in a team became %s, site admin %v; want student and site admin", role, siteAdmin)
+	}
+	if n := o.scalar(`SELECT count(*) FROM project_members WHERE unit = 'default'`); n != 2 {
+		t.Fatalf("%d members after the upgrade, want 2", n)
+	}
+	if n := o.scalar(`SELECT count(*) FROM enrolments WHERE role = 'coordinator'`); n != 0 {
+		t.Fatalf("%d coordinators, want none", n)
+	}
+}

@@ -105,7 +105,7 @@ func wsTParse(t testing.TB, data []byte) frame {
 
 // wsTMessages maps each `type` of a ServerMessage to its schema, from the discriminator.
 var wsTMessages = sync.OnceValues(func() (map[string]*openapi3.Schema, error) {
-	spec, err := oapigen.GetSwagger()
+	spec, err := oapigen.GetSpec()
 	if err != nil {
 		return nil, fmt.Errorf("load spec: %w", err)
 	}

@@ -27,6 +27,8 @@ INSERT INTO units (code, title, is_default) VALUES ('default', 'Pair-Up', true);
 -- People: one account and one PIN across every unit.
 ALTER TABLE students RENAME TO people;
 ALTER TABLE people RENAME CONSTRAINT students_pkey TO people_pkey;
+ALTER TABLE people RENAME CONSTRAINT students_student_number_check TO people_student_number_check;
+ALTER TABLE people RENAME CONSTRAINT students_name_check TO people_name_check;
 ALTER TABLE people ADD COLUMN site_admin boolean NOT NULL DEFAULT false;
 
 CREATE TABLE enrolments (
@@ -40,9 +42,16 @@ CREATE TABLE enrolments (
 
 CREATE INDEX enrolments_student_number_idx ON enrolments (student_number);
 
+-- Admins become coordinators of the default unit. An admin who is nevertheless in a team (00003
+-- only stopped promotions, not older rows) stays a student there, keeping the team, and becomes
+-- a site admin, so they keep every power they had.
 INSERT INTO enrolments (unit, student_number, role)
-SELECT 'default', student_number, CASE role WHEN 'admin' THEN 'coordinator' ELSE 'student' END
-FROM people;
+SELECT 'default', p.student_number,
+       CASE WHEN p.role = 'admin' AND NOT EXISTS (SELECT 1 FROM project_members m WHERE m.student_number = p.student_number)
+            THEN 'coordinator' ELSE 'student' END
+FROM people p;
+UPDATE people p SET site_admin = true
+WHERE p.role = 'admin' AND EXISTS (SELECT 1 FROM project_members m WHERE m.student_number = p.student_number);
 
 -- The reference from members to student enrolments replaces the trigger.
 DROP TRIGGER students_admin_not_member ON people;
@@ -130,7 +139,7 @@ $$;
 -- +goose StatementEnd
 
 CREATE TRIGGER project_members_team_max
-    BEFORE INSERT ON project_members
+    BEFORE INSERT OR UPDATE OF unit, project_id ON project_members
     FOR EACH ROW EXECUTE FUNCTION project_members_team_max();
 
 -- Chat rooms belong to a unit: its lobby, and its teams' rooms.

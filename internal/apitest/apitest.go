@@ -41,7 +41,7 @@ func New(t testing.TB, base string) *Client {
 		// The reference page (GET /api/docs) is HTML, checked as the string its schema says.
 		openapi3filter.RegisterBodyDecoder("text/html", openapi3filter.PlainBodyDecoder)
 	})
-	spec, err := oapigen.GetSwagger()
+	spec, err := oapigen.GetSpec()
 	if err != nil {
 		t.Fatalf("load spec: %v", err)
 	}
