@@ -32,7 +32,7 @@ export function setupApp(app: App, router: Router, pinia: Pinia = createPinia(),
     token: () => session.token,
     onUnauthorized,
     // A refused handshake looks like a network failure to the page: a REST call tells which.
-    onRefused: () => void call(api.GET('/students/{id}', { params: { path: { id: session.studentNumber } } })),
+    onRefused: () => void call(api.GET('/me')),
     open: options.socket,
   })
   app.provide(REALTIME, realtime)

@@ -10,6 +10,12 @@ export type Lab = components['schemas']['Lab']
 export type Student = components['schemas']['Student']
 export type Token = components['schemas']['Token']
 export type Problem = components['schemas']['Problem']
+/** The signed-in person and the units they are enrolled in. */
+export type Me = components['schemas']['Me']
+export type Enrolment = components['schemas']['Enrolment']
+/** A unit (course offering) with its team-size policy and sign-up phase. */
+export type Unit = components['schemas']['Unit']
+export type UnitPolicy = components['schemas']['UnitPolicy']
 
 /** Frames on /api/ws: what the server pushes and what the client sends. */
 export type ServerMessage = components['schemas']['ServerMessage']

@@ -130,6 +130,254 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/me": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Read the signed-in person and their units
+         * @description The caller's number, name, whether they are a site admin, and every unit they are enrolled in with their role there.
+         */
+        get: operations["getMe"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/units": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List the caller's units (every unit for site admins) */
+        get: operations["listUnits"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/units/{unit}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The unit's code, 2–40 characters of a-z, 0-9 and "-".
+                 * @example cits3403-2027s1
+                 */
+                unit: components["parameters"]["UnitCode"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Read a unit, its policy and its sign-up phase
+         * @description People enrolled in the unit and site admins may read it; anyone else gets 403.
+         */
+        get: operations["getUnit"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Change a unit's title, timezone or policy (JSON merge patch)
+         * @description Coordinators of the unit and site admins only. The body is a JSON merge patch (RFC 7396)
+         *     of `title`, `timezone` and `policy`: members left out keep their value, `null` clears an
+         *     optional time. A `team_max` below the size of an existing team is refused with 409.
+         */
+        patch: operations["updateUnit"];
+        trace?: never;
+    };
+    "/units/{unit}/audit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The unit's code, 2–40 characters of a-z, 0-9 and "-".
+                 * @example cits3403-2027s1
+                 */
+                unit: components["parameters"]["UnitCode"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Read the unit's audit log, newest first
+         * @description Coordinators of the unit and site admins only. Pass `next` of one page as `cursor` to get the next.
+         */
+        get: operations["listUnitAudit"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/units/{unit}/students/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The unit's code, 2–40 characters of a-z, 0-9 and "-".
+                 * @example cits3403-2027s1
+                 */
+                unit: components["parameters"]["UnitCode"];
+                /**
+                 * @description The 8-digit student number.
+                 * @example 21234567
+                 */
+                id: components["parameters"]["StudentNumber"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Read a student of the unit
+         * @description As `GET /api/students/{id}`, in the named unit.
+         */
+        get: operations["getUnitStudent"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/units/{unit}/students/{id}/project": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The unit's code, 2–40 characters of a-z, 0-9 and "-".
+                 * @example cits3403-2027s1
+                 */
+                unit: components["parameters"]["UnitCode"];
+                /**
+                 * @description The 8-digit student number.
+                 * @example 21234567
+                 */
+                id: components["parameters"]["StudentNumber"];
+            };
+            cookie?: never;
+        };
+        /** Read the student's project in the unit */
+        get: operations["getUnitStudentProject"];
+        /** Change the project's description and lab slot */
+        put: operations["updateUnitStudentProject"];
+        /**
+         * Form a team in the unit and book a lab slot
+         * @description The student themself, or a coordinator of the unit, forms the team. Name the partners
+         *     with `partnerNumber` (one) or `partnerNumbers` (0–9), never both; the team (creator and
+         *     partners) must fit the unit's size policy. All or nothing.
+         */
+        post: operations["createUnitStudentProject"];
+        /** Dissolve the team and free its slot */
+        delete: operations["deleteUnitStudentProject"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/units/{unit}/projects/{pid}/members/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The unit's code, 2–40 characters of a-z, 0-9 and "-".
+                 * @example cits3403-2027s1
+                 */
+                unit: components["parameters"]["UnitCode"];
+                /**
+                 * @description The project's id.
+                 * @example 7
+                 */
+                pid: components["parameters"]["ProjectID"];
+                /**
+                 * @description The 8-digit student number.
+                 * @example 21234567
+                 */
+                id: components["parameters"]["StudentNumber"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Leave a team, or remove a member from it
+         * @description A member may remove themself (leave); a coordinator of the unit may remove anyone. The
+         *     team keeps its slot; the last member leaving dissolves it.
+         */
+        delete: operations["removeProjectMember"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/units/{unit}/labs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The unit's code, 2–40 characters of a-z, 0-9 and "-".
+                 * @example cits3403-2027s1
+                 */
+                unit: components["parameters"]["UnitCode"];
+            };
+            cookie?: never;
+        };
+        /**
+         * List the unit's bookable lab slots, in time order
+         * @description Slots with room left that have not started (for students, also outside the guard time).
+         */
+        get: operations["listUnitLabs"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/units/{unit}/projects": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The unit's code, 2–40 characters of a-z, 0-9 and "-".
+                 * @example cits3403-2027s1
+                 */
+                unit: components["parameters"]["UnitCode"];
+            };
+            cookie?: never;
+        };
+        /** List every project of the unit in slot time order */
+        get: operations["listUnitProjects"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/health": {
         parameters: {
             query?: never;
@@ -249,13 +497,107 @@ export interface components {
             id: string;
             name: string;
         };
+        Me: {
+            id: string;
+            name: string;
+            /** @description Site admins may act in every unit. */
+            site_admin: boolean;
+            units: components["schemas"]["Enrolment"][];
+        };
+        Enrolment: {
+            code: string;
+            title: string;
+            /** @enum {string} */
+            role: "student" | "coordinator";
+        };
+        UnitList: {
+            units: components["schemas"]["Unit"][];
+        };
+        Unit: {
+            code: string;
+            title: string;
+            /** @description IANA time zone; slot times are wall-clock times in it. */
+            timezone: string;
+            /**
+             * @description `upcoming` before `opens_at`, `closed` after `closes_at`, otherwise `open`.
+             * @enum {string}
+             */
+            phase: "upcoming" | "open" | "closed";
+            /** @description Whether this is the deployment's default unit, which the routes without /units/{unit} act on. */
+            default: boolean;
+            policy: components["schemas"]["UnitPolicy"];
+        };
+        UnitPolicy: {
+            team_min: number;
+            team_max: number;
+            /** Format: date-time */
+            opens_at: string | null;
+            /** Format: date-time */
+            closes_at: string | null;
+            /** @description Students can neither book a slot starting within this many minutes nor change a team whose slot does. */
+            guard_minutes: number;
+        };
+        /**
+         * @description A JSON merge patch of a unit: members left out keep their value; `null` clears
+         *     `opens_at` or `closes_at`. Limits: title 1–200 characters, timezone an IANA name,
+         *     1 ≤ team_min ≤ team_max ≤ 10, guard_minutes 0–10080, closes_at after opens_at.
+         */
+        UnitPatch: {
+            title?: string;
+            timezone?: string;
+            policy?: {
+                team_min?: number;
+                team_max?: number;
+                /** Format: date-time */
+                opens_at?: string | null;
+                /** Format: date-time */
+                closes_at?: string | null;
+                guard_minutes?: number;
+            };
+        };
+        AuditPage: {
+            entries: components["schemas"]["AuditEntry"][];
+            /** @description The cursor of the next (older) page; null on the last page. */
+            next: string | null;
+        };
+        AuditEntry: {
+            /** Format: int64 */
+            id: number;
+            /** Format: date-time */
+            at: string;
+            actor: components["schemas"]["AuditActor"];
+            /** @enum {string} */
+            action: "project.created" | "project.updated" | "project.deleted" | "member.removed" | "unit.created" | "unit.updated" | "roster.imported" | "labs.imported";
+            /** Format: int64 */
+            pid: number | null;
+            /** Format: int64 */
+            lab_id: number | null;
+            /** @description The student the change was about, when one. */
+            student: string | null;
+            /** @description What changed, by action. */
+            details: {
+                [key: string]: unknown;
+            } | null;
+            reason: string | null;
+        };
+        AuditActor: {
+            /** @description The actor's student number; null for the command line. */
+            id: string | null;
+            name: string;
+        };
         /**
          * @description A lab slot id. Accepted as an integer or as a string of digits (the 2019 client sends the
          *     value of a `<select>`), anything else is a 400.
          */
         LabId: number | string;
+        /**
+         * @description Name the partners with `partnerNumber` (one partner) or `partnerNumbers` (0–9 distinct
+         *     student numbers), never both. The team (the creator and the partners) must fit the
+         *     unit's size policy.
+         */
         NewProject: {
-            partnerNumber: string;
+            partnerNumber?: string;
+            partnerNumbers?: string[];
             /** @description 1–500 characters after trimming surrounding white space, no control characters. */
             description: string;
             lab_id: components["schemas"]["LabId"];
@@ -280,10 +622,14 @@ export interface components {
             readonly starts_at?: unknown;
             /** @description Ignored, whatever its value. */
             readonly members?: unknown;
+            /** @description Ignored, whatever its value. */
+            readonly unit?: unknown;
         };
         Project: {
             /** Format: int64 */
             pid: number;
+            /** @description The code of the project's unit. */
+            unit: string;
             /** @description The members' names joined by " & ". */
             team: string;
             description: string;
@@ -303,6 +649,8 @@ export interface components {
         Lab: {
             /** Format: int64 */
             lab_id: number;
+            /** @description The code of the slot's unit. */
+            unit: string;
             /** @description Room and start time, e.g. "CSSE 2.01 Monday, May 20 17:15". */
             lab: string;
             room: string;
@@ -338,7 +686,7 @@ export interface components {
         /** @description A frame the client sends on /api/ws. */
         ClientMessage: components["schemas"]["JoinMessage"] | components["schemas"]["TextMessage"] | components["schemas"]["LeaveMessage"];
         /**
-         * @description `lobby` (every signed-in student) or `team-<pid>` (that team's members only).
+         * @description `lobby` (the default unit's lobby), `lobby.<unit>` (a unit's lobby: its people only) or `team-<pid>` (that team's members only).
          * @example lobby
          */
         Room: string;
@@ -378,8 +726,10 @@ export interface components {
              */
             type: "ready";
         };
-        /** @description Pushes may have been missed (the server lost its event feed) or many things changed at once (the coordinator imported a roster or slots); refetch lists. */
+        /** @description Pushes may have been missed (the server lost its event feed; no `unit`) or many things changed at once in one unit (the coordinator imported a roster or slots; `unit` names it); refetch lists. */
         ResyncMessage: {
+            /** @description The code of the unit the push is about. */
+            unit?: string;
             /**
              * @description discriminator enum property added by openapi-typescript
              * @enum {string}
@@ -388,6 +738,8 @@ export interface components {
         };
         /** @description A project after it was created or updated. */
         ProjectChangedMessage: {
+            /** @description The code of the unit the push is about. */
+            unit: string;
             /**
              * @description discriminator enum property added by openapi-typescript
              * @enum {string}
@@ -397,6 +749,8 @@ export interface components {
         };
         /** @description A team dissolved. */
         ProjectDeletedMessage: {
+            /** @description The code of the unit the push is about. */
+            unit: string;
             /**
              * @description discriminator enum property added by openapi-typescript
              * @enum {string}
@@ -407,6 +761,8 @@ export interface components {
         };
         /** @description Slots whose availability changed. */
         LabsChangedMessage: {
+            /** @description The code of the unit the push is about. */
+            unit: string;
             /**
              * @description discriminator enum property added by openapi-typescript
              * @enum {string}
@@ -417,6 +773,7 @@ export interface components {
         LabAvailability: {
             /** Format: int64 */
             lab_id: number;
+            unit: string;
             lab: string;
             room: string;
             starts_at: string;
@@ -425,6 +782,8 @@ export interface components {
         };
         /** @description The room's last 50 messages, oldest first; the answer to a join. */
         HistoryMessage: {
+            /** @description The code of the unit the push is about. */
+            unit: string;
             /**
              * @description discriminator enum property added by openapi-typescript
              * @enum {string}
@@ -435,6 +794,8 @@ export interface components {
         };
         /** @description Someone entered or left the room, e.g. "Ada Lovelace has entered the room." */
         StatusMessage: {
+            /** @description The code of the unit the push is about. */
+            unit: string;
             /**
              * @description discriminator enum property added by openapi-typescript
              * @enum {string}
@@ -444,6 +805,8 @@ export interface components {
             msg: string;
         };
         ChatMessage: {
+            /** @description The code of the unit the push is about. */
+            unit: string;
             /**
              * @description discriminator enum property added by openapi-typescript
              * @enum {string}
@@ -630,6 +993,16 @@ export interface components {
         };
     };
     parameters: {
+        /**
+         * @description The unit's code, 2–40 characters of a-z, 0-9 and "-".
+         * @example cits3403-2027s1
+         */
+        UnitCode: string;
+        /**
+         * @description The project's id.
+         * @example 7
+         */
+        ProjectID: number;
         /**
          * @description The 8-digit student number.
          * @example 21234567
@@ -885,6 +1258,7 @@ export interface operations {
                      *       "available_labs": [
                      *         {
                      *           "lab_id": 3,
+                     *           "unit": "default",
                      *           "lab": "CSSE 2.01 Monday, May 20 17:15",
                      *           "room": "CSSE 2.01",
                      *           "starts_at": "2027-05-20T17:15"
@@ -918,6 +1292,7 @@ export interface operations {
                      *       "projectList": [
                      *         {
                      *           "pid": 7,
+                     *           "unit": "default",
                      *           "team": "Ada Lovelace & Charles Babbage",
                      *           "description": "A compiler for a tiny language",
                      *           "lab_id": 3,
@@ -942,6 +1317,572 @@ export interface operations {
                 };
             };
             401: components["responses"]["Unauthorized"];
+        };
+    };
+    getMe: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The caller. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "21234567",
+                     *       "name": "Ada Lovelace",
+                     *       "site_admin": false,
+                     *       "units": [
+                     *         {
+                     *           "code": "default",
+                     *           "title": "CITS3403 Agile Web Development",
+                     *           "role": "student"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Me"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+        };
+    };
+    listUnits: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The units, by code. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "units": [
+                     *         {
+                     *           "code": "cits3403-2027s1",
+                     *           "title": "CITS3403 Agile Web Development, Semester 1 2027",
+                     *           "timezone": "Australia/Perth",
+                     *           "phase": "open",
+                     *           "default": false,
+                     *           "policy": {
+                     *             "team_min": 2,
+                     *             "team_max": 2,
+                     *             "opens_at": null,
+                     *             "closes_at": "2027-05-14T17:00:00+08:00",
+                     *             "guard_minutes": 0
+                     *           }
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["UnitList"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+        };
+    };
+    getUnit: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The unit's code, 2–40 characters of a-z, 0-9 and "-".
+                 * @example cits3403-2027s1
+                 */
+                unit: components["parameters"]["UnitCode"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The unit. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Unit"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    updateUnit: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The unit's code, 2–40 characters of a-z, 0-9 and "-".
+                 * @example cits3403-2027s1
+                 */
+                unit: components["parameters"]["UnitCode"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "policy": {
+                 *         "team_min": 3,
+                 *         "team_max": 4,
+                 *         "closes_at": "2027-05-14T17:00:00+08:00"
+                 *       }
+                 *     }
+                 */
+                "application/json": components["schemas"]["UnitPatch"];
+            };
+        };
+        responses: {
+            /** @description The unit after the change. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Unit"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["TooLarge"];
+        };
+    };
+    listUnitAudit: {
+        parameters: {
+            query?: {
+                /**
+                 * @description The `next` of the previous page.
+                 * @example 120
+                 */
+                cursor?: string;
+                /**
+                 * @description Entries per page, 1–200 (default 50).
+                 * @example 50
+                 */
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                /**
+                 * @description The unit's code, 2–40 characters of a-z, 0-9 and "-".
+                 * @example cits3403-2027s1
+                 */
+                unit: components["parameters"]["UnitCode"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of entries. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "entries": [
+                     *         {
+                     *           "id": 121,
+                     *           "at": "2027-05-10T09:00:03Z",
+                     *           "actor": {
+                     *             "id": "21234567",
+                     *             "name": "Ada Lovelace"
+                     *           },
+                     *           "action": "project.created",
+                     *           "pid": 7,
+                     *           "lab_id": 3,
+                     *           "student": null,
+                     *           "details": {
+                     *             "members": [
+                     *               "21234567",
+                     *               "21234568"
+                     *             ]
+                     *           },
+                     *           "reason": null
+                     *         }
+                     *       ],
+                     *       "next": "121"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["AuditPage"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    getUnitStudent: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The unit's code, 2–40 characters of a-z, 0-9 and "-".
+                 * @example cits3403-2027s1
+                 */
+                unit: components["parameters"]["UnitCode"];
+                /**
+                 * @description The 8-digit student number.
+                 * @example 21234567
+                 */
+                id: components["parameters"]["StudentNumber"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The student. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "21234567",
+                     *       "name": "Ada Lovelace"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Student"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    getUnitStudentProject: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The unit's code, 2–40 characters of a-z, 0-9 and "-".
+                 * @example cits3403-2027s1
+                 */
+                unit: components["parameters"]["UnitCode"];
+                /**
+                 * @description The 8-digit student number.
+                 * @example 21234567
+                 */
+                id: components["parameters"]["StudentNumber"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The project. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Project"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    updateUnitStudentProject: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The unit's code, 2–40 characters of a-z, 0-9 and "-".
+                 * @example cits3403-2027s1
+                 */
+                unit: components["parameters"]["UnitCode"];
+                /**
+                 * @description The 8-digit student number.
+                 * @example 21234567
+                 */
+                id: components["parameters"]["StudentNumber"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "description": "A compiler for a tiny language, with a REPL",
+                 *       "lab_id": 4
+                 *     }
+                 */
+                "application/json": components["schemas"]["ProjectUpdate"];
+            };
+        };
+        responses: {
+            /** @description The updated project. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Project"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["TooLarge"];
+        };
+    };
+    createUnitStudentProject: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The unit's code, 2–40 characters of a-z, 0-9 and "-".
+                 * @example cits3403-2027s1
+                 */
+                unit: components["parameters"]["UnitCode"];
+                /**
+                 * @description The 8-digit student number.
+                 * @example 21234567
+                 */
+                id: components["parameters"]["StudentNumber"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "partnerNumbers": [
+                 *         "21234568",
+                 *         "21234569"
+                 *       ],
+                 *       "description": "A compiler for a tiny language",
+                 *       "lab_id": 3
+                 *     }
+                 */
+                "application/json": components["schemas"]["NewProject"];
+            };
+        };
+        responses: {
+            /** @description Created. */
+            201: {
+                headers: {
+                    /** @description The project's URL. */
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Project"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["TooLarge"];
+        };
+    };
+    deleteUnitStudentProject: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The unit's code, 2–40 characters of a-z, 0-9 and "-".
+                 * @example cits3403-2027s1
+                 */
+                unit: components["parameters"]["UnitCode"];
+                /**
+                 * @description The 8-digit student number.
+                 * @example 21234567
+                 */
+                id: components["parameters"]["StudentNumber"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+        };
+    };
+    removeProjectMember: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The unit's code, 2–40 characters of a-z, 0-9 and "-".
+                 * @example cits3403-2027s1
+                 */
+                unit: components["parameters"]["UnitCode"];
+                /**
+                 * @description The project's id.
+                 * @example 7
+                 */
+                pid: components["parameters"]["ProjectID"];
+                /**
+                 * @description The 8-digit student number.
+                 * @example 21234567
+                 */
+                id: components["parameters"]["StudentNumber"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Removed. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+        };
+    };
+    listUnitLabs: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The unit's code, 2–40 characters of a-z, 0-9 and "-".
+                 * @example cits3403-2027s1
+                 */
+                unit: components["parameters"]["UnitCode"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The free slots. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "available_labs": [
+                     *         {
+                     *           "lab_id": 3,
+                     *           "unit": "cits3403-2027s1",
+                     *           "lab": "CSSE 2.01 Monday, May 20 17:15",
+                     *           "room": "CSSE 2.01",
+                     *           "starts_at": "2027-05-20T17:15"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["AvailableLabs"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    listUnitProjects: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The unit's code, 2–40 characters of a-z, 0-9 and "-".
+                 * @example cits3403-2027s1
+                 */
+                unit: components["parameters"]["UnitCode"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Every project of the unit. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "projectList": [
+                     *         {
+                     *           "pid": 7,
+                     *           "unit": "cits3403-2027s1",
+                     *           "team": "Ada Lovelace & Charles Babbage",
+                     *           "description": "A compiler for a tiny language",
+                     *           "lab_id": 3,
+                     *           "lab": "CSSE 2.01 Monday, May 20 17:15",
+                     *           "room": "CSSE 2.01",
+                     *           "starts_at": "2027-05-20T17:15",
+                     *           "members": [
+                     *             {
+                     *               "id": "21234567",
+                     *               "name": "Ada Lovelace"
+                     *             },
+                     *             {
+                     *               "id": "21234568",
+                     *               "name": "Charles Babbage"
+                     *             }
+                     *           ]
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ProjectList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
         };
     };
     getHealth: {

@@ -59,19 +59,40 @@ export function applyToLabs(list: readonly Lab[], m: ServerMessage): readonly La
   return m.type === 'labs.changed' ? mergeLabs(list, m.labs) : list
 }
 
-/** The student's own project after a push: a project they are in, or none when theirs is dissolved. */
+/**
+ * The student's own project after a push: a project they are in, or none when theirs is dissolved
+ * or they are no longer a member of it (they left it, from another tab, or a coordinator took
+ * them out).
+ */
 export function applyToMine(mine: Project | null, m: ServerMessage, studentNumber: string): Project | null {
   if (m.type === 'project.changed') {
     if (m.project.members.some((s) => s.id === studentNumber)) return m.project
-    return mine?.pid === m.project.pid ? null : mine // no longer a member (not possible today)
+    return mine?.pid === m.project.pid ? null : mine
   }
   if (m.type === 'project.deleted' && mine?.pid === m.pid) return null
   return mine
 }
 
-/** Whether the server says pushes may have been missed: on every (re)connect and on resync. */
-export function mustRefetch(m: ServerMessage): boolean {
-  return m.type === 'ready' || m.type === 'resync'
+/** The unit a frame is about; undefined for frames about every unit (ready, a resync without unit, error). */
+export function unitOf(m: ServerMessage): string | undefined {
+  return 'unit' in m ? m.unit : undefined
+}
+
+/**
+ * Whether a frame concerns the unit on screen: the socket carries the pushes of all the person's
+ * units, and those about another unit are ignored.
+ */
+export function concerns(m: ServerMessage, unit: string): boolean {
+  const about = unitOf(m)
+  return about === undefined || about === unit
+}
+
+/**
+ * Whether the server says the unit's lists may be stale: on every (re)connect, and on a resync
+ * about that unit or about everything.
+ */
+export function mustRefetch(m: ServerMessage, unit: string): boolean {
+  return m.type === 'ready' || (m.type === 'resync' && concerns(m, unit))
 }
 
 /**

@@ -27,14 +27,15 @@ export function useAuth() {
       return r.failure
     }
     const { token, expiry } = r.data
-    // The name is a courtesy: a failure here does not stop the sign-in.
-    const who = await call(
-      api.GET('/students/{id}', {
-        params: { path: { id: studentNumber } },
-        headers: { Authorization: `Bearer ${token}` },
-      }),
-    )
-    session.start({ token, expiry, studentNumber, name: who.ok ? who.data.name : '' })
+    // Who they are and their units; a failure here does not stop the sign-in (the page asks again).
+    const who = await call(api.GET('/me', { headers: { Authorization: `Bearer ${token}` } }))
+    session.start({
+      token,
+      expiry,
+      studentNumber,
+      name: who.ok ? who.data.name : '',
+      ...(who.ok ? { units: who.data.units } : {}),
+    })
     return null
   }
 

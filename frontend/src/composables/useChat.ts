@@ -2,10 +2,11 @@ import { computed, ref, watch, type Ref } from 'vue'
 
 import { sentence, type ChatMessage, type Push, type ServerMessage } from '@/api'
 
+import { concerns } from './live'
 import { useRealtimeEvents } from './useRealtime'
 
 export interface ChatRoom {
-  /** The protocol's name: lobby or team-<pid>. */
+  /** The protocol's name: lobby.<unit> or team-<pid>. */
   id: string
   /** What the student reads: Lobby, Team. */
   name: string
@@ -16,7 +17,10 @@ export type ChatLine =
   | { kind: 'message'; key: string; id: number; from: string; msg: string; at: string }
   | { kind: 'status'; key: string; msg: string }
 
-export const LOBBY = 'lobby'
+/** The unit's lobby, for its people only. */
+export function lobbyOf(unit: string): string {
+  return `lobby.${unit}`
+}
 export const MAX_MESSAGE = 1000
 
 let statusKeys = 0
@@ -53,11 +57,13 @@ export function normalizedMessage(text: string): string {
 }
 
 /**
- * The chat rooms over the live connection: the rooms the student may join, the selected room's
- * lines (its history, then what is said live, without repeats), a draft and its sending. The
- * selected room is joined on every (re)connect and left when another is selected.
+ * The chat rooms of the unit over the live connection: the rooms the student may join, the
+ * selected room's lines (its history, then what is said live, without repeats), a draft and its
+ * sending. The selected room is joined on every (re)connect and left when another is selected.
+ * Frames about other units (the socket carries all the person's units) are ignored.
  */
-export function useChat(team: Ref<number | null>) {
+export function useChat(team: Ref<number | null>, unit: string) {
+  const LOBBY = lobbyOf(unit)
   const rooms = computed<ChatRoom[]>(() => [
     { id: LOBBY, name: 'Lobby' },
     ...(team.value ? [{ id: `team-${team.value}`, name: 'Team' }] : []),
@@ -117,6 +123,7 @@ export function useChat(team: Ref<number | null>) {
   }
 
   function receive(m: ServerMessage) {
+    if (!concerns(m, unit)) return
     switch (m.type) {
       case 'ready':
         join(room.value)

@@ -1,42 +1,23 @@
-import { ref } from 'vue'
+import { api, call, type Lab } from '@/api'
 
-import { api, call, type Lab, type ServerMessage } from '@/api'
+import { applyToLabs } from './live'
+import { useLiveResource } from './useLiveResource'
+import type { Realtime } from './useRealtime'
 
-import { applyToLabs, journal, mustRefetch } from './live'
-import type { LoadStatus } from './status'
-
-/** Lab slots that still have room, in time order; `apply` keeps them current with pushes. */
-export function useLabs() {
-  const labs = ref<readonly Lab[]>([])
-  const status = ref<LoadStatus>('idle')
-  const error = ref('')
-  const pushes = journal(applyToLabs)
-  let latest = 0
-
-  async function load(quiet = false): Promise<void> {
-    const mine = ++latest
-    if (!(quiet && status.value === 'done')) status.value = 'loading'
-    pushes.start()
-    const r = await call(api.GET('/labs'))
-    if (mine !== latest) return
-    if (r.ok) {
-      labs.value = pushes.finish(r.data.available_labs)
-      error.value = ''
-      status.value = 'done'
-    } else {
-      pushes.abandon()
-      error.value = `Could not load the free lab slots. ${r.failure.message}`
-      status.value = 'error'
-    }
-  }
-
-  /** Merges a push, or refetches when pushes may have been missed. */
-  function apply(m: ServerMessage): void {
-    if (mustRefetch(m)) void load(true)
-    else labs.value = pushes.push(labs.value, m)
-  }
-
-  return { labs, status, error, load, apply }
+/** The unit's lab slots that still have room, in time order, kept current by the live connection. */
+export function useLabs(unit: string, realtime?: Realtime | null) {
+  const r = useLiveResource<readonly Lab[]>({
+    unit,
+    initial: [],
+    realtime,
+    failure: 'Could not load the free lab slots.',
+    merge: applyToLabs,
+    fetch: async () => {
+      const answer = await call(api.GET('/units/{unit}/labs', { params: { path: { unit } } }))
+      return answer.ok ? { ok: true, data: answer.data.available_labs } : answer
+    },
+  })
+  return { labs: r.value, status: r.status, error: r.error, load: r.load, apply: r.apply }
 }
 
 export interface LabGroup {

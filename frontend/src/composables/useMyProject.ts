@@ -1,12 +1,14 @@
-import { ref, type Ref } from 'vue'
+import type { Ref } from 'vue'
 
-import { api, call, type Project, type Result, type ServerMessage } from '@/api'
+import { api, call, type Project, type Result } from '@/api'
 
-import { applyToMine, journal, mustRefetch } from './live'
-import type { LoadStatus } from './status'
+import { applyToMine } from './live'
+import { useLiveResource } from './useLiveResource'
+import type { Realtime } from './useRealtime'
 
 export interface NewProjectInput {
-  partnerNumber: string
+  /** The other members: 0 to 9 student numbers, within the unit's team size. */
+  partnerNumbers: string[]
   description: string
   lab_id: number
 }
@@ -16,61 +18,64 @@ export interface ProjectChangeInput {
   lab_id: number
 }
 
+export interface MyProjectOptions {
+  realtime?: Realtime | null
+  /** A push changed the project under the student (a teammate's edit, the team dissolved, …). */
+  onPush?: (before: Project | null, after: Project | null) => void
+}
+
 /**
- * The signed-in student's own project: null while they have none. `apply` follows pushes about
- * it, such as the partner's edits, or the team dissolved by the partner.
+ * The signed-in student's project in the unit: null while they have none. It follows pushes about
+ * it, such as a teammate's edits, someone leaving, or the team dissolved.
  */
-export function useMyProject(studentNumber: Ref<string>) {
-  const project = ref<Project | null>(null)
-  const status = ref<LoadStatus>('idle')
-  const error = ref('')
-  const path = () => ({ params: { path: { id: studentNumber.value } } })
-  const pushes = journal<Project | null>((p, m) => applyToMine(p, m, studentNumber.value))
-  let latest = 0
-
-  async function load(): Promise<void> {
-    const mine = ++latest
-    status.value = 'loading'
-    pushes.start()
-    const r = await call(api.GET('/students/{id}/project', path()))
-    if (mine !== latest) return
-    if (r.ok) {
-      project.value = pushes.finish(r.data)
-    } else if (r.failure.status === 404) {
-      project.value = pushes.finish(null)
-    } else {
-      pushes.abandon()
-      error.value = `Could not load your project. ${r.failure.message}`
-      status.value = 'error'
-      return
-    }
-    error.value = ''
-    status.value = 'done'
-  }
-
-  /** Merges a push, or refetches when pushes may have been missed. */
-  function apply(m: ServerMessage): void {
-    if (mustRefetch(m)) void load()
-    else project.value = pushes.push(project.value, m)
-  }
+export function useMyProject(unit: string, studentNumber: Ref<string>, options: MyProjectOptions = {}) {
+  const path = () => ({ params: { path: { unit, id: studentNumber.value } } })
+  const r = useLiveResource<Project | null>({
+    unit,
+    initial: null,
+    realtime: options.realtime,
+    onPush: options.onPush,
+    failure: 'Could not load your project.',
+    merge: (p, m) => applyToMine(p, m, studentNumber.value),
+    fetch: async () => {
+      const answer = await call(api.GET('/units/{unit}/students/{id}/project', path()))
+      if (!answer.ok && answer.failure.status === 404) return { ok: true, data: null }
+      return answer
+    },
+  })
+  const project = r.value
 
   async function create(input: NewProjectInput): Promise<Result<Project>> {
-    const r = await call(api.POST('/students/{id}/project', { ...path(), body: input }))
-    if (r.ok) project.value = r.data
-    return r
+    const answer = await call(api.POST('/units/{unit}/students/{id}/project', { ...path(), body: input }))
+    if (answer.ok) r.set(answer.data)
+    return answer
   }
 
   async function update(input: ProjectChangeInput): Promise<Result<Project>> {
-    const r = await call(api.PUT('/students/{id}/project', { ...path(), body: input }))
-    if (r.ok) project.value = r.data
-    return r
+    const answer = await call(api.PUT('/units/{unit}/students/{id}/project', { ...path(), body: input }))
+    if (answer.ok) r.set(answer.data)
+    return answer
   }
 
+  /** Dissolves the team, for every member. */
   async function remove(): Promise<Result<undefined>> {
-    const r = await call(api.DELETE('/students/{id}/project', path()))
-    if (r.ok) project.value = null
-    return r as Result<undefined>
+    const answer = await call(api.DELETE('/units/{unit}/students/{id}/project', path()))
+    if (answer.ok) r.set(null)
+    return answer as Result<undefined>
   }
 
-  return { project, status, error, load, create, update, remove, apply }
+  /** Takes the student out of the team; the others keep it (the last member leaving dissolves it). */
+  async function leave(): Promise<Result<undefined>> {
+    const pid = project.value?.pid
+    if (pid === undefined) return { ok: false, failure: { status: 404, message: 'You are not in a team.', fields: {} } }
+    const answer = await call(
+      api.DELETE('/units/{unit}/projects/{pid}/members/{id}', {
+        params: { path: { unit, pid, id: studentNumber.value } },
+      }),
+    )
+    if (answer.ok && project.value?.pid === pid) r.set(null)
+    return answer as Result<undefined>
+  }
+
+  return { project, status: r.status, error: r.error, load: r.load, apply: r.apply, create, update, remove, leave }
 }

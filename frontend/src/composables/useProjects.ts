@@ -1,41 +1,21 @@
-import { ref } from 'vue'
+import { api, call, type Project } from '@/api'
 
-import { api, call, type Project, type ServerMessage } from '@/api'
+import { applyToProjects } from './live'
+import { useLiveResource } from './useLiveResource'
+import type { Realtime } from './useRealtime'
 
-import { applyToProjects, journal, mustRefetch } from './live'
-import type { LoadStatus } from './status'
-
-/** Every project, in slot order; `apply` keeps it current with the live connection's pushes. */
-export function useProjects() {
-  const projects = ref<readonly Project[]>([])
-  const status = ref<LoadStatus>('idle')
-  const error = ref('')
-  const pushes = journal(applyToProjects)
-  let latest = 0
-
-  /** Loads the list; `quiet` keeps a shown list shown as it is while the new one loads. */
-  async function load(quiet = false): Promise<void> {
-    const mine = ++latest
-    if (!(quiet && status.value === 'done')) status.value = 'loading'
-    pushes.start()
-    const r = await call(api.GET('/projects'))
-    if (mine !== latest) return // a newer load is under way
-    if (r.ok) {
-      projects.value = pushes.finish(r.data.projectList)
-      error.value = ''
-      status.value = 'done'
-    } else {
-      pushes.abandon()
-      error.value = `Could not load the projects. ${r.failure.message}`
-      status.value = 'error'
-    }
-  }
-
-  /** Merges a push, or refetches when pushes may have been missed. */
-  function apply(m: ServerMessage): void {
-    if (mustRefetch(m)) void load(true)
-    else projects.value = pushes.push(projects.value, m)
-  }
-
-  return { projects, status, error, load, apply }
+/** Every project of the unit, in slot order, kept current by the live connection. */
+export function useProjects(unit: string, realtime?: Realtime | null) {
+  const r = useLiveResource<readonly Project[]>({
+    unit,
+    initial: [],
+    realtime,
+    failure: 'Could not load the projects.',
+    merge: applyToProjects,
+    fetch: async () => {
+      const answer = await call(api.GET('/units/{unit}/projects', { params: { path: { unit } } }))
+      return answer.ok ? { ok: true, data: answer.data.projectList } : answer
+    },
+  })
+  return { projects: r.value, status: r.status, error: r.error, load: r.load, apply: r.apply }
 }

@@ -3,6 +3,7 @@ import { createRouter, createWebHistory, type RouterHistory } from 'vue-router'
 import { useSessionStore } from '@/stores/session'
 import HomeView from '@/views/HomeView.vue'
 import SignInView from '@/views/SignInView.vue'
+import UnitView from '@/views/UnitView.vue'
 
 declare module 'vue-router' {
   interface RouteMeta {
@@ -22,7 +23,15 @@ export function createAppRouter(history: RouterHistory = createWebHistory(import
         component: SignInView,
         meta: { public: true, title: 'Sign in' },
       },
-      { path: '/', name: 'home', component: HomeView, meta: { title: 'Projects' } },
+      // Opens the person's unit (the default one when they are in it).
+      { path: '/', name: 'home', component: HomeView, meta: { title: 'Your units' } },
+      {
+        path: '/u/:unit',
+        name: 'unit',
+        component: UnitView,
+        props: (to) => ({ code: String(to.params.unit) }),
+        meta: { title: 'Projects' },
+      },
       { path: '/:unknown(.*)*', redirect: '/' },
     ],
   })

@@ -1,6 +1,8 @@
 import { defineStore } from 'pinia'
 import { computed, ref } from 'vue'
 
+import type { Enrolment } from '@/api'
+
 /** A signed-in student: kept in memory and in sessionStorage, so a reload keeps it and closing the tab ends it. */
 export interface Session {
   token: string
@@ -8,6 +10,8 @@ export interface Session {
   expiry: string
   studentNumber: string
   name: string
+  /** The units the person is enrolled in, from GET /api/me (refreshed on every visit). */
+  units?: Enrolment[]
 }
 
 const KEY = 'pairup.session'
@@ -19,7 +23,8 @@ function isSession(v: unknown): v is Session {
     typeof s.token === 'string' &&
     typeof s.expiry === 'string' &&
     typeof s.studentNumber === 'string' &&
-    typeof s.name === 'string'
+    typeof s.name === 'string' &&
+    (s.units === undefined || Array.isArray(s.units))
   )
 }
 
@@ -47,7 +52,10 @@ function save(s: Session | null): void {
   }
 }
 
-/** The only shared state of the app: who is signed in, and a message for the sign-in screen. */
+/**
+ * The only shared state of the app: who is signed in (and in which units), and a message for the
+ * sign-in screen.
+ */
 export const useSessionStore = defineStore('session', () => {
   const current = ref<Session | null>(load())
   /** Shown on the sign-in screen: why the student is there (signed out, session ended). */
@@ -57,11 +65,19 @@ export const useSessionStore = defineStore('session', () => {
   const token = computed(() => current.value?.token ?? null)
   const studentNumber = computed(() => current.value?.studentNumber ?? '')
   const name = computed(() => current.value?.name ?? '')
+  const units = computed<readonly Enrolment[]>(() => current.value?.units ?? [])
 
   function start(s: Session): void {
     current.value = s
     notice.value = ''
     save(s)
+  }
+
+  /** What GET /api/me said about the signed-in person. */
+  function update(who: { name: string; units: Enrolment[] }): void {
+    if (!current.value) return
+    current.value = { ...current.value, name: who.name, units: who.units }
+    save(current.value)
   }
 
   function end(message = ''): void {
@@ -70,5 +86,5 @@ export const useSessionStore = defineStore('session', () => {
     save(null)
   }
 
-  return { current, notice, signedIn, token, studentNumber, name, start, end }
+  return { current, notice, signedIn, token, studentNumber, name, units, start, update, end }
 })

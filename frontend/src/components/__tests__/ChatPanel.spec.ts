@@ -4,17 +4,19 @@ import { afterEach, describe, expect, it, vi } from 'vitest'
 import type { ChatMessage } from '@/api'
 import ChatPanel from '@/components/ChatPanel.vue'
 import { mountInApp, settle } from '@/test/app'
-import { session } from '@/test/fixtures'
+import { session, UNIT } from '@/test/fixtures'
 import { fakeNetwork } from '@/test/network'
 import type { FakeSocket } from '@/test/socket'
 
-function said(id: number, msg: string, room = 'lobby', from = 'Charles Babbage'): ChatMessage {
-  return { type: 'message', id, room, from, msg, at: `2027-05-20T10:${String(id).padStart(2, '0')}:00Z` }
+const LOBBY = 'lobby.default'
+
+function said(id: number, msg: string, room = LOBBY, from = 'Charles Babbage'): ChatMessage {
+  return { type: 'message', unit: UNIT, id, room, from, msg, at: `2027-05-20T10:${String(id).padStart(2, '0')}:00Z` }
 }
 
 async function chat(team: number | null = null) {
   fakeNetwork()
-  const mounted = await mountInApp(ChatPanel, { session, props: { team } })
+  const mounted = await mountInApp(ChatPanel, { session, props: { unit: UNIT, team } })
   const socket = mounted.sockets.last
   socket.accept()
   await settle()
@@ -65,13 +67,18 @@ describe('ChatPanel', () => {
 
   it('joins the lobby once live and shows its history, then what is said, as text', async () => {
     const { wrapper, socket } = await chat()
-    expect(socket.sent).toEqual([{ type: 'join', room: 'lobby' }])
+    expect(socket.sent).toEqual([{ type: 'join', room: LOBBY }])
     expect(wrapper.text()).toContain('Joining the lobby…')
     expect(sendButton(wrapper).element.disabled).toBe(true)
 
-    await push(wrapper, socket, { type: 'history', room: 'lobby', messages: [said(1, 'Hello'), said(2, '<b>hi</b>')] })
-    await push(wrapper, socket, { type: 'status', room: 'lobby', msg: 'Ada Lovelace has entered the room.' })
-    await push(wrapper, socket, said(3, 'Welcome, Ada', 'lobby', 'Grace Hopper'))
+    await push(wrapper, socket, {
+      type: 'history',
+      unit: UNIT,
+      room: LOBBY,
+      messages: [said(1, 'Hello'), said(2, '<b>hi</b>')],
+    })
+    await push(wrapper, socket, { type: 'status', unit: UNIT, room: LOBBY, msg: 'Ada Lovelace has entered the room.' })
+    await push(wrapper, socket, said(3, 'Welcome, Ada', LOBBY, 'Grace Hopper'))
     const items = wrapper.findAll('.lines > li')
     expect(items.map((l) => l.classes())).toEqual([['message'], ['message'], ['status'], ['message']])
     expect(items[0]?.get('.from').text()).toBe('Charles Babbage')
@@ -87,7 +94,12 @@ describe('ChatPanel', () => {
   it('drops repeated messages, including those that arrived before the history', async () => {
     const { wrapper, socket } = await chat()
     await push(wrapper, socket, said(3, 'early'))
-    await push(wrapper, socket, { type: 'history', room: 'lobby', messages: [said(2, 'two'), said(3, 'early')] })
+    await push(wrapper, socket, {
+      type: 'history',
+      unit: UNIT,
+      room: LOBBY,
+      messages: [said(2, 'two'), said(3, 'early')],
+    })
     await push(wrapper, socket, said(3, 'early'), said(4, 'four'))
     expect(texts(wrapper)).toEqual(['two', 'early', 'four'])
   })
@@ -97,7 +109,7 @@ describe('ChatPanel', () => {
     await input(wrapper).setValue('Too soon')
     await wrapper.get('form').trigger('submit')
     expect(socket.sent).toHaveLength(1) // only the join
-    await push(wrapper, socket, { type: 'history', room: 'lobby', messages: [] })
+    await push(wrapper, socket, { type: 'history', unit: UNIT, room: LOBBY, messages: [] })
     expect(wrapper.text()).toContain('No messages yet.')
     await input(wrapper).setValue('   ')
     expect(sendButton(wrapper).element.disabled).toBe(true)
@@ -105,13 +117,13 @@ describe('ChatPanel', () => {
     expect(sendButton(wrapper).element.disabled).toBe(false)
     await input(wrapper).trigger('keydown', { key: 'Enter' })
     await wrapper.get('form').trigger('submit')
-    expect(socket.sent.at(-1)).toEqual({ type: 'text', room: 'lobby', msg: 'Hello there' })
+    expect(socket.sent.at(-1)).toEqual({ type: 'text', room: LOBBY, msg: 'Hello there' })
     expect(input(wrapper).element.value).toBe('')
   })
 
   it('shows an error frame inline and gives a refused message back', async () => {
     const { wrapper, socket } = await chat()
-    await push(wrapper, socket, { type: 'history', room: 'lobby', messages: [] })
+    await push(wrapper, socket, { type: 'history', unit: UNIT, room: LOBBY, messages: [] })
     await input(wrapper).setValue('spam')
     await wrapper.get('form').trigger('submit')
     await push(wrapper, socket, { type: 'error', code: 'rate_limited', message: 'slow down' })
@@ -126,17 +138,22 @@ describe('ChatPanel', () => {
 
   it('leaves the lobby and joins the team room when its tab is chosen, and back', async () => {
     const { wrapper, socket } = await chat(7)
-    await push(wrapper, socket, { type: 'history', room: 'lobby', messages: [said(1, 'in the lobby')] })
+    await push(wrapper, socket, { type: 'history', unit: UNIT, room: LOBBY, messages: [said(1, 'in the lobby')] })
     await tabs(wrapper)[1]?.trigger('click')
     expect(socket.sent.slice(1)).toEqual([
-      { type: 'leave', room: 'lobby' },
+      { type: 'leave', room: LOBBY },
       { type: 'join', room: 'team-7' },
     ])
     expect(tabs(wrapper)[1]?.attributes('aria-selected')).toBe('true')
     expect(lines(wrapper)).toEqual([])
     // A late lobby message is not shown in the team room.
     await push(wrapper, socket, said(2, 'late lobby'))
-    await push(wrapper, socket, { type: 'history', room: 'team-7', messages: [said(5, 'team talk', 'team-7')] })
+    await push(wrapper, socket, {
+      type: 'history',
+      unit: UNIT,
+      room: 'team-7',
+      messages: [said(5, 'team talk', 'team-7')],
+    })
     expect(lines(wrapper)).toHaveLength(1)
     expect(wrapper.get('[role="log"]').attributes('aria-label')).toBe('Team conversation')
     await input(wrapper).setValue('Psst')
@@ -148,7 +165,7 @@ describe('ChatPanel', () => {
     await settle()
     expect(socket.sent.slice(-2)).toEqual([
       { type: 'leave', room: 'team-7' },
-      { type: 'join', room: 'lobby' },
+      { type: 'join', room: LOBBY },
     ])
     expect(document.activeElement?.textContent?.trim()).toBe('Lobby')
   })
@@ -156,7 +173,7 @@ describe('ChatPanel', () => {
   it('goes back to the lobby when the team is dissolved', async () => {
     const { wrapper, socket } = await chat(7)
     await tabs(wrapper)[1]?.trigger('click')
-    await push(wrapper, socket, { type: 'history', room: 'team-7', messages: [] })
+    await push(wrapper, socket, { type: 'history', unit: UNIT, room: 'team-7', messages: [] })
     ;(tabs(wrapper)[1]?.element as HTMLElement).focus()
     await wrapper.setProps({ team: null })
     await settle()
@@ -165,14 +182,14 @@ describe('ChatPanel', () => {
     expect(document.activeElement).toBe(tabs(wrapper)[0]?.element)
     expect(tabs(wrapper)[0]?.attributes('aria-selected')).toBe('true')
     // The server has emptied the dissolved room already: no leave, just a join.
-    expect(socket.sent.at(-1)).toEqual({ type: 'join', room: 'lobby' })
-    expect(socket.sent.filter((m) => m.type === 'leave')).toEqual([{ type: 'leave', room: 'lobby' }])
+    expect(socket.sent.at(-1)).toEqual({ type: 'join', room: LOBBY })
+    expect(socket.sent.filter((m) => m.type === 'leave')).toEqual([{ type: 'leave', room: LOBBY }])
   })
 
   it('rejoins the room after a reconnect, whose history replaces the view', async () => {
     const { wrapper, socket, sockets } = await chat()
-    await push(wrapper, socket, { type: 'history', room: 'lobby', messages: [said(1, 'one')] })
-    await push(wrapper, socket, { type: 'status', room: 'lobby', msg: 'Grace Hopper has left the room.' })
+    await push(wrapper, socket, { type: 'history', unit: UNIT, room: LOBBY, messages: [said(1, 'one')] })
+    await push(wrapper, socket, { type: 'status', unit: UNIT, room: LOBBY, msg: 'Grace Hopper has left the room.' })
     // The first retry comes after 0.5 s (with nothing taken off at random).
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] })
     vi.spyOn(Math, 'random').mockReturnValue(0)
@@ -188,8 +205,8 @@ describe('ChatPanel', () => {
     expect(again).not.toBe(socket)
     again.accept()
     await settle()
-    expect(again.sent).toEqual([{ type: 'join', room: 'lobby' }])
-    await push(wrapper, again, { type: 'history', room: 'lobby', messages: [said(1, 'one'), said(2, 'two')] })
+    expect(again.sent).toEqual([{ type: 'join', room: LOBBY }])
+    await push(wrapper, again, { type: 'history', unit: UNIT, room: LOBBY, messages: [said(1, 'one'), said(2, 'two')] })
     expect(texts(wrapper)).toEqual(['one', 'two'])
     expect(wrapper.text()).not.toContain('has left the room')
   })
@@ -205,7 +222,7 @@ describe('ChatPanel', () => {
       get: () => scrollTop,
       set: (v: number) => (scrollTop = Math.min(v, 800)),
     })
-    await push(wrapper, socket, { type: 'history', room: 'lobby', messages: [said(1, 'one')] })
+    await push(wrapper, socket, { type: 'history', unit: UNIT, room: LOBBY, messages: [said(1, 'one')] })
     expect(scrollTop).toBe(800)
     await push(wrapper, socket, said(2, 'two'))
     expect(scrollTop).toBe(800)

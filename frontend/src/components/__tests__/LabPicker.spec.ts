@@ -95,7 +95,9 @@ describe('LabPicker', () => {
   })
 
   it('renders labels as text', () => {
-    const w = picker({ labs: [{ lab_id: 9, lab: '<b>Room</b>', room: '<i>R</i>', starts_at: '2027-05-20T10:00' }] })
+    const w = picker({
+      labs: [{ lab_id: 9, unit: 'default', lab: '<b>Room</b>', room: '<i>R</i>', starts_at: '2027-05-20T10:00' }],
+    })
     expect(w.find('b').exists()).toBe(false)
     expect(w.find('option:not([disabled])').text()).toBe('<b>Room</b>')
     expect(w.get('optgroup').attributes('label')).toBe('<i>R</i>, Thursday 20 May')

@@ -3,15 +3,15 @@ import { describe, expect, it } from 'vitest'
 
 import MyProject from '@/components/MyProject.vue'
 import { mountInApp, settle } from '@/test/app'
-import { CHARLES, labs, project, session } from '@/test/fixtures'
+import { CHARLES, labs, project, session, UNIT, unit } from '@/test/fixtures'
 import { fakeNetwork, problem, type Handler } from '@/test/network'
 
-const PROJECT = '/api/students/21234567/project'
+const PROJECT = '/api/units/default/students/21234567/project'
 
 function network(routes: Record<string, Handler> = {}) {
   return fakeNetwork({
     [`GET ${PROJECT}`]: problem(404, 'the student has no project'),
-    'GET /api/labs': { status: 200, body: { available_labs: labs } },
+    'GET /api/units/default/labs': { status: 200, body: { available_labs: labs } },
     ...routes,
   })
 }
@@ -39,7 +39,7 @@ async function fillAndCreate(w: VueWrapper, labId = '2') {
 describe('MyProject', () => {
   it('offers the create form to a student without a project', async () => {
     network()
-    const { wrapper } = await mountInApp(MyProject, { session })
+    const { wrapper } = await mountInApp(MyProject, { session, props: { unit } })
     expect(wrapper.get('h2').text()).toBe('My project')
     expect(wrapper.text()).toContain('You are not in a project yet.')
     expect(button(wrapper, 'Create project').exists()).toBe(true)
@@ -48,11 +48,11 @@ describe('MyProject', () => {
 
   it('creates the project, announces it, refreshes around it and moves the focus to the heading', async () => {
     const net = network({ [`POST ${PROJECT}`]: { status: 201, body: project } })
-    const { wrapper } = await mountInApp(MyProject, { session })
+    const { wrapper } = await mountInApp(MyProject, { session, props: { unit } })
     await fillAndCreate(wrapper)
 
     expect(net.calls(`POST ${PROJECT}`)[0]?.body).toEqual({
-      partnerNumber: CHARLES,
+      partnerNumbers: [CHARLES],
       description: 'A tiny compiler',
       lab_id: 2,
     })
@@ -60,7 +60,7 @@ describe('MyProject', () => {
       'Project created. Your demonstration slot is CSSE 2.01 Thursday, May 20 10:30.',
     )
     expect(button(wrapper, 'Save changes').exists()).toBe(true)
-    expect(net.calls('GET /api/labs')).toHaveLength(2)
+    expect(net.calls('GET /api/units/default/labs')).toHaveLength(2)
     expect(wrapper.emitted('changed')).toHaveLength(1)
     expect(document.activeElement).toBe(wrapper.get('h2').element)
   })
@@ -71,8 +71,11 @@ describe('MyProject', () => {
         { field: 'lab_id', message: 'that lab slot is full' },
       ]),
     })
-    const { wrapper } = await mountInApp(MyProject, { session })
-    net.routes['GET /api/labs'] = { status: 200, body: { available_labs: labs.filter((l) => l.lab_id !== 2) } }
+    const { wrapper } = await mountInApp(MyProject, { session, props: { unit } })
+    net.routes['GET /api/units/default/labs'] = {
+      status: 200,
+      body: { available_labs: labs.filter((l) => l.lab_id !== 2) },
+    }
     await fillAndCreate(wrapper, '2')
 
     expect(wrapper.get('form [role="alert"]').text()).toBe('Could not create the project. That lab slot is full.')
@@ -80,7 +83,7 @@ describe('MyProject', () => {
     expect(select.attributes('aria-invalid')).toBe('true')
     expect(wrapper.find('.field-error').text()).toBe('That lab slot is full.')
     expect(wrapper.findAll('option').some((o) => o.attributes('value') === '2')).toBe(false)
-    expect(net.calls('GET /api/labs')).toHaveLength(2)
+    expect(net.calls('GET /api/units/default/labs')).toHaveLength(2)
     expect(wrapper.emitted('changed')).toHaveLength(1)
     // What the student typed stays.
     expect((control(wrapper, "Partner's student number").element as HTMLInputElement).value).toBe(CHARLES)
@@ -92,7 +95,7 @@ describe('MyProject', () => {
         { field: 'partnerNumber', message: 'that student is already in a project' },
       ]),
     })
-    const { wrapper } = await mountInApp(MyProject, { session })
+    const { wrapper } = await mountInApp(MyProject, { session, props: { unit } })
     await fillAndCreate(wrapper)
     const partner = control(wrapper, "Partner's student number")
     expect(partner.attributes('aria-invalid')).toBe('true')
@@ -106,7 +109,7 @@ describe('MyProject', () => {
         { field: 'description', message: 'must be 1 to 500 characters' },
       ]),
     })
-    const { wrapper } = await mountInApp(MyProject, { session })
+    const { wrapper } = await mountInApp(MyProject, { session, props: { unit } })
     await fillAndCreate(wrapper)
     expect(wrapper.get('form [role="alert"]').text()).toBe(
       'Could not create the project. Please correct the fields marked below.',
@@ -121,7 +124,7 @@ describe('MyProject', () => {
         { field: 'id', message: 'you are already in a project' },
       ]),
     })
-    const { wrapper } = await mountInApp(MyProject, { session })
+    const { wrapper } = await mountInApp(MyProject, { session, props: { unit } })
     net.routes[`GET ${PROJECT}`] = { status: 200, body: project }
     await fillAndCreate(wrapper)
     expect(button(wrapper, 'Save changes').exists()).toBe(true)
@@ -132,7 +135,7 @@ describe('MyProject', () => {
 
   it('reports a lost server without losing the form', async () => {
     network({ [`POST ${PROJECT}`]: 'offline' })
-    const { wrapper } = await mountInApp(MyProject, { session })
+    const { wrapper } = await mountInApp(MyProject, { session, props: { unit } })
     await fillAndCreate(wrapper)
     expect(wrapper.get('form [role="alert"]').text()).toBe(
       'Could not create the project. Cannot reach the Pair-Up server. Check your connection and try again.',
@@ -145,7 +148,7 @@ describe('MyProject', () => {
       [`GET ${PROJECT}`]: { status: 200, body: project },
       [`PUT ${PROJECT}`]: { status: 200, body: { ...project, description: 'Bigger', lab_id: 5, lab: 'L5' } },
     })
-    const { wrapper } = await mountInApp(MyProject, { session })
+    const { wrapper } = await mountInApp(MyProject, { session, props: { unit } })
     await control(wrapper, 'Project description').setValue('Bigger')
     await control(wrapper, 'Demonstration lab').setValue('5')
     await wrapper.get('form').trigger('submit')
@@ -160,7 +163,7 @@ describe('MyProject', () => {
       [`GET ${PROJECT}`]: { status: 200, body: project },
       [`PUT ${PROJECT}`]: problem(404, 'the student has no project'),
     })
-    const { wrapper } = await mountInApp(MyProject, { session })
+    const { wrapper } = await mountInApp(MyProject, { session, props: { unit } })
     net.routes[`GET ${PROJECT}`] = problem(404, 'the student has no project')
     await wrapper.get('form').trigger('submit')
     await settle()
@@ -175,7 +178,7 @@ describe('MyProject', () => {
       [`GET ${PROJECT}`]: { status: 200, body: project },
       [`DELETE ${PROJECT}`]: { status: 204 },
     })
-    const { wrapper } = await mountInApp(MyProject, { session })
+    const { wrapper } = await mountInApp(MyProject, { session, props: { unit } })
     await button(wrapper, 'Delete project').trigger('click')
     expect(net.calls(`DELETE ${PROJECT}`)).toHaveLength(0)
     await button(wrapper, 'Delete').trigger('click')
@@ -188,7 +191,7 @@ describe('MyProject', () => {
 
   it('reports a project that cannot be loaded and retries', async () => {
     const net = network({ [`GET ${PROJECT}`]: problem(500, 'boom') })
-    const { wrapper } = await mountInApp(MyProject, { session })
+    const { wrapper } = await mountInApp(MyProject, { session, props: { unit } })
     expect(wrapper.get('[role="alert"]').text()).toBe(
       'Could not load your project. The Pair-Up server could not answer (error 500). Try again in a moment.',
     )
@@ -200,7 +203,7 @@ describe('MyProject', () => {
 
   it('hands a refused token to the one 401 handler: back to sign-in with a message', async () => {
     network({ [`POST ${PROJECT}`]: problem(401, 'the token has expired') })
-    const { wrapper, router, session: store } = await mountInApp(MyProject, { session })
+    const { wrapper, router, session: store } = await mountInApp(MyProject, { session, props: { unit } })
     await fillAndCreate(wrapper)
     expect(store.signedIn).toBe(false)
     expect(store.notice).toBe('Your session has ended. Please sign in again.')
@@ -210,7 +213,7 @@ describe('MyProject', () => {
   describe('live', () => {
     async function live(routes: Record<string, Handler> = {}) {
       const net = network(routes)
-      const mounted = await mountInApp(MyProject, { session })
+      const mounted = await mountInApp(MyProject, { session, props: { unit } })
       mounted.sockets.last.accept()
       await settle()
       return { ...mounted, net, socket: mounted.sockets.last }
@@ -221,10 +224,10 @@ describe('MyProject', () => {
     it('refetches the project and the free slots when the connection is (re)established', async () => {
       const { net, socket } = await live()
       expect(net.calls(`GET ${PROJECT}`)).toHaveLength(2)
-      expect(net.calls('GET /api/labs')).toHaveLength(2)
+      expect(net.calls('GET /api/units/default/labs')).toHaveLength(2)
       socket.push({ type: 'resync' })
       await settle()
-      expect(net.calls('GET /api/labs')).toHaveLength(3)
+      expect(net.calls('GET /api/units/default/labs')).toHaveLength(3)
     })
 
     it('takes a slot off the picker when it fills up and offers one that became free', async () => {
@@ -259,7 +262,7 @@ describe('MyProject', () => {
 
     it('shows the project the partner created with the student', async () => {
       const { wrapper, socket } = await live()
-      socket.push({ type: 'project.changed', project })
+      socket.push({ type: 'project.changed', unit: UNIT, project })
       await settle()
       expect(button(wrapper, 'Save changes').exists()).toBe(true)
       expect(wrapper.get('.notice').text()).toBe(
@@ -272,14 +275,14 @@ describe('MyProject', () => {
       const { wrapper, socket } = await live()
       const heading = wrapper.get('h2').element
       ;(control(wrapper, 'Project description').element as HTMLElement).focus()
-      socket.push({ type: 'project.changed', project })
+      socket.push({ type: 'project.changed', unit: UNIT, project })
       await settle()
       expect(button(wrapper, 'Save changes').exists()).toBe(true)
       expect(document.activeElement).toBe(heading)
 
       await button(wrapper, 'Delete project').trigger('click') // the confirmation takes the focus
       expect(document.activeElement?.textContent?.trim()).toBe('Cancel')
-      socket.push({ type: 'project.deleted', pid: 7 })
+      socket.push({ type: 'project.deleted', unit: UNIT, pid: 7 })
       await settle()
       expect(button(wrapper, 'Create project').exists()).toBe(true)
       expect(document.activeElement).toBe(heading)
@@ -290,7 +293,7 @@ describe('MyProject', () => {
       const outside = document.createElement('button')
       document.body.append(outside)
       outside.focus()
-      socket.push({ type: 'project.changed', project })
+      socket.push({ type: 'project.changed', unit: UNIT, project })
       await settle()
       expect(button(wrapper, 'Save changes').exists()).toBe(true)
       expect(document.activeElement).toBe(outside)
@@ -299,7 +302,7 @@ describe('MyProject', () => {
     it('follows the partner’s edits, keeping what the student typed', async () => {
       const { wrapper, socket } = await live({ [`GET ${PROJECT}`]: { status: 200, body: project } })
       const moved = { ...project, description: 'A bigger compiler', lab_id: 5, lab: 'CSSE 2.01 Friday, May 21 09:00' }
-      socket.push({ type: 'project.changed', project: moved })
+      socket.push({ type: 'project.changed', unit: UNIT, project: moved })
       await settle()
       expect((control(wrapper, 'Project description').element as HTMLTextAreaElement).value).toBe('A bigger compiler')
       expect((control(wrapper, 'Demonstration lab').element as HTMLSelectElement).value).toBe('5')
@@ -309,7 +312,7 @@ describe('MyProject', () => {
       )
 
       await control(wrapper, 'Project description').setValue('My own words')
-      socket.push({ type: 'project.changed', project: { ...moved, description: 'Theirs again' } })
+      socket.push({ type: 'project.changed', unit: UNIT, project: { ...moved, description: 'Theirs again' } })
       await settle()
       expect((control(wrapper, 'Project description').element as HTMLTextAreaElement).value).toBe('My own words')
     })
@@ -317,10 +320,10 @@ describe('MyProject', () => {
     it('returns to the create form when the partner dissolves the team', async () => {
       const { wrapper, socket } = await live({ [`GET ${PROJECT}`]: { status: 200, body: project } })
       expect(wrapper.emitted('team')).toEqual([[7]])
-      socket.push({ type: 'project.deleted', pid: 8 })
+      socket.push({ type: 'project.deleted', unit: UNIT, pid: 8 })
       await settle()
       expect(button(wrapper, 'Save changes').exists()).toBe(true)
-      socket.push({ type: 'project.deleted', pid: 7 })
+      socket.push({ type: 'project.deleted', unit: UNIT, pid: 7 })
       await settle()
       expect(button(wrapper, 'Create project').exists()).toBe(true)
       expect(wrapper.get('.notice').text()).toBe(
@@ -337,7 +340,7 @@ describe('MyProject', () => {
       await control(wrapper, 'Project description').setValue('Edited')
       await wrapper.get('form').trigger('submit')
       await settle()
-      socket.push({ type: 'project.changed', project: { ...project, description: 'Edited' } })
+      socket.push({ type: 'project.changed', unit: UNIT, project: { ...project, description: 'Edited' } })
       await settle()
       expect(wrapper.get('.notice').text()).toMatch(/^Changes saved\./)
     })

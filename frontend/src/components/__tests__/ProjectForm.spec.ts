@@ -44,7 +44,7 @@ describe('ProjectForm without a project', () => {
     await control(w, 'Demonstration lab').setValue('2')
     await w.get('form').trigger('submit')
     expect(w.emitted('submit')).toEqual([
-      [{ partnerNumber: CHARLES, description: 'A tiny compiler with a REPL', lab_id: 2 }],
+      [{ partnerNumbers: [CHARLES], description: 'A tiny compiler with a REPL', lab_id: 2 }],
     ])
   })
 

@@ -14,7 +14,7 @@ import {
 import { useLabs } from '@/composables/useLabs'
 import { useMyProject } from '@/composables/useMyProject'
 import { useProjects } from '@/composables/useProjects'
-import { ADA, CHARLES, lab, labs, otherProject, project } from '@/test/fixtures'
+import { ADA, CHARLES, lab, labs, otherProject, project, UNIT } from '@/test/fixtures'
 import { fakeNetwork } from '@/test/network'
 
 type Slot = Pick<Project, 'lab' | 'room' | 'starts_at'>
@@ -22,6 +22,7 @@ type Slot = Pick<Project, 'lab' | 'room' | 'starts_at'>
 function team(pid: number, slot: Slot, members = [`2200000${pid}`, `2300000${pid}`]): Project {
   return {
     pid,
+    unit: UNIT,
     team: `Team ${pid}`,
     description: `Project ${pid}`,
     lab_id: pid * 10,
@@ -92,7 +93,7 @@ describe('merging pushed projects into the table', () => {
   })
 
   it('leaves the list alone for other frames', () => {
-    expect(applyToProjects(table, { type: 'status', room: 'lobby', msg: 'x' })).toBe(table)
+    expect(applyToProjects(table, { type: 'status', unit: UNIT, room: 'lobby', msg: 'x' })).toBe(table)
   })
 })
 
@@ -111,13 +112,13 @@ describe('merging slot availability into the free slots', () => {
 
 describe("the student's own project", () => {
   it('becomes the project a push puts them in, follows its edits and ends when it is deleted', () => {
-    expect(applyToMine(null, { type: 'project.changed', project: otherProject }, ADA)).toBeNull()
-    const made = applyToMine(null, { type: 'project.changed', project }, CHARLES)
+    expect(applyToMine(null, { type: 'project.changed', unit: UNIT, project: otherProject }, ADA)).toBeNull()
+    const made = applyToMine(null, { type: 'project.changed', unit: UNIT, project }, CHARLES)
     expect(made).toEqual(project)
     const edited = { ...project, description: 'Edited' }
-    expect(applyToMine(made, { type: 'project.changed', project: edited }, CHARLES)).toEqual(edited)
-    expect(applyToMine(made, { type: 'project.deleted', pid: 8 }, CHARLES)).toBe(made)
-    expect(applyToMine(made, { type: 'project.deleted', pid: 7 }, CHARLES)).toBeNull()
+    expect(applyToMine(made, { type: 'project.changed', unit: UNIT, project: edited }, CHARLES)).toEqual(edited)
+    expect(applyToMine(made, { type: 'project.deleted', unit: UNIT, pid: 8 }, CHARLES)).toBe(made)
+    expect(applyToMine(made, { type: 'project.deleted', unit: UNIT, pid: 7 }, CHARLES)).toBeNull()
   })
 })
 
@@ -126,68 +127,70 @@ describe('journal', () => {
     const j = journal(applyToProjects)
     j.start()
     let list: readonly Project[] = table
-    list = j.push(list, { type: 'project.deleted', pid: 1 })
-    list = j.push(list, { type: 'project.changed', project: team(9, at('CSSE 2.01', 20, '10:15')) })
+    list = j.push(list, { type: 'project.deleted', unit: UNIT, pid: 1 })
+    list = j.push(list, { type: 'project.changed', unit: UNIT, project: team(9, at('CSSE 2.01', 20, '10:15')) })
     // The answer was read before both changes.
     expect(pids(j.finish(table))).toEqual([2, 9, 3, 4])
     // Nothing is recorded between loads.
-    j.push(list, { type: 'project.deleted', pid: 2 })
+    j.push(list, { type: 'project.deleted', unit: UNIT, pid: 2 })
     expect(pids(j.finish(table))).toEqual([1, 2, 3, 4])
   })
 })
 
 describe('live composables', () => {
   it('useProjects merges pushes, and refetches quietly on ready and resync', async () => {
-    const net = fakeNetwork({ 'GET /api/projects': { status: 200, body: { projectList: [project] } } })
-    const p = useProjects()
+    const net = fakeNetwork({ 'GET /api/units/default/projects': { status: 200, body: { projectList: [project] } } })
+    const p = useProjects(UNIT)
     await p.load()
-    p.apply({ type: 'project.changed', project: otherProject })
+    p.apply({ type: 'project.changed', unit: UNIT, project: otherProject })
     expect(p.projects.value.map((x) => x.pid)).toEqual([7, 8])
-    p.apply({ type: 'project.deleted', pid: 7 })
+    p.apply({ type: 'project.deleted', unit: UNIT, pid: 7 })
     expect(p.projects.value.map((x) => x.pid)).toEqual([8])
     p.apply({ type: 'ready' })
     expect(p.status.value).toBe('done') // the shown list stays while it reloads
     await new Promise((r) => setTimeout(r))
-    expect(net.calls('GET /api/projects')).toHaveLength(2)
+    expect(net.calls('GET /api/units/default/projects')).toHaveLength(2)
     expect(p.projects.value.map((x) => x.pid)).toEqual([7])
     p.apply({ type: 'resync' })
     await new Promise((r) => setTimeout(r))
-    expect(net.calls('GET /api/projects')).toHaveLength(3)
+    expect(net.calls('GET /api/units/default/projects')).toHaveLength(3)
   })
 
   it('useProjects keeps a push that arrives while a slower load is in flight', async () => {
     let release: () => void = () => {}
     const gate = new Promise<void>((r) => (release = r))
     fakeNetwork({
-      'GET /api/projects': async () => {
+      'GET /api/units/default/projects': async () => {
         await gate
         return { status: 200, body: { projectList: [project] } }
       },
     })
-    const p = useProjects()
+    const p = useProjects(UNIT)
     const loading = p.load()
-    p.apply({ type: 'project.changed', project: otherProject })
-    p.apply({ type: 'project.deleted', pid: 7 })
+    p.apply({ type: 'project.changed', unit: UNIT, project: otherProject })
+    p.apply({ type: 'project.deleted', unit: UNIT, pid: 7 })
     release()
     await loading
     expect(p.projects.value.map((x) => x.pid)).toEqual([8])
   })
 
   it('useLabs merges availability', async () => {
-    fakeNetwork({ 'GET /api/labs': { status: 200, body: { available_labs: labs } } })
-    const l = useLabs()
+    fakeNetwork({ 'GET /api/units/default/labs': { status: 200, body: { available_labs: labs } } })
+    const l = useLabs(UNIT)
     await l.load()
-    l.apply({ type: 'labs.changed', labs: [available(2, '2027-05-20T10:15', false)] })
+    l.apply({ type: 'labs.changed', unit: UNIT, labs: [available(2, '2027-05-20T10:15', false)] })
     expect(l.labs.value.map((x) => x.lab_id)).not.toContain(2)
   })
 
   it('useMyProject follows pushes about the student', async () => {
-    fakeNetwork({ 'GET /api/students/21234567/project': { status: 404, body: { title: 'x', status: 404 } } })
-    const m = useMyProject(ref(ADA))
+    fakeNetwork({
+      'GET /api/units/default/students/21234567/project': { status: 404, body: { title: 'x', status: 404 } },
+    })
+    const m = useMyProject(UNIT, ref(ADA))
     await m.load()
-    m.apply({ type: 'project.changed', project })
+    m.apply({ type: 'project.changed', unit: UNIT, project })
     expect(m.project.value?.pid).toBe(7)
-    m.apply({ type: 'project.deleted', pid: 7 })
+    m.apply({ type: 'project.deleted', unit: UNIT, pid: 7 })
     expect(m.project.value).toBeNull()
   })
 })

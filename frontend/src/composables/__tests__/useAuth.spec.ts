@@ -4,7 +4,7 @@ import { beforeEach, describe, expect, it } from 'vitest'
 import { connectSession } from '@/api'
 import { useAuth } from '@/composables/useAuth'
 import { useSessionStore } from '@/stores/session'
-import { session } from '@/test/fixtures'
+import { enrolments as units, session } from '@/test/fixtures'
 import { fakeNetwork, problem } from '@/test/network'
 
 beforeEach(() => {
@@ -19,7 +19,7 @@ describe('signIn', () => {
   it('sends Basic credentials without inviting a browser prompt, then starts the session', async () => {
     const net = fakeNetwork({
       'POST /api/tokens': { status: 200, body: token },
-      'GET /api/students/21234567': { status: 200, body: { id: '21234567', name: 'Ada Lovelace' } },
+      'GET /api/me': { status: 200, body: { id: '21234567', name: 'Ada Lovelace', site_admin: false, units } },
     })
     const failure = await useAuth().signIn('21234567', '1234')
     expect(failure).toBeNull()
@@ -33,13 +33,14 @@ describe('signIn', () => {
       expiry: '2099-01-01T00:00:00Z',
       studentNumber: '21234567',
       name: 'Ada Lovelace',
+      units,
     })
   })
 
-  it('signs in even when the name cannot be read', async () => {
+  it('signs in even when the name and units cannot be read', async () => {
     fakeNetwork({
       'POST /api/tokens': { status: 200, body: token },
-      'GET /api/students/21234567': problem(500, 'boom'),
+      'GET /api/me': problem(500, 'boom'),
     })
     expect(await useAuth().signIn('21234567', '1234')).toBeNull()
     expect(useSessionStore().name).toBe('')

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 
 import { dayLabel, groupLabs, useLabs } from '@/composables/useLabs'
-import { labs } from '@/test/fixtures'
+import { labs, UNIT } from '@/test/fixtures'
 import { fakeNetwork, problem } from '@/test/network'
 
 describe('groupLabs', () => {
@@ -27,8 +27,8 @@ describe('groupLabs', () => {
 
 describe('useLabs', () => {
   it('loads the free slots', async () => {
-    fakeNetwork({ 'GET /api/labs': { status: 200, body: { available_labs: labs } } })
-    const l = useLabs()
+    fakeNetwork({ 'GET /api/units/default/labs': { status: 200, body: { available_labs: labs } } })
+    const l = useLabs(UNIT)
     const loading = l.load()
     expect(l.status.value).toBe('loading')
     await loading
@@ -37,8 +37,8 @@ describe('useLabs', () => {
   })
 
   it('says when they cannot be loaded', async () => {
-    fakeNetwork({ 'GET /api/labs': problem(500, 'boom') })
-    const l = useLabs()
+    fakeNetwork({ 'GET /api/units/default/labs': problem(500, 'boom') })
+    const l = useLabs(UNIT)
     await l.load()
     expect(l.status.value).toBe('error')
     expect(l.error.value).toMatch(/^Could not load the free lab slots\. /)

@@ -50,7 +50,7 @@ describe('createRealtime', () => {
     sockets.last.push('not json')
     sockets.last.push({ no: 'type' })
     sockets.last.push('[1,2]')
-    sockets.last.push({ type: 'project.deleted', pid: 7 })
+    sockets.last.push({ type: 'project.deleted', unit: 'default', pid: 7 })
     expect(frames).toEqual(['ready', 'project.deleted'])
   })
 
@@ -165,11 +165,11 @@ describe('the live connection in the app', () => {
   })
 
   it('a refused handshake is checked over REST, whose 401 ends the session', async () => {
-    const net = fakeNetwork({ 'GET /api/students/21234567': problem(401, 'the token has been revoked') })
+    const net = fakeNetwork({ 'GET /api/me': problem(401, 'the token has been revoked') })
     const { sockets, router, session: store } = await mountInApp(AppHeader, { session })
     sockets.last.drop(1006)
     await settle()
-    expect(net.calls('GET /api/students/21234567')[0]?.headers.get('Authorization')).toBe('Bearer token-ada')
+    expect(net.calls('GET /api/me')[0]?.headers.get('Authorization')).toBe('Bearer token-ada')
     expect(store.notice).toBe('Your session has ended. Please sign in again.')
     expect(router.currentRoute.value.name).toBe('sign-in')
   })

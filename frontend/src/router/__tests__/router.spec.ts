@@ -16,15 +16,23 @@ describe('the router', () => {
     expect(document.title).toBe('Sign in · Pair-Up')
   })
 
-  it('sends a signed-in student from sign-in to the projects', async () => {
+  it('sends a signed-in student from sign-in to their units', async () => {
     useSessionStore().start(session)
     const router = createAppRouter(createMemoryHistory())
     await router.push('/sign-in')
     expect(router.currentRoute.value.name).toBe('home')
-    expect(document.title).toBe('Projects · Pair-Up')
+    expect(document.title).toBe('Your units · Pair-Up')
   })
 
-  it('treats unknown paths as the projects page', async () => {
+  it('has a page per unit, its code in the URL', async () => {
+    useSessionStore().start(session)
+    const router = createAppRouter(createMemoryHistory())
+    await router.push('/u/trio')
+    expect(router.currentRoute.value.name).toBe('unit')
+    expect(router.currentRoute.value.params.unit).toBe('trio')
+  })
+
+  it('treats unknown paths as the home page', async () => {
     useSessionStore().start(session)
     const router = createAppRouter(createMemoryHistory())
     await router.push('/no/such/page')

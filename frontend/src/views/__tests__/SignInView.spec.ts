@@ -20,7 +20,9 @@ async function submit(w: VueWrapper, number: string, pin: string) {
 
 const ok = {
   'POST /api/tokens': { status: 200, body: { token: 'tok', expiry: '2099-01-01T00:00:00Z' } },
-  'GET /api/students/21234567': { status: 200, body: { id: '21234567', name: 'Ada Lovelace' } },
+  'GET /api/me': { status: 200, body: { id: '21234567', name: 'Ada Lovelace', site_admin: false, units: [] } },
+  // The home page that sign-in goes to finds the student's units.
+  'GET /api/units': { status: 200, body: { units: [] } },
 }
 
 describe('SignInView', () => {
