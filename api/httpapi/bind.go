@@ -176,6 +176,8 @@ var ruleMessages = map[string]string{
 	"studentnumber": "must be an 8-digit student number",
 	"description":   "must be 1 to 500 characters after trimming, with no control characters",
 	"labid":         "must be a lab id: a positive integer or a string of digits",
+	"unique":        "must not name a student twice",
+	"max":           "must name at most 9 partners",
 }
 
 func validationError(err error) error {

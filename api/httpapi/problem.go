@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"math"
 	"net/http"
+	"strings"
 
 	"github.com/labstack/echo/v4"
 
@@ -82,6 +83,10 @@ func errorHandler(logger *slog.Logger) echo.HTTPErrorHandler {
 		case errors.As(err, &he):
 			p.Status = he.Code
 			p.Detail = echoDetail(he)
+			if field, ok := badParameter(he); ok {
+				p.Detail = field + ": has the wrong format"
+				p.Errors = []fieldProblem{{Field: field, Message: "has the wrong format"}}
+			}
 		}
 		if p.Status == 0 || p.Status >= 500 && p.Status != http.StatusServiceUnavailable {
 			logger.ErrorContext(c.Request().Context(), "request failed",
@@ -121,4 +126,19 @@ func echoDetail(he *echo.HTTPError) string {
 		return msg
 	}
 	return http.StatusText(he.Code)
+}
+
+// badParameter names the parameter of the generated wrapper's "Invalid format for parameter X"
+// error, so a malformed query or path value is a 400 naming its field like any other.
+func badParameter(he *echo.HTTPError) (string, bool) {
+	msg, ok := he.Message.(string)
+	if !ok || he.Code != http.StatusBadRequest {
+		return "", false
+	}
+	rest, ok := strings.CutPrefix(msg, "Invalid format for parameter ")
+	if !ok {
+		return "", false
+	}
+	name, _, _ := strings.Cut(rest, ":")
+	return name, name != ""
 }

@@ -358,3 +358,77 @@ func TestUnitsDefaultRoutesAreTheDefaultUnit(t *testing.T) {
 		t.Fatalf("the seed route's team seen through the unit route: %d %s", r.Status, r.Body)
 	}
 }
+
+// TestUnitsBadInput: every malformed request to the unit routes is a 400 problem naming the
+// field at fault, and changes nothing.
+func TestUnitsBadInput(t *testing.T) {
+	t.Parallel()
+	e := uzNewEnv(t, 12, 2)
+	self, mate := e.student(t), e.student(t)
+	lab := strconv.FormatInt(e.labs[0].ID, 10)
+	coord := signIn(t, e.s, e.coord)
+	tok := signIn(t, e.s, self)
+	many := make([]string, 10)
+	for i := range many {
+		many[i] = e.student(t)
+	}
+	project := "/api/units/alpha/students/" + self + "/project"
+	betaLabs, err := e.f.Make.Session(context.Background(), "beta", "B 1", slotDay(), 1, 0, 5)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cases := []struct {
+		name, method, path string
+		auth               apitest.Auth
+		body               any
+		field              string
+	}{
+		{"partnerNumbers not an array", "POST", project, tok, `{"partnerNumbers":"x","description":"d","lab_id":` + lab + `}`, "partnerNumbers"},
+		{"partnerNumbers twice the same", "POST", project, tok, map[string]any{"partnerNumbers": []string{mate, mate}, "description": "d", "lab_id": lab}, "partnerNumbers"},
+		{"partnerNumbers not a number", "POST", project, tok, map[string]any{"partnerNumbers": []string{"1"}, "description": "d", "lab_id": lab}, "partnerNumbers[0]"},
+		{"ten partners", "POST", project, tok, map[string]any{"partnerNumbers": many, "description": "d", "lab_id": lab}, "partnerNumbers"},
+		{"both partner fields", "POST", project, tok, map[string]any{"partnerNumber": mate, "partnerNumbers": []string{mate}, "description": "d", "lab_id": lab}, "partnerNumbers"},
+		{"the creator as partner", "POST", project, tok, map[string]any{"partnerNumbers": []string{self}, "description": "d", "lab_id": lab}, "partnerNumbers"},
+		{"a team of one in a unit of 2 to 3", "POST", project, tok, map[string]any{"partnerNumbers": []string{}, "description": "d", "lab_id": lab}, "partnerNumbers"},
+		{"a team of four in a unit of 2 to 3", "POST", project, tok, map[string]any{"partnerNumbers": many[:3], "description": "d", "lab_id": lab}, "partnerNumbers"},
+		{"a partner of another unit", "POST", project, tok, map[string]any{"partnerNumbers": []string{e.outsider}, "description": "d", "lab_id": lab}, "partnerNumbers"},
+		{"a coordinator as partner", "POST", project, tok, map[string]any{"partnerNumbers": []string{e.coord}, "description": "d", "lab_id": lab}, "partnerNumbers"},
+		{"another unit's slot", "POST", project, tok, map[string]any{"partnerNumbers": []string{mate}, "description": "d", "lab_id": betaLabs[0].ID}, "lab_id"},
+		{"policy null", "PATCH", "/api/units/alpha", coord, `{"policy":null}`, "policy"},
+		{"team_max a string", "PATCH", "/api/units/alpha", coord, `{"policy":{"team_max":"x"}}`, "policy.team_max"},
+		{"team_min above team_max", "PATCH", "/api/units/alpha", coord, `{"policy":{"team_min":5}}`, "policy.team_min"},
+		{"team_max of 11", "PATCH", "/api/units/alpha", coord, `{"policy":{"team_max":11}}`, "policy.team_max"},
+		{"guard below zero", "PATCH", "/api/units/alpha", coord, `{"policy":{"guard_minutes":-1}}`, "policy.guard_minutes"},
+		{"closes before it opens", "PATCH", "/api/units/alpha", coord, `{"policy":{"opens_at":"2030-01-02T00:00:00Z","closes_at":"2030-01-01T00:00:00Z"}}`, "policy.closes_at"},
+		{"opens_at not a time", "PATCH", "/api/units/alpha", coord, `{"policy":{"opens_at":"tomorrow"}}`, "policy.opens_at"},
+		{"unknown policy field", "PATCH", "/api/units/alpha", coord, `{"policy":{"team_size":3}}`, "policy.team_size"},
+		{"unknown field", "PATCH", "/api/units/alpha", coord, `{"titel":"x"}`, "titel"},
+		{"title empty", "PATCH", "/api/units/alpha", coord, `{"title":""}`, "title"},
+		{"unknown timezone", "PATCH", "/api/units/alpha", coord, `{"timezone":"Mars/Olympus"}`, "timezone"},
+		{"timezone null", "PATCH", "/api/units/alpha", coord, `{"timezone":null}`, "timezone"},
+		{"audit cursor", "GET", "/api/units/alpha/audit?cursor=x", coord, nil, "cursor"},
+		{"audit limit", "GET", "/api/units/alpha/audit?limit=0", coord, nil, "limit"},
+		{"audit limit not a number", "GET", "/api/units/alpha/audit?limit=abc", coord, nil, "limit"},
+		{"unit code", "GET", "/api/units/Alpha_1/labs", tok, nil, "unit"},
+		{"pid", "DELETE", "/api/units/alpha/projects/0/members/" + self, tok, nil, "pid"},
+		{"student number", "GET", "/api/units/alpha/students/123/project", tok, nil, "id"},
+	}
+	before := e.state(t, self, mate, e.labs[0].ID)
+	entries := ccTQueryInt(t, e.f, "SELECT count(*) FROM audit_log WHERE unit = 'alpha'")
+	for _, c := range cases {
+		r := e.s.Client.Do(t, c.method, c.path, c.auth, c.body)
+		if r.Status != 400 {
+			t.Errorf("%s: %d, want 400; %s", c.name, r.Status, r.Body)
+			continue
+		}
+		if fields := r.Problem(t).Fields(); !slices.Contains(fields, c.field) {
+			t.Errorf("%s: the problem names %v, want %s", c.name, fields, c.field)
+		}
+	}
+	if after := e.state(t, self, mate, e.labs[0].ID); after != before {
+		t.Errorf("bad requests changed the data:\n%s\nwas\n%s", after, before)
+	}
+	if n := ccTQueryInt(t, e.f, "SELECT count(*) FROM audit_log WHERE unit = 'alpha'"); n != entries {
+		t.Errorf("bad requests wrote %d audit entries", n-entries)
+	}
+}
