@@ -164,24 +164,11 @@ func (s *Service) UpdateProject(ctx context.Context, acc Access, student string,
 	}
 	var updated pairup.Project
 	err = s.st.InTx(ctx, func(tx *store.Tx) error {
-		u, err := tx.UnitForShare(ctx, acc.Unit.Code)
+		u, before, err := s.changeTeam(ctx, tx, acc, pid)
 		if err != nil {
 			return err
 		}
-		if err := s.checkPhase(acc, u); err != nil {
-			return err
-		}
-		oldLab, err := tx.LockProject(ctx, u.Code, pid)
-		if err != nil {
-			return err
-		}
-		before, err := tx.Project(ctx, pid)
-		if err != nil {
-			return err
-		}
-		if err := s.checkTeamGuard(acc, u, before.Lab); err != nil {
-			return err
-		}
+		oldLab := before.Lab.ID
 		if c.LabID != oldLab {
 			lab, err := tx.Lab(ctx, u.Code, c.LabID)
 			if err != nil {
@@ -230,21 +217,8 @@ func (s *Service) DeleteProject(ctx context.Context, acc Access, student string)
 		return err
 	}
 	return s.st.InTx(ctx, func(tx *store.Tx) error {
-		u, err := tx.UnitForShare(ctx, acc.Unit.Code)
+		u, before, err := s.changeTeam(ctx, tx, acc, pid)
 		if err != nil {
-			return err
-		}
-		if err := s.checkPhase(acc, u); err != nil {
-			return err
-		}
-		if _, err := tx.LockProject(ctx, u.Code, pid); err != nil {
-			return err
-		}
-		before, err := tx.Project(ctx, pid)
-		if err != nil {
-			return err
-		}
-		if err := s.checkTeamGuard(acc, u, before.Lab); err != nil {
 			return err
 		}
 		lab, err := tx.DeleteProject(ctx, u.Code, pid)
@@ -269,21 +243,8 @@ func (s *Service) RemoveMember(ctx context.Context, acc Access, pid int64, stude
 		return err
 	}
 	return s.st.InTx(ctx, func(tx *store.Tx) error {
-		u, err := tx.UnitForShare(ctx, acc.Unit.Code)
+		u, before, err := s.changeTeam(ctx, tx, acc, pid)
 		if err != nil {
-			return err
-		}
-		if err := s.checkPhase(acc, u); err != nil {
-			return err
-		}
-		if _, err := tx.LockProject(ctx, u.Code, pid); err != nil {
-			return err
-		}
-		before, err := tx.Project(ctx, pid)
-		if err != nil {
-			return err
-		}
-		if err := s.checkTeamGuard(acc, u, before.Lab); err != nil {
 			return err
 		}
 		if err := tx.RemoveMember(ctx, u.Code, pid, student); err != nil {
@@ -308,6 +269,30 @@ func (s *Service) RemoveMember(ctx context.Context, acc Access, pid int64, stude
 		}
 		return tx.Notify(ctx, e)
 	})
+}
+
+// changeTeam begins every change to an existing team: the unit's policy share-locked (so it
+// cannot change meanwhile) and its phase checked, the team's row locked, and the guard time of
+// its slot checked. It returns the unit and the team as it was: ENOTFOUND, ECONFLICT.
+func (s *Service) changeTeam(ctx context.Context, tx *store.Tx, acc Access, pid int64) (pairup.Unit, pairup.Project, error) {
+	u, err := tx.UnitForShare(ctx, acc.Unit.Code)
+	if err != nil {
+		return pairup.Unit{}, pairup.Project{}, err
+	}
+	if err := s.checkPhase(acc, u); err != nil {
+		return pairup.Unit{}, pairup.Project{}, err
+	}
+	if _, err := tx.LockProject(ctx, u.Code, pid); err != nil {
+		return pairup.Unit{}, pairup.Project{}, err
+	}
+	before, err := tx.Project(ctx, pid)
+	if err != nil {
+		return pairup.Unit{}, pairup.Project{}, err
+	}
+	if err := s.checkTeamGuard(acc, u, before.Lab); err != nil {
+		return pairup.Unit{}, pairup.Project{}, err
+	}
+	return u, before, nil
 }
 
 func memberNumbers(p pairup.Project) []string {
