@@ -103,7 +103,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List the lab slots with room left, in time order */
+        /**
+         * List the lab slots with room left, in time order
+         * @description The default unit's bookable slots, as `GET /api/units/{unit}/labs` lists them; people not enrolled in the default unit get 403.
+         */
         get: operations["listAvailableLabs"];
         put?: never;
         post?: never;
@@ -120,7 +123,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List every project in slot time order */
+        /**
+         * List every project in slot time order
+         * @description The default unit's projects; people not enrolled in the default unit get 403.
+         */
         get: operations["listProjects"];
         put?: never;
         post?: never;
@@ -1270,6 +1276,7 @@ export interface operations {
                 };
             };
             401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
         };
     };
     listProjects: {
@@ -1317,6 +1324,7 @@ export interface operations {
                 };
             };
             401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
         };
     };
     getMe: {
