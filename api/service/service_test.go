@@ -338,7 +338,7 @@ func (b *testBundle) applied(t *testing.T, unit string, c teamChanges, errs []er
 
 func TestPhaseAtItsEdges(t *testing.T) {
 	t.Parallel()
-	kiritimati := zone(t, "Pacific/Kiritimati") // UTC+14: the local date is a day ahead of UTC's
+	kiritimati := zone(t, "Pacific/Kiritimati")              // UTC+14: the local date is a day ahead of UTC's
 	opens := time.Date(2027, 5, 4, 9, 0, 0, 0, kiritimati)   // Monday 3 May 19:00 UTC
 	closes := time.Date(2027, 5, 11, 2, 0, 0, 0, kiritimati) // Monday 10 May 12:00 UTC
 	for _, tc := range []struct {
@@ -399,19 +399,18 @@ func TestGuardTimeAtItsEdges(t *testing.T) {
 		listed bool   // whether BookableLabs offers it
 	}
 	var (
-		free      = want{"", "", true}
-		guarded   = want{pairup.ECONFLICT, pairup.ECONFLICT, false}
-		started   = want{pairup.ECONFLICT, "", false}
-		coordFree = free
+		free    = want{"", "", true}
+		guarded = want{pairup.ECONFLICT, pairup.ECONFLICT, false}
+		started = want{pairup.ECONFLICT, "", false} // for a coordinator: no booking, but changes
 	)
 	for _, tc := range []struct {
 		name                 string
 		at                   time.Time
 		student, coordinator want
 	}{
-		{"a nanosecond before the guard time", start.Add(-guard - time.Nanosecond), free, coordFree},
-		{"as the guard time begins", start.Add(-guard), guarded, coordFree},
-		{"a nanosecond before it starts", start.Add(-time.Nanosecond), guarded, coordFree},
+		{"a nanosecond before the guard time", start.Add(-guard - time.Nanosecond), free, free},
+		{"as the guard time begins", start.Add(-guard), guarded, free},
+		{"a nanosecond before it starts", start.Add(-time.Nanosecond), guarded, free},
 		{"as it starts", start, guarded, started},
 		{"after it started", start.Add(time.Hour), guarded, started},
 	} {
@@ -612,7 +611,7 @@ func TestUpdateUnit(t *testing.T) {
 	for _, tc := range []struct {
 		name    string
 		patch   string
-		student bool             // the patch comes from a student instead of a coordinator
+		student bool               // the patch comes from a student instead of a coordinator
 		want    func(*pairup.Unit) // the change; nil when refused
 		code    string
 		field   string
@@ -688,7 +687,7 @@ func TestAuditEntryPerChange(t *testing.T) {
 		pid  int64
 	)
 	lab := func(i int) int64 { return labs[i].ID }
-	createIn := func(i int) func() error {
+	createIn := func(i int) func() error { // s[2] forms a team on their own in labs[i]
 		return func() error {
 			_, err := b.svc.CreateProject(ctx, as(s[2]), pairup.NewProject{Creator: s[2], Description: "Refused", LabID: lab(i)})
 			return err
@@ -704,7 +703,7 @@ func TestAuditEntryPerChange(t *testing.T) {
 		name string
 		unit string // whose log; default unit
 		do   func() error
-		code string              // the failure expected; "" for success
+		code string                   // the failure expected; "" for success
 		want func() pairup.AuditEntry // the entry written on success
 	}{
 		{name: "unit created by the command line", do: func() error {
