@@ -111,10 +111,7 @@ func (s *Server) ListUnitAudit(ctx context.Context, req oapigen.ListUnitAuditReq
 	}
 	limit := 50
 	if req.Params.Limit != nil {
-		if *req.Params.Limit < 1 || *req.Params.Limit > 200 {
-			return nil, pairup.FieldErrorf(pairup.EINVALID, "limit", "must be from 1 to 200")
-		}
-		limit = *req.Params.Limit
+		limit = *req.Params.Limit // the use case checks the range
 	}
 	page, err := s.Service.Audit(ctx, mustAccess(ctx), cursor, limit)
 	if err != nil {

@@ -536,6 +536,8 @@ func TestPartners(t *testing.T) {
 		{"a partner in a team already", s[0], []string{s[1], taken[1]}, pairup.ECONFLICT, "partnerNumbers"},
 		{"the creator as their own partner", s[0], []string{s[1], s[0]}, pairup.EINVALID, "partnerNumbers"},
 		{"a creator in a team already", taken[0], []string{s[1]}, pairup.ECONFLICT, "id"},
+		{"the same partner twice", s[0], []string{s[1], s[1]}, pairup.EINVALID, "partnerNumbers"},
+		{"ten partners", s[0], []string{"90000001", "90000002", "90000003", "90000004", "90000005", "90000006", "90000007", "90000008", "90000009", "90000010"}, pairup.EINVALID, "partnerNumbers"},
 	} {
 		err := b.change(t, unit, func() error {
 			_, err := b.svc.CreateProject(t.Context(), b.as(t, unit, tc.creator), pairup.NewProject{Creator: tc.creator, Partners: tc.partners, Description: "Refused", LabID: lab.ID})
@@ -816,6 +818,14 @@ func TestAuditPages(t *testing.T) {
 		b.slot(t, unit, fmt.Sprintf("Room %d", i), slotDay, 1)
 	}
 	s := b.students(t, unit, 1) // the 11th entry
+	for _, bad := range []struct {
+		cursor int64
+		limit  int
+		field  string
+	}{{0, 0, "limit"}, {0, -3, "limit"}, {0, service.MaxAuditPage + 1, "limit"}, {-1, 10, "cursor"}} {
+		_, err := b.svc.Audit(ctx, b.access(t, service.CommandLine, unit), bad.cursor, bad.limit)
+		wantError(t, fmt.Sprintf("Audit(cursor %d, limit %d)", bad.cursor, bad.limit), err, pairup.EINVALID, bad.field)
+	}
 	all := b.auditLog(t, unit)
 	if len(all) != 11 {
 		t.Fatalf("the unit has %d audit entries, want 11", len(all))

@@ -74,6 +74,12 @@ func (s *Service) CreateProject(ctx context.Context, acc Access, np pairup.NewPr
 	if slices.Contains(np.Partners, np.Creator) {
 		return pairup.Project{}, pairup.FieldErrorf(pairup.EINVALID, field, "your partner must be someone else")
 	}
+	if len(np.Partners) > pairup.MaxTeamSize-1 {
+		return pairup.Project{}, pairup.FieldErrorf(pairup.EINVALID, field, "must name at most %d partners", pairup.MaxTeamSize-1)
+	}
+	if sorted := slices.Sorted(slices.Values(np.Partners)); len(slices.Compact(sorted)) != len(np.Partners) {
+		return pairup.Project{}, pairup.FieldErrorf(pairup.EINVALID, field, "must not name a student twice")
+	}
 	var created pairup.Project
 	err = s.st.InTx(ctx, func(tx *store.Tx) error {
 		u, err := tx.UnitForShare(ctx, acc.Unit.Code)

@@ -107,6 +107,9 @@ func (s *Service) SetSiteAdmin(ctx context.Context, a Actor, number string, admi
 	return s.st.InTx(ctx, func(tx *store.Tx) error { return tx.SetSiteAdmin(ctx, number, admin) })
 }
 
+// MaxAuditPage is the most entries one page of the audit log holds.
+const MaxAuditPage = 200
+
 // AuditPage is one page of a unit's audit log, newest first; Next is 0 on the last page.
 type AuditPage struct {
 	Entries []pairup.AuditEntry
@@ -117,6 +120,12 @@ type AuditPage struct {
 func (s *Service) Audit(ctx context.Context, acc Access, cursor int64, limit int) (AuditPage, error) {
 	if err := s.Authorize(ctx, acc, CoordinateUnit, ""); err != nil {
 		return AuditPage{}, err
+	}
+	if limit < 1 || limit > MaxAuditPage {
+		return AuditPage{}, pairup.FieldErrorf(pairup.EINVALID, "limit", "must be from 1 to %d", MaxAuditPage)
+	}
+	if cursor < 0 {
+		return AuditPage{}, pairup.FieldErrorf(pairup.EINVALID, "cursor", "must be the next of an earlier page")
 	}
 	entries, err := s.st.AuditEntries(ctx, acc.Unit.Code, cursor, limit+1)
 	if err != nil {
