@@ -8,8 +8,8 @@ test('a slot taken between loading the form and submitting it shows the 409 next
   const edsger = student(5)
   const barbara = student(6)
   const donald = student(7)
-  const contested = slot('CSSE 2.01', 20, '10:15')
-  const fallback = slot('CSSE 2.01', 20, '10:30')
+  const contested = slot('CSSE 2.01', 0, '10:15')
+  const fallback = slot('CSSE 2.01', 0, '10:30')
 
   // Live updates would take the slot off the picker as soon as it is booked (live.spec.ts checks
   // that); without them the page finds out only when it submits, which is what this test is about.

@@ -6,8 +6,25 @@ import { test as base, expect, type APIRequestContext, type Locator, type Page }
 
 export { expect }
 
-/** The roster tools/e2eserver seeds: students 31000001..31000030, all with this PIN. */
+/**
+ * What tools/e2eserver seeds (see its header comment):
+ *   - the default unit "CITS3403 Agile Web Development" (pairs, open): students 31000001..31000030,
+ *     all with this PIN, and 12 slots of one booking each in "CSSE 2.01" and "EZONE 1.24" at 10:00,
+ *     10:15 and 10:30 on two days: E2E_FIRST_DAY (7 days after the server started) and the next;
+ *   - unit "trio" "CITS3200 Professional Computing" (teams of 3 to 4, open): students 21..30, and
+ *     6 slots of two bookings each in "EZONE 2.10" on the first day at 14:00, 14:15, …, 15:15;
+ *   - unit "closed" "CITS1001 Object-oriented Programming" (pairs, sign-up closed yesterday):
+ *     students 27..30 and one slot in "CSSE 1.01" on the first day at 09:00.
+ */
 export const PIN = '1357'
+
+/** The seeded units' titles, by code. */
+export const UNITS = {
+  default: 'CITS3403 Agile Web Development',
+  trio: 'CITS3200 Professional Computing',
+  closed: 'CITS1001 Object-oriented Programming',
+} as const
+
 // A table of names, five to a line.
 // prettier-ignore
 const NAMES = [
@@ -31,12 +48,38 @@ export function student(n: number): Student {
   return { number: String(31000000 + n), name }
 }
 
+/** The seeded slots' day `offset` (0 or 1) days after the first, at midnight UTC. */
+function seededDay(offset: 0 | 1): Date {
+  const first = process.env.E2E_FIRST_DAY
+  if (!first) throw new Error('E2E_FIRST_DAY is not set: the global setup reads it from tools/e2eserver')
+  const day = new Date(`${first}T00:00:00Z`)
+  day.setUTCDate(day.getUTCDate() + offset)
+  return day
+}
+
+const english = (options: Intl.DateTimeFormatOptions) =>
+  new Intl.DateTimeFormat('en-US', { ...options, timeZone: 'UTC' })
+const weekday = english({ weekday: 'long' })
+const month = english({ month: 'long' })
+
 /**
- * The seeded slots' labels, as the API writes them: two rooms on Thursday 20 and Friday 21 May
- * 2027 at 10:00, 10:15 and 10:30, one booking each.
+ * A seeded slot's label as the API writes it (Go's "Monday, January 2 15:04" of the wall-clock
+ * time; the seeded units are in UTC): slot('CSSE 2.01', 0, '10:00') is "CSSE 2.01 Monday,
+ * December 7 10:00" when the first day is Monday 7 December.
  */
-export function slot(room: 'CSSE 2.01' | 'EZONE 1.24', day: 20 | 21, time: '10:00' | '10:15' | '10:30') {
-  return `${room} ${day === 20 ? 'Thursday' : 'Friday'}, May ${day} ${time}`
+export function slot(
+  room: 'CSSE 2.01' | 'EZONE 1.24' | 'EZONE 2.10' | 'CSSE 1.01',
+  offset: 0 | 1,
+  time: `${number}:${number}`,
+): string {
+  const day = seededDay(offset)
+  return `${room} ${weekday.format(day)}, ${month.format(day)} ${day.getUTCDate()} ${time}`
+}
+
+/** The lab picker's group of a room's slots on a day: "EZONE 1.24, Monday 7 December". */
+export function slotGroup(room: string, offset: 0 | 1): string {
+  const day = seededDay(offset)
+  return `${room}, ${weekday.format(day)} ${day.getUTCDate()} ${month.format(day)}`
 }
 
 export async function signIn(page: Page, who: Student, pin = PIN): Promise<void> {
@@ -45,6 +88,16 @@ export async function signIn(page: Page, who: Student, pin = PIN): Promise<void>
   await page.getByLabel('PIN', { exact: true }).fill(pin)
   await page.getByRole('button', { name: 'Sign in' }).click()
   await expect(page.getByRole('button', { name: 'Sign out' })).toBeVisible()
+  await unitLoaded(page)
+}
+
+/** Waits until `/` has opened a unit and its page has loaded the student's project and the table. */
+export async function unitLoaded(page: Page): Promise<void> {
+  await expect(page).toHaveURL(/\/u\/[a-z0-9-]+$/)
+  const mine = page.getByRole('region', { name: 'My project' })
+  await expect(mine).toBeVisible()
+  await expect(mine.getByText('Loading your project…')).toHaveCount(0)
+  await expect(page.getByRole('table', { name: 'Projects' })).toHaveAttribute('aria-busy', 'false')
 }
 
 /** The bearer token the SPA keeps for this tab. */
@@ -65,8 +118,14 @@ export async function apiToken(request: APIRequestContext, who: Student): Promis
   return ((await res.json()) as { token: string }).token
 }
 
-export async function labId(request: APIRequestContext, token: string, label: string): Promise<number> {
-  const res = await request.get('/api/labs', { headers: { Authorization: `Bearer ${token}` } })
+/** The id of a free slot by its label, in the unit (the default unit by default). */
+export async function labId(
+  request: APIRequestContext,
+  token: string,
+  label: string,
+  unit = 'default',
+): Promise<number> {
+  const res = await request.get(`/api/units/${unit}/labs`, { headers: { Authorization: `Bearer ${token}` } })
   expect(res.status()).toBe(200)
   const { available_labs } = (await res.json()) as { available_labs: { lab_id: number; lab: string }[] }
   const lab = available_labs.find((l) => l.lab === label)

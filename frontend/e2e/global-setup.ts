@@ -9,7 +9,8 @@ const root = resolve(frontend, '..')
 
 /**
  * Builds the server and tools/e2eserver, starts it (a seeded throwaway database plus the real
- * `pairup serve` with the built SPA) and hands its URL to the tests in E2E_URL. The returned
+ * `pairup serve` with the built SPA) and hands its URL to the tests in E2E_URL, and the first
+ * day of the seeded slots in E2E_FIRST_DAY. The returned
  * teardown stops it, which drops the database; if this process dies instead, the server sees its
  * standard input close and cleans up by itself.
  */
@@ -43,12 +44,17 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
     if (!server.stdout) throw new Error('e2eserver has no stdout pipe')
     const lines = createInterface({ input: server.stdout })
     lines.on('line', (line) => {
+      // The seeded slots' first day (their dates follow the clock), printed before the URL.
+      if (line.startsWith('E2E_FIRST_DAY=')) process.env.E2E_FIRST_DAY = line.slice('E2E_FIRST_DAY='.length)
       if (line.startsWith('E2E_URL=')) found(line.slice('E2E_URL='.length))
     })
     server.once('error', failed)
     server.once('exit', (code) => failed(new Error(`e2eserver exited with ${code}; see test-results/e2eserver.log`)))
   })
   process.env.E2E_URL = url
+  if (!/^\d{4}-\d\d-\d\d$/.test(process.env.E2E_FIRST_DAY ?? '')) {
+    throw new Error('e2eserver did not print E2E_FIRST_DAY=YYYY-MM-DD before its URL')
+  }
 
   return async () => {
     server.kill('SIGTERM')

@@ -7,7 +7,7 @@ function listRequests(page: Page): string[] {
   const seen: string[] = []
   page.on('request', (r) => {
     const path = new URL(r.url()).pathname
-    if (path === '/api/projects' || path === '/api/labs') seen.push(`${r.method()} ${path}`)
+    if (/^\/api\/(units\/[^/]+\/)?(projects|labs)$/.test(path)) seen.push(`${r.method()} ${path}`)
   })
   return seen
 }
@@ -19,7 +19,7 @@ test('A books a slot: B’s picker loses it and B’s table gains the row, witho
   const robin = student(18)
   const adele = student(19)
   const alan = student(20)
-  const booked = slot('CSSE 2.01', 21, '10:15')
+  const booked = slot('CSSE 2.01', 1, '10:15')
   const team = `${robin.name} & ${adele.name}`
 
   await signIn(page, robin)
@@ -65,7 +65,7 @@ test('A books a slot: B’s picker loses it and B’s table gains the row, witho
 test('the partner’s page follows the project live: created with them, then dissolved', async ({ page, openPage }) => {
   const kathleen = student(26)
   const peter = student(27)
-  const booked = slot('EZONE 1.24', 20, '10:15')
+  const booked = slot('EZONE 1.24', 0, '10:15')
 
   const partner = await openPage()
   await signIn(partner, peter)
@@ -111,7 +111,7 @@ test('a dropped connection says so, comes back and catches up on what it missed,
 }) => {
   const ivan = student(29)
   const karen = student(30)
-  const booked = slot('EZONE 1.24', 21, '10:30')
+  const booked = slot('EZONE 1.24', 1, '10:30')
   const description = 'Sketchpad, reconnected'
   const indicator = page.getByRole('status').filter({ hasText: 'Live updates' })
 
@@ -152,7 +152,7 @@ test('a dropped connection says so, comes back and catches up on what it missed,
   await expect(indicator).toHaveText('Live updates: Reconnecting…')
 
   // The connection is back: `ready` makes the page fetch the lists again.
-  const refetched = page.waitForRequest((r) => new URL(r.url()).pathname === '/api/projects')
+  const refetched = page.waitForRequest((r) => new URL(r.url()).pathname === '/api/units/default/projects')
   letThrough()
   await expect(indicator).toHaveText('Live updates: Live')
   await refetched

@@ -1,4 +1,4 @@
-import { computed, ref, watch, type Ref } from 'vue'
+import { computed, onScopeDispose, ref, watch, type Ref } from 'vue'
 
 import { sentence, type ChatMessage, type Push, type ServerMessage } from '@/api'
 
@@ -161,6 +161,15 @@ export function useChat(team: Ref<number | null>, unit: string) {
     lines.value = []
     error.value = ''
     join(LOBBY)
+  })
+
+  // Shown after the connection came up (another unit's page was on screen before): join now.
+  if (realtime.status.value === 'live') join(LOBBY)
+
+  // The page goes (another unit is chosen): leave its room, which the connection outlives.
+  onScopeDispose(() => {
+    const left = joined.value ?? pending
+    if (left) realtime.send({ type: 'leave', room: left })
   })
 
   const message = computed(() => normalizedMessage(draft.value))
