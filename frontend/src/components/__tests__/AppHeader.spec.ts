@@ -54,3 +54,42 @@ describe('AppHeader', () => {
     expect(live.classes()).toContain('reconnecting')
   })
 })
+
+describe('AppHeader in a unit', () => {
+  it('shows the unit’s title and a switcher of the student’s units, the current one marked', async () => {
+    fakeNetwork()
+    const { wrapper, router } = await mountInApp(AppHeader, { session, route: '/u/trio' })
+    expect(wrapper.get('.title').text()).toContain('CITS3200 Professional Computing')
+    const nav = wrapper.get('nav')
+    expect(nav.attributes('aria-label')).toBe('Your units')
+    const links = nav.findAll('a')
+    expect(links.map((a) => a.text())).toEqual(['CITS3403 Agile Web Development', 'CITS3200 Professional Computing'])
+    expect(links.map((a) => a.attributes('href'))).toEqual(['/u/default', '/u/trio'])
+    expect(links.map((a) => a.attributes('aria-current'))).toEqual([undefined, 'page'])
+
+    await links[0]?.trigger('click')
+    await settle()
+    expect(router.currentRoute.value.fullPath).toBe('/u/default')
+    expect(wrapper.get('.title').text()).toContain('CITS3403 Agile Web Development')
+    expect(wrapper.findAll('nav a').map((a) => a.attributes('aria-current'))).toEqual(['page', undefined])
+  })
+
+  it('has no switcher for a student in one unit', async () => {
+    fakeNetwork()
+    const one = { ...session, units: session.units?.slice(0, 1) }
+    const { wrapper } = await mountInApp(AppHeader, { session: one, route: '/u/default' })
+    expect(wrapper.find('nav').exists()).toBe(false)
+    expect(wrapper.get('.title').text()).toContain('CITS3403 Agile Web Development')
+  })
+
+  it('renders unit titles as text', async () => {
+    fakeNetwork()
+    const units = [
+      { code: 'x', title: '<b>Bold</b>', role: 'student' as const },
+      { code: 'y', title: 'Other', role: 'student' as const },
+    ]
+    const { wrapper } = await mountInApp(AppHeader, { session: { ...session, units }, route: '/u/x' })
+    expect(wrapper.find('b').exists()).toBe(false)
+    expect(wrapper.get('nav a').text()).toBe('<b>Bold</b>')
+  })
+})

@@ -1,5 +1,6 @@
 import type { DOMWrapper, VueWrapper } from '@vue/test-utils'
 import { afterEach, describe, expect, it, vi } from 'vitest'
+import { defineComponent, h } from 'vue'
 
 import type { ChatMessage } from '@/api'
 import ChatPanel from '@/components/ChatPanel.vue'
@@ -240,5 +241,38 @@ describe('ChatPanel', () => {
     expect(wrapper.findAll('button').some((b) => b.text() === 'New messages')).toBe(false)
     // The button went with its focus: the reader is in the log, at its end.
     expect(document.activeElement).toBe(log)
+  })
+
+  it('ignores what is said in other units’ rooms', async () => {
+    const { wrapper, socket } = await chat()
+    await push(wrapper, socket, { type: 'history', unit: UNIT, room: LOBBY, messages: [said(1, 'here')] })
+    // The socket carries every unit of the student's; a frame about another is not for this page.
+    await push(
+      wrapper,
+      socket,
+      { ...said(2, 'elsewhere'), unit: 'trio' },
+      { type: 'status', unit: 'trio', room: LOBBY, msg: 'Someone has entered the room.' },
+      { type: 'history', unit: 'trio', room: LOBBY, messages: [said(3, 'old elsewhere')] },
+    )
+    expect(texts(wrapper)).toEqual(['here'])
+    expect(lines(wrapper)).toHaveLength(1)
+  })
+
+  it('joins its unit’s lobby as soon as it is shown on a live connection, and leaves it when it goes', async () => {
+    fakeNetwork()
+    const Shell = defineComponent({
+      props: { show: Boolean },
+      setup: (props) => () => (props.show ? h(ChatPanel, { unit: 'trio', team: null }) : null),
+    })
+    const { wrapper, sockets } = await mountInApp(Shell, { session, props: { show: false } })
+    const socket = sockets.last
+    socket.accept()
+    await settle()
+    expect(socket.sent).toEqual([])
+    await wrapper.setProps({ show: true })
+    expect(socket.sent).toEqual([{ type: 'join', room: 'lobby.trio' }])
+    await push(wrapper, socket, { type: 'history', unit: 'trio', room: 'lobby.trio', messages: [] })
+    await wrapper.setProps({ show: false })
+    expect(socket.sent.at(-1)).toEqual({ type: 'leave', room: 'lobby.trio' })
   })
 })

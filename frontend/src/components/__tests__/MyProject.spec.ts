@@ -1,9 +1,9 @@
 import type { VueWrapper } from '@vue/test-utils'
-import { describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it, vi } from 'vitest'
 
 import MyProject from '@/components/MyProject.vue'
 import { mountInApp, settle } from '@/test/app'
-import { CHARLES, labs, project, session, UNIT, unit } from '@/test/fixtures'
+import { CHARLES, labs, project, session, trio, UNIT, unit } from '@/test/fixtures'
 import { fakeNetwork, problem, type Handler } from '@/test/network'
 
 const PROJECT = '/api/units/default/students/21234567/project'
@@ -344,5 +344,166 @@ describe('MyProject', () => {
       await settle()
       expect(wrapper.get('.notice').text()).toMatch(/^Changes saved\./)
     })
+  })
+})
+
+describe('MyProject in units', () => {
+  afterEach(() => void vi.useRealTimers())
+
+  const GRACE = { id: '21234569', name: 'Grace Hopper' }
+  const threesome = { ...project, unit: 'trio', team: 'Ada Lovelace & Charles Babbage & Grace Hopper' }
+  threesome.members = [...project.members, GRACE]
+  const TRIO_PROJECT = '/api/units/trio/students/21234567/project'
+  const LEAVE = '/api/units/trio/projects/7/members/21234567'
+
+  function trioNetwork(routes: Record<string, Handler> = {}) {
+    return fakeNetwork({
+      [`GET ${TRIO_PROJECT}`]: { status: 200, body: threesome },
+      'GET /api/units/trio/labs': { status: 200, body: { available_labs: labs.map((l) => ({ ...l, unit: 'trio' })) } },
+      ...routes,
+    })
+  }
+
+  it('uses the unit’s routes and asks for its number of partners', async () => {
+    const net = trioNetwork({ [`GET ${TRIO_PROJECT}`]: problem(404, 'no project') })
+    // The browser is elsewhere than the unit (whatever the machine running the tests says).
+    const resolved = Intl.DateTimeFormat.prototype.resolvedOptions
+    vi.spyOn(Intl.DateTimeFormat.prototype, 'resolvedOptions').mockImplementation(function (this: Intl.DateTimeFormat) {
+      return { ...resolved.call(this), timeZone: 'Europe/London' }
+    })
+    const { wrapper } = await mountInApp(MyProject, { session, props: { unit: trio } })
+    expect(net.unexpected).toEqual([])
+    expect(wrapper.findAll('input[name="partnerNumbers"]')).toHaveLength(3)
+    expect(wrapper.text()).toContain('Teams have 3 to 4 members, you included.')
+    expect(wrapper.text()).toContain('Name your teammates')
+    expect(wrapper.text()).toContain('Times are Australia/Perth time.')
+  })
+
+  it('leaves the team after confirming, through the members route', async () => {
+    const net = trioNetwork({ [`DELETE ${LEAVE}`]: { status: 204 } })
+    const { wrapper } = await mountInApp(MyProject, { session, props: { unit: trio } })
+    await button(wrapper, 'Leave team').trigger('click')
+    expect(wrapper.get('dialog').text()).toContain('Leave this team?')
+    expect(wrapper.get('dialog').text()).toContain('The others keep the project and its slot.')
+    expect(net.calls(`DELETE ${LEAVE}`)).toHaveLength(0)
+    await button(wrapper, 'Leave').trigger('click')
+    await settle()
+    expect(net.calls(`DELETE ${LEAVE}`)).toHaveLength(1)
+    expect(wrapper.get('[role="status"]').text()).toBe('You left the team. You can form a team again.')
+    expect(button(wrapper, 'Create project').exists()).toBe(true)
+    expect(wrapper.emitted('changed')).toHaveLength(1)
+    expect(wrapper.emitted('team')).toEqual([[7], [null]])
+    expect(document.activeElement).toBe(wrapper.get('h2').element)
+  })
+
+  it('warns the last member that leaving dissolves the team', async () => {
+    const alone = { ...threesome, team: 'Ada Lovelace', members: [project.members[0]!] }
+    trioNetwork({ [`GET ${TRIO_PROJECT}`]: { status: 200, body: alone }, [`DELETE ${LEAVE}`]: { status: 204 } })
+    const { wrapper } = await mountInApp(MyProject, { session, props: { unit: trio } })
+    await button(wrapper, 'Leave team').trigger('click')
+    expect(wrapper.get('dialog').text()).toContain('You are its last member')
+    await button(wrapper, 'Leave').trigger('click')
+    await settle()
+    expect(wrapper.get('[role="status"]').text()).toBe(
+      'You left the team, which is now dissolved. Its slot is free again.',
+    )
+  })
+
+  it('says why leaving was refused, such as the guard time', async () => {
+    trioNetwork({
+      [`DELETE ${LEAVE}`]: problem(
+        409,
+        "your team's lab slot starts within 60 minutes; ask a coordinator to change the team",
+      ),
+    })
+    const { wrapper } = await mountInApp(MyProject, { session, props: { unit: trio } })
+    await button(wrapper, 'Leave team').trigger('click')
+    await button(wrapper, 'Leave').trigger('click')
+    await settle()
+    expect(wrapper.get('form [role="alert"]').text()).toBe(
+      "Could not leave the team. Your team's lab slot starts within 60 minutes; ask a coordinator to change the team.",
+    )
+    expect(button(wrapper, 'Leave team').exists()).toBe(true)
+  })
+
+  it('tells the others who left, and a student taken out of the team goes back to the form', async () => {
+    trioNetwork()
+    const { wrapper, sockets } = await mountInApp(MyProject, { session, props: { unit: trio } })
+    sockets.last.accept()
+    await settle()
+    const withoutGrace = { ...threesome, team: 'Ada Lovelace & Charles Babbage', members: project.members }
+    sockets.last.push({ type: 'project.changed', unit: 'trio', project: withoutGrace })
+    await settle()
+    expect(wrapper.get('.notice').text()).toBe('Grace Hopper left the team.')
+    expect(wrapper.get('.facts').text()).toContain('Ada Lovelace & Charles Babbage')
+
+    const withoutAda = { ...threesome, members: [project.members[1]!, GRACE] }
+    sockets.last.push({ type: 'project.changed', unit: 'trio', project: withoutAda })
+    await settle()
+    expect(button(wrapper, 'Create project').exists()).toBe(true)
+  })
+
+  it('ignores pushes about another unit', async () => {
+    trioNetwork()
+    const { wrapper, sockets } = await mountInApp(MyProject, { session, props: { unit: trio } })
+    sockets.last.accept()
+    await settle()
+    // The same pid, in another unit (pids are the server's): nothing to do with this page.
+    sockets.last.push({ type: 'project.deleted', unit: UNIT, pid: 7 })
+    sockets.last.push({ type: 'labs.changed', unit: UNIT, labs: [{ ...labs[0]!, available: false }] })
+    await settle()
+    expect(button(wrapper, 'Save changes').exists()).toBe(true)
+    expect(wrapper.get('.notice').text()).toBe('')
+    expect(wrapper.findAll('option').some((o) => o.text() === labs[0]!.lab)).toBe(true)
+  })
+
+  it('is read-only once sign-up has closed, saying why', async () => {
+    const closed = { ...unit, phase: 'closed' as const, policy: { ...unit.policy, closes_at: '2027-05-03T17:00:00Z' } }
+    network({ [`GET ${PROJECT}`]: { status: 200, body: project } })
+    const { wrapper } = await mountInApp(MyProject, { session, props: { unit: closed } })
+    expect(wrapper.text()).toContain('Sign-up closed on Monday 3 May')
+    expect(wrapper.text()).toContain('Teams can no longer be formed, changed or left.')
+    expect(wrapper.get('.facts').text()).toContain('Ada Lovelace & Charles Babbage')
+    expect(wrapper.get('.facts').text()).toContain('A tiny compiler')
+    expect(wrapper.findAll('input, textarea, select')).toHaveLength(0)
+    expect(wrapper.findAll('button')).toHaveLength(0)
+  })
+
+  it('offers no form before sign-up opens, and says when it opens', async () => {
+    vi.useFakeTimers({ toFake: ['Date'] })
+    vi.setSystemTime(new Date('2027-05-02T10:00:00Z'))
+    const upcoming = {
+      ...unit,
+      phase: 'upcoming' as const,
+      policy: { ...unit.policy, opens_at: '2027-05-04T09:00:00Z' },
+    }
+    network()
+    const { wrapper } = await mountInApp(MyProject, { session, props: { unit: upcoming } })
+    expect(wrapper.text()).toContain('Sign-up opens Tuesday 4 May 09:00 (in 2 days).')
+    expect(wrapper.text()).toContain('You are not in a team in this unit. You can form a team once sign-up opens.')
+    expect(wrapper.find('form').exists()).toBe(false)
+  })
+
+  it('turns read-only when a change is refused because sign-up closed meanwhile', async () => {
+    network({
+      [`POST ${PROJECT}`]: problem(409, 'sign-up has closed: it closed Monday 3 May 2027 17:00 (UTC)'),
+    })
+    const { wrapper } = await mountInApp(MyProject, { session, props: { unit } })
+    await fillAndCreate(wrapper)
+    expect(wrapper.get('form [role="alert"]').text()).toBe(
+      'Could not create the project. Sign-up has closed: it closed Monday 3 May 2027 17:00 (UTC).',
+    )
+    // The parent refetches the unit (and the table) and hands down the closed phase.
+    expect(wrapper.emitted('changed')).toHaveLength(1)
+    await wrapper.setProps({ unit: { ...unit, phase: 'closed' } })
+    expect(wrapper.find('form').exists()).toBe(false)
+    expect(wrapper.text()).toContain('Teams can no longer be formed')
+  })
+
+  it('has no team for a coordinator of the unit', async () => {
+    const net = fakeNetwork()
+    const { wrapper } = await mountInApp(MyProject, { session, props: { unit, coordinator: true } })
+    expect(wrapper.text()).toContain('You coordinate this unit, so you are not in a team here.')
+    expect(net.seen).toEqual([])
   })
 })

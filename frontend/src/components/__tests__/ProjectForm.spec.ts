@@ -188,3 +188,96 @@ describe('ProjectForm with a project', () => {
     expect(w.find('dd').text()).toBe('<b>Ada</b> & Charles')
   })
 })
+
+describe('ProjectForm in a unit of teams of 3 to 4', () => {
+  const teams = { team_min: 3, team_max: 4 }
+  const GRACE = '21234569'
+  const ALAN = '21234570'
+
+  it('asks for team_max − 1 partners, states the team size and marks the extra one optional', () => {
+    const w = form({ policy: teams })
+    expect(w.findAll('label').map((l) => l.text())).toEqual([
+      "Partner's student number",
+      "Partner 2's student number",
+      "Partner 3's student number",
+      'Project description',
+      'Demonstration lab',
+    ])
+    expect(w.text()).toContain('Teams have 3 to 4 members, you included.')
+    expect(description(w, "Partner's student number")).toContain('Teams have 3 to 4 members, you included.')
+    expect(description(w, "Partner 2's student number")).not.toContain('Optional')
+    expect(description(w, "Partner 3's student number")).toContain('Optional.')
+  })
+
+  it('has one partner field for pairs and none for students who work alone', () => {
+    expect(form().findAll('input[name="partnerNumbers"]')).toHaveLength(1)
+    const alone = form({ policy: { team_min: 1, team_max: 1 } })
+    expect(alone.findAll('input[name="partnerNumbers"]')).toHaveLength(0)
+    expect(alone.text()).toContain('Everyone works alone in this unit.')
+  })
+
+  it('sends only the filled partner fields, trimmed, as partnerNumbers', async () => {
+    const w = form({ policy: teams })
+    await control(w, "Partner's student number").setValue(` ${CHARLES}`)
+    await control(w, "Partner 2's student number").setValue(GRACE)
+    await control(w, 'Project description').setValue('A timetable solver')
+    await control(w, 'Demonstration lab').setValue('2')
+    await w.get('form').trigger('submit')
+    expect(w.emitted('submit')).toEqual([
+      [{ partnerNumbers: [CHARLES, GRACE], description: 'A timetable solver', lab_id: 2 }],
+    ])
+
+    await control(w, "Partner 3's student number").setValue(ALAN)
+    await w.get('form').trigger('submit')
+    expect(w.emitted('submit')?.[1]).toEqual([
+      { partnerNumbers: [CHARLES, GRACE, ALAN], description: 'A timetable solver', lab_id: 2 },
+    ])
+  })
+
+  it('requires the first team_min − 1 partners and checks every filled one', async () => {
+    const w = form({ policy: teams })
+    await control(w, "Partner's student number").setValue(CHARLES)
+    await control(w, "Partner 3's student number").setValue('123')
+    await control(w, 'Project description').setValue('x')
+    await control(w, 'Demonstration lab').setValue('2')
+    await w.get('form').trigger('submit')
+    await nextTick()
+    expect(w.emitted('submit')).toBeUndefined()
+    expect(description(w, "Partner 2's student number")).toContain("Enter partner 2's 8-digit student number.")
+    expect(description(w, "Partner 3's student number")).toContain(
+      "Enter partner 3's 8-digit student number, or leave it empty.",
+    )
+    expect(document.activeElement).toBe(control(w, "Partner 2's student number").element)
+  })
+
+  it('refuses the student themself and the same partner twice', async () => {
+    const w = form({ policy: teams })
+    await control(w, "Partner's student number").setValue(CHARLES)
+    await control(w, "Partner 2's student number").setValue(CHARLES)
+    await control(w, "Partner 3's student number").setValue(ADA)
+    await w.get('form').trigger('submit')
+    expect(description(w, "Partner 2's student number")).toContain('You have named this student already.')
+    expect(description(w, "Partner 3's student number")).toContain(
+      'That is your own student number: name someone else.',
+    )
+  })
+
+  it('puts the server’s complaint about partnerNumbers next to the partner it names', async () => {
+    const w = form({ policy: teams })
+    await control(w, "Partner's student number").setValue(CHARLES)
+    await control(w, "Partner 2's student number").setValue(GRACE)
+    await w.setProps({ serverErrors: { partnerNumbers: `${GRACE} is not a student of this unit.` } })
+    await nextTick()
+    const second = control(w, "Partner 2's student number")
+    expect(second.attributes('aria-invalid')).toBe('true')
+    expect(description(w, "Partner 2's student number")).toContain(`${GRACE} is not a student of this unit.`)
+    expect(control(w, "Partner's student number").attributes('aria-invalid')).toBe('false')
+    expect(document.activeElement).toBe(second.element)
+
+    // One that names nobody in particular goes next to the first.
+    await w.setProps({ serverErrors: { partnerNumbers: 'A team has 3 to 4 members.' } })
+    await nextTick()
+    expect(control(w, "Partner's student number").attributes('aria-invalid')).toBe('true')
+    expect(second.attributes('aria-invalid')).toBe('false')
+  })
+})

@@ -55,4 +55,14 @@ describe('the session store', () => {
     s.start(session)
     expect(s.notice).toBe('')
   })
+
+  it('keeps the person’s units, updated from GET /api/me, across a reload', () => {
+    const s = reload()
+    s.start({ ...session, units: undefined })
+    expect(s.units).toEqual([])
+    s.update({ name: 'Ada King', units: [{ code: 'trio', title: 'CITS3200', role: 'student' }] })
+    const again = reload()
+    expect(again.name).toBe('Ada King')
+    expect(again.units.map((u) => u.code)).toEqual(['trio'])
+  })
 })

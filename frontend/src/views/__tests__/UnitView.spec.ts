@@ -126,3 +126,112 @@ describe('UnitView', () => {
     expect(chat?.findAll('[role="tab"]').map((t) => t.text())).toEqual(['Lobby', 'Team'])
   })
 })
+
+describe('UnitView and its unit', () => {
+  afterEach(() => void vi.useRealTimers())
+
+  const mountUnit = () => mountInApp(UnitView, { session, route: '/u/default', props: { code: UNIT } })
+
+  it('names the unit, in the page and its title, and refreshes the student’s units', async () => {
+    const net = fakeNetwork(routes())
+    const { wrapper } = await mountUnit()
+    expect(wrapper.get('.unit-title').text()).toBe('CITS3403 Agile Web Development')
+    expect(document.title).toBe('CITS3403 Agile Web Development · Pair-Up')
+    expect(net.calls('GET /api/me')).toHaveLength(1)
+    expect(net.unexpected).toEqual([])
+  })
+
+  it('shows an error, not a blank page, for a unit that is not the student’s', async () => {
+    fakeNetwork({ ...routes(), 'GET /api/units/default': problem(403, 'you are not enrolled in this unit') })
+    const { wrapper } = await mountUnit()
+    expect(wrapper.get('[role="alert"]').text()).toBe('The unit “default” is not one of your units.')
+    expect(wrapper.get('a').text()).toBe('Go to your units')
+    expect(wrapper.get('a').attributes('href')).toBe('/')
+    expect(wrapper.findAll('button').map((b) => b.text())).not.toContain('Try again')
+    expect(wrapper.find('table').exists()).toBe(false)
+  })
+
+  it('offers to try again when the unit could not be loaded', async () => {
+    const net = fakeNetwork({ ...routes(), 'GET /api/units/default': 'offline' })
+    const { wrapper } = await mountUnit()
+    expect(wrapper.get('[role="alert"]').text()).toMatch(/^Could not load the unit\. Cannot reach/)
+    net.routes['GET /api/units/default'] = { status: 200, body: unit }
+    await wrapper
+      .findAll('button')
+      .find((b) => b.text() === 'Try again')
+      ?.trigger('click')
+    await settle()
+    expect(wrapper.find('table').exists()).toBe(true)
+  })
+
+  it('says it is loading until the unit is there', async () => {
+    let release: () => void = () => {}
+    const gate = new Promise<void>((r) => (release = r))
+    fakeNetwork({
+      ...routes(),
+      'GET /api/units/default': async () => {
+        await gate
+        return { status: 200, body: unit }
+      },
+    })
+    const { wrapper } = await mountUnit()
+    expect(wrapper.get('[role="status"]').text()).toBe('Loading the unit…')
+    release()
+    await settle()
+    expect(wrapper.find('table').exists()).toBe(true)
+  })
+
+  it('refetches the unit and its lists on a resync about it, not about another unit', async () => {
+    const net = fakeNetwork(routes())
+    const { sockets } = await mountUnit()
+    sockets.last.accept()
+    await settle()
+    const count = () =>
+      ['GET /api/units/default', 'GET /api/units/default/projects', 'GET /api/units/default/labs'].map(
+        (k) => net.calls(k).length,
+      )
+    const before = count()
+    sockets.last.push({ type: 'resync', unit: 'trio' })
+    await settle()
+    expect(count()).toEqual(before)
+    expect(net.calls('GET /api/me')).toHaveLength(1)
+    sockets.last.push({ type: 'resync', unit: UNIT })
+    await settle()
+    expect(count()).toEqual(before.map((n) => n + 1))
+    // A resync about everything refetches everything, the student's units too.
+    sockets.last.push({ type: 'resync' })
+    await settle()
+    expect(count()).toEqual(before.map((n) => n + 2))
+    expect(net.calls('GET /api/me')).toHaveLength(2)
+  })
+
+  it('ignores pushes about another unit in the table', async () => {
+    fakeNetwork(routes())
+    const { wrapper, sockets } = await mountUnit()
+    sockets.last.accept()
+    await settle()
+    sockets.last.push({ type: 'project.deleted', unit: 'trio', pid: 8 })
+    sockets.last.push({ type: 'project.changed', unit: 'trio', project: { ...project, pid: 99, unit: 'trio' } })
+    await settle()
+    expect(wrapper.findAll('tbody tr')).toHaveLength(2)
+  })
+
+  it('goes read-only by itself when sign-up closes while the page is open', async () => {
+    vi.useFakeTimers({ toFake: ['Date', 'setTimeout', 'clearTimeout'] })
+    vi.setSystemTime(new Date('2027-05-03T16:59:00Z'))
+    const closing = { ...unit, policy: { ...unit.policy, closes_at: '2027-05-03T17:00:00Z' } }
+    const net = fakeNetwork({ ...routes(), 'GET /api/units/default': { status: 200, body: closing } })
+    const { wrapper } = await mountUnit()
+    expect(wrapper.text()).toContain('Sign-up is open until Monday 3 May 17:00 (in 1 minute).')
+    expect(wrapper.findAll('button').some((b) => b.text() === 'Save changes')).toBe(true)
+
+    net.routes['GET /api/units/default'] = { status: 200, body: { ...closing, phase: 'closed' } }
+    await vi.advanceTimersByTimeAsync(60_000)
+    expect(net.calls('GET /api/units/default')).toHaveLength(1)
+    await vi.advanceTimersByTimeAsync(1_000)
+    await settle()
+    expect(net.calls('GET /api/units/default')).toHaveLength(2)
+    expect(wrapper.text()).toContain('Sign-up closed on Monday 3 May 17:00.')
+    expect(wrapper.findAll('button').some((b) => b.text() === 'Save changes')).toBe(false)
+  })
+})
