@@ -34,11 +34,38 @@ var unitActions = map[string]service.Action{
 	"removeProjectMember":      service.LeaveTeam,
 	"listUnitLabs":             service.ReadUnit,
 	"listUnitProjects":         service.ReadUnit,
+	"studentCalendar":          service.ReadStudent,
+	// The console.
+	"deleteUnit":       service.CoordinateUnit,
+	"archiveUnit":      service.CoordinateUnit,
+	"previewRoster":    service.CoordinateUnit,
+	"applyRoster":      service.CoordinateUnit,
+	"enrolStudent":     service.CoordinateUnit,
+	"unenrolStudent":   service.CoordinateUnit,
+	"resetStudentPin":  service.CoordinateUnit,
+	"listUnitSlots":    service.CoordinateUnit,
+	"createSlot":       service.CoordinateUnit,
+	"previewSession":   service.CoordinateUnit,
+	"generateSession":  service.CoordinateUnit,
+	"updateSlot":       service.CoordinateUnit,
+	"deleteSlot":       service.CoordinateUnit,
+	"getUnitOverview":  service.CoordinateUnit,
+	"previewPolicy":    service.CoordinateUnit,
+	"moveProject":      service.CoordinateUnit,
+	"dissolveProject":  service.CoordinateUnit,
+	"addProjectMember": service.CoordinateUnit,
+	"formProject":      service.CoordinateUnit,
+	"exportUnitAudit":  service.CoordinateUnit,
+	"exportTeams":      service.CoordinateUnit,
+	"unitCalendar":     service.CoordinateUnit,
 }
 
 // unitless are the operations with a bearer token that act in no one unit; each answers only
 // about the caller.
-var unitless = map[string]bool{"revokeToken": true, "getMe": true, "listUnits": true}
+var unitless = map[string]bool{"revokeToken": true, "getMe": true, "listUnits": true, "createUnit": true}
+
+// errNotBuilt answers an operation of the contract whose use case does not exist yet.
+var errNotBuilt = pairup.Errorf(pairup.EUNAVAILABLE, "this operation is not available yet")
 
 // authorizeUnit checks the path's parameters, finds the caller's standing in the unit and asks
 // the service whether they may take the operation's action, all before the body is read, so a
@@ -52,6 +79,11 @@ func (s *Server) authorizeUnit(act service.Action) echo.MiddlewareFunc {
 			}
 			if hasParam(c, "id") && !pairup.ValidStudentNumber(id) {
 				return pairup.FieldErrorf(pairup.EINVALID, "id", "must be an 8-digit student number")
+			}
+			if hasParam(c, "lab") {
+				if lab, err := strconv.ParseInt(c.Param("lab"), 10, 64); err != nil || lab < 1 {
+					return pairup.FieldErrorf(pairup.EINVALID, "lab", "must be a lab slot id: a positive integer")
+				}
 			}
 			if hasParam(c, "pid") {
 				if pid, err := strconv.ParseInt(c.Param("pid"), 10, 64); err != nil || pid < 1 {

@@ -22,34 +22,64 @@ import (
 
 // Defines values for AuditEntryAction.
 const (
-	LabsImported   AuditEntryAction = "labs.imported"
-	MemberRemoved  AuditEntryAction = "member.removed"
-	ProjectCreated AuditEntryAction = "project.created"
-	ProjectDeleted AuditEntryAction = "project.deleted"
-	ProjectUpdated AuditEntryAction = "project.updated"
-	RosterImported AuditEntryAction = "roster.imported"
-	UnitCreated    AuditEntryAction = "unit.created"
-	UnitUpdated    AuditEntryAction = "unit.updated"
+	AuditEntryActionEnrolmentAdded   AuditEntryAction = "enrolment.added"
+	AuditEntryActionEnrolmentChanged AuditEntryAction = "enrolment.changed"
+	AuditEntryActionEnrolmentRemoved AuditEntryAction = "enrolment.removed"
+	AuditEntryActionLabsImported     AuditEntryAction = "labs.imported"
+	AuditEntryActionMemberAdded      AuditEntryAction = "member.added"
+	AuditEntryActionMemberRemoved    AuditEntryAction = "member.removed"
+	AuditEntryActionPinReset         AuditEntryAction = "pin.reset"
+	AuditEntryActionProjectCreated   AuditEntryAction = "project.created"
+	AuditEntryActionProjectDeleted   AuditEntryAction = "project.deleted"
+	AuditEntryActionProjectMoved     AuditEntryAction = "project.moved"
+	AuditEntryActionProjectUpdated   AuditEntryAction = "project.updated"
+	AuditEntryActionRosterImported   AuditEntryAction = "roster.imported"
+	AuditEntryActionSlotCreated      AuditEntryAction = "slot.created"
+	AuditEntryActionSlotDeleted      AuditEntryAction = "slot.deleted"
+	AuditEntryActionSlotUpdated      AuditEntryAction = "slot.updated"
+	AuditEntryActionUnitArchived     AuditEntryAction = "unit.archived"
+	AuditEntryActionUnitCreated      AuditEntryAction = "unit.created"
+	AuditEntryActionUnitUpdated      AuditEntryAction = "unit.updated"
 )
 
 // Valid indicates whether the value is a known member of the AuditEntryAction enum.
 func (e AuditEntryAction) Valid() bool {
 	switch e {
-	case LabsImported:
+	case AuditEntryActionEnrolmentAdded:
 		return true
-	case MemberRemoved:
+	case AuditEntryActionEnrolmentChanged:
 		return true
-	case ProjectCreated:
+	case AuditEntryActionEnrolmentRemoved:
 		return true
-	case ProjectDeleted:
+	case AuditEntryActionLabsImported:
 		return true
-	case ProjectUpdated:
+	case AuditEntryActionMemberAdded:
 		return true
-	case RosterImported:
+	case AuditEntryActionMemberRemoved:
 		return true
-	case UnitCreated:
+	case AuditEntryActionPinReset:
 		return true
-	case UnitUpdated:
+	case AuditEntryActionProjectCreated:
+		return true
+	case AuditEntryActionProjectDeleted:
+		return true
+	case AuditEntryActionProjectMoved:
+		return true
+	case AuditEntryActionProjectUpdated:
+		return true
+	case AuditEntryActionRosterImported:
+		return true
+	case AuditEntryActionSlotCreated:
+		return true
+	case AuditEntryActionSlotDeleted:
+		return true
+	case AuditEntryActionSlotUpdated:
+		return true
+	case AuditEntryActionUnitArchived:
+		return true
+	case AuditEntryActionUnitCreated:
+		return true
+	case AuditEntryActionUnitUpdated:
 		return true
 	default:
 		return false
@@ -74,6 +104,42 @@ func (e EnrolmentRole) Valid() bool {
 	}
 }
 
+// Defines values for EnrolmentChangeRole.
+const (
+	EnrolmentChangeRoleCoordinator EnrolmentChangeRole = "coordinator"
+	EnrolmentChangeRoleStudent     EnrolmentChangeRole = "student"
+)
+
+// Valid indicates whether the value is a known member of the EnrolmentChangeRole enum.
+func (e EnrolmentChangeRole) Valid() bool {
+	switch e {
+	case EnrolmentChangeRoleCoordinator:
+		return true
+	case EnrolmentChangeRoleStudent:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for EnrolmentResultRole.
+const (
+	EnrolmentResultRoleCoordinator EnrolmentResultRole = "coordinator"
+	EnrolmentResultRoleStudent     EnrolmentResultRole = "student"
+)
+
+// Valid indicates whether the value is a known member of the EnrolmentResultRole enum.
+func (e EnrolmentResultRole) Valid() bool {
+	switch e {
+	case EnrolmentResultRoleCoordinator:
+		return true
+	case EnrolmentResultRoleStudent:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for HealthStatus.
 const (
 	Ok HealthStatus = "ok"
@@ -83,6 +149,24 @@ const (
 func (e HealthStatus) Valid() bool {
 	switch e {
 	case Ok:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for RosterRowRole.
+const (
+	RosterRowRoleCoordinator RosterRowRole = "coordinator"
+	RosterRowRoleStudent     RosterRowRole = "student"
+)
+
+// Valid indicates whether the value is a known member of the RosterRowRole enum.
+func (e RosterRowRole) Valid() bool {
+	switch e {
+	case RosterRowRoleCoordinator:
+		return true
+	case RosterRowRoleStudent:
 		return true
 	default:
 		return false
@@ -160,11 +244,53 @@ type Enrolment struct {
 // EnrolmentRole defines model for Enrolment.Role.
 type EnrolmentRole string
 
+// EnrolmentChange defines model for EnrolmentChange.
+type EnrolmentChange struct {
+	Email *string             `json:"email,omitempty"`
+	Name  *string             `json:"name,omitempty"`
+	Pin   *string             `json:"pin,omitempty"`
+	Role  EnrolmentChangeRole `json:"role"`
+}
+
+// EnrolmentChangeRole defines model for EnrolmentChange.Role.
+type EnrolmentChangeRole string
+
+// EnrolmentResult defines model for EnrolmentResult.
+type EnrolmentResult struct {
+	Email *string `json:"email"`
+	Id    string  `json:"id"`
+	Name  string  `json:"name"`
+
+	// Pin A new random PIN, given once, when the person was created without one.
+	Pin  *string             `json:"pin"`
+	Role EnrolmentResultRole `json:"role"`
+}
+
+// EnrolmentResultRole defines model for EnrolmentResult.Role.
+type EnrolmentResultRole string
+
 // FieldError defines model for FieldError.
 type FieldError struct {
 	// Field The JSON name of the offending field (or path parameter).
 	Field   string `json:"field"`
 	Message string `json:"message"`
+}
+
+// GridSession defines model for GridSession.
+type GridSession struct {
+	Date  string     `json:"date"`
+	Room  string     `json:"room"`
+	Slots []GridSlot `json:"slots"`
+}
+
+// GridSlot defines model for GridSlot.
+type GridSlot struct {
+	Booked   int   `json:"booked"`
+	Capacity int   `json:"capacity"`
+	LabId    int64 `json:"lab_id"`
+
+	// StartsAt Wall-clock time in the unit's zone, minute precision.
+	StartsAt string `json:"starts_at"`
 }
 
 // Health defines model for Health.
@@ -174,6 +300,12 @@ type Health struct {
 
 // HealthStatus defines model for Health.Status.
 type HealthStatus string
+
+// Intervention defines model for Intervention.
+type Intervention struct {
+	// Reason Why; written to the audit log.
+	Reason *string `json:"reason,omitempty"`
+}
 
 // Lab defines model for Lab.
 type Lab struct {
@@ -195,6 +327,12 @@ type Lab struct {
 // value of a `<select>`), anything else is a 400.
 type LabId = pairup.LabID
 
+// LineError defines model for LineError.
+type LineError struct {
+	Line    int    `json:"line"`
+	Message string `json:"message"`
+}
+
 // Me defines model for Me.
 type Me struct {
 	Id   string `json:"id"`
@@ -203,6 +341,27 @@ type Me struct {
 	// SiteAdmin Site admins may act in every unit.
 	SiteAdmin bool        `json:"site_admin"`
 	Units     []Enrolment `json:"units"`
+}
+
+// Move defines model for Move.
+type Move struct {
+	// Force Take a place beyond the slot's capacity; needs a reason.
+	Force *bool `json:"force,omitempty"`
+
+	// LabId A lab slot id. Accepted as an integer or as a string of digits (the 2019 client sends the
+	// value of a `<select>`), anything else is a 400.
+	LabId LabId `json:"lab_id"`
+
+	// Reason Why; written to the audit log.
+	Reason *string `json:"reason,omitempty"`
+}
+
+// NewMember defines model for NewMember.
+type NewMember struct {
+	Id string `json:"id"`
+
+	// Reason Why; written to the audit log.
+	Reason *string `json:"reason,omitempty"`
 }
 
 // NewProject Name the partners with `partnerNumber` (one partner) or `partnerNumbers` (0–9 distinct
@@ -219,6 +378,31 @@ type NewProject struct {
 	PartnerNumbers *[]string `json:"partnerNumbers,omitempty" validate:"omitempty,max=9,unique,dive,studentnumber"`
 }
 
+// NewSlot defines model for NewSlot.
+type NewSlot struct {
+	Capacity *int   `json:"capacity,omitempty"`
+	Room     string `json:"room"`
+
+	// StartsAt Wall-clock time in the unit's zone, minute precision.
+	StartsAt string `json:"starts_at"`
+}
+
+// NewUnit defines model for NewUnit.
+type NewUnit struct {
+	Code   string `json:"code"`
+	Policy *struct {
+		ClosesAt     *time.Time `json:"closes_at,omitempty"`
+		GuardMinutes *int       `json:"guard_minutes,omitempty"`
+		OpensAt      *time.Time `json:"opens_at,omitempty"`
+		TeamMax      *int       `json:"team_max,omitempty"`
+		TeamMin      *int       `json:"team_min,omitempty"`
+	} `json:"policy,omitempty"`
+
+	// Timezone IANA zone; default UTC.
+	Timezone *string `json:"timezone,omitempty"`
+	Title    string  `json:"title"`
+}
+
 // OpenAPIDocument An OpenAPI 3.0 document (this one).
 type OpenAPIDocument struct {
 	Info map[string]interface{} `json:"info"`
@@ -227,6 +411,58 @@ type OpenAPIDocument struct {
 	Openapi              string                 `json:"openapi"`
 	Paths                map[string]interface{} `json:"paths"`
 	AdditionalProperties map[string]interface{} `json:"-"`
+}
+
+// Overview defines model for Overview.
+type Overview struct {
+	Counts OverviewCounts `json:"counts"`
+
+	// Incomplete Teams below team_min.
+	Incomplete []Project `json:"incomplete"`
+
+	// Sessions One per room and day, in time order.
+	Sessions []GridSession `json:"sessions"`
+
+	// Unteamed The unit's students in no team.
+	Unteamed []Student `json:"unteamed"`
+}
+
+// OverviewCounts defines model for OverviewCounts.
+type OverviewCounts struct {
+	BelowMin    int `json:"below_min"`
+	Enrolled    int `json:"enrolled"`
+	FreePlaces  int `json:"free_places"`
+	InTeam      int `json:"in_team"`
+	NotInTeam   int `json:"not_in_team"`
+	Teams       int `json:"teams"`
+	WithoutSlot int `json:"without_slot"`
+}
+
+// PinReset defines model for PinReset.
+type PinReset struct {
+	Id  string `json:"id"`
+	Pin string `json:"pin"`
+}
+
+// PlannedSlot defines model for PlannedSlot.
+type PlannedSlot struct {
+	Capacity int `json:"capacity"`
+
+	// Exists The unit has this slot already; generating leaves it as it is.
+	Exists bool   `json:"exists"`
+	Room   string `json:"room"`
+
+	// StartsAt Wall-clock time in the unit's zone, minute precision.
+	StartsAt string `json:"starts_at"`
+}
+
+// PolicyEffects defines model for PolicyEffects.
+type PolicyEffects struct {
+	// Allowed Whether PATCH would accept it (a team_max below an existing team is refused).
+	Allowed       bool     `json:"allowed"`
+	Messages      []string `json:"messages"`
+	TeamsAboveMax int      `json:"teams_above_max"`
+	TeamsBelowMin int      `json:"teams_below_min"`
 }
 
 // Problem RFC 9457 problem details.
@@ -303,11 +539,113 @@ type ProjectUpdate struct {
 	Unit interface{} `json:"unit,omitempty"`
 }
 
+// RosterReport defines model for RosterReport.
+type RosterReport struct {
+	Add []RosterRow `json:"add"`
+
+	// Applied Whether the file was applied (never for a preview or a file with errors).
+	Applied bool        `json:"applied"`
+	Errors  []LineError `json:"errors"`
+
+	// Remove The unit's students missing from the file.
+	Remove    []RosterRow `json:"remove"`
+	Unchanged []RosterRow `json:"unchanged"`
+	Update    []RosterRow `json:"update"`
+}
+
+// RosterRow defines model for RosterRow.
+type RosterRow struct {
+	Email *string `json:"email"`
+
+	// Line The file's line (0 for a student missing from the file).
+	Line int    `json:"line"`
+	Name string `json:"name"`
+
+	// Note Why the row is not applied as written, e.g. the person is also in a unit the caller does not coordinate, so their name and PIN are kept.
+	Note *string `json:"note"`
+
+	// Pin A new PIN, given once: only in the answer of an apply, for rows that had none.
+	Pin           *string       `json:"pin"`
+	Role          RosterRowRole `json:"role"`
+	StudentNumber string        `json:"student_number"`
+}
+
+// RosterRowRole defines model for RosterRow.Role.
+type RosterRowRole string
+
+// SessionPlan defines model for SessionPlan.
+type SessionPlan struct {
+	Slots []PlannedSlot `json:"slots"`
+}
+
+// SessionSpec defines model for SessionSpec.
+type SessionSpec struct {
+	Capacity    *int     `json:"capacity,omitempty"`
+	Date        string   `json:"date"`
+	End         string   `json:"end"`
+	Rooms       []string `json:"rooms"`
+	SlotMinutes int      `json:"slot_minutes"`
+	Start       string   `json:"start"`
+}
+
+// Slot defines model for Slot.
+type Slot struct {
+	Booked   int `json:"booked"`
+	Capacity int `json:"capacity"`
+
+	// Forced Places given beyond the capacity by force.
+	Forced int    `json:"forced"`
+	Lab    string `json:"lab"`
+	LabId  int64  `json:"lab_id"`
+	Room   string `json:"room"`
+
+	// StartsAt Wall-clock time in the unit's zone, minute precision.
+	StartsAt string     `json:"starts_at"`
+	Teams    []SlotTeam `json:"teams"`
+	Unit     string     `json:"unit"`
+}
+
+// SlotList defines model for SlotList.
+type SlotList struct {
+	Slots []Slot `json:"slots"`
+}
+
+// SlotPatch defines model for SlotPatch.
+type SlotPatch struct {
+	Capacity *int    `json:"capacity,omitempty"`
+	Room     *string `json:"room,omitempty"`
+
+	// StartsAt Wall-clock time in the unit's zone, minute precision.
+	StartsAt *string `json:"starts_at,omitempty"`
+}
+
+// SlotTeam defines model for SlotTeam.
+type SlotTeam struct {
+	Pid  int64  `json:"pid"`
+	Team string `json:"team"`
+}
+
 // Student defines model for Student.
 type Student struct {
 	// Id The 8-digit student number.
 	Id   string `json:"id"`
 	Name string `json:"name"`
+}
+
+// TeamForm defines model for TeamForm.
+type TeamForm struct {
+	Description string `json:"description"`
+
+	// Force Take a place beyond the slot's capacity; needs a reason.
+	Force *bool `json:"force,omitempty"`
+
+	// LabId A lab slot id. Accepted as an integer or as a string of digits (the 2019 client sends the
+	// value of a `<select>`), anything else is a 400.
+	LabId   LabId    `json:"lab_id"`
+	Members []string `json:"members"`
+
+	// Reason Why; written to the audit log.
+	Reason *string `json:"reason,omitempty"`
 }
 
 // Token defines model for Token.
@@ -320,7 +658,9 @@ type Token struct {
 
 // Unit defines model for Unit.
 type Unit struct {
-	Code string `json:"code"`
+	// Archived An archived unit is read-only for everyone; its pushes and chat have stopped.
+	Archived bool   `json:"archived"`
+	Code     string `json:"code"`
 
 	// Default Whether this is the deployment's default unit, which the routes without /units/{unit} act on.
 	Default bool `json:"default"`
@@ -358,6 +698,18 @@ type UnitPolicy struct {
 	TeamMin      int        `json:"team_min"`
 }
 
+// AuditAction defines model for AuditAction.
+type AuditAction = string
+
+// AuditProject defines model for AuditProject.
+type AuditProject = int64
+
+// AuditStudent defines model for AuditStudent.
+type AuditStudent = string
+
+// LabID defines model for LabID.
+type LabID = int64
+
 // ProjectID defines model for ProjectID.
 type ProjectID = int64
 
@@ -391,13 +743,52 @@ type TooManyRequests = Problem
 // Unauthorized RFC 9457 problem details.
 type Unauthorized = Problem
 
+// DeleteUnitParams defines parameters for DeleteUnit.
+type DeleteUnitParams struct {
+	// Confirm The unit's code, typed again.
+	Confirm string `form:"confirm" json:"confirm"`
+}
+
 // ListUnitAuditParams defines parameters for ListUnitAudit.
 type ListUnitAuditParams struct {
+	// Student Only entries about this student.
+	Student *AuditStudent `form:"student,omitempty" json:"student,omitempty"`
+
+	// Pid Only entries about this team.
+	Pid *AuditProject `form:"pid,omitempty" json:"pid,omitempty"`
+
+	// Action Only entries of this action.
+	Action *AuditAction `form:"action,omitempty" json:"action,omitempty"`
+
 	// Cursor The `next` of the previous page.
 	Cursor *string `form:"cursor,omitempty" json:"cursor,omitempty"`
 
 	// Limit Entries per page, 1–200 (default 50).
 	Limit *int `form:"limit,omitempty" json:"limit,omitempty"`
+}
+
+// ExportUnitAuditParams defines parameters for ExportUnitAudit.
+type ExportUnitAuditParams struct {
+	// Student Only entries about this student.
+	Student *AuditStudent `form:"student,omitempty" json:"student,omitempty"`
+
+	// Pid Only entries about this team.
+	Pid *AuditProject `form:"pid,omitempty" json:"pid,omitempty"`
+
+	// Action Only entries of this action.
+	Action *AuditAction `form:"action,omitempty" json:"action,omitempty"`
+}
+
+// RemoveProjectMemberParams defines parameters for RemoveProjectMember.
+type RemoveProjectMemberParams struct {
+	// Reason Why (a coordinator's removal); written to the audit log.
+	Reason *string `form:"reason,omitempty" json:"reason,omitempty"`
+}
+
+// ApplyRosterParams defines parameters for ApplyRoster.
+type ApplyRosterParams struct {
+	// Remove Also unenrol the unit's students missing from the file.
+	Remove *bool `form:"remove,omitempty" json:"remove,omitempty"`
 }
 
 // CreateStudentProjectJSONRequestBody defines body for CreateStudentProject for application/json ContentType.
@@ -406,8 +797,41 @@ type CreateStudentProjectJSONRequestBody = NewProject
 // UpdateStudentProjectJSONRequestBody defines body for UpdateStudentProject for application/json ContentType.
 type UpdateStudentProjectJSONRequestBody = ProjectUpdate
 
+// CreateUnitJSONRequestBody defines body for CreateUnit for application/json ContentType.
+type CreateUnitJSONRequestBody = NewUnit
+
 // UpdateUnitJSONRequestBody defines body for UpdateUnit for application/json ContentType.
 type UpdateUnitJSONRequestBody = UnitPatch
+
+// EnrolStudentJSONRequestBody defines body for EnrolStudent for application/json ContentType.
+type EnrolStudentJSONRequestBody = EnrolmentChange
+
+// PreviewPolicyJSONRequestBody defines body for PreviewPolicy for application/json ContentType.
+type PreviewPolicyJSONRequestBody = UnitPatch
+
+// FormProjectJSONRequestBody defines body for FormProject for application/json ContentType.
+type FormProjectJSONRequestBody = TeamForm
+
+// DissolveProjectJSONRequestBody defines body for DissolveProject for application/json ContentType.
+type DissolveProjectJSONRequestBody = Intervention
+
+// AddProjectMemberJSONRequestBody defines body for AddProjectMember for application/json ContentType.
+type AddProjectMemberJSONRequestBody = NewMember
+
+// MoveProjectJSONRequestBody defines body for MoveProject for application/json ContentType.
+type MoveProjectJSONRequestBody = Move
+
+// CreateSlotJSONRequestBody defines body for CreateSlot for application/json ContentType.
+type CreateSlotJSONRequestBody = NewSlot
+
+// GenerateSessionJSONRequestBody defines body for GenerateSession for application/json ContentType.
+type GenerateSessionJSONRequestBody = SessionSpec
+
+// PreviewSessionJSONRequestBody defines body for PreviewSession for application/json ContentType.
+type PreviewSessionJSONRequestBody = SessionSpec
+
+// UpdateSlotJSONRequestBody defines body for UpdateSlot for application/json ContentType.
+type UpdateSlotJSONRequestBody = SlotPatch
 
 // CreateUnitStudentProjectJSONRequestBody defines body for CreateUnitStudentProject for application/json ContentType.
 type CreateUnitStudentProjectJSONRequestBody = NewProject
@@ -712,6 +1136,27 @@ type ClientInterface interface {
 	// Corresponds with GET /units (the `ListUnits` operationId).
 	ListUnits(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
 
+	// CreateUnitWithBody Create a unit (site admins)
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /units (the `CreateUnit` operationId).
+	CreateUnitWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// CreateUnit Create a unit (site admins)
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /units (the `CreateUnit` operationId).
+	CreateUnit(ctx context.Context, body CreateUnitJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// DeleteUnit Delete the unit with all its personal data
+	//
+	// Confirmed by naming the unit's code in `confirm`. People enrolled in no other unit are deleted too.
+	//
+	// Corresponds with DELETE /units/{unit} (the `DeleteUnit` operationId).
+	DeleteUnit(ctx context.Context, unit UnitCode, params *DeleteUnitParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
 	// GetUnit Read a unit, its policy and its sign-up phase
 	//
 	// People enrolled in the unit and site admins may read it; anyone else gets 403.
@@ -741,12 +1186,57 @@ type ClientInterface interface {
 	// Corresponds with PATCH /units/{unit} (the `UpdateUnit` operationId).
 	UpdateUnit(ctx context.Context, unit UnitCode, body UpdateUnitJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
+	// ArchiveUnit Archive the unit: read-only for everyone, pushes and chat stop
+	//
+	// Corresponds with POST /units/{unit}/archive (the `ArchiveUnit` operationId).
+	ArchiveUnit(ctx context.Context, unit UnitCode, reqEditors ...RequestEditorFn) (*http.Response, error)
+
 	// ListUnitAudit Read the unit's audit log, newest first
 	//
 	// Coordinators of the unit and site admins only. Pass `next` of one page as `cursor` to get the next.
 	//
 	// Corresponds with GET /units/{unit}/audit (the `ListUnitAudit` operationId).
 	ListUnitAudit(ctx context.Context, unit UnitCode, params *ListUnitAuditParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ExportUnitAudit Download the audit log as CSV (same filters)
+	//
+	// Corresponds with GET /units/{unit}/audit.csv (the `ExportUnitAudit` operationId).
+	ExportUnitAudit(ctx context.Context, unit UnitCode, params *ExportUnitAuditParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// UnitCalendar Download every booked slot as iCalendar
+	//
+	// Corresponds with GET /units/{unit}/calendar.ics (the `UnitCalendar` operationId).
+	UnitCalendar(ctx context.Context, unit UnitCode, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// UnenrolStudent Unenrol a person from the unit
+	//
+	// A member of a team cannot be unenrolled: 409 naming the team.
+	//
+	// Corresponds with DELETE /units/{unit}/enrolments/{id} (the `UnenrolStudent` operationId).
+	UnenrolStudent(ctx context.Context, unit UnitCode, id StudentNumber, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// EnrolStudentWithBody Enrol one person in the unit, or change their role
+	//
+	// The person is created when new (then `name` is required; without `pin` a random one is returned once). Only site admins may appoint coordinators.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with PUT /units/{unit}/enrolments/{id} (the `EnrolStudent` operationId).
+	EnrolStudentWithBody(ctx context.Context, unit UnitCode, id StudentNumber, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// EnrolStudent Enrol one person in the unit, or change their role
+	//
+	// The person is created when new (then `name` is required; without `pin` a random one is returned once). Only site admins may appoint coordinators.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with PUT /units/{unit}/enrolments/{id} (the `EnrolStudent` operationId).
+	EnrolStudent(ctx context.Context, unit UnitCode, id StudentNumber, body EnrolStudentJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ExportTeams Download every team as CSV
+	//
+	// Corresponds with GET /units/{unit}/export/teams.csv (the `ExportTeams` operationId).
+	ExportTeams(ctx context.Context, unit UnitCode, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ListUnitLabs List the unit's bookable lab slots, in time order
 	//
@@ -755,10 +1245,79 @@ type ClientInterface interface {
 	// Corresponds with GET /units/{unit}/labs (the `ListUnitLabs` operationId).
 	ListUnitLabs(ctx context.Context, unit UnitCode, reqEditors ...RequestEditorFn) (*http.Response, error)
 
+	// GetUnitOverview Sign-up at a glance: counts, a grid per session, who is missing
+	//
+	// Corresponds with GET /units/{unit}/overview (the `GetUnitOverview` operationId).
+	GetUnitOverview(ctx context.Context, unit UnitCode, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// PreviewPolicyWithBody Say what a policy change would do; changes nothing
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /units/{unit}/policy/preview (the `PreviewPolicy` operationId).
+	PreviewPolicyWithBody(ctx context.Context, unit UnitCode, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// PreviewPolicy Say what a policy change would do; changes nothing
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /units/{unit}/policy/preview (the `PreviewPolicy` operationId).
+	PreviewPolicy(ctx context.Context, unit UnitCode, body PreviewPolicyJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
 	// ListUnitProjects List every project of the unit in slot time order
 	//
 	// Corresponds with GET /units/{unit}/projects (the `ListUnitProjects` operationId).
 	ListUnitProjects(ctx context.Context, unit UnitCode, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// FormProjectWithBody Form a team from chosen students
+	//
+	// A coordinator's intervention: students of the unit without a team, within the size policy, in a slot (beyond its capacity with `force` and a reason).
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /units/{unit}/projects (the `FormProject` operationId).
+	FormProjectWithBody(ctx context.Context, unit UnitCode, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// FormProject Form a team from chosen students
+	//
+	// A coordinator's intervention: students of the unit without a team, within the size policy, in a slot (beyond its capacity with `force` and a reason).
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /units/{unit}/projects (the `FormProject` operationId).
+	FormProject(ctx context.Context, unit UnitCode, body FormProjectJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// DissolveProjectWithBody Dissolve a team, with a reason
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /units/{unit}/projects/{pid}/dissolve (the `DissolveProject` operationId).
+	DissolveProjectWithBody(ctx context.Context, unit UnitCode, pid ProjectID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// DissolveProject Dissolve a team, with a reason
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /units/{unit}/projects/{pid}/dissolve (the `DissolveProject` operationId).
+	DissolveProject(ctx context.Context, unit UnitCode, pid ProjectID, body DissolveProjectJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// AddProjectMemberWithBody Add a student to a team
+	//
+	// Within team_max; `force` (with a reason) books past the slot's capacity is not needed here: the team keeps its place.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /units/{unit}/projects/{pid}/members (the `AddProjectMember` operationId).
+	AddProjectMemberWithBody(ctx context.Context, unit UnitCode, pid ProjectID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// AddProjectMember Add a student to a team
+	//
+	// Within team_max; `force` (with a reason) books past the slot's capacity is not needed here: the team keeps its place.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /units/{unit}/projects/{pid}/members (the `AddProjectMember` operationId).
+	AddProjectMember(ctx context.Context, unit UnitCode, pid ProjectID, body AddProjectMemberJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// RemoveProjectMember Leave a team, or remove a member from it
 	//
@@ -766,7 +1325,115 @@ type ClientInterface interface {
 	// team keeps its slot; the last member leaving dissolves it.
 	//
 	// Corresponds with DELETE /units/{unit}/projects/{pid}/members/{id} (the `RemoveProjectMember` operationId).
-	RemoveProjectMember(ctx context.Context, unit UnitCode, pid ProjectID, id StudentNumber, reqEditors ...RequestEditorFn) (*http.Response, error)
+	RemoveProjectMember(ctx context.Context, unit UnitCode, pid ProjectID, id StudentNumber, params *RemoveProjectMemberParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// MoveProjectWithBody Move a team to another slot (past the window and the guard time)
+	//
+	// With `force` (and a reason) the team may take a place beyond the slot's capacity.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /units/{unit}/projects/{pid}/move (the `MoveProject` operationId).
+	MoveProjectWithBody(ctx context.Context, unit UnitCode, pid ProjectID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// MoveProject Move a team to another slot (past the window and the guard time)
+	//
+	// With `force` (and a reason) the team may take a place beyond the slot's capacity.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /units/{unit}/projects/{pid}/move (the `MoveProject` operationId).
+	MoveProject(ctx context.Context, unit UnitCode, pid ProjectID, body MoveProjectJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ApplyRosterWithBody Apply a roster file in one transaction
+	//
+	// The same file and report as the preview, applied: all of it, or nothing when any row has an error (the report lists the errors and `applied` is false). Rows without a PIN get a random 6-digit PIN, returned once in `pin`. With `remove=true` the students missing from the file are unenrolled (a team member cannot be: 409).
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /units/{unit}/roster (the `ApplyRoster` operationId).
+	ApplyRosterWithBody(ctx context.Context, unit UnitCode, params *ApplyRosterParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// PreviewRosterWithBody Preview a roster file: what applying it would do; changes nothing
+	//
+	// A CSV roster in the command line's format (`student_number,name,pin,role`, plus an optional `email` column; `pin` may be empty). `remove` lists the unit's students missing from the file (removed only when applying with `remove=true`). Rows naming a person also enrolled in a unit the caller does not coordinate keep that person's name and PIN, and say so in `note`.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /units/{unit}/roster/preview (the `PreviewRoster` operationId).
+	PreviewRosterWithBody(ctx context.Context, unit UnitCode, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ListUnitSlots List every slot of the unit with its bookings
+	//
+	// Corresponds with GET /units/{unit}/slots (the `ListUnitSlots` operationId).
+	ListUnitSlots(ctx context.Context, unit UnitCode, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// CreateSlotWithBody Add a slot
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /units/{unit}/slots (the `CreateSlot` operationId).
+	CreateSlotWithBody(ctx context.Context, unit UnitCode, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// CreateSlot Add a slot
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /units/{unit}/slots (the `CreateSlot` operationId).
+	CreateSlot(ctx context.Context, unit UnitCode, body CreateSlotJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GenerateSessionWithBody Make the slots of a session (those that do not exist yet)
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /units/{unit}/slots/generate (the `GenerateSession` operationId).
+	GenerateSessionWithBody(ctx context.Context, unit UnitCode, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GenerateSession Make the slots of a session (those that do not exist yet)
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /units/{unit}/slots/generate (the `GenerateSession` operationId).
+	GenerateSession(ctx context.Context, unit UnitCode, body GenerateSessionJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// PreviewSessionWithBody Preview the slots a session would make; changes nothing
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /units/{unit}/slots/preview (the `PreviewSession` operationId).
+	PreviewSessionWithBody(ctx context.Context, unit UnitCode, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// PreviewSession Preview the slots a session would make; changes nothing
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /units/{unit}/slots/preview (the `PreviewSession` operationId).
+	PreviewSession(ctx context.Context, unit UnitCode, body PreviewSessionJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// DeleteSlot Delete a slot
+	//
+	// Refused while teams are booked in it: 409 naming those teams. Move them first.
+	//
+	// Corresponds with DELETE /units/{unit}/slots/{lab} (the `DeleteSlot` operationId).
+	DeleteSlot(ctx context.Context, unit UnitCode, lab LabID, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// UpdateSlotWithBody Change a slot's room, time or capacity
+	//
+	// Shrinking below the bookings is refused (409 naming the teams booked).
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with PATCH /units/{unit}/slots/{lab} (the `UpdateSlot` operationId).
+	UpdateSlotWithBody(ctx context.Context, unit UnitCode, lab LabID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// UpdateSlot Change a slot's room, time or capacity
+	//
+	// Shrinking below the bookings is refused (409 naming the teams booked).
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with PATCH /units/{unit}/slots/{lab} (the `UpdateSlot` operationId).
+	UpdateSlot(ctx context.Context, unit UnitCode, lab LabID, body UpdateSlotJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// GetUnitStudent Read a student of the unit
 	//
@@ -774,6 +1441,20 @@ type ClientInterface interface {
 	//
 	// Corresponds with GET /units/{unit}/students/{id} (the `GetUnitStudent` operationId).
 	GetUnitStudent(ctx context.Context, unit UnitCode, id StudentNumber, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// StudentCalendar Download the student's own slot as iCalendar
+	//
+	// The student themself, their teammates and coordinators.
+	//
+	// Corresponds with GET /units/{unit}/students/{id}/calendar.ics (the `StudentCalendar` operationId).
+	StudentCalendar(ctx context.Context, unit UnitCode, id StudentNumber, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ResetStudentPin Give a student a new random PIN
+	//
+	// The new 6-digit PIN is returned once. Refused (409) for a person also enrolled in a unit the caller does not coordinate.
+	//
+	// Corresponds with POST /units/{unit}/students/{id}/pin (the `ResetStudentPin` operationId).
+	ResetStudentPin(ctx context.Context, unit UnitCode, id StudentNumber, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// DeleteUnitStudentProject Dissolve the team and free its slot
 	//
@@ -1109,6 +1790,57 @@ func (c *Client) ListUnits(ctx context.Context, reqEditors ...RequestEditorFn) (
 	return c.Client.Do(req)
 }
 
+// CreateUnitWithBody Create a unit (site admins)
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /units (the `CreateUnit` operationId).
+func (c *Client) CreateUnitWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCreateUnitRequestWithBody(c.Server, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// CreateUnit Create a unit (site admins)
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /units (the `CreateUnit` operationId).
+func (c *Client) CreateUnit(ctx context.Context, body CreateUnitJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCreateUnitRequest(c.Server, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// DeleteUnit Delete the unit with all its personal data
+//
+// Confirmed by naming the unit's code in `confirm`. People enrolled in no other unit are deleted too.
+//
+// Corresponds with DELETE /units/{unit} (the `DeleteUnit` operationId).
+func (c *Client) DeleteUnit(ctx context.Context, unit UnitCode, params *DeleteUnitParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewDeleteUnitRequest(c.Server, unit, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
 // GetUnit Read a unit, its policy and its sign-up phase
 //
 // People enrolled in the unit and site admins may read it; anyone else gets 403.
@@ -1168,6 +1900,21 @@ func (c *Client) UpdateUnit(ctx context.Context, unit UnitCode, body UpdateUnitJ
 	return c.Client.Do(req)
 }
 
+// ArchiveUnit Archive the unit: read-only for everyone, pushes and chat stop
+//
+// Corresponds with POST /units/{unit}/archive (the `ArchiveUnit` operationId).
+func (c *Client) ArchiveUnit(ctx context.Context, unit UnitCode, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewArchiveUnitRequest(c.Server, unit)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
 // ListUnitAudit Read the unit's audit log, newest first
 //
 // Coordinators of the unit and site admins only. Pass `next` of one page as `cursor` to get the next.
@@ -1175,6 +1922,106 @@ func (c *Client) UpdateUnit(ctx context.Context, unit UnitCode, body UpdateUnitJ
 // Corresponds with GET /units/{unit}/audit (the `ListUnitAudit` operationId).
 func (c *Client) ListUnitAudit(ctx context.Context, unit UnitCode, params *ListUnitAuditParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewListUnitAuditRequest(c.Server, unit, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ExportUnitAudit Download the audit log as CSV (same filters)
+//
+// Corresponds with GET /units/{unit}/audit.csv (the `ExportUnitAudit` operationId).
+func (c *Client) ExportUnitAudit(ctx context.Context, unit UnitCode, params *ExportUnitAuditParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewExportUnitAuditRequest(c.Server, unit, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// UnitCalendar Download every booked slot as iCalendar
+//
+// Corresponds with GET /units/{unit}/calendar.ics (the `UnitCalendar` operationId).
+func (c *Client) UnitCalendar(ctx context.Context, unit UnitCode, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewUnitCalendarRequest(c.Server, unit)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// UnenrolStudent Unenrol a person from the unit
+//
+// A member of a team cannot be unenrolled: 409 naming the team.
+//
+// Corresponds with DELETE /units/{unit}/enrolments/{id} (the `UnenrolStudent` operationId).
+func (c *Client) UnenrolStudent(ctx context.Context, unit UnitCode, id StudentNumber, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewUnenrolStudentRequest(c.Server, unit, id)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// EnrolStudentWithBody Enrol one person in the unit, or change their role
+//
+// The person is created when new (then `name` is required; without `pin` a random one is returned once). Only site admins may appoint coordinators.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with PUT /units/{unit}/enrolments/{id} (the `EnrolStudent` operationId).
+func (c *Client) EnrolStudentWithBody(ctx context.Context, unit UnitCode, id StudentNumber, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewEnrolStudentRequestWithBody(c.Server, unit, id, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// EnrolStudent Enrol one person in the unit, or change their role
+//
+// The person is created when new (then `name` is required; without `pin` a random one is returned once). Only site admins may appoint coordinators.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with PUT /units/{unit}/enrolments/{id} (the `EnrolStudent` operationId).
+func (c *Client) EnrolStudent(ctx context.Context, unit UnitCode, id StudentNumber, body EnrolStudentJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewEnrolStudentRequest(c.Server, unit, id, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ExportTeams Download every team as CSV
+//
+// Corresponds with GET /units/{unit}/export/teams.csv (the `ExportTeams` operationId).
+func (c *Client) ExportTeams(ctx context.Context, unit UnitCode, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewExportTeamsRequest(c.Server, unit)
 	if err != nil {
 		return nil, err
 	}
@@ -1202,11 +2049,170 @@ func (c *Client) ListUnitLabs(ctx context.Context, unit UnitCode, reqEditors ...
 	return c.Client.Do(req)
 }
 
+// GetUnitOverview Sign-up at a glance: counts, a grid per session, who is missing
+//
+// Corresponds with GET /units/{unit}/overview (the `GetUnitOverview` operationId).
+func (c *Client) GetUnitOverview(ctx context.Context, unit UnitCode, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetUnitOverviewRequest(c.Server, unit)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// PreviewPolicyWithBody Say what a policy change would do; changes nothing
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /units/{unit}/policy/preview (the `PreviewPolicy` operationId).
+func (c *Client) PreviewPolicyWithBody(ctx context.Context, unit UnitCode, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewPreviewPolicyRequestWithBody(c.Server, unit, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// PreviewPolicy Say what a policy change would do; changes nothing
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /units/{unit}/policy/preview (the `PreviewPolicy` operationId).
+func (c *Client) PreviewPolicy(ctx context.Context, unit UnitCode, body PreviewPolicyJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewPreviewPolicyRequest(c.Server, unit, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
 // ListUnitProjects List every project of the unit in slot time order
 //
 // Corresponds with GET /units/{unit}/projects (the `ListUnitProjects` operationId).
 func (c *Client) ListUnitProjects(ctx context.Context, unit UnitCode, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewListUnitProjectsRequest(c.Server, unit)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// FormProjectWithBody Form a team from chosen students
+//
+// A coordinator's intervention: students of the unit without a team, within the size policy, in a slot (beyond its capacity with `force` and a reason).
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /units/{unit}/projects (the `FormProject` operationId).
+func (c *Client) FormProjectWithBody(ctx context.Context, unit UnitCode, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewFormProjectRequestWithBody(c.Server, unit, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// FormProject Form a team from chosen students
+//
+// A coordinator's intervention: students of the unit without a team, within the size policy, in a slot (beyond its capacity with `force` and a reason).
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /units/{unit}/projects (the `FormProject` operationId).
+func (c *Client) FormProject(ctx context.Context, unit UnitCode, body FormProjectJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewFormProjectRequest(c.Server, unit, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// DissolveProjectWithBody Dissolve a team, with a reason
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /units/{unit}/projects/{pid}/dissolve (the `DissolveProject` operationId).
+func (c *Client) DissolveProjectWithBody(ctx context.Context, unit UnitCode, pid ProjectID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewDissolveProjectRequestWithBody(c.Server, unit, pid, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// DissolveProject Dissolve a team, with a reason
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /units/{unit}/projects/{pid}/dissolve (the `DissolveProject` operationId).
+func (c *Client) DissolveProject(ctx context.Context, unit UnitCode, pid ProjectID, body DissolveProjectJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewDissolveProjectRequest(c.Server, unit, pid, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// AddProjectMemberWithBody Add a student to a team
+//
+// Within team_max; `force` (with a reason) books past the slot's capacity is not needed here: the team keeps its place.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /units/{unit}/projects/{pid}/members (the `AddProjectMember` operationId).
+func (c *Client) AddProjectMemberWithBody(ctx context.Context, unit UnitCode, pid ProjectID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewAddProjectMemberRequestWithBody(c.Server, unit, pid, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// AddProjectMember Add a student to a team
+//
+// Within team_max; `force` (with a reason) books past the slot's capacity is not needed here: the team keeps its place.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /units/{unit}/projects/{pid}/members (the `AddProjectMember` operationId).
+func (c *Client) AddProjectMember(ctx context.Context, unit UnitCode, pid ProjectID, body AddProjectMemberJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewAddProjectMemberRequest(c.Server, unit, pid, body)
 	if err != nil {
 		return nil, err
 	}
@@ -1223,8 +2229,256 @@ func (c *Client) ListUnitProjects(ctx context.Context, unit UnitCode, reqEditors
 // team keeps its slot; the last member leaving dissolves it.
 //
 // Corresponds with DELETE /units/{unit}/projects/{pid}/members/{id} (the `RemoveProjectMember` operationId).
-func (c *Client) RemoveProjectMember(ctx context.Context, unit UnitCode, pid ProjectID, id StudentNumber, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewRemoveProjectMemberRequest(c.Server, unit, pid, id)
+func (c *Client) RemoveProjectMember(ctx context.Context, unit UnitCode, pid ProjectID, id StudentNumber, params *RemoveProjectMemberParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewRemoveProjectMemberRequest(c.Server, unit, pid, id, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// MoveProjectWithBody Move a team to another slot (past the window and the guard time)
+//
+// With `force` (and a reason) the team may take a place beyond the slot's capacity.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /units/{unit}/projects/{pid}/move (the `MoveProject` operationId).
+func (c *Client) MoveProjectWithBody(ctx context.Context, unit UnitCode, pid ProjectID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewMoveProjectRequestWithBody(c.Server, unit, pid, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// MoveProject Move a team to another slot (past the window and the guard time)
+//
+// With `force` (and a reason) the team may take a place beyond the slot's capacity.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /units/{unit}/projects/{pid}/move (the `MoveProject` operationId).
+func (c *Client) MoveProject(ctx context.Context, unit UnitCode, pid ProjectID, body MoveProjectJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewMoveProjectRequest(c.Server, unit, pid, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ApplyRosterWithBody Apply a roster file in one transaction
+//
+// The same file and report as the preview, applied: all of it, or nothing when any row has an error (the report lists the errors and `applied` is false). Rows without a PIN get a random 6-digit PIN, returned once in `pin`. With `remove=true` the students missing from the file are unenrolled (a team member cannot be: 409).
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /units/{unit}/roster (the `ApplyRoster` operationId).
+func (c *Client) ApplyRosterWithBody(ctx context.Context, unit UnitCode, params *ApplyRosterParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewApplyRosterRequestWithBody(c.Server, unit, params, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// PreviewRosterWithBody Preview a roster file: what applying it would do; changes nothing
+//
+// A CSV roster in the command line's format (`student_number,name,pin,role`, plus an optional `email` column; `pin` may be empty). `remove` lists the unit's students missing from the file (removed only when applying with `remove=true`). Rows naming a person also enrolled in a unit the caller does not coordinate keep that person's name and PIN, and say so in `note`.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /units/{unit}/roster/preview (the `PreviewRoster` operationId).
+func (c *Client) PreviewRosterWithBody(ctx context.Context, unit UnitCode, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewPreviewRosterRequestWithBody(c.Server, unit, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ListUnitSlots List every slot of the unit with its bookings
+//
+// Corresponds with GET /units/{unit}/slots (the `ListUnitSlots` operationId).
+func (c *Client) ListUnitSlots(ctx context.Context, unit UnitCode, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewListUnitSlotsRequest(c.Server, unit)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// CreateSlotWithBody Add a slot
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /units/{unit}/slots (the `CreateSlot` operationId).
+func (c *Client) CreateSlotWithBody(ctx context.Context, unit UnitCode, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCreateSlotRequestWithBody(c.Server, unit, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// CreateSlot Add a slot
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /units/{unit}/slots (the `CreateSlot` operationId).
+func (c *Client) CreateSlot(ctx context.Context, unit UnitCode, body CreateSlotJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCreateSlotRequest(c.Server, unit, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GenerateSessionWithBody Make the slots of a session (those that do not exist yet)
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /units/{unit}/slots/generate (the `GenerateSession` operationId).
+func (c *Client) GenerateSessionWithBody(ctx context.Context, unit UnitCode, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGenerateSessionRequestWithBody(c.Server, unit, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GenerateSession Make the slots of a session (those that do not exist yet)
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /units/{unit}/slots/generate (the `GenerateSession` operationId).
+func (c *Client) GenerateSession(ctx context.Context, unit UnitCode, body GenerateSessionJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGenerateSessionRequest(c.Server, unit, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// PreviewSessionWithBody Preview the slots a session would make; changes nothing
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /units/{unit}/slots/preview (the `PreviewSession` operationId).
+func (c *Client) PreviewSessionWithBody(ctx context.Context, unit UnitCode, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewPreviewSessionRequestWithBody(c.Server, unit, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// PreviewSession Preview the slots a session would make; changes nothing
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /units/{unit}/slots/preview (the `PreviewSession` operationId).
+func (c *Client) PreviewSession(ctx context.Context, unit UnitCode, body PreviewSessionJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewPreviewSessionRequest(c.Server, unit, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// DeleteSlot Delete a slot
+//
+// Refused while teams are booked in it: 409 naming those teams. Move them first.
+//
+// Corresponds with DELETE /units/{unit}/slots/{lab} (the `DeleteSlot` operationId).
+func (c *Client) DeleteSlot(ctx context.Context, unit UnitCode, lab LabID, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewDeleteSlotRequest(c.Server, unit, lab)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// UpdateSlotWithBody Change a slot's room, time or capacity
+//
+// Shrinking below the bookings is refused (409 naming the teams booked).
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with PATCH /units/{unit}/slots/{lab} (the `UpdateSlot` operationId).
+func (c *Client) UpdateSlotWithBody(ctx context.Context, unit UnitCode, lab LabID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewUpdateSlotRequestWithBody(c.Server, unit, lab, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// UpdateSlot Change a slot's room, time or capacity
+//
+// Shrinking below the bookings is refused (409 naming the teams booked).
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with PATCH /units/{unit}/slots/{lab} (the `UpdateSlot` operationId).
+func (c *Client) UpdateSlot(ctx context.Context, unit UnitCode, lab LabID, body UpdateSlotJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewUpdateSlotRequest(c.Server, unit, lab, body)
 	if err != nil {
 		return nil, err
 	}
@@ -1242,6 +2496,40 @@ func (c *Client) RemoveProjectMember(ctx context.Context, unit UnitCode, pid Pro
 // Corresponds with GET /units/{unit}/students/{id} (the `GetUnitStudent` operationId).
 func (c *Client) GetUnitStudent(ctx context.Context, unit UnitCode, id StudentNumber, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewGetUnitStudentRequest(c.Server, unit, id)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// StudentCalendar Download the student's own slot as iCalendar
+//
+// The student themself, their teammates and coordinators.
+//
+// Corresponds with GET /units/{unit}/students/{id}/calendar.ics (the `StudentCalendar` operationId).
+func (c *Client) StudentCalendar(ctx context.Context, unit UnitCode, id StudentNumber, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewStudentCalendarRequest(c.Server, unit, id)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ResetStudentPin Give a student a new random PIN
+//
+// The new 6-digit PIN is returned once. Refused (409) for a person also enrolled in a unit the caller does not coordinate.
+//
+// Corresponds with POST /units/{unit}/students/{id}/pin (the `ResetStudentPin` operationId).
+func (c *Client) ResetStudentPin(ctx context.Context, unit UnitCode, id StudentNumber, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewResetStudentPinRequest(c.Server, unit, id)
 	if err != nil {
 		return nil, err
 	}
@@ -1797,6 +3085,103 @@ func NewListUnitsRequest(server string) (*http.Request, error) {
 	return req, nil
 }
 
+// NewCreateUnitRequest calls the generic CreateUnit builder with application/json body
+func NewCreateUnitRequest(server string, body CreateUnitJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewCreateUnitRequestWithBody(server, "application/json", bodyReader)
+}
+
+// NewCreateUnitRequestWithBody constructs an http.Request for the CreateUnit method, with any body, and a specified content type
+func NewCreateUnitRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/units")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewDeleteUnitRequest constructs an http.Request for the DeleteUnit method
+func NewDeleteUnitRequest(server string, unit UnitCode, params *DeleteUnitParams) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "unit", unit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/units/%s", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if queryFrag, err := runtime.StyleParamWithOptions("form", true, "confirm", params.Confirm, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+			return nil, err
+		} else {
+			for _, qp := range strings.Split(queryFrag, "&") {
+				rawQueryFragments = append(rawQueryFragments, qp)
+			}
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodDelete, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
 // NewGetUnitRequest constructs an http.Request for the GetUnit method
 func NewGetUnitRequest(server string, unit UnitCode) (*http.Request, error) {
 	var err error
@@ -1878,6 +3263,40 @@ func NewUpdateUnitRequestWithBody(server string, unit UnitCode, contentType stri
 	return req, nil
 }
 
+// NewArchiveUnitRequest constructs an http.Request for the ArchiveUnit method
+func NewArchiveUnitRequest(server string, unit UnitCode) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "unit", unit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/units/%s/archive", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
 // NewListUnitAuditRequest constructs an http.Request for the ListUnitAudit method
 func NewListUnitAuditRequest(server string, unit UnitCode, params *ListUnitAuditParams) (*http.Request, error) {
 	var err error
@@ -1913,6 +3332,42 @@ func NewListUnitAuditRequest(server string, unit UnitCode, params *ListUnitAudit
 		// per the OpenAPI spec (e.g. "color=blue,black,brown").
 		var rawQueryFragments []string
 
+		if params.Student != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "student", *params.Student, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Pid != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "pid", *params.Pid, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int64"}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Action != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "action", *params.Action, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
 		if params.Cursor != nil {
 
 			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "cursor", *params.Cursor, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
@@ -1941,6 +3396,254 @@ func NewListUnitAuditRequest(server string, unit UnitCode, params *ListUnitAudit
 			rawQueryFragments = append(rawQueryFragments, encoded)
 		}
 		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewExportUnitAuditRequest constructs an http.Request for the ExportUnitAudit method
+func NewExportUnitAuditRequest(server string, unit UnitCode, params *ExportUnitAuditParams) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "unit", unit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/units/%s/audit.csv", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Student != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "student", *params.Student, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Pid != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "pid", *params.Pid, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int64"}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Action != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "action", *params.Action, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewUnitCalendarRequest constructs an http.Request for the UnitCalendar method
+func NewUnitCalendarRequest(server string, unit UnitCode) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "unit", unit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/units/%s/calendar.ics", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewUnenrolStudentRequest constructs an http.Request for the UnenrolStudent method
+func NewUnenrolStudentRequest(server string, unit UnitCode, id StudentNumber) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "unit", unit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam1 string
+
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/units/%s/enrolments/%s", pathParam0, pathParam1)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodDelete, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewEnrolStudentRequest calls the generic EnrolStudent builder with application/json body
+func NewEnrolStudentRequest(server string, unit UnitCode, id StudentNumber, body EnrolStudentJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewEnrolStudentRequestWithBody(server, unit, id, "application/json", bodyReader)
+}
+
+// NewEnrolStudentRequestWithBody constructs an http.Request for the EnrolStudent method, with any body, and a specified content type
+func NewEnrolStudentRequestWithBody(server string, unit UnitCode, id StudentNumber, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "unit", unit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam1 string
+
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/units/%s/enrolments/%s", pathParam0, pathParam1)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPut, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewExportTeamsRequest constructs an http.Request for the ExportTeams method
+func NewExportTeamsRequest(server string, unit UnitCode) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "unit", unit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/units/%s/export/teams.csv", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
 	}
 
 	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
@@ -1985,6 +3688,87 @@ func NewListUnitLabsRequest(server string, unit UnitCode) (*http.Request, error)
 	return req, nil
 }
 
+// NewGetUnitOverviewRequest constructs an http.Request for the GetUnitOverview method
+func NewGetUnitOverviewRequest(server string, unit UnitCode) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "unit", unit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/units/%s/overview", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewPreviewPolicyRequest calls the generic PreviewPolicy builder with application/json body
+func NewPreviewPolicyRequest(server string, unit UnitCode, body PreviewPolicyJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewPreviewPolicyRequestWithBody(server, unit, "application/json", bodyReader)
+}
+
+// NewPreviewPolicyRequestWithBody constructs an http.Request for the PreviewPolicy method, with any body, and a specified content type
+func NewPreviewPolicyRequestWithBody(server string, unit UnitCode, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "unit", unit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/units/%s/policy/preview", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
 // NewListUnitProjectsRequest constructs an http.Request for the ListUnitProjects method
 func NewListUnitProjectsRequest(server string, unit UnitCode) (*http.Request, error) {
 	var err error
@@ -2019,8 +3803,163 @@ func NewListUnitProjectsRequest(server string, unit UnitCode) (*http.Request, er
 	return req, nil
 }
 
+// NewFormProjectRequest calls the generic FormProject builder with application/json body
+func NewFormProjectRequest(server string, unit UnitCode, body FormProjectJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewFormProjectRequestWithBody(server, unit, "application/json", bodyReader)
+}
+
+// NewFormProjectRequestWithBody constructs an http.Request for the FormProject method, with any body, and a specified content type
+func NewFormProjectRequestWithBody(server string, unit UnitCode, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "unit", unit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/units/%s/projects", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewDissolveProjectRequest calls the generic DissolveProject builder with application/json body
+func NewDissolveProjectRequest(server string, unit UnitCode, pid ProjectID, body DissolveProjectJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewDissolveProjectRequestWithBody(server, unit, pid, "application/json", bodyReader)
+}
+
+// NewDissolveProjectRequestWithBody constructs an http.Request for the DissolveProject method, with any body, and a specified content type
+func NewDissolveProjectRequestWithBody(server string, unit UnitCode, pid ProjectID, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "unit", unit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam1 string
+
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "pid", pid, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: "int64"})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/units/%s/projects/%s/dissolve", pathParam0, pathParam1)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewAddProjectMemberRequest calls the generic AddProjectMember builder with application/json body
+func NewAddProjectMemberRequest(server string, unit UnitCode, pid ProjectID, body AddProjectMemberJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewAddProjectMemberRequestWithBody(server, unit, pid, "application/json", bodyReader)
+}
+
+// NewAddProjectMemberRequestWithBody constructs an http.Request for the AddProjectMember method, with any body, and a specified content type
+func NewAddProjectMemberRequestWithBody(server string, unit UnitCode, pid ProjectID, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "unit", unit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam1 string
+
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "pid", pid, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: "int64"})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/units/%s/projects/%s/members", pathParam0, pathParam1)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
 // NewRemoveProjectMemberRequest constructs an http.Request for the RemoveProjectMember method
-func NewRemoveProjectMemberRequest(server string, unit UnitCode, pid ProjectID, id StudentNumber) (*http.Request, error) {
+func NewRemoveProjectMemberRequest(server string, unit UnitCode, pid ProjectID, id StudentNumber, params *RemoveProjectMemberParams) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -2059,10 +3998,460 @@ func NewRemoveProjectMemberRequest(server string, unit UnitCode, pid ProjectID, 
 		return nil, err
 	}
 
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Reason != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "reason", *params.Reason, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
 	req, err := http.NewRequest(http.MethodDelete, queryURL.String(), nil)
 	if err != nil {
 		return nil, err
 	}
+
+	return req, nil
+}
+
+// NewMoveProjectRequest calls the generic MoveProject builder with application/json body
+func NewMoveProjectRequest(server string, unit UnitCode, pid ProjectID, body MoveProjectJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewMoveProjectRequestWithBody(server, unit, pid, "application/json", bodyReader)
+}
+
+// NewMoveProjectRequestWithBody constructs an http.Request for the MoveProject method, with any body, and a specified content type
+func NewMoveProjectRequestWithBody(server string, unit UnitCode, pid ProjectID, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "unit", unit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam1 string
+
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "pid", pid, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: "int64"})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/units/%s/projects/%s/move", pathParam0, pathParam1)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewApplyRosterRequestWithBody constructs an http.Request for the ApplyRoster method, with any body, and a specified content type
+func NewApplyRosterRequestWithBody(server string, unit UnitCode, params *ApplyRosterParams, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "unit", unit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/units/%s/roster", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Remove != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "remove", *params.Remove, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewPreviewRosterRequestWithBody constructs an http.Request for the PreviewRoster method, with any body, and a specified content type
+func NewPreviewRosterRequestWithBody(server string, unit UnitCode, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "unit", unit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/units/%s/roster/preview", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewListUnitSlotsRequest constructs an http.Request for the ListUnitSlots method
+func NewListUnitSlotsRequest(server string, unit UnitCode) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "unit", unit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/units/%s/slots", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewCreateSlotRequest calls the generic CreateSlot builder with application/json body
+func NewCreateSlotRequest(server string, unit UnitCode, body CreateSlotJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewCreateSlotRequestWithBody(server, unit, "application/json", bodyReader)
+}
+
+// NewCreateSlotRequestWithBody constructs an http.Request for the CreateSlot method, with any body, and a specified content type
+func NewCreateSlotRequestWithBody(server string, unit UnitCode, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "unit", unit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/units/%s/slots", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewGenerateSessionRequest calls the generic GenerateSession builder with application/json body
+func NewGenerateSessionRequest(server string, unit UnitCode, body GenerateSessionJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewGenerateSessionRequestWithBody(server, unit, "application/json", bodyReader)
+}
+
+// NewGenerateSessionRequestWithBody constructs an http.Request for the GenerateSession method, with any body, and a specified content type
+func NewGenerateSessionRequestWithBody(server string, unit UnitCode, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "unit", unit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/units/%s/slots/generate", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewPreviewSessionRequest calls the generic PreviewSession builder with application/json body
+func NewPreviewSessionRequest(server string, unit UnitCode, body PreviewSessionJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewPreviewSessionRequestWithBody(server, unit, "application/json", bodyReader)
+}
+
+// NewPreviewSessionRequestWithBody constructs an http.Request for the PreviewSession method, with any body, and a specified content type
+func NewPreviewSessionRequestWithBody(server string, unit UnitCode, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "unit", unit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/units/%s/slots/preview", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewDeleteSlotRequest constructs an http.Request for the DeleteSlot method
+func NewDeleteSlotRequest(server string, unit UnitCode, lab LabID) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "unit", unit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam1 string
+
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "lab", lab, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: "int64"})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/units/%s/slots/%s", pathParam0, pathParam1)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodDelete, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewUpdateSlotRequest calls the generic UpdateSlot builder with application/json body
+func NewUpdateSlotRequest(server string, unit UnitCode, lab LabID, body UpdateSlotJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewUpdateSlotRequestWithBody(server, unit, lab, "application/json", bodyReader)
+}
+
+// NewUpdateSlotRequestWithBody constructs an http.Request for the UpdateSlot method, with any body, and a specified content type
+func NewUpdateSlotRequestWithBody(server string, unit UnitCode, lab LabID, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "unit", unit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam1 string
+
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "lab", lab, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: "int64"})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/units/%s/slots/%s", pathParam0, pathParam1)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPatch, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
 
 	return req, nil
 }
@@ -2101,6 +4490,88 @@ func NewGetUnitStudentRequest(server string, unit UnitCode, id StudentNumber) (*
 	}
 
 	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewStudentCalendarRequest constructs an http.Request for the StudentCalendar method
+func NewStudentCalendarRequest(server string, unit UnitCode, id StudentNumber) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "unit", unit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam1 string
+
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/units/%s/students/%s/calendar.ics", pathParam0, pathParam1)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewResetStudentPinRequest constructs an http.Request for the ResetStudentPin method
+func NewResetStudentPinRequest(server string, unit UnitCode, id StudentNumber) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "unit", unit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam1 string
+
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/units/%s/students/%s/pin", pathParam0, pathParam1)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), nil)
 	if err != nil {
 		return nil, err
 	}
@@ -2493,6 +4964,29 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with GET /units (the `ListUnits` operationId).
 	ListUnitsWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*ListUnitsResponse, error)
 
+	// CreateUnitWithBodyWithResponse Create a unit (site admins)
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /units (the `CreateUnit` operationId).
+	CreateUnitWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateUnitResponse, error)
+
+	// CreateUnitWithResponse Create a unit (site admins)
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /units (the `CreateUnit` operationId).
+	CreateUnitWithResponse(ctx context.Context, body CreateUnitJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateUnitResponse, error)
+
+	// DeleteUnitWithResponse Delete the unit with all its personal data
+	//
+	// Confirmed by naming the unit's code in `confirm`. People enrolled in no other unit are deleted too.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with DELETE /units/{unit} (the `DeleteUnit` operationId).
+	DeleteUnitWithResponse(ctx context.Context, unit UnitCode, params *DeleteUnitParams, reqEditors ...RequestEditorFn) (*DeleteUnitResponse, error)
+
 	// GetUnitWithResponse Read a unit, its policy and its sign-up phase
 	//
 	// People enrolled in the unit and site admins may read it; anyone else gets 403.
@@ -2524,6 +5018,13 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with PATCH /units/{unit} (the `UpdateUnit` operationId).
 	UpdateUnitWithResponse(ctx context.Context, unit UnitCode, body UpdateUnitJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateUnitResponse, error)
 
+	// ArchiveUnitWithResponse Archive the unit: read-only for everyone, pushes and chat stop
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /units/{unit}/archive (the `ArchiveUnit` operationId).
+	ArchiveUnitWithResponse(ctx context.Context, unit UnitCode, reqEditors ...RequestEditorFn) (*ArchiveUnitResponse, error)
+
 	// ListUnitAuditWithResponse Read the unit's audit log, newest first
 	//
 	// Coordinators of the unit and site admins only. Pass `next` of one page as `cursor` to get the next.
@@ -2532,6 +5033,54 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with GET /units/{unit}/audit (the `ListUnitAudit` operationId).
 	ListUnitAuditWithResponse(ctx context.Context, unit UnitCode, params *ListUnitAuditParams, reqEditors ...RequestEditorFn) (*ListUnitAuditResponse, error)
+
+	// ExportUnitAuditWithResponse Download the audit log as CSV (same filters)
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /units/{unit}/audit.csv (the `ExportUnitAudit` operationId).
+	ExportUnitAuditWithResponse(ctx context.Context, unit UnitCode, params *ExportUnitAuditParams, reqEditors ...RequestEditorFn) (*ExportUnitAuditResponse, error)
+
+	// UnitCalendarWithResponse Download every booked slot as iCalendar
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /units/{unit}/calendar.ics (the `UnitCalendar` operationId).
+	UnitCalendarWithResponse(ctx context.Context, unit UnitCode, reqEditors ...RequestEditorFn) (*UnitCalendarResponse, error)
+
+	// UnenrolStudentWithResponse Unenrol a person from the unit
+	//
+	// A member of a team cannot be unenrolled: 409 naming the team.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with DELETE /units/{unit}/enrolments/{id} (the `UnenrolStudent` operationId).
+	UnenrolStudentWithResponse(ctx context.Context, unit UnitCode, id StudentNumber, reqEditors ...RequestEditorFn) (*UnenrolStudentResponse, error)
+
+	// EnrolStudentWithBodyWithResponse Enrol one person in the unit, or change their role
+	//
+	// The person is created when new (then `name` is required; without `pin` a random one is returned once). Only site admins may appoint coordinators.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PUT /units/{unit}/enrolments/{id} (the `EnrolStudent` operationId).
+	EnrolStudentWithBodyWithResponse(ctx context.Context, unit UnitCode, id StudentNumber, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*EnrolStudentResponse, error)
+
+	// EnrolStudentWithResponse Enrol one person in the unit, or change their role
+	//
+	// The person is created when new (then `name` is required; without `pin` a random one is returned once). Only site admins may appoint coordinators.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PUT /units/{unit}/enrolments/{id} (the `EnrolStudent` operationId).
+	EnrolStudentWithResponse(ctx context.Context, unit UnitCode, id StudentNumber, body EnrolStudentJSONRequestBody, reqEditors ...RequestEditorFn) (*EnrolStudentResponse, error)
+
+	// ExportTeamsWithResponse Download every team as CSV
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /units/{unit}/export/teams.csv (the `ExportTeams` operationId).
+	ExportTeamsWithResponse(ctx context.Context, unit UnitCode, reqEditors ...RequestEditorFn) (*ExportTeamsResponse, error)
 
 	// ListUnitLabsWithResponse List the unit's bookable lab slots, in time order
 	//
@@ -2542,12 +5091,83 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with GET /units/{unit}/labs (the `ListUnitLabs` operationId).
 	ListUnitLabsWithResponse(ctx context.Context, unit UnitCode, reqEditors ...RequestEditorFn) (*ListUnitLabsResponse, error)
 
+	// GetUnitOverviewWithResponse Sign-up at a glance: counts, a grid per session, who is missing
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /units/{unit}/overview (the `GetUnitOverview` operationId).
+	GetUnitOverviewWithResponse(ctx context.Context, unit UnitCode, reqEditors ...RequestEditorFn) (*GetUnitOverviewResponse, error)
+
+	// PreviewPolicyWithBodyWithResponse Say what a policy change would do; changes nothing
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /units/{unit}/policy/preview (the `PreviewPolicy` operationId).
+	PreviewPolicyWithBodyWithResponse(ctx context.Context, unit UnitCode, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*PreviewPolicyResponse, error)
+
+	// PreviewPolicyWithResponse Say what a policy change would do; changes nothing
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /units/{unit}/policy/preview (the `PreviewPolicy` operationId).
+	PreviewPolicyWithResponse(ctx context.Context, unit UnitCode, body PreviewPolicyJSONRequestBody, reqEditors ...RequestEditorFn) (*PreviewPolicyResponse, error)
+
 	// ListUnitProjectsWithResponse List every project of the unit in slot time order
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /units/{unit}/projects (the `ListUnitProjects` operationId).
 	ListUnitProjectsWithResponse(ctx context.Context, unit UnitCode, reqEditors ...RequestEditorFn) (*ListUnitProjectsResponse, error)
+
+	// FormProjectWithBodyWithResponse Form a team from chosen students
+	//
+	// A coordinator's intervention: students of the unit without a team, within the size policy, in a slot (beyond its capacity with `force` and a reason).
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /units/{unit}/projects (the `FormProject` operationId).
+	FormProjectWithBodyWithResponse(ctx context.Context, unit UnitCode, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*FormProjectResponse, error)
+
+	// FormProjectWithResponse Form a team from chosen students
+	//
+	// A coordinator's intervention: students of the unit without a team, within the size policy, in a slot (beyond its capacity with `force` and a reason).
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /units/{unit}/projects (the `FormProject` operationId).
+	FormProjectWithResponse(ctx context.Context, unit UnitCode, body FormProjectJSONRequestBody, reqEditors ...RequestEditorFn) (*FormProjectResponse, error)
+
+	// DissolveProjectWithBodyWithResponse Dissolve a team, with a reason
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /units/{unit}/projects/{pid}/dissolve (the `DissolveProject` operationId).
+	DissolveProjectWithBodyWithResponse(ctx context.Context, unit UnitCode, pid ProjectID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*DissolveProjectResponse, error)
+
+	// DissolveProjectWithResponse Dissolve a team, with a reason
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /units/{unit}/projects/{pid}/dissolve (the `DissolveProject` operationId).
+	DissolveProjectWithResponse(ctx context.Context, unit UnitCode, pid ProjectID, body DissolveProjectJSONRequestBody, reqEditors ...RequestEditorFn) (*DissolveProjectResponse, error)
+
+	// AddProjectMemberWithBodyWithResponse Add a student to a team
+	//
+	// Within team_max; `force` (with a reason) books past the slot's capacity is not needed here: the team keeps its place.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /units/{unit}/projects/{pid}/members (the `AddProjectMember` operationId).
+	AddProjectMemberWithBodyWithResponse(ctx context.Context, unit UnitCode, pid ProjectID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*AddProjectMemberResponse, error)
+
+	// AddProjectMemberWithResponse Add a student to a team
+	//
+	// Within team_max; `force` (with a reason) books past the slot's capacity is not needed here: the team keeps its place.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /units/{unit}/projects/{pid}/members (the `AddProjectMember` operationId).
+	AddProjectMemberWithResponse(ctx context.Context, unit UnitCode, pid ProjectID, body AddProjectMemberJSONRequestBody, reqEditors ...RequestEditorFn) (*AddProjectMemberResponse, error)
 
 	// RemoveProjectMemberWithResponse Leave a team, or remove a member from it
 	//
@@ -2557,7 +5177,119 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with DELETE /units/{unit}/projects/{pid}/members/{id} (the `RemoveProjectMember` operationId).
-	RemoveProjectMemberWithResponse(ctx context.Context, unit UnitCode, pid ProjectID, id StudentNumber, reqEditors ...RequestEditorFn) (*RemoveProjectMemberResponse, error)
+	RemoveProjectMemberWithResponse(ctx context.Context, unit UnitCode, pid ProjectID, id StudentNumber, params *RemoveProjectMemberParams, reqEditors ...RequestEditorFn) (*RemoveProjectMemberResponse, error)
+
+	// MoveProjectWithBodyWithResponse Move a team to another slot (past the window and the guard time)
+	//
+	// With `force` (and a reason) the team may take a place beyond the slot's capacity.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /units/{unit}/projects/{pid}/move (the `MoveProject` operationId).
+	MoveProjectWithBodyWithResponse(ctx context.Context, unit UnitCode, pid ProjectID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*MoveProjectResponse, error)
+
+	// MoveProjectWithResponse Move a team to another slot (past the window and the guard time)
+	//
+	// With `force` (and a reason) the team may take a place beyond the slot's capacity.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /units/{unit}/projects/{pid}/move (the `MoveProject` operationId).
+	MoveProjectWithResponse(ctx context.Context, unit UnitCode, pid ProjectID, body MoveProjectJSONRequestBody, reqEditors ...RequestEditorFn) (*MoveProjectResponse, error)
+
+	// ApplyRosterWithBodyWithResponse Apply a roster file in one transaction
+	//
+	// The same file and report as the preview, applied: all of it, or nothing when any row has an error (the report lists the errors and `applied` is false). Rows without a PIN get a random 6-digit PIN, returned once in `pin`. With `remove=true` the students missing from the file are unenrolled (a team member cannot be: 409).
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /units/{unit}/roster (the `ApplyRoster` operationId).
+	ApplyRosterWithBodyWithResponse(ctx context.Context, unit UnitCode, params *ApplyRosterParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ApplyRosterResponse, error)
+
+	// PreviewRosterWithBodyWithResponse Preview a roster file: what applying it would do; changes nothing
+	//
+	// A CSV roster in the command line's format (`student_number,name,pin,role`, plus an optional `email` column; `pin` may be empty). `remove` lists the unit's students missing from the file (removed only when applying with `remove=true`). Rows naming a person also enrolled in a unit the caller does not coordinate keep that person's name and PIN, and say so in `note`.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /units/{unit}/roster/preview (the `PreviewRoster` operationId).
+	PreviewRosterWithBodyWithResponse(ctx context.Context, unit UnitCode, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*PreviewRosterResponse, error)
+
+	// ListUnitSlotsWithResponse List every slot of the unit with its bookings
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /units/{unit}/slots (the `ListUnitSlots` operationId).
+	ListUnitSlotsWithResponse(ctx context.Context, unit UnitCode, reqEditors ...RequestEditorFn) (*ListUnitSlotsResponse, error)
+
+	// CreateSlotWithBodyWithResponse Add a slot
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /units/{unit}/slots (the `CreateSlot` operationId).
+	CreateSlotWithBodyWithResponse(ctx context.Context, unit UnitCode, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateSlotResponse, error)
+
+	// CreateSlotWithResponse Add a slot
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /units/{unit}/slots (the `CreateSlot` operationId).
+	CreateSlotWithResponse(ctx context.Context, unit UnitCode, body CreateSlotJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateSlotResponse, error)
+
+	// GenerateSessionWithBodyWithResponse Make the slots of a session (those that do not exist yet)
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /units/{unit}/slots/generate (the `GenerateSession` operationId).
+	GenerateSessionWithBodyWithResponse(ctx context.Context, unit UnitCode, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*GenerateSessionResponse, error)
+
+	// GenerateSessionWithResponse Make the slots of a session (those that do not exist yet)
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /units/{unit}/slots/generate (the `GenerateSession` operationId).
+	GenerateSessionWithResponse(ctx context.Context, unit UnitCode, body GenerateSessionJSONRequestBody, reqEditors ...RequestEditorFn) (*GenerateSessionResponse, error)
+
+	// PreviewSessionWithBodyWithResponse Preview the slots a session would make; changes nothing
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /units/{unit}/slots/preview (the `PreviewSession` operationId).
+	PreviewSessionWithBodyWithResponse(ctx context.Context, unit UnitCode, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*PreviewSessionResponse, error)
+
+	// PreviewSessionWithResponse Preview the slots a session would make; changes nothing
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /units/{unit}/slots/preview (the `PreviewSession` operationId).
+	PreviewSessionWithResponse(ctx context.Context, unit UnitCode, body PreviewSessionJSONRequestBody, reqEditors ...RequestEditorFn) (*PreviewSessionResponse, error)
+
+	// DeleteSlotWithResponse Delete a slot
+	//
+	// Refused while teams are booked in it: 409 naming those teams. Move them first.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with DELETE /units/{unit}/slots/{lab} (the `DeleteSlot` operationId).
+	DeleteSlotWithResponse(ctx context.Context, unit UnitCode, lab LabID, reqEditors ...RequestEditorFn) (*DeleteSlotResponse, error)
+
+	// UpdateSlotWithBodyWithResponse Change a slot's room, time or capacity
+	//
+	// Shrinking below the bookings is refused (409 naming the teams booked).
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PATCH /units/{unit}/slots/{lab} (the `UpdateSlot` operationId).
+	UpdateSlotWithBodyWithResponse(ctx context.Context, unit UnitCode, lab LabID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateSlotResponse, error)
+
+	// UpdateSlotWithResponse Change a slot's room, time or capacity
+	//
+	// Shrinking below the bookings is refused (409 naming the teams booked).
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PATCH /units/{unit}/slots/{lab} (the `UpdateSlot` operationId).
+	UpdateSlotWithResponse(ctx context.Context, unit UnitCode, lab LabID, body UpdateSlotJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateSlotResponse, error)
 
 	// GetUnitStudentWithResponse Read a student of the unit
 	//
@@ -2567,6 +5299,24 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with GET /units/{unit}/students/{id} (the `GetUnitStudent` operationId).
 	GetUnitStudentWithResponse(ctx context.Context, unit UnitCode, id StudentNumber, reqEditors ...RequestEditorFn) (*GetUnitStudentResponse, error)
+
+	// StudentCalendarWithResponse Download the student's own slot as iCalendar
+	//
+	// The student themself, their teammates and coordinators.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /units/{unit}/students/{id}/calendar.ics (the `StudentCalendar` operationId).
+	StudentCalendarWithResponse(ctx context.Context, unit UnitCode, id StudentNumber, reqEditors ...RequestEditorFn) (*StudentCalendarResponse, error)
+
+	// ResetStudentPinWithResponse Give a student a new random PIN
+	//
+	// The new 6-digit PIN is returned once. Refused (409) for a person also enrolled in a unit the caller does not coordinate.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /units/{unit}/students/{id}/pin (the `ResetStudentPin` operationId).
+	ResetStudentPinWithResponse(ctx context.Context, unit UnitCode, id StudentNumber, reqEditors ...RequestEditorFn) (*ResetStudentPinResponse, error)
 
 	// DeleteUnitStudentProjectWithResponse Dissolve the team and free its slot
 	//
@@ -3515,6 +6265,158 @@ func (r ListUnitsResponse) ContentType() string {
 	return ""
 }
 
+// CreateUnitResponse401Headers the declared response headers of an HTTP 401 response for CreateUnit
+type CreateUnitResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+type CreateUnitResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON201 the response for an HTTP 201 `application/json` response
+	JSON201 *Unit
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *BadRequest
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *Unauthorized
+	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationproblemJSON403 *Forbidden
+	// ApplicationproblemJSON409 the response for an HTTP 409 `application/problem+json` response
+	ApplicationproblemJSON409 *Conflict
+	// ApplicationproblemJSON413 the response for an HTTP 413 `application/problem+json` response
+	ApplicationproblemJSON413 *TooLarge
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *CreateUnitResponse401Headers
+}
+
+// GetJSON201 returns the response for an HTTP 201 `application/json` response
+func (r CreateUnitResponse) GetJSON201() *Unit {
+	return r.JSON201
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r CreateUnitResponse) GetApplicationproblemJSON400() *BadRequest {
+	return r.ApplicationproblemJSON400
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r CreateUnitResponse) GetApplicationproblemJSON401() *Unauthorized {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r CreateUnitResponse) GetApplicationproblemJSON403() *Forbidden {
+	return r.ApplicationproblemJSON403
+}
+
+// GetApplicationproblemJSON409 returns the response for an HTTP 409 `application/problem+json` response
+func (r CreateUnitResponse) GetApplicationproblemJSON409() *Conflict {
+	return r.ApplicationproblemJSON409
+}
+
+// GetApplicationproblemJSON413 returns the response for an HTTP 413 `application/problem+json` response
+func (r CreateUnitResponse) GetApplicationproblemJSON413() *TooLarge {
+	return r.ApplicationproblemJSON413
+}
+
+// GetBody returns the raw response body bytes
+func (r CreateUnitResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r CreateUnitResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r CreateUnitResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r CreateUnitResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// DeleteUnitResponse401Headers the declared response headers of an HTTP 401 response for DeleteUnit
+type DeleteUnitResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+type DeleteUnitResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *BadRequest
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *Unauthorized
+	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationproblemJSON403 *Forbidden
+	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationproblemJSON404 *NotFound
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *DeleteUnitResponse401Headers
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r DeleteUnitResponse) GetApplicationproblemJSON400() *BadRequest {
+	return r.ApplicationproblemJSON400
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r DeleteUnitResponse) GetApplicationproblemJSON401() *Unauthorized {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r DeleteUnitResponse) GetApplicationproblemJSON403() *Forbidden {
+	return r.ApplicationproblemJSON403
+}
+
+// GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r DeleteUnitResponse) GetApplicationproblemJSON404() *NotFound {
+	return r.ApplicationproblemJSON404
+}
+
+// GetBody returns the raw response body bytes
+func (r DeleteUnitResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r DeleteUnitResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r DeleteUnitResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r DeleteUnitResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 // GetUnitResponse401Headers the declared response headers of an HTTP 401 response for GetUnit
 type GetUnitResponse401Headers struct {
 	WWWAuthenticate *string
@@ -3681,6 +6583,82 @@ func (r UpdateUnitResponse) ContentType() string {
 	return ""
 }
 
+// ArchiveUnitResponse401Headers the declared response headers of an HTTP 401 response for ArchiveUnit
+type ArchiveUnitResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+type ArchiveUnitResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *Unit
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *BadRequest
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *Unauthorized
+	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationproblemJSON403 *Forbidden
+	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationproblemJSON404 *NotFound
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *ArchiveUnitResponse401Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ArchiveUnitResponse) GetJSON200() *Unit {
+	return r.JSON200
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r ArchiveUnitResponse) GetApplicationproblemJSON400() *BadRequest {
+	return r.ApplicationproblemJSON400
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r ArchiveUnitResponse) GetApplicationproblemJSON401() *Unauthorized {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r ArchiveUnitResponse) GetApplicationproblemJSON403() *Forbidden {
+	return r.ApplicationproblemJSON403
+}
+
+// GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r ArchiveUnitResponse) GetApplicationproblemJSON404() *NotFound {
+	return r.ApplicationproblemJSON404
+}
+
+// GetBody returns the raw response body bytes
+func (r ArchiveUnitResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ArchiveUnitResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ArchiveUnitResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ArchiveUnitResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 // ListUnitAuditResponse401Headers the declared response headers of an HTTP 401 response for ListUnitAudit
 type ListUnitAuditResponse401Headers struct {
 	WWWAuthenticate *string
@@ -3751,6 +6729,379 @@ func (r ListUnitAuditResponse) StatusCode() int {
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r ListUnitAuditResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// ExportUnitAuditResponse401Headers the declared response headers of an HTTP 401 response for ExportUnitAudit
+type ExportUnitAuditResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+type ExportUnitAuditResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *BadRequest
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *Unauthorized
+	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationproblemJSON403 *Forbidden
+	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationproblemJSON404 *NotFound
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *ExportUnitAuditResponse401Headers
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r ExportUnitAuditResponse) GetApplicationproblemJSON400() *BadRequest {
+	return r.ApplicationproblemJSON400
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r ExportUnitAuditResponse) GetApplicationproblemJSON401() *Unauthorized {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r ExportUnitAuditResponse) GetApplicationproblemJSON403() *Forbidden {
+	return r.ApplicationproblemJSON403
+}
+
+// GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r ExportUnitAuditResponse) GetApplicationproblemJSON404() *NotFound {
+	return r.ApplicationproblemJSON404
+}
+
+// GetBody returns the raw response body bytes
+func (r ExportUnitAuditResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ExportUnitAuditResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ExportUnitAuditResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ExportUnitAuditResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// UnitCalendarResponse401Headers the declared response headers of an HTTP 401 response for UnitCalendar
+type UnitCalendarResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+type UnitCalendarResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *BadRequest
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *Unauthorized
+	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationproblemJSON403 *Forbidden
+	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationproblemJSON404 *NotFound
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *UnitCalendarResponse401Headers
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r UnitCalendarResponse) GetApplicationproblemJSON400() *BadRequest {
+	return r.ApplicationproblemJSON400
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r UnitCalendarResponse) GetApplicationproblemJSON401() *Unauthorized {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r UnitCalendarResponse) GetApplicationproblemJSON403() *Forbidden {
+	return r.ApplicationproblemJSON403
+}
+
+// GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r UnitCalendarResponse) GetApplicationproblemJSON404() *NotFound {
+	return r.ApplicationproblemJSON404
+}
+
+// GetBody returns the raw response body bytes
+func (r UnitCalendarResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r UnitCalendarResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r UnitCalendarResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r UnitCalendarResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// UnenrolStudentResponse401Headers the declared response headers of an HTTP 401 response for UnenrolStudent
+type UnenrolStudentResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+type UnenrolStudentResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *BadRequest
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *Unauthorized
+	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationproblemJSON403 *Forbidden
+	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationproblemJSON404 *NotFound
+	// ApplicationproblemJSON409 the response for an HTTP 409 `application/problem+json` response
+	ApplicationproblemJSON409 *Conflict
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *UnenrolStudentResponse401Headers
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r UnenrolStudentResponse) GetApplicationproblemJSON400() *BadRequest {
+	return r.ApplicationproblemJSON400
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r UnenrolStudentResponse) GetApplicationproblemJSON401() *Unauthorized {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r UnenrolStudentResponse) GetApplicationproblemJSON403() *Forbidden {
+	return r.ApplicationproblemJSON403
+}
+
+// GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r UnenrolStudentResponse) GetApplicationproblemJSON404() *NotFound {
+	return r.ApplicationproblemJSON404
+}
+
+// GetApplicationproblemJSON409 returns the response for an HTTP 409 `application/problem+json` response
+func (r UnenrolStudentResponse) GetApplicationproblemJSON409() *Conflict {
+	return r.ApplicationproblemJSON409
+}
+
+// GetBody returns the raw response body bytes
+func (r UnenrolStudentResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r UnenrolStudentResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r UnenrolStudentResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r UnenrolStudentResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// EnrolStudentResponse401Headers the declared response headers of an HTTP 401 response for EnrolStudent
+type EnrolStudentResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+type EnrolStudentResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *EnrolmentResult
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *BadRequest
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *Unauthorized
+	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationproblemJSON403 *Forbidden
+	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationproblemJSON404 *NotFound
+	// ApplicationproblemJSON409 the response for an HTTP 409 `application/problem+json` response
+	ApplicationproblemJSON409 *Conflict
+	// ApplicationproblemJSON413 the response for an HTTP 413 `application/problem+json` response
+	ApplicationproblemJSON413 *TooLarge
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *EnrolStudentResponse401Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r EnrolStudentResponse) GetJSON200() *EnrolmentResult {
+	return r.JSON200
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r EnrolStudentResponse) GetApplicationproblemJSON400() *BadRequest {
+	return r.ApplicationproblemJSON400
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r EnrolStudentResponse) GetApplicationproblemJSON401() *Unauthorized {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r EnrolStudentResponse) GetApplicationproblemJSON403() *Forbidden {
+	return r.ApplicationproblemJSON403
+}
+
+// GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r EnrolStudentResponse) GetApplicationproblemJSON404() *NotFound {
+	return r.ApplicationproblemJSON404
+}
+
+// GetApplicationproblemJSON409 returns the response for an HTTP 409 `application/problem+json` response
+func (r EnrolStudentResponse) GetApplicationproblemJSON409() *Conflict {
+	return r.ApplicationproblemJSON409
+}
+
+// GetApplicationproblemJSON413 returns the response for an HTTP 413 `application/problem+json` response
+func (r EnrolStudentResponse) GetApplicationproblemJSON413() *TooLarge {
+	return r.ApplicationproblemJSON413
+}
+
+// GetBody returns the raw response body bytes
+func (r EnrolStudentResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r EnrolStudentResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r EnrolStudentResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r EnrolStudentResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// ExportTeamsResponse401Headers the declared response headers of an HTTP 401 response for ExportTeams
+type ExportTeamsResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+type ExportTeamsResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *BadRequest
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *Unauthorized
+	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationproblemJSON403 *Forbidden
+	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationproblemJSON404 *NotFound
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *ExportTeamsResponse401Headers
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r ExportTeamsResponse) GetApplicationproblemJSON400() *BadRequest {
+	return r.ApplicationproblemJSON400
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r ExportTeamsResponse) GetApplicationproblemJSON401() *Unauthorized {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r ExportTeamsResponse) GetApplicationproblemJSON403() *Forbidden {
+	return r.ApplicationproblemJSON403
+}
+
+// GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r ExportTeamsResponse) GetApplicationproblemJSON404() *NotFound {
+	return r.ApplicationproblemJSON404
+}
+
+// GetBody returns the raw response body bytes
+func (r ExportTeamsResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ExportTeamsResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ExportTeamsResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ExportTeamsResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
@@ -3833,6 +7184,165 @@ func (r ListUnitLabsResponse) ContentType() string {
 	return ""
 }
 
+// GetUnitOverviewResponse401Headers the declared response headers of an HTTP 401 response for GetUnitOverview
+type GetUnitOverviewResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+type GetUnitOverviewResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *Overview
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *BadRequest
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *Unauthorized
+	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationproblemJSON403 *Forbidden
+	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationproblemJSON404 *NotFound
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *GetUnitOverviewResponse401Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetUnitOverviewResponse) GetJSON200() *Overview {
+	return r.JSON200
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r GetUnitOverviewResponse) GetApplicationproblemJSON400() *BadRequest {
+	return r.ApplicationproblemJSON400
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r GetUnitOverviewResponse) GetApplicationproblemJSON401() *Unauthorized {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r GetUnitOverviewResponse) GetApplicationproblemJSON403() *Forbidden {
+	return r.ApplicationproblemJSON403
+}
+
+// GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r GetUnitOverviewResponse) GetApplicationproblemJSON404() *NotFound {
+	return r.ApplicationproblemJSON404
+}
+
+// GetBody returns the raw response body bytes
+func (r GetUnitOverviewResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetUnitOverviewResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetUnitOverviewResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetUnitOverviewResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// PreviewPolicyResponse401Headers the declared response headers of an HTTP 401 response for PreviewPolicy
+type PreviewPolicyResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+type PreviewPolicyResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *PolicyEffects
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *BadRequest
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *Unauthorized
+	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationproblemJSON403 *Forbidden
+	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationproblemJSON404 *NotFound
+	// ApplicationproblemJSON413 the response for an HTTP 413 `application/problem+json` response
+	ApplicationproblemJSON413 *TooLarge
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *PreviewPolicyResponse401Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r PreviewPolicyResponse) GetJSON200() *PolicyEffects {
+	return r.JSON200
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r PreviewPolicyResponse) GetApplicationproblemJSON400() *BadRequest {
+	return r.ApplicationproblemJSON400
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r PreviewPolicyResponse) GetApplicationproblemJSON401() *Unauthorized {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r PreviewPolicyResponse) GetApplicationproblemJSON403() *Forbidden {
+	return r.ApplicationproblemJSON403
+}
+
+// GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r PreviewPolicyResponse) GetApplicationproblemJSON404() *NotFound {
+	return r.ApplicationproblemJSON404
+}
+
+// GetApplicationproblemJSON413 returns the response for an HTTP 413 `application/problem+json` response
+func (r PreviewPolicyResponse) GetApplicationproblemJSON413() *TooLarge {
+	return r.ApplicationproblemJSON413
+}
+
+// GetBody returns the raw response body bytes
+func (r PreviewPolicyResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r PreviewPolicyResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r PreviewPolicyResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r PreviewPolicyResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 // ListUnitProjectsResponse401Headers the declared response headers of an HTTP 401 response for ListUnitProjects
 type ListUnitProjectsResponse401Headers struct {
 	WWWAuthenticate *string
@@ -3903,6 +7413,262 @@ func (r ListUnitProjectsResponse) StatusCode() int {
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r ListUnitProjectsResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// FormProjectResponse401Headers the declared response headers of an HTTP 401 response for FormProject
+type FormProjectResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+type FormProjectResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON201 the response for an HTTP 201 `application/json` response
+	JSON201 *Project
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *BadRequest
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *Unauthorized
+	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationproblemJSON403 *Forbidden
+	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationproblemJSON404 *NotFound
+	// ApplicationproblemJSON409 the response for an HTTP 409 `application/problem+json` response
+	ApplicationproblemJSON409 *Conflict
+	// ApplicationproblemJSON413 the response for an HTTP 413 `application/problem+json` response
+	ApplicationproblemJSON413 *TooLarge
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *FormProjectResponse401Headers
+}
+
+// GetJSON201 returns the response for an HTTP 201 `application/json` response
+func (r FormProjectResponse) GetJSON201() *Project {
+	return r.JSON201
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r FormProjectResponse) GetApplicationproblemJSON400() *BadRequest {
+	return r.ApplicationproblemJSON400
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r FormProjectResponse) GetApplicationproblemJSON401() *Unauthorized {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r FormProjectResponse) GetApplicationproblemJSON403() *Forbidden {
+	return r.ApplicationproblemJSON403
+}
+
+// GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r FormProjectResponse) GetApplicationproblemJSON404() *NotFound {
+	return r.ApplicationproblemJSON404
+}
+
+// GetApplicationproblemJSON409 returns the response for an HTTP 409 `application/problem+json` response
+func (r FormProjectResponse) GetApplicationproblemJSON409() *Conflict {
+	return r.ApplicationproblemJSON409
+}
+
+// GetApplicationproblemJSON413 returns the response for an HTTP 413 `application/problem+json` response
+func (r FormProjectResponse) GetApplicationproblemJSON413() *TooLarge {
+	return r.ApplicationproblemJSON413
+}
+
+// GetBody returns the raw response body bytes
+func (r FormProjectResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r FormProjectResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r FormProjectResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r FormProjectResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// DissolveProjectResponse401Headers the declared response headers of an HTTP 401 response for DissolveProject
+type DissolveProjectResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+type DissolveProjectResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *BadRequest
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *Unauthorized
+	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationproblemJSON403 *Forbidden
+	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationproblemJSON404 *NotFound
+	// ApplicationproblemJSON413 the response for an HTTP 413 `application/problem+json` response
+	ApplicationproblemJSON413 *TooLarge
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *DissolveProjectResponse401Headers
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r DissolveProjectResponse) GetApplicationproblemJSON400() *BadRequest {
+	return r.ApplicationproblemJSON400
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r DissolveProjectResponse) GetApplicationproblemJSON401() *Unauthorized {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r DissolveProjectResponse) GetApplicationproblemJSON403() *Forbidden {
+	return r.ApplicationproblemJSON403
+}
+
+// GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r DissolveProjectResponse) GetApplicationproblemJSON404() *NotFound {
+	return r.ApplicationproblemJSON404
+}
+
+// GetApplicationproblemJSON413 returns the response for an HTTP 413 `application/problem+json` response
+func (r DissolveProjectResponse) GetApplicationproblemJSON413() *TooLarge {
+	return r.ApplicationproblemJSON413
+}
+
+// GetBody returns the raw response body bytes
+func (r DissolveProjectResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r DissolveProjectResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r DissolveProjectResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r DissolveProjectResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// AddProjectMemberResponse401Headers the declared response headers of an HTTP 401 response for AddProjectMember
+type AddProjectMemberResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+type AddProjectMemberResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *Project
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *BadRequest
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *Unauthorized
+	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationproblemJSON403 *Forbidden
+	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationproblemJSON404 *NotFound
+	// ApplicationproblemJSON409 the response for an HTTP 409 `application/problem+json` response
+	ApplicationproblemJSON409 *Conflict
+	// ApplicationproblemJSON413 the response for an HTTP 413 `application/problem+json` response
+	ApplicationproblemJSON413 *TooLarge
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *AddProjectMemberResponse401Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r AddProjectMemberResponse) GetJSON200() *Project {
+	return r.JSON200
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r AddProjectMemberResponse) GetApplicationproblemJSON400() *BadRequest {
+	return r.ApplicationproblemJSON400
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r AddProjectMemberResponse) GetApplicationproblemJSON401() *Unauthorized {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r AddProjectMemberResponse) GetApplicationproblemJSON403() *Forbidden {
+	return r.ApplicationproblemJSON403
+}
+
+// GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r AddProjectMemberResponse) GetApplicationproblemJSON404() *NotFound {
+	return r.ApplicationproblemJSON404
+}
+
+// GetApplicationproblemJSON409 returns the response for an HTTP 409 `application/problem+json` response
+func (r AddProjectMemberResponse) GetApplicationproblemJSON409() *Conflict {
+	return r.ApplicationproblemJSON409
+}
+
+// GetApplicationproblemJSON413 returns the response for an HTTP 413 `application/problem+json` response
+func (r AddProjectMemberResponse) GetApplicationproblemJSON413() *TooLarge {
+	return r.ApplicationproblemJSON413
+}
+
+// GetBody returns the raw response body bytes
+func (r AddProjectMemberResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r AddProjectMemberResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r AddProjectMemberResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r AddProjectMemberResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
@@ -3985,6 +7751,774 @@ func (r RemoveProjectMemberResponse) ContentType() string {
 	return ""
 }
 
+// MoveProjectResponse401Headers the declared response headers of an HTTP 401 response for MoveProject
+type MoveProjectResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+type MoveProjectResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *Project
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *BadRequest
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *Unauthorized
+	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationproblemJSON403 *Forbidden
+	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationproblemJSON404 *NotFound
+	// ApplicationproblemJSON409 the response for an HTTP 409 `application/problem+json` response
+	ApplicationproblemJSON409 *Conflict
+	// ApplicationproblemJSON413 the response for an HTTP 413 `application/problem+json` response
+	ApplicationproblemJSON413 *TooLarge
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *MoveProjectResponse401Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r MoveProjectResponse) GetJSON200() *Project {
+	return r.JSON200
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r MoveProjectResponse) GetApplicationproblemJSON400() *BadRequest {
+	return r.ApplicationproblemJSON400
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r MoveProjectResponse) GetApplicationproblemJSON401() *Unauthorized {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r MoveProjectResponse) GetApplicationproblemJSON403() *Forbidden {
+	return r.ApplicationproblemJSON403
+}
+
+// GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r MoveProjectResponse) GetApplicationproblemJSON404() *NotFound {
+	return r.ApplicationproblemJSON404
+}
+
+// GetApplicationproblemJSON409 returns the response for an HTTP 409 `application/problem+json` response
+func (r MoveProjectResponse) GetApplicationproblemJSON409() *Conflict {
+	return r.ApplicationproblemJSON409
+}
+
+// GetApplicationproblemJSON413 returns the response for an HTTP 413 `application/problem+json` response
+func (r MoveProjectResponse) GetApplicationproblemJSON413() *TooLarge {
+	return r.ApplicationproblemJSON413
+}
+
+// GetBody returns the raw response body bytes
+func (r MoveProjectResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r MoveProjectResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r MoveProjectResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r MoveProjectResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// ApplyRosterResponse401Headers the declared response headers of an HTTP 401 response for ApplyRoster
+type ApplyRosterResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+type ApplyRosterResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *RosterReport
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *BadRequest
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *Unauthorized
+	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationproblemJSON403 *Forbidden
+	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationproblemJSON404 *NotFound
+	// ApplicationproblemJSON409 the response for an HTTP 409 `application/problem+json` response
+	ApplicationproblemJSON409 *Conflict
+	// ApplicationproblemJSON413 the response for an HTTP 413 `application/problem+json` response
+	ApplicationproblemJSON413 *TooLarge
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *ApplyRosterResponse401Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ApplyRosterResponse) GetJSON200() *RosterReport {
+	return r.JSON200
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r ApplyRosterResponse) GetApplicationproblemJSON400() *BadRequest {
+	return r.ApplicationproblemJSON400
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r ApplyRosterResponse) GetApplicationproblemJSON401() *Unauthorized {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r ApplyRosterResponse) GetApplicationproblemJSON403() *Forbidden {
+	return r.ApplicationproblemJSON403
+}
+
+// GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r ApplyRosterResponse) GetApplicationproblemJSON404() *NotFound {
+	return r.ApplicationproblemJSON404
+}
+
+// GetApplicationproblemJSON409 returns the response for an HTTP 409 `application/problem+json` response
+func (r ApplyRosterResponse) GetApplicationproblemJSON409() *Conflict {
+	return r.ApplicationproblemJSON409
+}
+
+// GetApplicationproblemJSON413 returns the response for an HTTP 413 `application/problem+json` response
+func (r ApplyRosterResponse) GetApplicationproblemJSON413() *TooLarge {
+	return r.ApplicationproblemJSON413
+}
+
+// GetBody returns the raw response body bytes
+func (r ApplyRosterResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ApplyRosterResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ApplyRosterResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ApplyRosterResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// PreviewRosterResponse401Headers the declared response headers of an HTTP 401 response for PreviewRoster
+type PreviewRosterResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+type PreviewRosterResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *RosterReport
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *BadRequest
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *Unauthorized
+	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationproblemJSON403 *Forbidden
+	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationproblemJSON404 *NotFound
+	// ApplicationproblemJSON413 the response for an HTTP 413 `application/problem+json` response
+	ApplicationproblemJSON413 *TooLarge
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *PreviewRosterResponse401Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r PreviewRosterResponse) GetJSON200() *RosterReport {
+	return r.JSON200
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r PreviewRosterResponse) GetApplicationproblemJSON400() *BadRequest {
+	return r.ApplicationproblemJSON400
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r PreviewRosterResponse) GetApplicationproblemJSON401() *Unauthorized {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r PreviewRosterResponse) GetApplicationproblemJSON403() *Forbidden {
+	return r.ApplicationproblemJSON403
+}
+
+// GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r PreviewRosterResponse) GetApplicationproblemJSON404() *NotFound {
+	return r.ApplicationproblemJSON404
+}
+
+// GetApplicationproblemJSON413 returns the response for an HTTP 413 `application/problem+json` response
+func (r PreviewRosterResponse) GetApplicationproblemJSON413() *TooLarge {
+	return r.ApplicationproblemJSON413
+}
+
+// GetBody returns the raw response body bytes
+func (r PreviewRosterResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r PreviewRosterResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r PreviewRosterResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r PreviewRosterResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// ListUnitSlotsResponse401Headers the declared response headers of an HTTP 401 response for ListUnitSlots
+type ListUnitSlotsResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+type ListUnitSlotsResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *SlotList
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *BadRequest
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *Unauthorized
+	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationproblemJSON403 *Forbidden
+	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationproblemJSON404 *NotFound
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *ListUnitSlotsResponse401Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ListUnitSlotsResponse) GetJSON200() *SlotList {
+	return r.JSON200
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r ListUnitSlotsResponse) GetApplicationproblemJSON400() *BadRequest {
+	return r.ApplicationproblemJSON400
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r ListUnitSlotsResponse) GetApplicationproblemJSON401() *Unauthorized {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r ListUnitSlotsResponse) GetApplicationproblemJSON403() *Forbidden {
+	return r.ApplicationproblemJSON403
+}
+
+// GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r ListUnitSlotsResponse) GetApplicationproblemJSON404() *NotFound {
+	return r.ApplicationproblemJSON404
+}
+
+// GetBody returns the raw response body bytes
+func (r ListUnitSlotsResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ListUnitSlotsResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ListUnitSlotsResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ListUnitSlotsResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// CreateSlotResponse401Headers the declared response headers of an HTTP 401 response for CreateSlot
+type CreateSlotResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+type CreateSlotResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON201 the response for an HTTP 201 `application/json` response
+	JSON201 *Slot
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *BadRequest
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *Unauthorized
+	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationproblemJSON403 *Forbidden
+	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationproblemJSON404 *NotFound
+	// ApplicationproblemJSON409 the response for an HTTP 409 `application/problem+json` response
+	ApplicationproblemJSON409 *Conflict
+	// ApplicationproblemJSON413 the response for an HTTP 413 `application/problem+json` response
+	ApplicationproblemJSON413 *TooLarge
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *CreateSlotResponse401Headers
+}
+
+// GetJSON201 returns the response for an HTTP 201 `application/json` response
+func (r CreateSlotResponse) GetJSON201() *Slot {
+	return r.JSON201
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r CreateSlotResponse) GetApplicationproblemJSON400() *BadRequest {
+	return r.ApplicationproblemJSON400
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r CreateSlotResponse) GetApplicationproblemJSON401() *Unauthorized {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r CreateSlotResponse) GetApplicationproblemJSON403() *Forbidden {
+	return r.ApplicationproblemJSON403
+}
+
+// GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r CreateSlotResponse) GetApplicationproblemJSON404() *NotFound {
+	return r.ApplicationproblemJSON404
+}
+
+// GetApplicationproblemJSON409 returns the response for an HTTP 409 `application/problem+json` response
+func (r CreateSlotResponse) GetApplicationproblemJSON409() *Conflict {
+	return r.ApplicationproblemJSON409
+}
+
+// GetApplicationproblemJSON413 returns the response for an HTTP 413 `application/problem+json` response
+func (r CreateSlotResponse) GetApplicationproblemJSON413() *TooLarge {
+	return r.ApplicationproblemJSON413
+}
+
+// GetBody returns the raw response body bytes
+func (r CreateSlotResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r CreateSlotResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r CreateSlotResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r CreateSlotResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// GenerateSessionResponse401Headers the declared response headers of an HTTP 401 response for GenerateSession
+type GenerateSessionResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+type GenerateSessionResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *SlotList
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *BadRequest
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *Unauthorized
+	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationproblemJSON403 *Forbidden
+	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationproblemJSON404 *NotFound
+	// ApplicationproblemJSON409 the response for an HTTP 409 `application/problem+json` response
+	ApplicationproblemJSON409 *Conflict
+	// ApplicationproblemJSON413 the response for an HTTP 413 `application/problem+json` response
+	ApplicationproblemJSON413 *TooLarge
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *GenerateSessionResponse401Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GenerateSessionResponse) GetJSON200() *SlotList {
+	return r.JSON200
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r GenerateSessionResponse) GetApplicationproblemJSON400() *BadRequest {
+	return r.ApplicationproblemJSON400
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r GenerateSessionResponse) GetApplicationproblemJSON401() *Unauthorized {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r GenerateSessionResponse) GetApplicationproblemJSON403() *Forbidden {
+	return r.ApplicationproblemJSON403
+}
+
+// GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r GenerateSessionResponse) GetApplicationproblemJSON404() *NotFound {
+	return r.ApplicationproblemJSON404
+}
+
+// GetApplicationproblemJSON409 returns the response for an HTTP 409 `application/problem+json` response
+func (r GenerateSessionResponse) GetApplicationproblemJSON409() *Conflict {
+	return r.ApplicationproblemJSON409
+}
+
+// GetApplicationproblemJSON413 returns the response for an HTTP 413 `application/problem+json` response
+func (r GenerateSessionResponse) GetApplicationproblemJSON413() *TooLarge {
+	return r.ApplicationproblemJSON413
+}
+
+// GetBody returns the raw response body bytes
+func (r GenerateSessionResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GenerateSessionResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GenerateSessionResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GenerateSessionResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// PreviewSessionResponse401Headers the declared response headers of an HTTP 401 response for PreviewSession
+type PreviewSessionResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+type PreviewSessionResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *SessionPlan
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *BadRequest
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *Unauthorized
+	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationproblemJSON403 *Forbidden
+	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationproblemJSON404 *NotFound
+	// ApplicationproblemJSON413 the response for an HTTP 413 `application/problem+json` response
+	ApplicationproblemJSON413 *TooLarge
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *PreviewSessionResponse401Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r PreviewSessionResponse) GetJSON200() *SessionPlan {
+	return r.JSON200
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r PreviewSessionResponse) GetApplicationproblemJSON400() *BadRequest {
+	return r.ApplicationproblemJSON400
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r PreviewSessionResponse) GetApplicationproblemJSON401() *Unauthorized {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r PreviewSessionResponse) GetApplicationproblemJSON403() *Forbidden {
+	return r.ApplicationproblemJSON403
+}
+
+// GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r PreviewSessionResponse) GetApplicationproblemJSON404() *NotFound {
+	return r.ApplicationproblemJSON404
+}
+
+// GetApplicationproblemJSON413 returns the response for an HTTP 413 `application/problem+json` response
+func (r PreviewSessionResponse) GetApplicationproblemJSON413() *TooLarge {
+	return r.ApplicationproblemJSON413
+}
+
+// GetBody returns the raw response body bytes
+func (r PreviewSessionResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r PreviewSessionResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r PreviewSessionResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r PreviewSessionResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// DeleteSlotResponse401Headers the declared response headers of an HTTP 401 response for DeleteSlot
+type DeleteSlotResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+type DeleteSlotResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *BadRequest
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *Unauthorized
+	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationproblemJSON403 *Forbidden
+	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationproblemJSON404 *NotFound
+	// ApplicationproblemJSON409 the response for an HTTP 409 `application/problem+json` response
+	ApplicationproblemJSON409 *Conflict
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *DeleteSlotResponse401Headers
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r DeleteSlotResponse) GetApplicationproblemJSON400() *BadRequest {
+	return r.ApplicationproblemJSON400
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r DeleteSlotResponse) GetApplicationproblemJSON401() *Unauthorized {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r DeleteSlotResponse) GetApplicationproblemJSON403() *Forbidden {
+	return r.ApplicationproblemJSON403
+}
+
+// GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r DeleteSlotResponse) GetApplicationproblemJSON404() *NotFound {
+	return r.ApplicationproblemJSON404
+}
+
+// GetApplicationproblemJSON409 returns the response for an HTTP 409 `application/problem+json` response
+func (r DeleteSlotResponse) GetApplicationproblemJSON409() *Conflict {
+	return r.ApplicationproblemJSON409
+}
+
+// GetBody returns the raw response body bytes
+func (r DeleteSlotResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r DeleteSlotResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r DeleteSlotResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r DeleteSlotResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// UpdateSlotResponse401Headers the declared response headers of an HTTP 401 response for UpdateSlot
+type UpdateSlotResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+type UpdateSlotResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *Slot
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *BadRequest
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *Unauthorized
+	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationproblemJSON403 *Forbidden
+	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationproblemJSON404 *NotFound
+	// ApplicationproblemJSON409 the response for an HTTP 409 `application/problem+json` response
+	ApplicationproblemJSON409 *Conflict
+	// ApplicationproblemJSON413 the response for an HTTP 413 `application/problem+json` response
+	ApplicationproblemJSON413 *TooLarge
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *UpdateSlotResponse401Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r UpdateSlotResponse) GetJSON200() *Slot {
+	return r.JSON200
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r UpdateSlotResponse) GetApplicationproblemJSON400() *BadRequest {
+	return r.ApplicationproblemJSON400
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r UpdateSlotResponse) GetApplicationproblemJSON401() *Unauthorized {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r UpdateSlotResponse) GetApplicationproblemJSON403() *Forbidden {
+	return r.ApplicationproblemJSON403
+}
+
+// GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r UpdateSlotResponse) GetApplicationproblemJSON404() *NotFound {
+	return r.ApplicationproblemJSON404
+}
+
+// GetApplicationproblemJSON409 returns the response for an HTTP 409 `application/problem+json` response
+func (r UpdateSlotResponse) GetApplicationproblemJSON409() *Conflict {
+	return r.ApplicationproblemJSON409
+}
+
+// GetApplicationproblemJSON413 returns the response for an HTTP 413 `application/problem+json` response
+func (r UpdateSlotResponse) GetApplicationproblemJSON413() *TooLarge {
+	return r.ApplicationproblemJSON413
+}
+
+// GetBody returns the raw response body bytes
+func (r UpdateSlotResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r UpdateSlotResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r UpdateSlotResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r UpdateSlotResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 // GetUnitStudentResponse401Headers the declared response headers of an HTTP 401 response for GetUnitStudent
 type GetUnitStudentResponse401Headers struct {
 	WWWAuthenticate *string
@@ -4055,6 +8589,158 @@ func (r GetUnitStudentResponse) StatusCode() int {
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r GetUnitStudentResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// StudentCalendarResponse401Headers the declared response headers of an HTTP 401 response for StudentCalendar
+type StudentCalendarResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+type StudentCalendarResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *BadRequest
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *Unauthorized
+	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationproblemJSON403 *Forbidden
+	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationproblemJSON404 *NotFound
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *StudentCalendarResponse401Headers
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r StudentCalendarResponse) GetApplicationproblemJSON400() *BadRequest {
+	return r.ApplicationproblemJSON400
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r StudentCalendarResponse) GetApplicationproblemJSON401() *Unauthorized {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r StudentCalendarResponse) GetApplicationproblemJSON403() *Forbidden {
+	return r.ApplicationproblemJSON403
+}
+
+// GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r StudentCalendarResponse) GetApplicationproblemJSON404() *NotFound {
+	return r.ApplicationproblemJSON404
+}
+
+// GetBody returns the raw response body bytes
+func (r StudentCalendarResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r StudentCalendarResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r StudentCalendarResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r StudentCalendarResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// ResetStudentPinResponse401Headers the declared response headers of an HTTP 401 response for ResetStudentPin
+type ResetStudentPinResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+type ResetStudentPinResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *PinReset
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *BadRequest
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *Unauthorized
+	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationproblemJSON403 *Forbidden
+	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationproblemJSON404 *NotFound
+	// ApplicationproblemJSON409 the response for an HTTP 409 `application/problem+json` response
+	ApplicationproblemJSON409 *Conflict
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *ResetStudentPinResponse401Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ResetStudentPinResponse) GetJSON200() *PinReset {
+	return r.JSON200
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r ResetStudentPinResponse) GetApplicationproblemJSON400() *BadRequest {
+	return r.ApplicationproblemJSON400
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r ResetStudentPinResponse) GetApplicationproblemJSON401() *Unauthorized {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r ResetStudentPinResponse) GetApplicationproblemJSON403() *Forbidden {
+	return r.ApplicationproblemJSON403
+}
+
+// GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r ResetStudentPinResponse) GetApplicationproblemJSON404() *NotFound {
+	return r.ApplicationproblemJSON404
+}
+
+// GetApplicationproblemJSON409 returns the response for an HTTP 409 `application/problem+json` response
+func (r ResetStudentPinResponse) GetApplicationproblemJSON409() *Conflict {
+	return r.ApplicationproblemJSON409
+}
+
+// GetBody returns the raw response body bytes
+func (r ResetStudentPinResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ResetStudentPinResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ResetStudentPinResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ResetStudentPinResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
@@ -4647,6 +9333,47 @@ func (c *ClientWithResponses) ListUnitsWithResponse(ctx context.Context, reqEdit
 	return ParseListUnitsResponse(rsp)
 }
 
+// CreateUnitWithBodyWithResponse Create a unit (site admins)
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /units (the `CreateUnit` operationId).
+func (c *ClientWithResponses) CreateUnitWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateUnitResponse, error) {
+	rsp, err := c.CreateUnitWithBody(ctx, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseCreateUnitResponse(rsp)
+}
+
+// CreateUnitWithResponse Create a unit (site admins)
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /units (the `CreateUnit` operationId).
+func (c *ClientWithResponses) CreateUnitWithResponse(ctx context.Context, body CreateUnitJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateUnitResponse, error) {
+	rsp, err := c.CreateUnit(ctx, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseCreateUnitResponse(rsp)
+}
+
+// DeleteUnitWithResponse Delete the unit with all its personal data
+//
+// Confirmed by naming the unit's code in `confirm`. People enrolled in no other unit are deleted too.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with DELETE /units/{unit} (the `DeleteUnit` operationId).
+func (c *ClientWithResponses) DeleteUnitWithResponse(ctx context.Context, unit UnitCode, params *DeleteUnitParams, reqEditors ...RequestEditorFn) (*DeleteUnitResponse, error) {
+	rsp, err := c.DeleteUnit(ctx, unit, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseDeleteUnitResponse(rsp)
+}
+
 // GetUnitWithResponse Read a unit, its policy and its sign-up phase
 //
 // People enrolled in the unit and site admins may read it; anyone else gets 403.
@@ -4696,6 +9423,19 @@ func (c *ClientWithResponses) UpdateUnitWithResponse(ctx context.Context, unit U
 	return ParseUpdateUnitResponse(rsp)
 }
 
+// ArchiveUnitWithResponse Archive the unit: read-only for everyone, pushes and chat stop
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /units/{unit}/archive (the `ArchiveUnit` operationId).
+func (c *ClientWithResponses) ArchiveUnitWithResponse(ctx context.Context, unit UnitCode, reqEditors ...RequestEditorFn) (*ArchiveUnitResponse, error) {
+	rsp, err := c.ArchiveUnit(ctx, unit, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseArchiveUnitResponse(rsp)
+}
+
 // ListUnitAuditWithResponse Read the unit's audit log, newest first
 //
 // Coordinators of the unit and site admins only. Pass `next` of one page as `cursor` to get the next.
@@ -4709,6 +9449,90 @@ func (c *ClientWithResponses) ListUnitAuditWithResponse(ctx context.Context, uni
 		return nil, err
 	}
 	return ParseListUnitAuditResponse(rsp)
+}
+
+// ExportUnitAuditWithResponse Download the audit log as CSV (same filters)
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /units/{unit}/audit.csv (the `ExportUnitAudit` operationId).
+func (c *ClientWithResponses) ExportUnitAuditWithResponse(ctx context.Context, unit UnitCode, params *ExportUnitAuditParams, reqEditors ...RequestEditorFn) (*ExportUnitAuditResponse, error) {
+	rsp, err := c.ExportUnitAudit(ctx, unit, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseExportUnitAuditResponse(rsp)
+}
+
+// UnitCalendarWithResponse Download every booked slot as iCalendar
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /units/{unit}/calendar.ics (the `UnitCalendar` operationId).
+func (c *ClientWithResponses) UnitCalendarWithResponse(ctx context.Context, unit UnitCode, reqEditors ...RequestEditorFn) (*UnitCalendarResponse, error) {
+	rsp, err := c.UnitCalendar(ctx, unit, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseUnitCalendarResponse(rsp)
+}
+
+// UnenrolStudentWithResponse Unenrol a person from the unit
+//
+// A member of a team cannot be unenrolled: 409 naming the team.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with DELETE /units/{unit}/enrolments/{id} (the `UnenrolStudent` operationId).
+func (c *ClientWithResponses) UnenrolStudentWithResponse(ctx context.Context, unit UnitCode, id StudentNumber, reqEditors ...RequestEditorFn) (*UnenrolStudentResponse, error) {
+	rsp, err := c.UnenrolStudent(ctx, unit, id, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseUnenrolStudentResponse(rsp)
+}
+
+// EnrolStudentWithBodyWithResponse Enrol one person in the unit, or change their role
+//
+// The person is created when new (then `name` is required; without `pin` a random one is returned once). Only site admins may appoint coordinators.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PUT /units/{unit}/enrolments/{id} (the `EnrolStudent` operationId).
+func (c *ClientWithResponses) EnrolStudentWithBodyWithResponse(ctx context.Context, unit UnitCode, id StudentNumber, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*EnrolStudentResponse, error) {
+	rsp, err := c.EnrolStudentWithBody(ctx, unit, id, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseEnrolStudentResponse(rsp)
+}
+
+// EnrolStudentWithResponse Enrol one person in the unit, or change their role
+//
+// The person is created when new (then `name` is required; without `pin` a random one is returned once). Only site admins may appoint coordinators.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PUT /units/{unit}/enrolments/{id} (the `EnrolStudent` operationId).
+func (c *ClientWithResponses) EnrolStudentWithResponse(ctx context.Context, unit UnitCode, id StudentNumber, body EnrolStudentJSONRequestBody, reqEditors ...RequestEditorFn) (*EnrolStudentResponse, error) {
+	rsp, err := c.EnrolStudent(ctx, unit, id, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseEnrolStudentResponse(rsp)
+}
+
+// ExportTeamsWithResponse Download every team as CSV
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /units/{unit}/export/teams.csv (the `ExportTeams` operationId).
+func (c *ClientWithResponses) ExportTeamsWithResponse(ctx context.Context, unit UnitCode, reqEditors ...RequestEditorFn) (*ExportTeamsResponse, error) {
+	rsp, err := c.ExportTeams(ctx, unit, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseExportTeamsResponse(rsp)
 }
 
 // ListUnitLabsWithResponse List the unit's bookable lab slots, in time order
@@ -4726,6 +9550,45 @@ func (c *ClientWithResponses) ListUnitLabsWithResponse(ctx context.Context, unit
 	return ParseListUnitLabsResponse(rsp)
 }
 
+// GetUnitOverviewWithResponse Sign-up at a glance: counts, a grid per session, who is missing
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /units/{unit}/overview (the `GetUnitOverview` operationId).
+func (c *ClientWithResponses) GetUnitOverviewWithResponse(ctx context.Context, unit UnitCode, reqEditors ...RequestEditorFn) (*GetUnitOverviewResponse, error) {
+	rsp, err := c.GetUnitOverview(ctx, unit, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetUnitOverviewResponse(rsp)
+}
+
+// PreviewPolicyWithBodyWithResponse Say what a policy change would do; changes nothing
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /units/{unit}/policy/preview (the `PreviewPolicy` operationId).
+func (c *ClientWithResponses) PreviewPolicyWithBodyWithResponse(ctx context.Context, unit UnitCode, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*PreviewPolicyResponse, error) {
+	rsp, err := c.PreviewPolicyWithBody(ctx, unit, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParsePreviewPolicyResponse(rsp)
+}
+
+// PreviewPolicyWithResponse Say what a policy change would do; changes nothing
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /units/{unit}/policy/preview (the `PreviewPolicy` operationId).
+func (c *ClientWithResponses) PreviewPolicyWithResponse(ctx context.Context, unit UnitCode, body PreviewPolicyJSONRequestBody, reqEditors ...RequestEditorFn) (*PreviewPolicyResponse, error) {
+	rsp, err := c.PreviewPolicy(ctx, unit, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParsePreviewPolicyResponse(rsp)
+}
+
 // ListUnitProjectsWithResponse List every project of the unit in slot time order
 //
 // Returns a wrapper object for the known response body format(s).
@@ -4739,6 +9602,92 @@ func (c *ClientWithResponses) ListUnitProjectsWithResponse(ctx context.Context, 
 	return ParseListUnitProjectsResponse(rsp)
 }
 
+// FormProjectWithBodyWithResponse Form a team from chosen students
+//
+// A coordinator's intervention: students of the unit without a team, within the size policy, in a slot (beyond its capacity with `force` and a reason).
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /units/{unit}/projects (the `FormProject` operationId).
+func (c *ClientWithResponses) FormProjectWithBodyWithResponse(ctx context.Context, unit UnitCode, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*FormProjectResponse, error) {
+	rsp, err := c.FormProjectWithBody(ctx, unit, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseFormProjectResponse(rsp)
+}
+
+// FormProjectWithResponse Form a team from chosen students
+//
+// A coordinator's intervention: students of the unit without a team, within the size policy, in a slot (beyond its capacity with `force` and a reason).
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /units/{unit}/projects (the `FormProject` operationId).
+func (c *ClientWithResponses) FormProjectWithResponse(ctx context.Context, unit UnitCode, body FormProjectJSONRequestBody, reqEditors ...RequestEditorFn) (*FormProjectResponse, error) {
+	rsp, err := c.FormProject(ctx, unit, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseFormProjectResponse(rsp)
+}
+
+// DissolveProjectWithBodyWithResponse Dissolve a team, with a reason
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /units/{unit}/projects/{pid}/dissolve (the `DissolveProject` operationId).
+func (c *ClientWithResponses) DissolveProjectWithBodyWithResponse(ctx context.Context, unit UnitCode, pid ProjectID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*DissolveProjectResponse, error) {
+	rsp, err := c.DissolveProjectWithBody(ctx, unit, pid, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseDissolveProjectResponse(rsp)
+}
+
+// DissolveProjectWithResponse Dissolve a team, with a reason
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /units/{unit}/projects/{pid}/dissolve (the `DissolveProject` operationId).
+func (c *ClientWithResponses) DissolveProjectWithResponse(ctx context.Context, unit UnitCode, pid ProjectID, body DissolveProjectJSONRequestBody, reqEditors ...RequestEditorFn) (*DissolveProjectResponse, error) {
+	rsp, err := c.DissolveProject(ctx, unit, pid, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseDissolveProjectResponse(rsp)
+}
+
+// AddProjectMemberWithBodyWithResponse Add a student to a team
+//
+// Within team_max; `force` (with a reason) books past the slot's capacity is not needed here: the team keeps its place.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /units/{unit}/projects/{pid}/members (the `AddProjectMember` operationId).
+func (c *ClientWithResponses) AddProjectMemberWithBodyWithResponse(ctx context.Context, unit UnitCode, pid ProjectID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*AddProjectMemberResponse, error) {
+	rsp, err := c.AddProjectMemberWithBody(ctx, unit, pid, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseAddProjectMemberResponse(rsp)
+}
+
+// AddProjectMemberWithResponse Add a student to a team
+//
+// Within team_max; `force` (with a reason) books past the slot's capacity is not needed here: the team keeps its place.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /units/{unit}/projects/{pid}/members (the `AddProjectMember` operationId).
+func (c *ClientWithResponses) AddProjectMemberWithResponse(ctx context.Context, unit UnitCode, pid ProjectID, body AddProjectMemberJSONRequestBody, reqEditors ...RequestEditorFn) (*AddProjectMemberResponse, error) {
+	rsp, err := c.AddProjectMember(ctx, unit, pid, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseAddProjectMemberResponse(rsp)
+}
+
 // RemoveProjectMemberWithResponse Leave a team, or remove a member from it
 //
 // A member may remove themself (leave); a coordinator of the unit may remove anyone. The
@@ -4747,12 +9696,208 @@ func (c *ClientWithResponses) ListUnitProjectsWithResponse(ctx context.Context, 
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with DELETE /units/{unit}/projects/{pid}/members/{id} (the `RemoveProjectMember` operationId).
-func (c *ClientWithResponses) RemoveProjectMemberWithResponse(ctx context.Context, unit UnitCode, pid ProjectID, id StudentNumber, reqEditors ...RequestEditorFn) (*RemoveProjectMemberResponse, error) {
-	rsp, err := c.RemoveProjectMember(ctx, unit, pid, id, reqEditors...)
+func (c *ClientWithResponses) RemoveProjectMemberWithResponse(ctx context.Context, unit UnitCode, pid ProjectID, id StudentNumber, params *RemoveProjectMemberParams, reqEditors ...RequestEditorFn) (*RemoveProjectMemberResponse, error) {
+	rsp, err := c.RemoveProjectMember(ctx, unit, pid, id, params, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
 	return ParseRemoveProjectMemberResponse(rsp)
+}
+
+// MoveProjectWithBodyWithResponse Move a team to another slot (past the window and the guard time)
+//
+// With `force` (and a reason) the team may take a place beyond the slot's capacity.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /units/{unit}/projects/{pid}/move (the `MoveProject` operationId).
+func (c *ClientWithResponses) MoveProjectWithBodyWithResponse(ctx context.Context, unit UnitCode, pid ProjectID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*MoveProjectResponse, error) {
+	rsp, err := c.MoveProjectWithBody(ctx, unit, pid, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseMoveProjectResponse(rsp)
+}
+
+// MoveProjectWithResponse Move a team to another slot (past the window and the guard time)
+//
+// With `force` (and a reason) the team may take a place beyond the slot's capacity.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /units/{unit}/projects/{pid}/move (the `MoveProject` operationId).
+func (c *ClientWithResponses) MoveProjectWithResponse(ctx context.Context, unit UnitCode, pid ProjectID, body MoveProjectJSONRequestBody, reqEditors ...RequestEditorFn) (*MoveProjectResponse, error) {
+	rsp, err := c.MoveProject(ctx, unit, pid, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseMoveProjectResponse(rsp)
+}
+
+// ApplyRosterWithBodyWithResponse Apply a roster file in one transaction
+//
+// The same file and report as the preview, applied: all of it, or nothing when any row has an error (the report lists the errors and `applied` is false). Rows without a PIN get a random 6-digit PIN, returned once in `pin`. With `remove=true` the students missing from the file are unenrolled (a team member cannot be: 409).
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /units/{unit}/roster (the `ApplyRoster` operationId).
+func (c *ClientWithResponses) ApplyRosterWithBodyWithResponse(ctx context.Context, unit UnitCode, params *ApplyRosterParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ApplyRosterResponse, error) {
+	rsp, err := c.ApplyRosterWithBody(ctx, unit, params, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseApplyRosterResponse(rsp)
+}
+
+// PreviewRosterWithBodyWithResponse Preview a roster file: what applying it would do; changes nothing
+//
+// A CSV roster in the command line's format (`student_number,name,pin,role`, plus an optional `email` column; `pin` may be empty). `remove` lists the unit's students missing from the file (removed only when applying with `remove=true`). Rows naming a person also enrolled in a unit the caller does not coordinate keep that person's name and PIN, and say so in `note`.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /units/{unit}/roster/preview (the `PreviewRoster` operationId).
+func (c *ClientWithResponses) PreviewRosterWithBodyWithResponse(ctx context.Context, unit UnitCode, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*PreviewRosterResponse, error) {
+	rsp, err := c.PreviewRosterWithBody(ctx, unit, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParsePreviewRosterResponse(rsp)
+}
+
+// ListUnitSlotsWithResponse List every slot of the unit with its bookings
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /units/{unit}/slots (the `ListUnitSlots` operationId).
+func (c *ClientWithResponses) ListUnitSlotsWithResponse(ctx context.Context, unit UnitCode, reqEditors ...RequestEditorFn) (*ListUnitSlotsResponse, error) {
+	rsp, err := c.ListUnitSlots(ctx, unit, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseListUnitSlotsResponse(rsp)
+}
+
+// CreateSlotWithBodyWithResponse Add a slot
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /units/{unit}/slots (the `CreateSlot` operationId).
+func (c *ClientWithResponses) CreateSlotWithBodyWithResponse(ctx context.Context, unit UnitCode, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateSlotResponse, error) {
+	rsp, err := c.CreateSlotWithBody(ctx, unit, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseCreateSlotResponse(rsp)
+}
+
+// CreateSlotWithResponse Add a slot
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /units/{unit}/slots (the `CreateSlot` operationId).
+func (c *ClientWithResponses) CreateSlotWithResponse(ctx context.Context, unit UnitCode, body CreateSlotJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateSlotResponse, error) {
+	rsp, err := c.CreateSlot(ctx, unit, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseCreateSlotResponse(rsp)
+}
+
+// GenerateSessionWithBodyWithResponse Make the slots of a session (those that do not exist yet)
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /units/{unit}/slots/generate (the `GenerateSession` operationId).
+func (c *ClientWithResponses) GenerateSessionWithBodyWithResponse(ctx context.Context, unit UnitCode, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*GenerateSessionResponse, error) {
+	rsp, err := c.GenerateSessionWithBody(ctx, unit, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGenerateSessionResponse(rsp)
+}
+
+// GenerateSessionWithResponse Make the slots of a session (those that do not exist yet)
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /units/{unit}/slots/generate (the `GenerateSession` operationId).
+func (c *ClientWithResponses) GenerateSessionWithResponse(ctx context.Context, unit UnitCode, body GenerateSessionJSONRequestBody, reqEditors ...RequestEditorFn) (*GenerateSessionResponse, error) {
+	rsp, err := c.GenerateSession(ctx, unit, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGenerateSessionResponse(rsp)
+}
+
+// PreviewSessionWithBodyWithResponse Preview the slots a session would make; changes nothing
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /units/{unit}/slots/preview (the `PreviewSession` operationId).
+func (c *ClientWithResponses) PreviewSessionWithBodyWithResponse(ctx context.Context, unit UnitCode, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*PreviewSessionResponse, error) {
+	rsp, err := c.PreviewSessionWithBody(ctx, unit, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParsePreviewSessionResponse(rsp)
+}
+
+// PreviewSessionWithResponse Preview the slots a session would make; changes nothing
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /units/{unit}/slots/preview (the `PreviewSession` operationId).
+func (c *ClientWithResponses) PreviewSessionWithResponse(ctx context.Context, unit UnitCode, body PreviewSessionJSONRequestBody, reqEditors ...RequestEditorFn) (*PreviewSessionResponse, error) {
+	rsp, err := c.PreviewSession(ctx, unit, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParsePreviewSessionResponse(rsp)
+}
+
+// DeleteSlotWithResponse Delete a slot
+//
+// Refused while teams are booked in it: 409 naming those teams. Move them first.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with DELETE /units/{unit}/slots/{lab} (the `DeleteSlot` operationId).
+func (c *ClientWithResponses) DeleteSlotWithResponse(ctx context.Context, unit UnitCode, lab LabID, reqEditors ...RequestEditorFn) (*DeleteSlotResponse, error) {
+	rsp, err := c.DeleteSlot(ctx, unit, lab, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseDeleteSlotResponse(rsp)
+}
+
+// UpdateSlotWithBodyWithResponse Change a slot's room, time or capacity
+//
+// Shrinking below the bookings is refused (409 naming the teams booked).
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PATCH /units/{unit}/slots/{lab} (the `UpdateSlot` operationId).
+func (c *ClientWithResponses) UpdateSlotWithBodyWithResponse(ctx context.Context, unit UnitCode, lab LabID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateSlotResponse, error) {
+	rsp, err := c.UpdateSlotWithBody(ctx, unit, lab, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseUpdateSlotResponse(rsp)
+}
+
+// UpdateSlotWithResponse Change a slot's room, time or capacity
+//
+// Shrinking below the bookings is refused (409 naming the teams booked).
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PATCH /units/{unit}/slots/{lab} (the `UpdateSlot` operationId).
+func (c *ClientWithResponses) UpdateSlotWithResponse(ctx context.Context, unit UnitCode, lab LabID, body UpdateSlotJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateSlotResponse, error) {
+	rsp, err := c.UpdateSlot(ctx, unit, lab, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseUpdateSlotResponse(rsp)
 }
 
 // GetUnitStudentWithResponse Read a student of the unit
@@ -4768,6 +9913,36 @@ func (c *ClientWithResponses) GetUnitStudentWithResponse(ctx context.Context, un
 		return nil, err
 	}
 	return ParseGetUnitStudentResponse(rsp)
+}
+
+// StudentCalendarWithResponse Download the student's own slot as iCalendar
+//
+// The student themself, their teammates and coordinators.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /units/{unit}/students/{id}/calendar.ics (the `StudentCalendar` operationId).
+func (c *ClientWithResponses) StudentCalendarWithResponse(ctx context.Context, unit UnitCode, id StudentNumber, reqEditors ...RequestEditorFn) (*StudentCalendarResponse, error) {
+	rsp, err := c.StudentCalendar(ctx, unit, id, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseStudentCalendarResponse(rsp)
+}
+
+// ResetStudentPinWithResponse Give a student a new random PIN
+//
+// The new 6-digit PIN is returned once. Refused (409) for a person also enrolled in a unit the caller does not coordinate.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /units/{unit}/students/{id}/pin (the `ResetStudentPin` operationId).
+func (c *ClientWithResponses) ResetStudentPinWithResponse(ctx context.Context, unit UnitCode, id StudentNumber, reqEditors ...RequestEditorFn) (*ResetStudentPinResponse, error) {
+	rsp, err := c.ResetStudentPin(ctx, unit, id, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseResetStudentPinResponse(rsp)
 }
 
 // DeleteUnitStudentProjectWithResponse Dissolve the team and free its slot
@@ -5623,6 +10798,143 @@ func ParseListUnitsResponse(rsp *http.Response) (*ListUnitsResponse, error) {
 	return response, nil
 }
 
+// ParseCreateUnitResponse parses an HTTP response from a CreateUnitWithResponse call
+func ParseCreateUnitResponse(rsp *http.Response) (*CreateUnitResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &CreateUnitResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 201:
+		var dest Unit
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON201 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest Conflict
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON409 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest TooLarge
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON413 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers CreateUnitResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseDeleteUnitResponse parses an HTTP response from a DeleteUnitWithResponse call
+func ParseDeleteUnitResponse(rsp *http.Response) (*DeleteUnitResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &DeleteUnitResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case rsp.StatusCode == 204:
+		break // No content-type
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON404 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers DeleteUnitResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	}
+
+	return response, nil
+}
+
 // ParseGetUnitResponse parses an HTTP response from a GetUnitWithResponse call
 func ParseGetUnitResponse(rsp *http.Response) (*GetUnitResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
@@ -5771,6 +11083,73 @@ func ParseUpdateUnitResponse(rsp *http.Response) (*UpdateUnitResponse, error) {
 	return response, nil
 }
 
+// ParseArchiveUnitResponse parses an HTTP response from a ArchiveUnitWithResponse call
+func ParseArchiveUnitResponse(rsp *http.Response) (*ArchiveUnitResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ArchiveUnitResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest Unit
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON404 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers ArchiveUnitResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	}
+
+	return response, nil
+}
+
 // ParseListUnitAuditResponse parses an HTTP response from a ListUnitAuditWithResponse call
 func ParseListUnitAuditResponse(rsp *http.Response) (*ListUnitAuditResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
@@ -5825,6 +11204,337 @@ func ParseListUnitAuditResponse(rsp *http.Response) (*ListUnitAuditResponse, err
 	switch {
 	case rsp.StatusCode == 401:
 		var headers ListUnitAuditResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseExportUnitAuditResponse parses an HTTP response from a ExportUnitAuditWithResponse call
+func ParseExportUnitAuditResponse(rsp *http.Response) (*ExportUnitAuditResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ExportUnitAuditResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON404 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers ExportUnitAuditResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseUnitCalendarResponse parses an HTTP response from a UnitCalendarWithResponse call
+func ParseUnitCalendarResponse(rsp *http.Response) (*UnitCalendarResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &UnitCalendarResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON404 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers UnitCalendarResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseUnenrolStudentResponse parses an HTTP response from a UnenrolStudentWithResponse call
+func ParseUnenrolStudentResponse(rsp *http.Response) (*UnenrolStudentResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &UnenrolStudentResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case rsp.StatusCode == 204:
+		break // No content-type
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest Conflict
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON409 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers UnenrolStudentResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseEnrolStudentResponse parses an HTTP response from a EnrolStudentWithResponse call
+func ParseEnrolStudentResponse(rsp *http.Response) (*EnrolStudentResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &EnrolStudentResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest EnrolmentResult
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest Conflict
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON409 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest TooLarge
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON413 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers EnrolStudentResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseExportTeamsResponse parses an HTTP response from a ExportTeamsWithResponse call
+func ParseExportTeamsResponse(rsp *http.Response) (*ExportTeamsResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ExportTeamsResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON404 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers ExportTeamsResponse401Headers
 		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
@@ -5905,6 +11615,147 @@ func ParseListUnitLabsResponse(rsp *http.Response) (*ListUnitLabsResponse, error
 	return response, nil
 }
 
+// ParseGetUnitOverviewResponse parses an HTTP response from a GetUnitOverviewWithResponse call
+func ParseGetUnitOverviewResponse(rsp *http.Response) (*GetUnitOverviewResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetUnitOverviewResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest Overview
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON404 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers GetUnitOverviewResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	}
+
+	return response, nil
+}
+
+// ParsePreviewPolicyResponse parses an HTTP response from a PreviewPolicyWithResponse call
+func ParsePreviewPolicyResponse(rsp *http.Response) (*PreviewPolicyResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &PreviewPolicyResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest PolicyEffects
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest TooLarge
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON413 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers PreviewPolicyResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	}
+
+	return response, nil
+}
+
 // ParseListUnitProjectsResponse parses an HTTP response from a ListUnitProjectsWithResponse call
 func ParseListUnitProjectsResponse(rsp *http.Response) (*ListUnitProjectsResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
@@ -5959,6 +11810,238 @@ func ParseListUnitProjectsResponse(rsp *http.Response) (*ListUnitProjectsRespons
 	switch {
 	case rsp.StatusCode == 401:
 		var headers ListUnitProjectsResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseFormProjectResponse parses an HTTP response from a FormProjectWithResponse call
+func ParseFormProjectResponse(rsp *http.Response) (*FormProjectResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &FormProjectResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 201:
+		var dest Project
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON201 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest Conflict
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON409 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest TooLarge
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON413 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers FormProjectResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseDissolveProjectResponse parses an HTTP response from a DissolveProjectWithResponse call
+func ParseDissolveProjectResponse(rsp *http.Response) (*DissolveProjectResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &DissolveProjectResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case rsp.StatusCode == 204:
+		break // No content-type
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest TooLarge
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON413 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers DissolveProjectResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseAddProjectMemberResponse parses an HTTP response from a AddProjectMemberWithResponse call
+func ParseAddProjectMemberResponse(rsp *http.Response) (*AddProjectMemberResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &AddProjectMemberResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest Project
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest Conflict
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON409 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest TooLarge
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON413 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers AddProjectMemberResponse401Headers
 		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
@@ -6042,6 +12125,696 @@ func ParseRemoveProjectMemberResponse(rsp *http.Response) (*RemoveProjectMemberR
 	return response, nil
 }
 
+// ParseMoveProjectResponse parses an HTTP response from a MoveProjectWithResponse call
+func ParseMoveProjectResponse(rsp *http.Response) (*MoveProjectResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &MoveProjectResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest Project
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest Conflict
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON409 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest TooLarge
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON413 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers MoveProjectResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseApplyRosterResponse parses an HTTP response from a ApplyRosterWithResponse call
+func ParseApplyRosterResponse(rsp *http.Response) (*ApplyRosterResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ApplyRosterResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest RosterReport
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest Conflict
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON409 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest TooLarge
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON413 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers ApplyRosterResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	}
+
+	return response, nil
+}
+
+// ParsePreviewRosterResponse parses an HTTP response from a PreviewRosterWithResponse call
+func ParsePreviewRosterResponse(rsp *http.Response) (*PreviewRosterResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &PreviewRosterResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest RosterReport
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest TooLarge
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON413 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers PreviewRosterResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseListUnitSlotsResponse parses an HTTP response from a ListUnitSlotsWithResponse call
+func ParseListUnitSlotsResponse(rsp *http.Response) (*ListUnitSlotsResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ListUnitSlotsResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest SlotList
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON404 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers ListUnitSlotsResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseCreateSlotResponse parses an HTTP response from a CreateSlotWithResponse call
+func ParseCreateSlotResponse(rsp *http.Response) (*CreateSlotResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &CreateSlotResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 201:
+		var dest Slot
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON201 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest Conflict
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON409 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest TooLarge
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON413 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers CreateSlotResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseGenerateSessionResponse parses an HTTP response from a GenerateSessionWithResponse call
+func ParseGenerateSessionResponse(rsp *http.Response) (*GenerateSessionResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GenerateSessionResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest SlotList
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest Conflict
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON409 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest TooLarge
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON413 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers GenerateSessionResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	}
+
+	return response, nil
+}
+
+// ParsePreviewSessionResponse parses an HTTP response from a PreviewSessionWithResponse call
+func ParsePreviewSessionResponse(rsp *http.Response) (*PreviewSessionResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &PreviewSessionResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest SessionPlan
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest TooLarge
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON413 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers PreviewSessionResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseDeleteSlotResponse parses an HTTP response from a DeleteSlotWithResponse call
+func ParseDeleteSlotResponse(rsp *http.Response) (*DeleteSlotResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &DeleteSlotResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case rsp.StatusCode == 204:
+		break // No content-type
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest Conflict
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON409 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers DeleteSlotResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseUpdateSlotResponse parses an HTTP response from a UpdateSlotWithResponse call
+func ParseUpdateSlotResponse(rsp *http.Response) (*UpdateSlotResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &UpdateSlotResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest Slot
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest Conflict
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON409 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest TooLarge
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON413 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers UpdateSlotResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	}
+
+	return response, nil
+}
+
 // ParseGetUnitStudentResponse parses an HTTP response from a GetUnitStudentWithResponse call
 func ParseGetUnitStudentResponse(rsp *http.Response) (*GetUnitStudentResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
@@ -6096,6 +12869,140 @@ func ParseGetUnitStudentResponse(rsp *http.Response) (*GetUnitStudentResponse, e
 	switch {
 	case rsp.StatusCode == 401:
 		var headers GetUnitStudentResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseStudentCalendarResponse parses an HTTP response from a StudentCalendarWithResponse call
+func ParseStudentCalendarResponse(rsp *http.Response) (*StudentCalendarResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &StudentCalendarResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON404 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers StudentCalendarResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseResetStudentPinResponse parses an HTTP response from a ResetStudentPinWithResponse call
+func ParseResetStudentPinResponse(rsp *http.Response) (*ResetStudentPinResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ResetStudentPinResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest PinReset
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest Conflict
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON409 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers ResetStudentPinResponse401Headers
 		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {

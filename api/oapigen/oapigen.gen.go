@@ -26,30 +26,60 @@ import (
 
 // Defines values for AuditEntryAction.
 const (
-	AuditEntryActionLabsImported   AuditEntryAction = "labs.imported"
-	AuditEntryActionMemberRemoved  AuditEntryAction = "member.removed"
-	AuditEntryActionProjectCreated AuditEntryAction = "project.created"
-	AuditEntryActionProjectDeleted AuditEntryAction = "project.deleted"
-	AuditEntryActionProjectUpdated AuditEntryAction = "project.updated"
-	AuditEntryActionRosterImported AuditEntryAction = "roster.imported"
-	AuditEntryActionUnitCreated    AuditEntryAction = "unit.created"
-	AuditEntryActionUnitUpdated    AuditEntryAction = "unit.updated"
+	AuditEntryActionEnrolmentAdded   AuditEntryAction = "enrolment.added"
+	AuditEntryActionEnrolmentChanged AuditEntryAction = "enrolment.changed"
+	AuditEntryActionEnrolmentRemoved AuditEntryAction = "enrolment.removed"
+	AuditEntryActionLabsImported     AuditEntryAction = "labs.imported"
+	AuditEntryActionMemberAdded      AuditEntryAction = "member.added"
+	AuditEntryActionMemberRemoved    AuditEntryAction = "member.removed"
+	AuditEntryActionPinReset         AuditEntryAction = "pin.reset"
+	AuditEntryActionProjectCreated   AuditEntryAction = "project.created"
+	AuditEntryActionProjectDeleted   AuditEntryAction = "project.deleted"
+	AuditEntryActionProjectMoved     AuditEntryAction = "project.moved"
+	AuditEntryActionProjectUpdated   AuditEntryAction = "project.updated"
+	AuditEntryActionRosterImported   AuditEntryAction = "roster.imported"
+	AuditEntryActionSlotCreated      AuditEntryAction = "slot.created"
+	AuditEntryActionSlotDeleted      AuditEntryAction = "slot.deleted"
+	AuditEntryActionSlotUpdated      AuditEntryAction = "slot.updated"
+	AuditEntryActionUnitArchived     AuditEntryAction = "unit.archived"
+	AuditEntryActionUnitCreated      AuditEntryAction = "unit.created"
+	AuditEntryActionUnitUpdated      AuditEntryAction = "unit.updated"
 )
 
 // Valid indicates whether the value is a known member of the AuditEntryAction enum.
 func (e AuditEntryAction) Valid() bool {
 	switch e {
+	case AuditEntryActionEnrolmentAdded:
+		return true
+	case AuditEntryActionEnrolmentChanged:
+		return true
+	case AuditEntryActionEnrolmentRemoved:
+		return true
 	case AuditEntryActionLabsImported:
 		return true
+	case AuditEntryActionMemberAdded:
+		return true
 	case AuditEntryActionMemberRemoved:
+		return true
+	case AuditEntryActionPinReset:
 		return true
 	case AuditEntryActionProjectCreated:
 		return true
 	case AuditEntryActionProjectDeleted:
 		return true
+	case AuditEntryActionProjectMoved:
+		return true
 	case AuditEntryActionProjectUpdated:
 		return true
 	case AuditEntryActionRosterImported:
+		return true
+	case AuditEntryActionSlotCreated:
+		return true
+	case AuditEntryActionSlotDeleted:
+		return true
+	case AuditEntryActionSlotUpdated:
+		return true
+	case AuditEntryActionUnitArchived:
 		return true
 	case AuditEntryActionUnitCreated:
 		return true
@@ -87,6 +117,42 @@ func (e EnrolmentRole) Valid() bool {
 	case EnrolmentRoleCoordinator:
 		return true
 	case EnrolmentRoleStudent:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for EnrolmentChangeRole.
+const (
+	EnrolmentChangeRoleCoordinator EnrolmentChangeRole = "coordinator"
+	EnrolmentChangeRoleStudent     EnrolmentChangeRole = "student"
+)
+
+// Valid indicates whether the value is a known member of the EnrolmentChangeRole enum.
+func (e EnrolmentChangeRole) Valid() bool {
+	switch e {
+	case EnrolmentChangeRoleCoordinator:
+		return true
+	case EnrolmentChangeRoleStudent:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for EnrolmentResultRole.
+const (
+	EnrolmentResultRoleCoordinator EnrolmentResultRole = "coordinator"
+	EnrolmentResultRoleStudent     EnrolmentResultRole = "student"
+)
+
+// Valid indicates whether the value is a known member of the EnrolmentResultRole enum.
+func (e EnrolmentResultRole) Valid() bool {
+	switch e {
+	case EnrolmentResultRoleCoordinator:
+		return true
+	case EnrolmentResultRoleStudent:
 		return true
 	default:
 		return false
@@ -276,6 +342,24 @@ func (e ResyncMessageType) Valid() bool {
 	}
 }
 
+// Defines values for RosterRowRole.
+const (
+	RosterRowRoleCoordinator RosterRowRole = "coordinator"
+	RosterRowRoleStudent     RosterRowRole = "student"
+)
+
+// Valid indicates whether the value is a known member of the RosterRowRole enum.
+func (e RosterRowRole) Valid() bool {
+	switch e {
+	case RosterRowRoleCoordinator:
+		return true
+	case RosterRowRoleStudent:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for StatusMessageType.
 const (
 	Status StatusMessageType = "status"
@@ -406,6 +490,31 @@ type Enrolment struct {
 // EnrolmentRole defines model for Enrolment.Role.
 type EnrolmentRole string
 
+// EnrolmentChange defines model for EnrolmentChange.
+type EnrolmentChange struct {
+	Email *string             `json:"email,omitempty"`
+	Name  *string             `json:"name,omitempty"`
+	Pin   *string             `json:"pin,omitempty"`
+	Role  EnrolmentChangeRole `json:"role"`
+}
+
+// EnrolmentChangeRole defines model for EnrolmentChange.Role.
+type EnrolmentChangeRole string
+
+// EnrolmentResult defines model for EnrolmentResult.
+type EnrolmentResult struct {
+	Email *string `json:"email"`
+	Id    string  `json:"id"`
+	Name  string  `json:"name"`
+
+	// Pin A new random PIN, given once, when the person was created without one.
+	Pin  *string             `json:"pin"`
+	Role EnrolmentResultRole `json:"role"`
+}
+
+// EnrolmentResultRole defines model for EnrolmentResult.Role.
+type EnrolmentResultRole string
+
 // ErrorMessage A frame was refused; the connection stays open.
 type ErrorMessage struct {
 	Code    ErrorMessageCode `json:"code"`
@@ -424,6 +533,23 @@ type FieldError struct {
 	// Field The JSON name of the offending field (or path parameter).
 	Field   string `json:"field"`
 	Message string `json:"message"`
+}
+
+// GridSession defines model for GridSession.
+type GridSession struct {
+	Date  string     `json:"date"`
+	Room  string     `json:"room"`
+	Slots []GridSlot `json:"slots"`
+}
+
+// GridSlot defines model for GridSlot.
+type GridSlot struct {
+	Booked   int   `json:"booked"`
+	Capacity int   `json:"capacity"`
+	LabId    int64 `json:"lab_id"`
+
+	// StartsAt Wall-clock time in the unit's zone, minute precision.
+	StartsAt string `json:"starts_at"`
 }
 
 // Health defines model for Health.
@@ -450,6 +576,12 @@ type HistoryMessage struct {
 
 // HistoryMessageType defines model for HistoryMessage.Type.
 type HistoryMessageType string
+
+// Intervention defines model for Intervention.
+type Intervention struct {
+	// Reason Why; written to the audit log.
+	Reason *string `json:"reason,omitempty"`
+}
 
 // JoinMessage defines model for JoinMessage.
 type JoinMessage struct {
@@ -518,6 +650,12 @@ type LeaveMessage struct {
 // LeaveMessageType defines model for LeaveMessage.Type.
 type LeaveMessageType string
 
+// LineError defines model for LineError.
+type LineError struct {
+	Line    int    `json:"line"`
+	Message string `json:"message"`
+}
+
 // Me defines model for Me.
 type Me struct {
 	Id   string `json:"id"`
@@ -526,6 +664,27 @@ type Me struct {
 	// SiteAdmin Site admins may act in every unit.
 	SiteAdmin bool        `json:"site_admin"`
 	Units     []Enrolment `json:"units"`
+}
+
+// Move defines model for Move.
+type Move struct {
+	// Force Take a place beyond the slot's capacity; needs a reason.
+	Force *bool `json:"force,omitempty"`
+
+	// LabId A lab slot id. Accepted as an integer or as a string of digits (the 2019 client sends the
+	// value of a `<select>`), anything else is a 400.
+	LabId LabId `json:"lab_id"`
+
+	// Reason Why; written to the audit log.
+	Reason *string `json:"reason,omitempty"`
+}
+
+// NewMember defines model for NewMember.
+type NewMember struct {
+	Id string `json:"id"`
+
+	// Reason Why; written to the audit log.
+	Reason *string `json:"reason,omitempty"`
 }
 
 // NewProject Name the partners with `partnerNumber` (one partner) or `partnerNumbers` (0–9 distinct
@@ -542,6 +701,31 @@ type NewProject struct {
 	PartnerNumbers *[]string `json:"partnerNumbers,omitempty" validate:"omitempty,max=9,unique,dive,studentnumber"`
 }
 
+// NewSlot defines model for NewSlot.
+type NewSlot struct {
+	Capacity *int   `json:"capacity,omitempty"`
+	Room     string `json:"room"`
+
+	// StartsAt Wall-clock time in the unit's zone, minute precision.
+	StartsAt string `json:"starts_at"`
+}
+
+// NewUnit defines model for NewUnit.
+type NewUnit struct {
+	Code   string `json:"code"`
+	Policy *struct {
+		ClosesAt     *time.Time `json:"closes_at,omitempty"`
+		GuardMinutes *int       `json:"guard_minutes,omitempty"`
+		OpensAt      *time.Time `json:"opens_at,omitempty"`
+		TeamMax      *int       `json:"team_max,omitempty"`
+		TeamMin      *int       `json:"team_min,omitempty"`
+	} `json:"policy,omitempty"`
+
+	// Timezone IANA zone; default UTC.
+	Timezone *string `json:"timezone,omitempty"`
+	Title    string  `json:"title"`
+}
+
 // OpenAPIDocument An OpenAPI 3.0 document (this one).
 type OpenAPIDocument struct {
 	Info map[string]interface{} `json:"info"`
@@ -550,6 +734,58 @@ type OpenAPIDocument struct {
 	Openapi              string                 `json:"openapi"`
 	Paths                map[string]interface{} `json:"paths"`
 	AdditionalProperties map[string]interface{} `json:"-"`
+}
+
+// Overview defines model for Overview.
+type Overview struct {
+	Counts OverviewCounts `json:"counts"`
+
+	// Incomplete Teams below team_min.
+	Incomplete []Project `json:"incomplete"`
+
+	// Sessions One per room and day, in time order.
+	Sessions []GridSession `json:"sessions"`
+
+	// Unteamed The unit's students in no team.
+	Unteamed []Student `json:"unteamed"`
+}
+
+// OverviewCounts defines model for OverviewCounts.
+type OverviewCounts struct {
+	BelowMin    int `json:"below_min"`
+	Enrolled    int `json:"enrolled"`
+	FreePlaces  int `json:"free_places"`
+	InTeam      int `json:"in_team"`
+	NotInTeam   int `json:"not_in_team"`
+	Teams       int `json:"teams"`
+	WithoutSlot int `json:"without_slot"`
+}
+
+// PinReset defines model for PinReset.
+type PinReset struct {
+	Id  string `json:"id"`
+	Pin string `json:"pin"`
+}
+
+// PlannedSlot defines model for PlannedSlot.
+type PlannedSlot struct {
+	Capacity int `json:"capacity"`
+
+	// Exists The unit has this slot already; generating leaves it as it is.
+	Exists bool   `json:"exists"`
+	Room   string `json:"room"`
+
+	// StartsAt Wall-clock time in the unit's zone, minute precision.
+	StartsAt string `json:"starts_at"`
+}
+
+// PolicyEffects defines model for PolicyEffects.
+type PolicyEffects struct {
+	// Allowed Whether PATCH would accept it (a team_max below an existing team is refused).
+	Allowed       bool     `json:"allowed"`
+	Messages      []string `json:"messages"`
+	TeamsAboveMax int      `json:"teams_above_max"`
+	TeamsBelowMin int      `json:"teams_below_min"`
 }
 
 // Problem RFC 9457 problem details.
@@ -674,9 +910,95 @@ type ResyncMessageType string
 // Example: lobby
 type Room = string
 
+// RosterReport defines model for RosterReport.
+type RosterReport struct {
+	Add []RosterRow `json:"add"`
+
+	// Applied Whether the file was applied (never for a preview or a file with errors).
+	Applied bool        `json:"applied"`
+	Errors  []LineError `json:"errors"`
+
+	// Remove The unit's students missing from the file.
+	Remove    []RosterRow `json:"remove"`
+	Unchanged []RosterRow `json:"unchanged"`
+	Update    []RosterRow `json:"update"`
+}
+
+// RosterRow defines model for RosterRow.
+type RosterRow struct {
+	Email *string `json:"email"`
+
+	// Line The file's line (0 for a student missing from the file).
+	Line int    `json:"line"`
+	Name string `json:"name"`
+
+	// Note Why the row is not applied as written, e.g. the person is also in a unit the caller does not coordinate, so their name and PIN are kept.
+	Note *string `json:"note"`
+
+	// Pin A new PIN, given once: only in the answer of an apply, for rows that had none.
+	Pin           *string       `json:"pin"`
+	Role          RosterRowRole `json:"role"`
+	StudentNumber string        `json:"student_number"`
+}
+
+// RosterRowRole defines model for RosterRow.Role.
+type RosterRowRole string
+
 // ServerMessage A frame the server sends on /api/ws.
 type ServerMessage struct {
 	union json.RawMessage
+}
+
+// SessionPlan defines model for SessionPlan.
+type SessionPlan struct {
+	Slots []PlannedSlot `json:"slots"`
+}
+
+// SessionSpec defines model for SessionSpec.
+type SessionSpec struct {
+	Capacity    *int     `json:"capacity,omitempty"`
+	Date        string   `json:"date"`
+	End         string   `json:"end"`
+	Rooms       []string `json:"rooms"`
+	SlotMinutes int      `json:"slot_minutes"`
+	Start       string   `json:"start"`
+}
+
+// Slot defines model for Slot.
+type Slot struct {
+	Booked   int `json:"booked"`
+	Capacity int `json:"capacity"`
+
+	// Forced Places given beyond the capacity by force.
+	Forced int    `json:"forced"`
+	Lab    string `json:"lab"`
+	LabId  int64  `json:"lab_id"`
+	Room   string `json:"room"`
+
+	// StartsAt Wall-clock time in the unit's zone, minute precision.
+	StartsAt string     `json:"starts_at"`
+	Teams    []SlotTeam `json:"teams"`
+	Unit     string     `json:"unit"`
+}
+
+// SlotList defines model for SlotList.
+type SlotList struct {
+	Slots []Slot `json:"slots"`
+}
+
+// SlotPatch defines model for SlotPatch.
+type SlotPatch struct {
+	Capacity *int    `json:"capacity,omitempty"`
+	Room     *string `json:"room,omitempty"`
+
+	// StartsAt Wall-clock time in the unit's zone, minute precision.
+	StartsAt *string `json:"starts_at,omitempty"`
+}
+
+// SlotTeam defines model for SlotTeam.
+type SlotTeam struct {
+	Pid  int64  `json:"pid"`
+	Team string `json:"team"`
 }
 
 // StatusMessage Someone entered or left the room, e.g. "Ada Lovelace has entered the room."
@@ -701,6 +1023,22 @@ type Student struct {
 	// Id The 8-digit student number.
 	Id   string `json:"id"`
 	Name string `json:"name"`
+}
+
+// TeamForm defines model for TeamForm.
+type TeamForm struct {
+	Description string `json:"description"`
+
+	// Force Take a place beyond the slot's capacity; needs a reason.
+	Force *bool `json:"force,omitempty"`
+
+	// LabId A lab slot id. Accepted as an integer or as a string of digits (the 2019 client sends the
+	// value of a `<select>`), anything else is a 400.
+	LabId   LabId    `json:"lab_id"`
+	Members []string `json:"members"`
+
+	// Reason Why; written to the audit log.
+	Reason *string `json:"reason,omitempty"`
 }
 
 // TextMessage defines model for TextMessage.
@@ -728,7 +1066,9 @@ type Token struct {
 
 // Unit defines model for Unit.
 type Unit struct {
-	Code string `json:"code"`
+	// Archived An archived unit is read-only for everyone; its pushes and chat have stopped.
+	Archived bool   `json:"archived"`
+	Code     string `json:"code"`
 
 	// Default Whether this is the deployment's default unit, which the routes without /units/{unit} act on.
 	Default bool `json:"default"`
@@ -766,6 +1106,18 @@ type UnitPolicy struct {
 	TeamMin      int        `json:"team_min"`
 }
 
+// AuditAction defines model for AuditAction.
+type AuditAction = string
+
+// AuditProject defines model for AuditProject.
+type AuditProject = int64
+
+// AuditStudent defines model for AuditStudent.
+type AuditStudent = string
+
+// LabID defines model for LabID.
+type LabID = int64
+
 // ProjectID defines model for ProjectID.
 type ProjectID = int64
 
@@ -799,13 +1151,52 @@ type TooManyRequests = Problem
 // Unauthorized RFC 9457 problem details.
 type Unauthorized = Problem
 
+// DeleteUnitParams defines parameters for DeleteUnit.
+type DeleteUnitParams struct {
+	// Confirm The unit's code, typed again.
+	Confirm string `form:"confirm" json:"confirm"`
+}
+
 // ListUnitAuditParams defines parameters for ListUnitAudit.
 type ListUnitAuditParams struct {
+	// Student Only entries about this student.
+	Student *AuditStudent `form:"student,omitempty" json:"student,omitempty"`
+
+	// Pid Only entries about this team.
+	Pid *AuditProject `form:"pid,omitempty" json:"pid,omitempty"`
+
+	// Action Only entries of this action.
+	Action *AuditAction `form:"action,omitempty" json:"action,omitempty"`
+
 	// Cursor The `next` of the previous page.
 	Cursor *string `form:"cursor,omitempty" json:"cursor,omitempty"`
 
 	// Limit Entries per page, 1–200 (default 50).
 	Limit *int `form:"limit,omitempty" json:"limit,omitempty"`
+}
+
+// ExportUnitAuditParams defines parameters for ExportUnitAudit.
+type ExportUnitAuditParams struct {
+	// Student Only entries about this student.
+	Student *AuditStudent `form:"student,omitempty" json:"student,omitempty"`
+
+	// Pid Only entries about this team.
+	Pid *AuditProject `form:"pid,omitempty" json:"pid,omitempty"`
+
+	// Action Only entries of this action.
+	Action *AuditAction `form:"action,omitempty" json:"action,omitempty"`
+}
+
+// RemoveProjectMemberParams defines parameters for RemoveProjectMember.
+type RemoveProjectMemberParams struct {
+	// Reason Why (a coordinator's removal); written to the audit log.
+	Reason *string `form:"reason,omitempty" json:"reason,omitempty"`
+}
+
+// ApplyRosterParams defines parameters for ApplyRoster.
+type ApplyRosterParams struct {
+	// Remove Also unenrol the unit's students missing from the file.
+	Remove *bool `form:"remove,omitempty" json:"remove,omitempty"`
 }
 
 // CreateStudentProjectJSONRequestBody defines body for CreateStudentProject for application/json ContentType.
@@ -814,8 +1205,41 @@ type CreateStudentProjectJSONRequestBody = NewProject
 // UpdateStudentProjectJSONRequestBody defines body for UpdateStudentProject for application/json ContentType.
 type UpdateStudentProjectJSONRequestBody = ProjectUpdate
 
+// CreateUnitJSONRequestBody defines body for CreateUnit for application/json ContentType.
+type CreateUnitJSONRequestBody = NewUnit
+
 // UpdateUnitJSONRequestBody defines body for UpdateUnit for application/json ContentType.
 type UpdateUnitJSONRequestBody = UnitPatch
+
+// EnrolStudentJSONRequestBody defines body for EnrolStudent for application/json ContentType.
+type EnrolStudentJSONRequestBody = EnrolmentChange
+
+// PreviewPolicyJSONRequestBody defines body for PreviewPolicy for application/json ContentType.
+type PreviewPolicyJSONRequestBody = UnitPatch
+
+// FormProjectJSONRequestBody defines body for FormProject for application/json ContentType.
+type FormProjectJSONRequestBody = TeamForm
+
+// DissolveProjectJSONRequestBody defines body for DissolveProject for application/json ContentType.
+type DissolveProjectJSONRequestBody = Intervention
+
+// AddProjectMemberJSONRequestBody defines body for AddProjectMember for application/json ContentType.
+type AddProjectMemberJSONRequestBody = NewMember
+
+// MoveProjectJSONRequestBody defines body for MoveProject for application/json ContentType.
+type MoveProjectJSONRequestBody = Move
+
+// CreateSlotJSONRequestBody defines body for CreateSlot for application/json ContentType.
+type CreateSlotJSONRequestBody = NewSlot
+
+// GenerateSessionJSONRequestBody defines body for GenerateSession for application/json ContentType.
+type GenerateSessionJSONRequestBody = SessionSpec
+
+// PreviewSessionJSONRequestBody defines body for PreviewSession for application/json ContentType.
+type PreviewSessionJSONRequestBody = SessionSpec
+
+// UpdateSlotJSONRequestBody defines body for UpdateSlot for application/json ContentType.
+type UpdateSlotJSONRequestBody = SlotPatch
 
 // CreateUnitStudentProjectJSONRequestBody defines body for CreateUnitStudentProject for application/json ContentType.
 type CreateUnitStudentProjectJSONRequestBody = NewProject
@@ -1453,27 +1877,99 @@ type ServerInterface interface {
 	// ListUnits List the caller's units (every unit for site admins)
 	// (GET /units)
 	ListUnits(ctx echo.Context) error
+	// CreateUnit Create a unit (site admins)
+	// (POST /units)
+	CreateUnit(ctx echo.Context) error
+	// DeleteUnit Delete the unit with all its personal data
+	// (DELETE /units/{unit})
+	DeleteUnit(ctx echo.Context, unit UnitCode, params DeleteUnitParams) error
 	// GetUnit Read a unit, its policy and its sign-up phase
 	// (GET /units/{unit})
 	GetUnit(ctx echo.Context, unit UnitCode) error
 	// UpdateUnit Change a unit's title, timezone or policy (JSON merge patch)
 	// (PATCH /units/{unit})
 	UpdateUnit(ctx echo.Context, unit UnitCode) error
+	// ArchiveUnit Archive the unit: read-only for everyone, pushes and chat stop
+	// (POST /units/{unit}/archive)
+	ArchiveUnit(ctx echo.Context, unit UnitCode) error
 	// ListUnitAudit Read the unit's audit log, newest first
 	// (GET /units/{unit}/audit)
 	ListUnitAudit(ctx echo.Context, unit UnitCode, params ListUnitAuditParams) error
+	// ExportUnitAudit Download the audit log as CSV (same filters)
+	// (GET /units/{unit}/audit.csv)
+	ExportUnitAudit(ctx echo.Context, unit UnitCode, params ExportUnitAuditParams) error
+	// UnitCalendar Download every booked slot as iCalendar
+	// (GET /units/{unit}/calendar.ics)
+	UnitCalendar(ctx echo.Context, unit UnitCode) error
+	// UnenrolStudent Unenrol a person from the unit
+	// (DELETE /units/{unit}/enrolments/{id})
+	UnenrolStudent(ctx echo.Context, unit UnitCode, id StudentNumber) error
+	// EnrolStudent Enrol one person in the unit, or change their role
+	// (PUT /units/{unit}/enrolments/{id})
+	EnrolStudent(ctx echo.Context, unit UnitCode, id StudentNumber) error
+	// ExportTeams Download every team as CSV
+	// (GET /units/{unit}/export/teams.csv)
+	ExportTeams(ctx echo.Context, unit UnitCode) error
 	// ListUnitLabs List the unit's bookable lab slots, in time order
 	// (GET /units/{unit}/labs)
 	ListUnitLabs(ctx echo.Context, unit UnitCode) error
+	// GetUnitOverview Sign-up at a glance: counts, a grid per session, who is missing
+	// (GET /units/{unit}/overview)
+	GetUnitOverview(ctx echo.Context, unit UnitCode) error
+	// PreviewPolicy Say what a policy change would do; changes nothing
+	// (POST /units/{unit}/policy/preview)
+	PreviewPolicy(ctx echo.Context, unit UnitCode) error
 	// ListUnitProjects List every project of the unit in slot time order
 	// (GET /units/{unit}/projects)
 	ListUnitProjects(ctx echo.Context, unit UnitCode) error
+	// FormProject Form a team from chosen students
+	// (POST /units/{unit}/projects)
+	FormProject(ctx echo.Context, unit UnitCode) error
+	// DissolveProject Dissolve a team, with a reason
+	// (POST /units/{unit}/projects/{pid}/dissolve)
+	DissolveProject(ctx echo.Context, unit UnitCode, pid ProjectID) error
+	// AddProjectMember Add a student to a team
+	// (POST /units/{unit}/projects/{pid}/members)
+	AddProjectMember(ctx echo.Context, unit UnitCode, pid ProjectID) error
 	// RemoveProjectMember Leave a team, or remove a member from it
 	// (DELETE /units/{unit}/projects/{pid}/members/{id})
-	RemoveProjectMember(ctx echo.Context, unit UnitCode, pid ProjectID, id StudentNumber) error
+	RemoveProjectMember(ctx echo.Context, unit UnitCode, pid ProjectID, id StudentNumber, params RemoveProjectMemberParams) error
+	// MoveProject Move a team to another slot (past the window and the guard time)
+	// (POST /units/{unit}/projects/{pid}/move)
+	MoveProject(ctx echo.Context, unit UnitCode, pid ProjectID) error
+	// ApplyRoster Apply a roster file in one transaction
+	// (POST /units/{unit}/roster)
+	ApplyRoster(ctx echo.Context, unit UnitCode, params ApplyRosterParams) error
+	// PreviewRoster Preview a roster file: what applying it would do; changes nothing
+	// (POST /units/{unit}/roster/preview)
+	PreviewRoster(ctx echo.Context, unit UnitCode) error
+	// ListUnitSlots List every slot of the unit with its bookings
+	// (GET /units/{unit}/slots)
+	ListUnitSlots(ctx echo.Context, unit UnitCode) error
+	// CreateSlot Add a slot
+	// (POST /units/{unit}/slots)
+	CreateSlot(ctx echo.Context, unit UnitCode) error
+	// GenerateSession Make the slots of a session (those that do not exist yet)
+	// (POST /units/{unit}/slots/generate)
+	GenerateSession(ctx echo.Context, unit UnitCode) error
+	// PreviewSession Preview the slots a session would make; changes nothing
+	// (POST /units/{unit}/slots/preview)
+	PreviewSession(ctx echo.Context, unit UnitCode) error
+	// DeleteSlot Delete a slot
+	// (DELETE /units/{unit}/slots/{lab})
+	DeleteSlot(ctx echo.Context, unit UnitCode, lab LabID) error
+	// UpdateSlot Change a slot's room, time or capacity
+	// (PATCH /units/{unit}/slots/{lab})
+	UpdateSlot(ctx echo.Context, unit UnitCode, lab LabID) error
 	// GetUnitStudent Read a student of the unit
 	// (GET /units/{unit}/students/{id})
 	GetUnitStudent(ctx echo.Context, unit UnitCode, id StudentNumber) error
+	// StudentCalendar Download the student's own slot as iCalendar
+	// (GET /units/{unit}/students/{id}/calendar.ics)
+	StudentCalendar(ctx echo.Context, unit UnitCode, id StudentNumber) error
+	// ResetStudentPin Give a student a new random PIN
+	// (POST /units/{unit}/students/{id}/pin)
+	ResetStudentPin(ctx echo.Context, unit UnitCode, id StudentNumber) error
 	// DeleteUnitStudentProject Dissolve the team and free its slot
 	// (DELETE /units/{unit}/students/{id}/project)
 	DeleteUnitStudentProject(ctx echo.Context, unit UnitCode, id StudentNumber) error
@@ -1654,6 +2150,40 @@ func (w *ServerInterfaceWrapper) ListUnits(ctx echo.Context) error {
 	return err
 }
 
+// CreateUnit converts echo context to params.
+func (w *ServerInterfaceWrapper) CreateUnit(ctx echo.Context) error {
+	var err error
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.CreateUnit(ctx)
+	return err
+}
+
+// DeleteUnit converts echo context to params.
+func (w *ServerInterfaceWrapper) DeleteUnit(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "unit" -------------
+	var unit UnitCode
+
+	err = runtime.BindStyledParameterWithOptions("simple", "unit", ctx.Param("unit"), &unit, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter unit: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params DeleteUnitParams
+	// ------------- Required query parameter "confirm" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, true, "confirm", ctx.QueryParams(), &params.Confirm, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter confirm: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.DeleteUnit(ctx, unit, params)
+	return err
+}
+
 // GetUnit converts echo context to params.
 func (w *ServerInterfaceWrapper) GetUnit(ctx echo.Context) error {
 	var err error
@@ -1686,6 +2216,22 @@ func (w *ServerInterfaceWrapper) UpdateUnit(ctx echo.Context) error {
 	return err
 }
 
+// ArchiveUnit converts echo context to params.
+func (w *ServerInterfaceWrapper) ArchiveUnit(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "unit" -------------
+	var unit UnitCode
+
+	err = runtime.BindStyledParameterWithOptions("simple", "unit", ctx.Param("unit"), &unit, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter unit: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ArchiveUnit(ctx, unit)
+	return err
+}
+
 // ListUnitAudit converts echo context to params.
 func (w *ServerInterfaceWrapper) ListUnitAudit(ctx echo.Context) error {
 	var err error
@@ -1699,6 +2245,27 @@ func (w *ServerInterfaceWrapper) ListUnitAudit(ctx echo.Context) error {
 
 	// Parameter object where we will unmarshal all parameters from the context
 	var params ListUnitAuditParams
+	// ------------- Optional query parameter "student" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "student", ctx.QueryParams(), &params.Student, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter student: %s", err))
+	}
+
+	// ------------- Optional query parameter "pid" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "pid", ctx.QueryParams(), &params.Pid, runtime.BindQueryParameterOptions{Type: "integer", Format: "int64"})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter pid: %s", err))
+	}
+
+	// ------------- Optional query parameter "action" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "action", ctx.QueryParams(), &params.Action, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter action: %s", err))
+	}
+
 	// ------------- Optional query parameter "cursor" -------------
 
 	err = runtime.BindQueryParameterWithOptions("form", true, false, "cursor", ctx.QueryParams(), &params.Cursor, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
@@ -1718,6 +2285,125 @@ func (w *ServerInterfaceWrapper) ListUnitAudit(ctx echo.Context) error {
 	return err
 }
 
+// ExportUnitAudit converts echo context to params.
+func (w *ServerInterfaceWrapper) ExportUnitAudit(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "unit" -------------
+	var unit UnitCode
+
+	err = runtime.BindStyledParameterWithOptions("simple", "unit", ctx.Param("unit"), &unit, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter unit: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ExportUnitAuditParams
+	// ------------- Optional query parameter "student" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "student", ctx.QueryParams(), &params.Student, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter student: %s", err))
+	}
+
+	// ------------- Optional query parameter "pid" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "pid", ctx.QueryParams(), &params.Pid, runtime.BindQueryParameterOptions{Type: "integer", Format: "int64"})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter pid: %s", err))
+	}
+
+	// ------------- Optional query parameter "action" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "action", ctx.QueryParams(), &params.Action, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter action: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ExportUnitAudit(ctx, unit, params)
+	return err
+}
+
+// UnitCalendar converts echo context to params.
+func (w *ServerInterfaceWrapper) UnitCalendar(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "unit" -------------
+	var unit UnitCode
+
+	err = runtime.BindStyledParameterWithOptions("simple", "unit", ctx.Param("unit"), &unit, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter unit: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.UnitCalendar(ctx, unit)
+	return err
+}
+
+// UnenrolStudent converts echo context to params.
+func (w *ServerInterfaceWrapper) UnenrolStudent(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "unit" -------------
+	var unit UnitCode
+
+	err = runtime.BindStyledParameterWithOptions("simple", "unit", ctx.Param("unit"), &unit, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter unit: %s", err))
+	}
+
+	// ------------- Path parameter "id" -------------
+	var id StudentNumber
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", ctx.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.UnenrolStudent(ctx, unit, id)
+	return err
+}
+
+// EnrolStudent converts echo context to params.
+func (w *ServerInterfaceWrapper) EnrolStudent(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "unit" -------------
+	var unit UnitCode
+
+	err = runtime.BindStyledParameterWithOptions("simple", "unit", ctx.Param("unit"), &unit, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter unit: %s", err))
+	}
+
+	// ------------- Path parameter "id" -------------
+	var id StudentNumber
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", ctx.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.EnrolStudent(ctx, unit, id)
+	return err
+}
+
+// ExportTeams converts echo context to params.
+func (w *ServerInterfaceWrapper) ExportTeams(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "unit" -------------
+	var unit UnitCode
+
+	err = runtime.BindStyledParameterWithOptions("simple", "unit", ctx.Param("unit"), &unit, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter unit: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ExportTeams(ctx, unit)
+	return err
+}
+
 // ListUnitLabs converts echo context to params.
 func (w *ServerInterfaceWrapper) ListUnitLabs(ctx echo.Context) error {
 	var err error
@@ -1734,6 +2420,38 @@ func (w *ServerInterfaceWrapper) ListUnitLabs(ctx echo.Context) error {
 	return err
 }
 
+// GetUnitOverview converts echo context to params.
+func (w *ServerInterfaceWrapper) GetUnitOverview(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "unit" -------------
+	var unit UnitCode
+
+	err = runtime.BindStyledParameterWithOptions("simple", "unit", ctx.Param("unit"), &unit, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter unit: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.GetUnitOverview(ctx, unit)
+	return err
+}
+
+// PreviewPolicy converts echo context to params.
+func (w *ServerInterfaceWrapper) PreviewPolicy(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "unit" -------------
+	var unit UnitCode
+
+	err = runtime.BindStyledParameterWithOptions("simple", "unit", ctx.Param("unit"), &unit, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter unit: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.PreviewPolicy(ctx, unit)
+	return err
+}
+
 // ListUnitProjects converts echo context to params.
 func (w *ServerInterfaceWrapper) ListUnitProjects(ctx echo.Context) error {
 	var err error
@@ -1747,6 +2465,70 @@ func (w *ServerInterfaceWrapper) ListUnitProjects(ctx echo.Context) error {
 
 	// Invoke the callback with all the unmarshaled arguments
 	err = w.Handler.ListUnitProjects(ctx, unit)
+	return err
+}
+
+// FormProject converts echo context to params.
+func (w *ServerInterfaceWrapper) FormProject(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "unit" -------------
+	var unit UnitCode
+
+	err = runtime.BindStyledParameterWithOptions("simple", "unit", ctx.Param("unit"), &unit, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter unit: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.FormProject(ctx, unit)
+	return err
+}
+
+// DissolveProject converts echo context to params.
+func (w *ServerInterfaceWrapper) DissolveProject(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "unit" -------------
+	var unit UnitCode
+
+	err = runtime.BindStyledParameterWithOptions("simple", "unit", ctx.Param("unit"), &unit, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter unit: %s", err))
+	}
+
+	// ------------- Path parameter "pid" -------------
+	var pid ProjectID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "pid", ctx.Param("pid"), &pid, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "int64", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter pid: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.DissolveProject(ctx, unit, pid)
+	return err
+}
+
+// AddProjectMember converts echo context to params.
+func (w *ServerInterfaceWrapper) AddProjectMember(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "unit" -------------
+	var unit UnitCode
+
+	err = runtime.BindStyledParameterWithOptions("simple", "unit", ctx.Param("unit"), &unit, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter unit: %s", err))
+	}
+
+	// ------------- Path parameter "pid" -------------
+	var pid ProjectID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "pid", ctx.Param("pid"), &pid, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "int64", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter pid: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.AddProjectMember(ctx, unit, pid)
 	return err
 }
 
@@ -1777,8 +2559,194 @@ func (w *ServerInterfaceWrapper) RemoveProjectMember(ctx echo.Context) error {
 		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
 	}
 
+	// Parameter object where we will unmarshal all parameters from the context
+	var params RemoveProjectMemberParams
+	// ------------- Optional query parameter "reason" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "reason", ctx.QueryParams(), &params.Reason, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter reason: %s", err))
+	}
+
 	// Invoke the callback with all the unmarshaled arguments
-	err = w.Handler.RemoveProjectMember(ctx, unit, pid, id)
+	err = w.Handler.RemoveProjectMember(ctx, unit, pid, id, params)
+	return err
+}
+
+// MoveProject converts echo context to params.
+func (w *ServerInterfaceWrapper) MoveProject(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "unit" -------------
+	var unit UnitCode
+
+	err = runtime.BindStyledParameterWithOptions("simple", "unit", ctx.Param("unit"), &unit, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter unit: %s", err))
+	}
+
+	// ------------- Path parameter "pid" -------------
+	var pid ProjectID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "pid", ctx.Param("pid"), &pid, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "int64", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter pid: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.MoveProject(ctx, unit, pid)
+	return err
+}
+
+// ApplyRoster converts echo context to params.
+func (w *ServerInterfaceWrapper) ApplyRoster(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "unit" -------------
+	var unit UnitCode
+
+	err = runtime.BindStyledParameterWithOptions("simple", "unit", ctx.Param("unit"), &unit, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter unit: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ApplyRosterParams
+	// ------------- Optional query parameter "remove" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "remove", ctx.QueryParams(), &params.Remove, runtime.BindQueryParameterOptions{Type: "boolean", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter remove: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ApplyRoster(ctx, unit, params)
+	return err
+}
+
+// PreviewRoster converts echo context to params.
+func (w *ServerInterfaceWrapper) PreviewRoster(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "unit" -------------
+	var unit UnitCode
+
+	err = runtime.BindStyledParameterWithOptions("simple", "unit", ctx.Param("unit"), &unit, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter unit: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.PreviewRoster(ctx, unit)
+	return err
+}
+
+// ListUnitSlots converts echo context to params.
+func (w *ServerInterfaceWrapper) ListUnitSlots(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "unit" -------------
+	var unit UnitCode
+
+	err = runtime.BindStyledParameterWithOptions("simple", "unit", ctx.Param("unit"), &unit, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter unit: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ListUnitSlots(ctx, unit)
+	return err
+}
+
+// CreateSlot converts echo context to params.
+func (w *ServerInterfaceWrapper) CreateSlot(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "unit" -------------
+	var unit UnitCode
+
+	err = runtime.BindStyledParameterWithOptions("simple", "unit", ctx.Param("unit"), &unit, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter unit: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.CreateSlot(ctx, unit)
+	return err
+}
+
+// GenerateSession converts echo context to params.
+func (w *ServerInterfaceWrapper) GenerateSession(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "unit" -------------
+	var unit UnitCode
+
+	err = runtime.BindStyledParameterWithOptions("simple", "unit", ctx.Param("unit"), &unit, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter unit: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.GenerateSession(ctx, unit)
+	return err
+}
+
+// PreviewSession converts echo context to params.
+func (w *ServerInterfaceWrapper) PreviewSession(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "unit" -------------
+	var unit UnitCode
+
+	err = runtime.BindStyledParameterWithOptions("simple", "unit", ctx.Param("unit"), &unit, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter unit: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.PreviewSession(ctx, unit)
+	return err
+}
+
+// DeleteSlot converts echo context to params.
+func (w *ServerInterfaceWrapper) DeleteSlot(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "unit" -------------
+	var unit UnitCode
+
+	err = runtime.BindStyledParameterWithOptions("simple", "unit", ctx.Param("unit"), &unit, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter unit: %s", err))
+	}
+
+	// ------------- Path parameter "lab" -------------
+	var lab LabID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "lab", ctx.Param("lab"), &lab, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "int64", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter lab: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.DeleteSlot(ctx, unit, lab)
+	return err
+}
+
+// UpdateSlot converts echo context to params.
+func (w *ServerInterfaceWrapper) UpdateSlot(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "unit" -------------
+	var unit UnitCode
+
+	err = runtime.BindStyledParameterWithOptions("simple", "unit", ctx.Param("unit"), &unit, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter unit: %s", err))
+	}
+
+	// ------------- Path parameter "lab" -------------
+	var lab LabID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "lab", ctx.Param("lab"), &lab, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "int64", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter lab: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.UpdateSlot(ctx, unit, lab)
 	return err
 }
 
@@ -1803,6 +2771,54 @@ func (w *ServerInterfaceWrapper) GetUnitStudent(ctx echo.Context) error {
 
 	// Invoke the callback with all the unmarshaled arguments
 	err = w.Handler.GetUnitStudent(ctx, unit, id)
+	return err
+}
+
+// StudentCalendar converts echo context to params.
+func (w *ServerInterfaceWrapper) StudentCalendar(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "unit" -------------
+	var unit UnitCode
+
+	err = runtime.BindStyledParameterWithOptions("simple", "unit", ctx.Param("unit"), &unit, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter unit: %s", err))
+	}
+
+	// ------------- Path parameter "id" -------------
+	var id StudentNumber
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", ctx.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.StudentCalendar(ctx, unit, id)
+	return err
+}
+
+// ResetStudentPin converts echo context to params.
+func (w *ServerInterfaceWrapper) ResetStudentPin(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "unit" -------------
+	var unit UnitCode
+
+	err = runtime.BindStyledParameterWithOptions("simple", "unit", ctx.Param("unit"), &unit, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter unit: %s", err))
+	}
+
+	// ------------- Path parameter "id" -------------
+	var id StudentNumber
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", ctx.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ResetStudentPin(ctx, unit, id)
 	return err
 }
 
@@ -1960,6 +2976,8 @@ func RegisterHandlersWithOptions(router EchoRouter, si ServerInterface, options 
 	router.GET(options.BaseURL+"/projects", wrapper.ListProjects, options.OperationMiddlewares["listProjects"]...)
 	router.GET(options.BaseURL+"/me", wrapper.GetMe, options.OperationMiddlewares["getMe"]...)
 	router.GET(options.BaseURL+"/units", wrapper.ListUnits, options.OperationMiddlewares["listUnits"]...)
+	router.POST(options.BaseURL+"/units", wrapper.CreateUnit, options.OperationMiddlewares["createUnit"]...)
+	router.DELETE(options.BaseURL+"/units/:unit", wrapper.DeleteUnit, options.OperationMiddlewares["deleteUnit"]...)
 	router.GET(options.BaseURL+"/units/:unit", wrapper.GetUnit, options.OperationMiddlewares["getUnit"]...)
 	router.PATCH(options.BaseURL+"/units/:unit", wrapper.UpdateUnit, options.OperationMiddlewares["updateUnit"]...)
 	router.GET(options.BaseURL+"/units/:unit/audit", wrapper.ListUnitAudit, options.OperationMiddlewares["listUnitAudit"]...)
@@ -1971,6 +2989,28 @@ func RegisterHandlersWithOptions(router EchoRouter, si ServerInterface, options 
 	router.DELETE(options.BaseURL+"/units/:unit/projects/:pid/members/:id", wrapper.RemoveProjectMember, options.OperationMiddlewares["removeProjectMember"]...)
 	router.GET(options.BaseURL+"/units/:unit/labs", wrapper.ListUnitLabs, options.OperationMiddlewares["listUnitLabs"]...)
 	router.GET(options.BaseURL+"/units/:unit/projects", wrapper.ListUnitProjects, options.OperationMiddlewares["listUnitProjects"]...)
+	router.POST(options.BaseURL+"/units/:unit/projects", wrapper.FormProject, options.OperationMiddlewares["formProject"]...)
+	router.POST(options.BaseURL+"/units/:unit/archive", wrapper.ArchiveUnit, options.OperationMiddlewares["archiveUnit"]...)
+	router.POST(options.BaseURL+"/units/:unit/roster/preview", wrapper.PreviewRoster, options.OperationMiddlewares["previewRoster"]...)
+	router.POST(options.BaseURL+"/units/:unit/roster", wrapper.ApplyRoster, options.OperationMiddlewares["applyRoster"]...)
+	router.DELETE(options.BaseURL+"/units/:unit/enrolments/:id", wrapper.UnenrolStudent, options.OperationMiddlewares["unenrolStudent"]...)
+	router.PUT(options.BaseURL+"/units/:unit/enrolments/:id", wrapper.EnrolStudent, options.OperationMiddlewares["enrolStudent"]...)
+	router.POST(options.BaseURL+"/units/:unit/students/:id/pin", wrapper.ResetStudentPin, options.OperationMiddlewares["resetStudentPin"]...)
+	router.GET(options.BaseURL+"/units/:unit/slots", wrapper.ListUnitSlots, options.OperationMiddlewares["listUnitSlots"]...)
+	router.POST(options.BaseURL+"/units/:unit/slots", wrapper.CreateSlot, options.OperationMiddlewares["createSlot"]...)
+	router.POST(options.BaseURL+"/units/:unit/slots/preview", wrapper.PreviewSession, options.OperationMiddlewares["previewSession"]...)
+	router.POST(options.BaseURL+"/units/:unit/slots/generate", wrapper.GenerateSession, options.OperationMiddlewares["generateSession"]...)
+	router.DELETE(options.BaseURL+"/units/:unit/slots/:lab", wrapper.DeleteSlot, options.OperationMiddlewares["deleteSlot"]...)
+	router.PATCH(options.BaseURL+"/units/:unit/slots/:lab", wrapper.UpdateSlot, options.OperationMiddlewares["updateSlot"]...)
+	router.GET(options.BaseURL+"/units/:unit/overview", wrapper.GetUnitOverview, options.OperationMiddlewares["getUnitOverview"]...)
+	router.POST(options.BaseURL+"/units/:unit/policy/preview", wrapper.PreviewPolicy, options.OperationMiddlewares["previewPolicy"]...)
+	router.POST(options.BaseURL+"/units/:unit/projects/:pid/move", wrapper.MoveProject, options.OperationMiddlewares["moveProject"]...)
+	router.POST(options.BaseURL+"/units/:unit/projects/:pid/dissolve", wrapper.DissolveProject, options.OperationMiddlewares["dissolveProject"]...)
+	router.POST(options.BaseURL+"/units/:unit/projects/:pid/members", wrapper.AddProjectMember, options.OperationMiddlewares["addProjectMember"]...)
+	router.GET(options.BaseURL+"/units/:unit/audit.csv", wrapper.ExportUnitAudit, options.OperationMiddlewares["exportUnitAudit"]...)
+	router.GET(options.BaseURL+"/units/:unit/export/teams.csv", wrapper.ExportTeams, options.OperationMiddlewares["exportTeams"]...)
+	router.GET(options.BaseURL+"/units/:unit/calendar.ics", wrapper.UnitCalendar, options.OperationMiddlewares["unitCalendar"]...)
+	router.GET(options.BaseURL+"/units/:unit/students/:id/calendar.ics", wrapper.StudentCalendar, options.OperationMiddlewares["studentCalendar"]...)
 	router.GET(options.BaseURL+"/health", wrapper.GetHealth, options.OperationMiddlewares["getHealth"]...)
 	router.GET(options.BaseURL+"/openapi.yaml", wrapper.GetOpenAPIDocument, options.OperationMiddlewares["getOpenAPIDocument"]...)
 	router.GET(options.BaseURL+"/docs", wrapper.GetAPIReference, options.OperationMiddlewares["getAPIReference"]...)
@@ -2927,6 +3967,195 @@ func (response ListUnits401ApplicationProblemPlusJSONResponse) VisitListUnitsRes
 	return err
 }
 
+type CreateUnitRequestObject struct {
+	Body *CreateUnitJSONRequestBody
+}
+
+type CreateUnitResponseObject interface {
+	VisitCreateUnitResponse(w http.ResponseWriter) error
+}
+
+type CreateUnit201JSONResponse Unit
+
+func (response CreateUnit201JSONResponse) VisitCreateUnitResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(201)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateUnit400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response CreateUnit400ApplicationProblemPlusJSONResponse) VisitCreateUnitResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateUnit401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response CreateUnit401ApplicationProblemPlusJSONResponse) VisitCreateUnitResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateUnit403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response CreateUnit403ApplicationProblemPlusJSONResponse) VisitCreateUnitResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateUnit409ApplicationProblemPlusJSONResponse struct {
+	ConflictApplicationProblemPlusJSONResponse
+}
+
+func (response CreateUnit409ApplicationProblemPlusJSONResponse) VisitCreateUnitResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(409)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateUnit413ApplicationProblemPlusJSONResponse struct {
+	TooLargeApplicationProblemPlusJSONResponse
+}
+
+func (response CreateUnit413ApplicationProblemPlusJSONResponse) VisitCreateUnitResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteUnitRequestObject struct {
+	Unit   UnitCode `json:"unit"`
+	Params DeleteUnitParams
+}
+
+type DeleteUnitResponseObject interface {
+	VisitDeleteUnitResponse(w http.ResponseWriter) error
+}
+
+type DeleteUnit204Response struct {
+}
+
+func (response DeleteUnit204Response) VisitDeleteUnitResponse(w http.ResponseWriter) error {
+	w.WriteHeader(204)
+	return nil
+}
+
+type DeleteUnit400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response DeleteUnit400ApplicationProblemPlusJSONResponse) VisitDeleteUnitResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteUnit401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response DeleteUnit401ApplicationProblemPlusJSONResponse) VisitDeleteUnitResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteUnit403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response DeleteUnit403ApplicationProblemPlusJSONResponse) VisitDeleteUnitResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteUnit404ApplicationProblemPlusJSONResponse struct {
+	NotFoundApplicationProblemPlusJSONResponse
+}
+
+func (response DeleteUnit404ApplicationProblemPlusJSONResponse) VisitDeleteUnitResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type GetUnitRequestObject struct {
 	Unit UnitCode `json:"unit"`
 }
@@ -3138,6 +4367,95 @@ func (response UpdateUnit413ApplicationProblemPlusJSONResponse) VisitUpdateUnitR
 	return err
 }
 
+type ArchiveUnitRequestObject struct {
+	Unit UnitCode `json:"unit"`
+}
+
+type ArchiveUnitResponseObject interface {
+	VisitArchiveUnitResponse(w http.ResponseWriter) error
+}
+
+type ArchiveUnit200JSONResponse Unit
+
+func (response ArchiveUnit200JSONResponse) VisitArchiveUnitResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ArchiveUnit400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response ArchiveUnit400ApplicationProblemPlusJSONResponse) VisitArchiveUnitResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ArchiveUnit401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response ArchiveUnit401ApplicationProblemPlusJSONResponse) VisitArchiveUnitResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ArchiveUnit403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response ArchiveUnit403ApplicationProblemPlusJSONResponse) VisitArchiveUnitResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ArchiveUnit404ApplicationProblemPlusJSONResponse struct {
+	NotFoundApplicationProblemPlusJSONResponse
+}
+
+func (response ArchiveUnit404ApplicationProblemPlusJSONResponse) VisitArchiveUnitResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type ListUnitAuditRequestObject struct {
 	Unit   UnitCode `json:"unit"`
 	Params ListUnitAuditParams
@@ -3217,6 +4535,515 @@ type ListUnitAudit404ApplicationProblemPlusJSONResponse struct {
 }
 
 func (response ListUnitAudit404ApplicationProblemPlusJSONResponse) VisitListUnitAuditResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ExportUnitAuditRequestObject struct {
+	Unit   UnitCode `json:"unit"`
+	Params ExportUnitAuditParams
+}
+
+type ExportUnitAuditResponseObject interface {
+	VisitExportUnitAuditResponse(w http.ResponseWriter) error
+}
+
+type ExportUnitAudit200TextcsvResponse struct {
+	Body          io.Reader
+	ContentLength int64
+}
+
+func (response ExportUnitAudit200TextcsvResponse) VisitExportUnitAuditResponse(w http.ResponseWriter) error {
+
+	w.Header().Set("Content-Type", "text/csv")
+	if response.ContentLength != 0 {
+		w.Header().Set("Content-Length", fmt.Sprint(response.ContentLength))
+	}
+	w.WriteHeader(200)
+
+	if closer, ok := response.Body.(io.ReadCloser); ok {
+		defer closer.Close()
+	}
+	_, err := io.Copy(w, response.Body)
+	return err
+}
+
+type ExportUnitAudit400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response ExportUnitAudit400ApplicationProblemPlusJSONResponse) VisitExportUnitAuditResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ExportUnitAudit401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response ExportUnitAudit401ApplicationProblemPlusJSONResponse) VisitExportUnitAuditResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ExportUnitAudit403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response ExportUnitAudit403ApplicationProblemPlusJSONResponse) VisitExportUnitAuditResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ExportUnitAudit404ApplicationProblemPlusJSONResponse struct {
+	NotFoundApplicationProblemPlusJSONResponse
+}
+
+func (response ExportUnitAudit404ApplicationProblemPlusJSONResponse) VisitExportUnitAuditResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UnitCalendarRequestObject struct {
+	Unit UnitCode `json:"unit"`
+}
+
+type UnitCalendarResponseObject interface {
+	VisitUnitCalendarResponse(w http.ResponseWriter) error
+}
+
+type UnitCalendar200TextcalendarResponse struct {
+	Body          io.Reader
+	ContentLength int64
+}
+
+func (response UnitCalendar200TextcalendarResponse) VisitUnitCalendarResponse(w http.ResponseWriter) error {
+
+	w.Header().Set("Content-Type", "text/calendar")
+	if response.ContentLength != 0 {
+		w.Header().Set("Content-Length", fmt.Sprint(response.ContentLength))
+	}
+	w.WriteHeader(200)
+
+	if closer, ok := response.Body.(io.ReadCloser); ok {
+		defer closer.Close()
+	}
+	_, err := io.Copy(w, response.Body)
+	return err
+}
+
+type UnitCalendar400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response UnitCalendar400ApplicationProblemPlusJSONResponse) VisitUnitCalendarResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UnitCalendar401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response UnitCalendar401ApplicationProblemPlusJSONResponse) VisitUnitCalendarResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UnitCalendar403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response UnitCalendar403ApplicationProblemPlusJSONResponse) VisitUnitCalendarResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UnitCalendar404ApplicationProblemPlusJSONResponse struct {
+	NotFoundApplicationProblemPlusJSONResponse
+}
+
+func (response UnitCalendar404ApplicationProblemPlusJSONResponse) VisitUnitCalendarResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UnenrolStudentRequestObject struct {
+	Unit UnitCode      `json:"unit"`
+	Id   StudentNumber `json:"id"`
+}
+
+type UnenrolStudentResponseObject interface {
+	VisitUnenrolStudentResponse(w http.ResponseWriter) error
+}
+
+type UnenrolStudent204Response struct {
+}
+
+func (response UnenrolStudent204Response) VisitUnenrolStudentResponse(w http.ResponseWriter) error {
+	w.WriteHeader(204)
+	return nil
+}
+
+type UnenrolStudent400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response UnenrolStudent400ApplicationProblemPlusJSONResponse) VisitUnenrolStudentResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UnenrolStudent401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response UnenrolStudent401ApplicationProblemPlusJSONResponse) VisitUnenrolStudentResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UnenrolStudent403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response UnenrolStudent403ApplicationProblemPlusJSONResponse) VisitUnenrolStudentResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UnenrolStudent404ApplicationProblemPlusJSONResponse struct {
+	NotFoundApplicationProblemPlusJSONResponse
+}
+
+func (response UnenrolStudent404ApplicationProblemPlusJSONResponse) VisitUnenrolStudentResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UnenrolStudent409ApplicationProblemPlusJSONResponse struct {
+	ConflictApplicationProblemPlusJSONResponse
+}
+
+func (response UnenrolStudent409ApplicationProblemPlusJSONResponse) VisitUnenrolStudentResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(409)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type EnrolStudentRequestObject struct {
+	Unit UnitCode      `json:"unit"`
+	Id   StudentNumber `json:"id"`
+	Body *EnrolStudentJSONRequestBody
+}
+
+type EnrolStudentResponseObject interface {
+	VisitEnrolStudentResponse(w http.ResponseWriter) error
+}
+
+type EnrolStudent200JSONResponse EnrolmentResult
+
+func (response EnrolStudent200JSONResponse) VisitEnrolStudentResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type EnrolStudent400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response EnrolStudent400ApplicationProblemPlusJSONResponse) VisitEnrolStudentResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type EnrolStudent401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response EnrolStudent401ApplicationProblemPlusJSONResponse) VisitEnrolStudentResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type EnrolStudent403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response EnrolStudent403ApplicationProblemPlusJSONResponse) VisitEnrolStudentResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type EnrolStudent404ApplicationProblemPlusJSONResponse struct {
+	NotFoundApplicationProblemPlusJSONResponse
+}
+
+func (response EnrolStudent404ApplicationProblemPlusJSONResponse) VisitEnrolStudentResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type EnrolStudent409ApplicationProblemPlusJSONResponse struct {
+	ConflictApplicationProblemPlusJSONResponse
+}
+
+func (response EnrolStudent409ApplicationProblemPlusJSONResponse) VisitEnrolStudentResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(409)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type EnrolStudent413ApplicationProblemPlusJSONResponse struct {
+	TooLargeApplicationProblemPlusJSONResponse
+}
+
+func (response EnrolStudent413ApplicationProblemPlusJSONResponse) VisitEnrolStudentResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ExportTeamsRequestObject struct {
+	Unit UnitCode `json:"unit"`
+}
+
+type ExportTeamsResponseObject interface {
+	VisitExportTeamsResponse(w http.ResponseWriter) error
+}
+
+type ExportTeams200TextcsvResponse struct {
+	Body          io.Reader
+	ContentLength int64
+}
+
+func (response ExportTeams200TextcsvResponse) VisitExportTeamsResponse(w http.ResponseWriter) error {
+
+	w.Header().Set("Content-Type", "text/csv")
+	if response.ContentLength != 0 {
+		w.Header().Set("Content-Length", fmt.Sprint(response.ContentLength))
+	}
+	w.WriteHeader(200)
+
+	if closer, ok := response.Body.(io.ReadCloser); ok {
+		defer closer.Close()
+	}
+	_, err := io.Copy(w, response.Body)
+	return err
+}
+
+type ExportTeams400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response ExportTeams400ApplicationProblemPlusJSONResponse) VisitExportTeamsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ExportTeams401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response ExportTeams401ApplicationProblemPlusJSONResponse) VisitExportTeamsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ExportTeams403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response ExportTeams403ApplicationProblemPlusJSONResponse) VisitExportTeamsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ExportTeams404ApplicationProblemPlusJSONResponse struct {
+	NotFoundApplicationProblemPlusJSONResponse
+}
+
+func (response ExportTeams404ApplicationProblemPlusJSONResponse) VisitExportTeamsResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
 	if err := json.NewEncoder(&buf).Encode(response); err != nil {
@@ -3317,6 +5144,201 @@ func (response ListUnitLabs404ApplicationProblemPlusJSONResponse) VisitListUnitL
 	return err
 }
 
+type GetUnitOverviewRequestObject struct {
+	Unit UnitCode `json:"unit"`
+}
+
+type GetUnitOverviewResponseObject interface {
+	VisitGetUnitOverviewResponse(w http.ResponseWriter) error
+}
+
+type GetUnitOverview200JSONResponse Overview
+
+func (response GetUnitOverview200JSONResponse) VisitGetUnitOverviewResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetUnitOverview400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response GetUnitOverview400ApplicationProblemPlusJSONResponse) VisitGetUnitOverviewResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetUnitOverview401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response GetUnitOverview401ApplicationProblemPlusJSONResponse) VisitGetUnitOverviewResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetUnitOverview403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response GetUnitOverview403ApplicationProblemPlusJSONResponse) VisitGetUnitOverviewResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetUnitOverview404ApplicationProblemPlusJSONResponse struct {
+	NotFoundApplicationProblemPlusJSONResponse
+}
+
+func (response GetUnitOverview404ApplicationProblemPlusJSONResponse) VisitGetUnitOverviewResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PreviewPolicyRequestObject struct {
+	Unit UnitCode `json:"unit"`
+	Body *PreviewPolicyJSONRequestBody
+}
+
+type PreviewPolicyResponseObject interface {
+	VisitPreviewPolicyResponse(w http.ResponseWriter) error
+}
+
+type PreviewPolicy200JSONResponse PolicyEffects
+
+func (response PreviewPolicy200JSONResponse) VisitPreviewPolicyResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PreviewPolicy400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response PreviewPolicy400ApplicationProblemPlusJSONResponse) VisitPreviewPolicyResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PreviewPolicy401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response PreviewPolicy401ApplicationProblemPlusJSONResponse) VisitPreviewPolicyResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PreviewPolicy403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response PreviewPolicy403ApplicationProblemPlusJSONResponse) VisitPreviewPolicyResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PreviewPolicy404ApplicationProblemPlusJSONResponse struct {
+	NotFoundApplicationProblemPlusJSONResponse
+}
+
+func (response PreviewPolicy404ApplicationProblemPlusJSONResponse) VisitPreviewPolicyResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PreviewPolicy413ApplicationProblemPlusJSONResponse struct {
+	TooLargeApplicationProblemPlusJSONResponse
+}
+
+func (response PreviewPolicy413ApplicationProblemPlusJSONResponse) VisitPreviewPolicyResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type ListUnitProjectsRequestObject struct {
 	Unit UnitCode `json:"unit"`
 }
@@ -3406,10 +5428,357 @@ func (response ListUnitProjects404ApplicationProblemPlusJSONResponse) VisitListU
 	return err
 }
 
+type FormProjectRequestObject struct {
+	Unit UnitCode `json:"unit"`
+	Body *FormProjectJSONRequestBody
+}
+
+type FormProjectResponseObject interface {
+	VisitFormProjectResponse(w http.ResponseWriter) error
+}
+
+type FormProject201JSONResponse Project
+
+func (response FormProject201JSONResponse) VisitFormProjectResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(201)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type FormProject400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response FormProject400ApplicationProblemPlusJSONResponse) VisitFormProjectResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type FormProject401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response FormProject401ApplicationProblemPlusJSONResponse) VisitFormProjectResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type FormProject403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response FormProject403ApplicationProblemPlusJSONResponse) VisitFormProjectResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type FormProject404ApplicationProblemPlusJSONResponse struct {
+	NotFoundApplicationProblemPlusJSONResponse
+}
+
+func (response FormProject404ApplicationProblemPlusJSONResponse) VisitFormProjectResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type FormProject409ApplicationProblemPlusJSONResponse struct {
+	ConflictApplicationProblemPlusJSONResponse
+}
+
+func (response FormProject409ApplicationProblemPlusJSONResponse) VisitFormProjectResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(409)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type FormProject413ApplicationProblemPlusJSONResponse struct {
+	TooLargeApplicationProblemPlusJSONResponse
+}
+
+func (response FormProject413ApplicationProblemPlusJSONResponse) VisitFormProjectResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DissolveProjectRequestObject struct {
+	Unit UnitCode  `json:"unit"`
+	Pid  ProjectID `json:"pid"`
+	Body *DissolveProjectJSONRequestBody
+}
+
+type DissolveProjectResponseObject interface {
+	VisitDissolveProjectResponse(w http.ResponseWriter) error
+}
+
+type DissolveProject204Response struct {
+}
+
+func (response DissolveProject204Response) VisitDissolveProjectResponse(w http.ResponseWriter) error {
+	w.WriteHeader(204)
+	return nil
+}
+
+type DissolveProject400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response DissolveProject400ApplicationProblemPlusJSONResponse) VisitDissolveProjectResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DissolveProject401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response DissolveProject401ApplicationProblemPlusJSONResponse) VisitDissolveProjectResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DissolveProject403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response DissolveProject403ApplicationProblemPlusJSONResponse) VisitDissolveProjectResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DissolveProject404ApplicationProblemPlusJSONResponse struct {
+	NotFoundApplicationProblemPlusJSONResponse
+}
+
+func (response DissolveProject404ApplicationProblemPlusJSONResponse) VisitDissolveProjectResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DissolveProject413ApplicationProblemPlusJSONResponse struct {
+	TooLargeApplicationProblemPlusJSONResponse
+}
+
+func (response DissolveProject413ApplicationProblemPlusJSONResponse) VisitDissolveProjectResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AddProjectMemberRequestObject struct {
+	Unit UnitCode  `json:"unit"`
+	Pid  ProjectID `json:"pid"`
+	Body *AddProjectMemberJSONRequestBody
+}
+
+type AddProjectMemberResponseObject interface {
+	VisitAddProjectMemberResponse(w http.ResponseWriter) error
+}
+
+type AddProjectMember200JSONResponse Project
+
+func (response AddProjectMember200JSONResponse) VisitAddProjectMemberResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AddProjectMember400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response AddProjectMember400ApplicationProblemPlusJSONResponse) VisitAddProjectMemberResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AddProjectMember401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response AddProjectMember401ApplicationProblemPlusJSONResponse) VisitAddProjectMemberResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AddProjectMember403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response AddProjectMember403ApplicationProblemPlusJSONResponse) VisitAddProjectMemberResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AddProjectMember404ApplicationProblemPlusJSONResponse struct {
+	NotFoundApplicationProblemPlusJSONResponse
+}
+
+func (response AddProjectMember404ApplicationProblemPlusJSONResponse) VisitAddProjectMemberResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AddProjectMember409ApplicationProblemPlusJSONResponse struct {
+	ConflictApplicationProblemPlusJSONResponse
+}
+
+func (response AddProjectMember409ApplicationProblemPlusJSONResponse) VisitAddProjectMemberResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(409)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AddProjectMember413ApplicationProblemPlusJSONResponse struct {
+	TooLargeApplicationProblemPlusJSONResponse
+}
+
+func (response AddProjectMember413ApplicationProblemPlusJSONResponse) VisitAddProjectMemberResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type RemoveProjectMemberRequestObject struct {
-	Unit UnitCode      `json:"unit"`
-	Pid  ProjectID     `json:"pid"`
-	Id   StudentNumber `json:"id"`
+	Unit   UnitCode      `json:"unit"`
+	Pid    ProjectID     `json:"pid"`
+	Id     StudentNumber `json:"id"`
+	Params RemoveProjectMemberParams
 }
 
 type RemoveProjectMemberResponseObject interface {
@@ -3507,6 +5876,1020 @@ func (response RemoveProjectMember409ApplicationProblemPlusJSONResponse) VisitRe
 	return err
 }
 
+type MoveProjectRequestObject struct {
+	Unit UnitCode  `json:"unit"`
+	Pid  ProjectID `json:"pid"`
+	Body *MoveProjectJSONRequestBody
+}
+
+type MoveProjectResponseObject interface {
+	VisitMoveProjectResponse(w http.ResponseWriter) error
+}
+
+type MoveProject200JSONResponse Project
+
+func (response MoveProject200JSONResponse) VisitMoveProjectResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type MoveProject400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response MoveProject400ApplicationProblemPlusJSONResponse) VisitMoveProjectResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type MoveProject401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response MoveProject401ApplicationProblemPlusJSONResponse) VisitMoveProjectResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type MoveProject403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response MoveProject403ApplicationProblemPlusJSONResponse) VisitMoveProjectResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type MoveProject404ApplicationProblemPlusJSONResponse struct {
+	NotFoundApplicationProblemPlusJSONResponse
+}
+
+func (response MoveProject404ApplicationProblemPlusJSONResponse) VisitMoveProjectResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type MoveProject409ApplicationProblemPlusJSONResponse struct {
+	ConflictApplicationProblemPlusJSONResponse
+}
+
+func (response MoveProject409ApplicationProblemPlusJSONResponse) VisitMoveProjectResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(409)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type MoveProject413ApplicationProblemPlusJSONResponse struct {
+	TooLargeApplicationProblemPlusJSONResponse
+}
+
+func (response MoveProject413ApplicationProblemPlusJSONResponse) VisitMoveProjectResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ApplyRosterRequestObject struct {
+	Unit   UnitCode `json:"unit"`
+	Params ApplyRosterParams
+	Body   io.Reader
+}
+
+type ApplyRosterResponseObject interface {
+	VisitApplyRosterResponse(w http.ResponseWriter) error
+}
+
+type ApplyRoster200JSONResponse RosterReport
+
+func (response ApplyRoster200JSONResponse) VisitApplyRosterResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ApplyRoster400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response ApplyRoster400ApplicationProblemPlusJSONResponse) VisitApplyRosterResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ApplyRoster401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response ApplyRoster401ApplicationProblemPlusJSONResponse) VisitApplyRosterResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ApplyRoster403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response ApplyRoster403ApplicationProblemPlusJSONResponse) VisitApplyRosterResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ApplyRoster404ApplicationProblemPlusJSONResponse struct {
+	NotFoundApplicationProblemPlusJSONResponse
+}
+
+func (response ApplyRoster404ApplicationProblemPlusJSONResponse) VisitApplyRosterResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ApplyRoster409ApplicationProblemPlusJSONResponse struct {
+	ConflictApplicationProblemPlusJSONResponse
+}
+
+func (response ApplyRoster409ApplicationProblemPlusJSONResponse) VisitApplyRosterResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(409)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ApplyRoster413ApplicationProblemPlusJSONResponse struct {
+	TooLargeApplicationProblemPlusJSONResponse
+}
+
+func (response ApplyRoster413ApplicationProblemPlusJSONResponse) VisitApplyRosterResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PreviewRosterRequestObject struct {
+	Unit UnitCode `json:"unit"`
+	Body io.Reader
+}
+
+type PreviewRosterResponseObject interface {
+	VisitPreviewRosterResponse(w http.ResponseWriter) error
+}
+
+type PreviewRoster200JSONResponse RosterReport
+
+func (response PreviewRoster200JSONResponse) VisitPreviewRosterResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PreviewRoster400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response PreviewRoster400ApplicationProblemPlusJSONResponse) VisitPreviewRosterResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PreviewRoster401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response PreviewRoster401ApplicationProblemPlusJSONResponse) VisitPreviewRosterResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PreviewRoster403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response PreviewRoster403ApplicationProblemPlusJSONResponse) VisitPreviewRosterResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PreviewRoster404ApplicationProblemPlusJSONResponse struct {
+	NotFoundApplicationProblemPlusJSONResponse
+}
+
+func (response PreviewRoster404ApplicationProblemPlusJSONResponse) VisitPreviewRosterResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PreviewRoster413ApplicationProblemPlusJSONResponse struct {
+	TooLargeApplicationProblemPlusJSONResponse
+}
+
+func (response PreviewRoster413ApplicationProblemPlusJSONResponse) VisitPreviewRosterResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListUnitSlotsRequestObject struct {
+	Unit UnitCode `json:"unit"`
+}
+
+type ListUnitSlotsResponseObject interface {
+	VisitListUnitSlotsResponse(w http.ResponseWriter) error
+}
+
+type ListUnitSlots200JSONResponse SlotList
+
+func (response ListUnitSlots200JSONResponse) VisitListUnitSlotsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListUnitSlots400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response ListUnitSlots400ApplicationProblemPlusJSONResponse) VisitListUnitSlotsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListUnitSlots401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response ListUnitSlots401ApplicationProblemPlusJSONResponse) VisitListUnitSlotsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListUnitSlots403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response ListUnitSlots403ApplicationProblemPlusJSONResponse) VisitListUnitSlotsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListUnitSlots404ApplicationProblemPlusJSONResponse struct {
+	NotFoundApplicationProblemPlusJSONResponse
+}
+
+func (response ListUnitSlots404ApplicationProblemPlusJSONResponse) VisitListUnitSlotsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateSlotRequestObject struct {
+	Unit UnitCode `json:"unit"`
+	Body *CreateSlotJSONRequestBody
+}
+
+type CreateSlotResponseObject interface {
+	VisitCreateSlotResponse(w http.ResponseWriter) error
+}
+
+type CreateSlot201JSONResponse Slot
+
+func (response CreateSlot201JSONResponse) VisitCreateSlotResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(201)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateSlot400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response CreateSlot400ApplicationProblemPlusJSONResponse) VisitCreateSlotResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateSlot401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response CreateSlot401ApplicationProblemPlusJSONResponse) VisitCreateSlotResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateSlot403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response CreateSlot403ApplicationProblemPlusJSONResponse) VisitCreateSlotResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateSlot404ApplicationProblemPlusJSONResponse struct {
+	NotFoundApplicationProblemPlusJSONResponse
+}
+
+func (response CreateSlot404ApplicationProblemPlusJSONResponse) VisitCreateSlotResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateSlot409ApplicationProblemPlusJSONResponse struct {
+	ConflictApplicationProblemPlusJSONResponse
+}
+
+func (response CreateSlot409ApplicationProblemPlusJSONResponse) VisitCreateSlotResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(409)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateSlot413ApplicationProblemPlusJSONResponse struct {
+	TooLargeApplicationProblemPlusJSONResponse
+}
+
+func (response CreateSlot413ApplicationProblemPlusJSONResponse) VisitCreateSlotResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GenerateSessionRequestObject struct {
+	Unit UnitCode `json:"unit"`
+	Body *GenerateSessionJSONRequestBody
+}
+
+type GenerateSessionResponseObject interface {
+	VisitGenerateSessionResponse(w http.ResponseWriter) error
+}
+
+type GenerateSession200JSONResponse SlotList
+
+func (response GenerateSession200JSONResponse) VisitGenerateSessionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GenerateSession400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response GenerateSession400ApplicationProblemPlusJSONResponse) VisitGenerateSessionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GenerateSession401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response GenerateSession401ApplicationProblemPlusJSONResponse) VisitGenerateSessionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GenerateSession403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response GenerateSession403ApplicationProblemPlusJSONResponse) VisitGenerateSessionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GenerateSession404ApplicationProblemPlusJSONResponse struct {
+	NotFoundApplicationProblemPlusJSONResponse
+}
+
+func (response GenerateSession404ApplicationProblemPlusJSONResponse) VisitGenerateSessionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GenerateSession409ApplicationProblemPlusJSONResponse struct {
+	ConflictApplicationProblemPlusJSONResponse
+}
+
+func (response GenerateSession409ApplicationProblemPlusJSONResponse) VisitGenerateSessionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(409)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GenerateSession413ApplicationProblemPlusJSONResponse struct {
+	TooLargeApplicationProblemPlusJSONResponse
+}
+
+func (response GenerateSession413ApplicationProblemPlusJSONResponse) VisitGenerateSessionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PreviewSessionRequestObject struct {
+	Unit UnitCode `json:"unit"`
+	Body *PreviewSessionJSONRequestBody
+}
+
+type PreviewSessionResponseObject interface {
+	VisitPreviewSessionResponse(w http.ResponseWriter) error
+}
+
+type PreviewSession200JSONResponse SessionPlan
+
+func (response PreviewSession200JSONResponse) VisitPreviewSessionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PreviewSession400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response PreviewSession400ApplicationProblemPlusJSONResponse) VisitPreviewSessionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PreviewSession401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response PreviewSession401ApplicationProblemPlusJSONResponse) VisitPreviewSessionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PreviewSession403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response PreviewSession403ApplicationProblemPlusJSONResponse) VisitPreviewSessionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PreviewSession404ApplicationProblemPlusJSONResponse struct {
+	NotFoundApplicationProblemPlusJSONResponse
+}
+
+func (response PreviewSession404ApplicationProblemPlusJSONResponse) VisitPreviewSessionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PreviewSession413ApplicationProblemPlusJSONResponse struct {
+	TooLargeApplicationProblemPlusJSONResponse
+}
+
+func (response PreviewSession413ApplicationProblemPlusJSONResponse) VisitPreviewSessionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteSlotRequestObject struct {
+	Unit UnitCode `json:"unit"`
+	Lab  LabID    `json:"lab"`
+}
+
+type DeleteSlotResponseObject interface {
+	VisitDeleteSlotResponse(w http.ResponseWriter) error
+}
+
+type DeleteSlot204Response struct {
+}
+
+func (response DeleteSlot204Response) VisitDeleteSlotResponse(w http.ResponseWriter) error {
+	w.WriteHeader(204)
+	return nil
+}
+
+type DeleteSlot400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response DeleteSlot400ApplicationProblemPlusJSONResponse) VisitDeleteSlotResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteSlot401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response DeleteSlot401ApplicationProblemPlusJSONResponse) VisitDeleteSlotResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteSlot403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response DeleteSlot403ApplicationProblemPlusJSONResponse) VisitDeleteSlotResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteSlot404ApplicationProblemPlusJSONResponse struct {
+	NotFoundApplicationProblemPlusJSONResponse
+}
+
+func (response DeleteSlot404ApplicationProblemPlusJSONResponse) VisitDeleteSlotResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteSlot409ApplicationProblemPlusJSONResponse struct {
+	ConflictApplicationProblemPlusJSONResponse
+}
+
+func (response DeleteSlot409ApplicationProblemPlusJSONResponse) VisitDeleteSlotResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(409)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateSlotRequestObject struct {
+	Unit UnitCode `json:"unit"`
+	Lab  LabID    `json:"lab"`
+	Body *UpdateSlotJSONRequestBody
+}
+
+type UpdateSlotResponseObject interface {
+	VisitUpdateSlotResponse(w http.ResponseWriter) error
+}
+
+type UpdateSlot200JSONResponse Slot
+
+func (response UpdateSlot200JSONResponse) VisitUpdateSlotResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateSlot400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response UpdateSlot400ApplicationProblemPlusJSONResponse) VisitUpdateSlotResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateSlot401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response UpdateSlot401ApplicationProblemPlusJSONResponse) VisitUpdateSlotResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateSlot403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response UpdateSlot403ApplicationProblemPlusJSONResponse) VisitUpdateSlotResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateSlot404ApplicationProblemPlusJSONResponse struct {
+	NotFoundApplicationProblemPlusJSONResponse
+}
+
+func (response UpdateSlot404ApplicationProblemPlusJSONResponse) VisitUpdateSlotResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateSlot409ApplicationProblemPlusJSONResponse struct {
+	ConflictApplicationProblemPlusJSONResponse
+}
+
+func (response UpdateSlot409ApplicationProblemPlusJSONResponse) VisitUpdateSlotResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(409)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateSlot413ApplicationProblemPlusJSONResponse struct {
+	TooLargeApplicationProblemPlusJSONResponse
+}
+
+func (response UpdateSlot413ApplicationProblemPlusJSONResponse) VisitUpdateSlotResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type GetUnitStudentRequestObject struct {
 	Unit UnitCode      `json:"unit"`
 	Id   StudentNumber `json:"id"`
@@ -3593,6 +6976,208 @@ func (response GetUnitStudent404ApplicationProblemPlusJSONResponse) VisitGetUnit
 	}
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type StudentCalendarRequestObject struct {
+	Unit UnitCode      `json:"unit"`
+	Id   StudentNumber `json:"id"`
+}
+
+type StudentCalendarResponseObject interface {
+	VisitStudentCalendarResponse(w http.ResponseWriter) error
+}
+
+type StudentCalendar200TextcalendarResponse struct {
+	Body          io.Reader
+	ContentLength int64
+}
+
+func (response StudentCalendar200TextcalendarResponse) VisitStudentCalendarResponse(w http.ResponseWriter) error {
+
+	w.Header().Set("Content-Type", "text/calendar")
+	if response.ContentLength != 0 {
+		w.Header().Set("Content-Length", fmt.Sprint(response.ContentLength))
+	}
+	w.WriteHeader(200)
+
+	if closer, ok := response.Body.(io.ReadCloser); ok {
+		defer closer.Close()
+	}
+	_, err := io.Copy(w, response.Body)
+	return err
+}
+
+type StudentCalendar400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response StudentCalendar400ApplicationProblemPlusJSONResponse) VisitStudentCalendarResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type StudentCalendar401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response StudentCalendar401ApplicationProblemPlusJSONResponse) VisitStudentCalendarResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type StudentCalendar403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response StudentCalendar403ApplicationProblemPlusJSONResponse) VisitStudentCalendarResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type StudentCalendar404ApplicationProblemPlusJSONResponse struct {
+	NotFoundApplicationProblemPlusJSONResponse
+}
+
+func (response StudentCalendar404ApplicationProblemPlusJSONResponse) VisitStudentCalendarResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ResetStudentPinRequestObject struct {
+	Unit UnitCode      `json:"unit"`
+	Id   StudentNumber `json:"id"`
+}
+
+type ResetStudentPinResponseObject interface {
+	VisitResetStudentPinResponse(w http.ResponseWriter) error
+}
+
+type ResetStudentPin200JSONResponse PinReset
+
+func (response ResetStudentPin200JSONResponse) VisitResetStudentPinResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ResetStudentPin400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response ResetStudentPin400ApplicationProblemPlusJSONResponse) VisitResetStudentPinResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ResetStudentPin401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response ResetStudentPin401ApplicationProblemPlusJSONResponse) VisitResetStudentPinResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ResetStudentPin403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response ResetStudentPin403ApplicationProblemPlusJSONResponse) VisitResetStudentPinResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ResetStudentPin404ApplicationProblemPlusJSONResponse struct {
+	NotFoundApplicationProblemPlusJSONResponse
+}
+
+func (response ResetStudentPin404ApplicationProblemPlusJSONResponse) VisitResetStudentPinResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ResetStudentPin409ApplicationProblemPlusJSONResponse struct {
+	ConflictApplicationProblemPlusJSONResponse
+}
+
+func (response ResetStudentPin409ApplicationProblemPlusJSONResponse) VisitResetStudentPinResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(409)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -4087,27 +7672,99 @@ type StrictServerInterface interface {
 	// ListUnits List the caller's units (every unit for site admins)
 	// (GET /units)
 	ListUnits(ctx context.Context, request ListUnitsRequestObject) (ListUnitsResponseObject, error)
+	// CreateUnit Create a unit (site admins)
+	// (POST /units)
+	CreateUnit(ctx context.Context, request CreateUnitRequestObject) (CreateUnitResponseObject, error)
+	// DeleteUnit Delete the unit with all its personal data
+	// (DELETE /units/{unit})
+	DeleteUnit(ctx context.Context, request DeleteUnitRequestObject) (DeleteUnitResponseObject, error)
 	// GetUnit Read a unit, its policy and its sign-up phase
 	// (GET /units/{unit})
 	GetUnit(ctx context.Context, request GetUnitRequestObject) (GetUnitResponseObject, error)
 	// UpdateUnit Change a unit's title, timezone or policy (JSON merge patch)
 	// (PATCH /units/{unit})
 	UpdateUnit(ctx context.Context, request UpdateUnitRequestObject) (UpdateUnitResponseObject, error)
+	// ArchiveUnit Archive the unit: read-only for everyone, pushes and chat stop
+	// (POST /units/{unit}/archive)
+	ArchiveUnit(ctx context.Context, request ArchiveUnitRequestObject) (ArchiveUnitResponseObject, error)
 	// ListUnitAudit Read the unit's audit log, newest first
 	// (GET /units/{unit}/audit)
 	ListUnitAudit(ctx context.Context, request ListUnitAuditRequestObject) (ListUnitAuditResponseObject, error)
+	// ExportUnitAudit Download the audit log as CSV (same filters)
+	// (GET /units/{unit}/audit.csv)
+	ExportUnitAudit(ctx context.Context, request ExportUnitAuditRequestObject) (ExportUnitAuditResponseObject, error)
+	// UnitCalendar Download every booked slot as iCalendar
+	// (GET /units/{unit}/calendar.ics)
+	UnitCalendar(ctx context.Context, request UnitCalendarRequestObject) (UnitCalendarResponseObject, error)
+	// UnenrolStudent Unenrol a person from the unit
+	// (DELETE /units/{unit}/enrolments/{id})
+	UnenrolStudent(ctx context.Context, request UnenrolStudentRequestObject) (UnenrolStudentResponseObject, error)
+	// EnrolStudent Enrol one person in the unit, or change their role
+	// (PUT /units/{unit}/enrolments/{id})
+	EnrolStudent(ctx context.Context, request EnrolStudentRequestObject) (EnrolStudentResponseObject, error)
+	// ExportTeams Download every team as CSV
+	// (GET /units/{unit}/export/teams.csv)
+	ExportTeams(ctx context.Context, request ExportTeamsRequestObject) (ExportTeamsResponseObject, error)
 	// ListUnitLabs List the unit's bookable lab slots, in time order
 	// (GET /units/{unit}/labs)
 	ListUnitLabs(ctx context.Context, request ListUnitLabsRequestObject) (ListUnitLabsResponseObject, error)
+	// GetUnitOverview Sign-up at a glance: counts, a grid per session, who is missing
+	// (GET /units/{unit}/overview)
+	GetUnitOverview(ctx context.Context, request GetUnitOverviewRequestObject) (GetUnitOverviewResponseObject, error)
+	// PreviewPolicy Say what a policy change would do; changes nothing
+	// (POST /units/{unit}/policy/preview)
+	PreviewPolicy(ctx context.Context, request PreviewPolicyRequestObject) (PreviewPolicyResponseObject, error)
 	// ListUnitProjects List every project of the unit in slot time order
 	// (GET /units/{unit}/projects)
 	ListUnitProjects(ctx context.Context, request ListUnitProjectsRequestObject) (ListUnitProjectsResponseObject, error)
+	// FormProject Form a team from chosen students
+	// (POST /units/{unit}/projects)
+	FormProject(ctx context.Context, request FormProjectRequestObject) (FormProjectResponseObject, error)
+	// DissolveProject Dissolve a team, with a reason
+	// (POST /units/{unit}/projects/{pid}/dissolve)
+	DissolveProject(ctx context.Context, request DissolveProjectRequestObject) (DissolveProjectResponseObject, error)
+	// AddProjectMember Add a student to a team
+	// (POST /units/{unit}/projects/{pid}/members)
+	AddProjectMember(ctx context.Context, request AddProjectMemberRequestObject) (AddProjectMemberResponseObject, error)
 	// RemoveProjectMember Leave a team, or remove a member from it
 	// (DELETE /units/{unit}/projects/{pid}/members/{id})
 	RemoveProjectMember(ctx context.Context, request RemoveProjectMemberRequestObject) (RemoveProjectMemberResponseObject, error)
+	// MoveProject Move a team to another slot (past the window and the guard time)
+	// (POST /units/{unit}/projects/{pid}/move)
+	MoveProject(ctx context.Context, request MoveProjectRequestObject) (MoveProjectResponseObject, error)
+	// ApplyRoster Apply a roster file in one transaction
+	// (POST /units/{unit}/roster)
+	ApplyRoster(ctx context.Context, request ApplyRosterRequestObject) (ApplyRosterResponseObject, error)
+	// PreviewRoster Preview a roster file: what applying it would do; changes nothing
+	// (POST /units/{unit}/roster/preview)
+	PreviewRoster(ctx context.Context, request PreviewRosterRequestObject) (PreviewRosterResponseObject, error)
+	// ListUnitSlots List every slot of the unit with its bookings
+	// (GET /units/{unit}/slots)
+	ListUnitSlots(ctx context.Context, request ListUnitSlotsRequestObject) (ListUnitSlotsResponseObject, error)
+	// CreateSlot Add a slot
+	// (POST /units/{unit}/slots)
+	CreateSlot(ctx context.Context, request CreateSlotRequestObject) (CreateSlotResponseObject, error)
+	// GenerateSession Make the slots of a session (those that do not exist yet)
+	// (POST /units/{unit}/slots/generate)
+	GenerateSession(ctx context.Context, request GenerateSessionRequestObject) (GenerateSessionResponseObject, error)
+	// PreviewSession Preview the slots a session would make; changes nothing
+	// (POST /units/{unit}/slots/preview)
+	PreviewSession(ctx context.Context, request PreviewSessionRequestObject) (PreviewSessionResponseObject, error)
+	// DeleteSlot Delete a slot
+	// (DELETE /units/{unit}/slots/{lab})
+	DeleteSlot(ctx context.Context, request DeleteSlotRequestObject) (DeleteSlotResponseObject, error)
+	// UpdateSlot Change a slot's room, time or capacity
+	// (PATCH /units/{unit}/slots/{lab})
+	UpdateSlot(ctx context.Context, request UpdateSlotRequestObject) (UpdateSlotResponseObject, error)
 	// GetUnitStudent Read a student of the unit
 	// (GET /units/{unit}/students/{id})
 	GetUnitStudent(ctx context.Context, request GetUnitStudentRequestObject) (GetUnitStudentResponseObject, error)
+	// StudentCalendar Download the student's own slot as iCalendar
+	// (GET /units/{unit}/students/{id}/calendar.ics)
+	StudentCalendar(ctx context.Context, request StudentCalendarRequestObject) (StudentCalendarResponseObject, error)
+	// ResetStudentPin Give a student a new random PIN
+	// (POST /units/{unit}/students/{id}/pin)
+	ResetStudentPin(ctx context.Context, request ResetStudentPinRequestObject) (ResetStudentPinResponseObject, error)
 	// DeleteUnitStudentProject Dissolve the team and free its slot
 	// (DELETE /units/{unit}/students/{id}/project)
 	DeleteUnitStudentProject(ctx context.Context, request DeleteUnitStudentProjectRequestObject) (DeleteUnitStudentProjectResponseObject, error)
@@ -4512,6 +8169,78 @@ func (sh *strictHandler) ListUnits(ctx echo.Context) error {
 	return nil
 }
 
+// CreateUnit operation middleware
+func (sh *strictHandler) CreateUnit(ctx echo.Context) error {
+	var request CreateUnitRequestObject
+
+	var body CreateUnitJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.CreateUnit(ctx.Request().Context(), request.(CreateUnitRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "CreateUnit")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(CreateUnitResponseObject); ok {
+		return validResponse.VisitCreateUnitResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// DeleteUnit operation middleware
+func (sh *strictHandler) DeleteUnit(ctx echo.Context, unit UnitCode, params DeleteUnitParams) error {
+	var request DeleteUnitRequestObject
+
+	request.Unit = unit
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.DeleteUnit(ctx.Request().Context(), request.(DeleteUnitRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "DeleteUnit")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(DeleteUnitResponseObject); ok {
+		return validResponse.VisitDeleteUnitResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
 // GetUnit operation middleware
 func (sh *strictHandler) GetUnit(ctx echo.Context, unit UnitCode) error {
 	var request GetUnitRequestObject
@@ -4585,6 +8314,31 @@ func (sh *strictHandler) UpdateUnit(ctx echo.Context, unit UnitCode) error {
 	return nil
 }
 
+// ArchiveUnit operation middleware
+func (sh *strictHandler) ArchiveUnit(ctx echo.Context, unit UnitCode) error {
+	var request ArchiveUnitRequestObject
+
+	request.Unit = unit
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ArchiveUnit(ctx.Request().Context(), request.(ArchiveUnitRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ArchiveUnit")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ArchiveUnitResponseObject); ok {
+		return validResponse.VisitArchiveUnitResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
 // ListUnitAudit operation middleware
 func (sh *strictHandler) ListUnitAudit(ctx echo.Context, unit UnitCode, params ListUnitAuditParams) error {
 	var request ListUnitAuditRequestObject
@@ -4605,6 +8359,157 @@ func (sh *strictHandler) ListUnitAudit(ctx echo.Context, unit UnitCode, params L
 		return err
 	} else if validResponse, ok := response.(ListUnitAuditResponseObject); ok {
 		return validResponse.VisitListUnitAuditResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// ExportUnitAudit operation middleware
+func (sh *strictHandler) ExportUnitAudit(ctx echo.Context, unit UnitCode, params ExportUnitAuditParams) error {
+	var request ExportUnitAuditRequestObject
+
+	request.Unit = unit
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ExportUnitAudit(ctx.Request().Context(), request.(ExportUnitAuditRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ExportUnitAudit")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ExportUnitAuditResponseObject); ok {
+		return validResponse.VisitExportUnitAuditResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// UnitCalendar operation middleware
+func (sh *strictHandler) UnitCalendar(ctx echo.Context, unit UnitCode) error {
+	var request UnitCalendarRequestObject
+
+	request.Unit = unit
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.UnitCalendar(ctx.Request().Context(), request.(UnitCalendarRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "UnitCalendar")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(UnitCalendarResponseObject); ok {
+		return validResponse.VisitUnitCalendarResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// UnenrolStudent operation middleware
+func (sh *strictHandler) UnenrolStudent(ctx echo.Context, unit UnitCode, id StudentNumber) error {
+	var request UnenrolStudentRequestObject
+
+	request.Unit = unit
+	request.Id = id
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.UnenrolStudent(ctx.Request().Context(), request.(UnenrolStudentRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "UnenrolStudent")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(UnenrolStudentResponseObject); ok {
+		return validResponse.VisitUnenrolStudentResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// EnrolStudent operation middleware
+func (sh *strictHandler) EnrolStudent(ctx echo.Context, unit UnitCode, id StudentNumber) error {
+	var request EnrolStudentRequestObject
+
+	request.Unit = unit
+	request.Id = id
+
+	var body EnrolStudentJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.EnrolStudent(ctx.Request().Context(), request.(EnrolStudentRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "EnrolStudent")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(EnrolStudentResponseObject); ok {
+		return validResponse.VisitEnrolStudentResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// ExportTeams operation middleware
+func (sh *strictHandler) ExportTeams(ctx echo.Context, unit UnitCode) error {
+	var request ExportTeamsRequestObject
+
+	request.Unit = unit
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ExportTeams(ctx.Request().Context(), request.(ExportTeamsRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ExportTeams")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ExportTeamsResponseObject); ok {
+		return validResponse.VisitExportTeamsResponse(ctx.Response())
 	} else if response != nil {
 		return fmt.Errorf("unexpected response type: %T", response)
 	}
@@ -4636,6 +8541,79 @@ func (sh *strictHandler) ListUnitLabs(ctx echo.Context, unit UnitCode) error {
 	return nil
 }
 
+// GetUnitOverview operation middleware
+func (sh *strictHandler) GetUnitOverview(ctx echo.Context, unit UnitCode) error {
+	var request GetUnitOverviewRequestObject
+
+	request.Unit = unit
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.GetUnitOverview(ctx.Request().Context(), request.(GetUnitOverviewRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetUnitOverview")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(GetUnitOverviewResponseObject); ok {
+		return validResponse.VisitGetUnitOverviewResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// PreviewPolicy operation middleware
+func (sh *strictHandler) PreviewPolicy(ctx echo.Context, unit UnitCode) error {
+	var request PreviewPolicyRequestObject
+
+	request.Unit = unit
+
+	var body PreviewPolicyJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.PreviewPolicy(ctx.Request().Context(), request.(PreviewPolicyRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "PreviewPolicy")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(PreviewPolicyResponseObject); ok {
+		return validResponse.VisitPreviewPolicyResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
 // ListUnitProjects operation middleware
 func (sh *strictHandler) ListUnitProjects(ctx echo.Context, unit UnitCode) error {
 	var request ListUnitProjectsRequestObject
@@ -4661,13 +8639,160 @@ func (sh *strictHandler) ListUnitProjects(ctx echo.Context, unit UnitCode) error
 	return nil
 }
 
+// FormProject operation middleware
+func (sh *strictHandler) FormProject(ctx echo.Context, unit UnitCode) error {
+	var request FormProjectRequestObject
+
+	request.Unit = unit
+
+	var body FormProjectJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.FormProject(ctx.Request().Context(), request.(FormProjectRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "FormProject")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(FormProjectResponseObject); ok {
+		return validResponse.VisitFormProjectResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// DissolveProject operation middleware
+func (sh *strictHandler) DissolveProject(ctx echo.Context, unit UnitCode, pid ProjectID) error {
+	var request DissolveProjectRequestObject
+
+	request.Unit = unit
+	request.Pid = pid
+
+	var body DissolveProjectJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.DissolveProject(ctx.Request().Context(), request.(DissolveProjectRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "DissolveProject")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(DissolveProjectResponseObject); ok {
+		return validResponse.VisitDissolveProjectResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// AddProjectMember operation middleware
+func (sh *strictHandler) AddProjectMember(ctx echo.Context, unit UnitCode, pid ProjectID) error {
+	var request AddProjectMemberRequestObject
+
+	request.Unit = unit
+	request.Pid = pid
+
+	var body AddProjectMemberJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.AddProjectMember(ctx.Request().Context(), request.(AddProjectMemberRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "AddProjectMember")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(AddProjectMemberResponseObject); ok {
+		return validResponse.VisitAddProjectMemberResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
 // RemoveProjectMember operation middleware
-func (sh *strictHandler) RemoveProjectMember(ctx echo.Context, unit UnitCode, pid ProjectID, id StudentNumber) error {
+func (sh *strictHandler) RemoveProjectMember(ctx echo.Context, unit UnitCode, pid ProjectID, id StudentNumber, params RemoveProjectMemberParams) error {
 	var request RemoveProjectMemberRequestObject
 
 	request.Unit = unit
 	request.Pid = pid
 	request.Id = id
+	request.Params = params
 
 	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
 		return sh.ssi.RemoveProjectMember(ctx.Request().Context(), request.(RemoveProjectMemberRequestObject))
@@ -4682,6 +8807,354 @@ func (sh *strictHandler) RemoveProjectMember(ctx echo.Context, unit UnitCode, pi
 		return err
 	} else if validResponse, ok := response.(RemoveProjectMemberResponseObject); ok {
 		return validResponse.VisitRemoveProjectMemberResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// MoveProject operation middleware
+func (sh *strictHandler) MoveProject(ctx echo.Context, unit UnitCode, pid ProjectID) error {
+	var request MoveProjectRequestObject
+
+	request.Unit = unit
+	request.Pid = pid
+
+	var body MoveProjectJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.MoveProject(ctx.Request().Context(), request.(MoveProjectRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "MoveProject")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(MoveProjectResponseObject); ok {
+		return validResponse.VisitMoveProjectResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// ApplyRoster operation middleware
+func (sh *strictHandler) ApplyRoster(ctx echo.Context, unit UnitCode, params ApplyRosterParams) error {
+	var request ApplyRosterRequestObject
+
+	request.Unit = unit
+	request.Params = params
+
+	request.Body = ctx.Request().Body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ApplyRoster(ctx.Request().Context(), request.(ApplyRosterRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ApplyRoster")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ApplyRosterResponseObject); ok {
+		return validResponse.VisitApplyRosterResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// PreviewRoster operation middleware
+func (sh *strictHandler) PreviewRoster(ctx echo.Context, unit UnitCode) error {
+	var request PreviewRosterRequestObject
+
+	request.Unit = unit
+
+	request.Body = ctx.Request().Body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.PreviewRoster(ctx.Request().Context(), request.(PreviewRosterRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "PreviewRoster")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(PreviewRosterResponseObject); ok {
+		return validResponse.VisitPreviewRosterResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// ListUnitSlots operation middleware
+func (sh *strictHandler) ListUnitSlots(ctx echo.Context, unit UnitCode) error {
+	var request ListUnitSlotsRequestObject
+
+	request.Unit = unit
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ListUnitSlots(ctx.Request().Context(), request.(ListUnitSlotsRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListUnitSlots")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ListUnitSlotsResponseObject); ok {
+		return validResponse.VisitListUnitSlotsResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// CreateSlot operation middleware
+func (sh *strictHandler) CreateSlot(ctx echo.Context, unit UnitCode) error {
+	var request CreateSlotRequestObject
+
+	request.Unit = unit
+
+	var body CreateSlotJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.CreateSlot(ctx.Request().Context(), request.(CreateSlotRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "CreateSlot")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(CreateSlotResponseObject); ok {
+		return validResponse.VisitCreateSlotResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// GenerateSession operation middleware
+func (sh *strictHandler) GenerateSession(ctx echo.Context, unit UnitCode) error {
+	var request GenerateSessionRequestObject
+
+	request.Unit = unit
+
+	var body GenerateSessionJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.GenerateSession(ctx.Request().Context(), request.(GenerateSessionRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GenerateSession")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(GenerateSessionResponseObject); ok {
+		return validResponse.VisitGenerateSessionResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// PreviewSession operation middleware
+func (sh *strictHandler) PreviewSession(ctx echo.Context, unit UnitCode) error {
+	var request PreviewSessionRequestObject
+
+	request.Unit = unit
+
+	var body PreviewSessionJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.PreviewSession(ctx.Request().Context(), request.(PreviewSessionRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "PreviewSession")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(PreviewSessionResponseObject); ok {
+		return validResponse.VisitPreviewSessionResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// DeleteSlot operation middleware
+func (sh *strictHandler) DeleteSlot(ctx echo.Context, unit UnitCode, lab LabID) error {
+	var request DeleteSlotRequestObject
+
+	request.Unit = unit
+	request.Lab = lab
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.DeleteSlot(ctx.Request().Context(), request.(DeleteSlotRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "DeleteSlot")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(DeleteSlotResponseObject); ok {
+		return validResponse.VisitDeleteSlotResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// UpdateSlot operation middleware
+func (sh *strictHandler) UpdateSlot(ctx echo.Context, unit UnitCode, lab LabID) error {
+	var request UpdateSlotRequestObject
+
+	request.Unit = unit
+	request.Lab = lab
+
+	var body UpdateSlotJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.UpdateSlot(ctx.Request().Context(), request.(UpdateSlotRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "UpdateSlot")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(UpdateSlotResponseObject); ok {
+		return validResponse.VisitUpdateSlotResponse(ctx.Response())
 	} else if response != nil {
 		return fmt.Errorf("unexpected response type: %T", response)
 	}
@@ -4708,6 +9181,58 @@ func (sh *strictHandler) GetUnitStudent(ctx echo.Context, unit UnitCode, id Stud
 		return err
 	} else if validResponse, ok := response.(GetUnitStudentResponseObject); ok {
 		return validResponse.VisitGetUnitStudentResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// StudentCalendar operation middleware
+func (sh *strictHandler) StudentCalendar(ctx echo.Context, unit UnitCode, id StudentNumber) error {
+	var request StudentCalendarRequestObject
+
+	request.Unit = unit
+	request.Id = id
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.StudentCalendar(ctx.Request().Context(), request.(StudentCalendarRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "StudentCalendar")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(StudentCalendarResponseObject); ok {
+		return validResponse.VisitStudentCalendarResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// ResetStudentPin operation middleware
+func (sh *strictHandler) ResetStudentPin(ctx echo.Context, unit UnitCode, id StudentNumber) error {
+	var request ResetStudentPinRequestObject
+
+	request.Unit = unit
+	request.Id = id
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ResetStudentPin(ctx.Request().Context(), request.(ResetStudentPinRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ResetStudentPin")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ResetStudentPinResponseObject); ok {
+		return validResponse.VisitResetStudentPinResponse(ctx.Response())
 	} else if response != nil {
 		return fmt.Errorf("unexpected response type: %T", response)
 	}
@@ -4869,147 +9394,233 @@ func (sh *strictHandler) UpdateUnitStudentProject(ctx echo.Context, unit UnitCod
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7L3dchs5siD8KvnVNxGW9hQpUpK7LSrmQm27p9VHthWWvJ49ptYEqyAS4yqgBkBJYvswYm73el5hn2ye",
-	"ZAMJoP5YpEj9tN0e39giWUAlEvmPzMTnIBJpJjjlWgWDzwG9IWmWUPz7VIq/0UibP69IklPzR0xVJFmm",
-	"meDBIDgCM5olVMKlkEBAMz6DhPBJTiY0CIOEjINB8Pzs7CXsdnt9eCV4TGYhvCIz2O1B/8dB/6l97COL",
-	"g8FeGKQ0HVOpgsGHz4H5Ktjt7+7tP/3hxyAMOEmpeWtM4ERc0YRENJiH9eeelc89nxKZUAU/kfHYgDO/",
-	"CIPMPPtjGEgh0ipkQRgoTaRWH4k2k/V2f+z0nnZ2e+ceRk1J2ng5DPNeb/cHaL4oDHLOzDQR02pvv7fX",
-	"MfOpfjCfh8E7/KmC0kjEtOXZMIjpJckTHQwuSaJoGGRTosyTIqM8CINMJCya4QyJULQBeX/fQN7rDXq9",
-	"/+g9G/R6QRhMciLjjynjuTY7/EMvxLkaI3t7572Dxkiz+I8puQkGu/4D48Fgdx4GmqX0N8FxY3KlJUkY",
-	"2TmlUk/NOKYT3Irj8zOzODiasITCezqGF/SKJiJLKdchnNGUKk0l9MGAEcwNpjIiSUo1UkNBjccvFsnw",
-	"fEohsz8/UcDibhB6QsbNNqAGGUGIHG0YOggDSf+eM0njYKBlTsNARVOaEvOCSyFTxArj+of9IAxSxlma",
-	"p8GgHwZ6llH7E51Qibt6pvOYcv06N9TbDuGzTswmTIOyjwLHZ2uwVom9BehbYM6I1lSaYf/7Q69zcPH5",
-	"2fxPQQGt0pLxSUGCz5Hq2uA0tPtEgSHLEHb/9Y9/7vcgmhJJIrMVIC6BdH4Lodc5AMJjGAadYVBfxSIp",
-	"tywGWWTd5ZDOb73OQefi826432td1dxMpTLBlRVeP5H4uaQG0YwkyvIZ15Qj75EsS1hEzKJ3MinGCU3/",
-	"42/KYOBzuQyDG01YgrB+4uKaN7YOhIRrKfgETo9fWwGicxUM9nv9kvLfcZLrqZDsNxqXYJOxyPVgnBD+",
-	"KZhXF/0nSS+DQfD/75Riecf+qnZOLaR2sfV9e9cAsAoZbDEeM6UZn+RMTck4odtmv6aUxI633r9/3znK",
-	"9dRgKyKa1vAQ/EQUi0BSkqR/HgYZYTLPhkFQBXthN+ah2YG39O85Vfqe2NdTCtLOBGMRz4ApYPyKJMgP",
-	"VErh9MUlo4lRBVXcGI2ilJHKgyDNzQwU+qAFPO1VyRqVQ7mBvXIDfyIx+HU82v69IomRODQ2O+fWBoxn",
-	"uT6EkV3hCAzjKKAkmoK4vKQ8ZnwCuOauAeK54JcJi+6PbaIhIWNQidAG1Zd5krTj2antKorbR9eRe1DR",
-	"Cx7mR8PsUSIpMTTDgXglEUJGpOZUgiafKA8N0hFeAyzi8mchxyyOKb8nMmcih5TMgAsNJIqoUqCnTHk+",
-	"rQmNvRIt5esfDS9G0kckMaabBzAWCBwi4LXQP4ucxw/Aul4mTYkCLvwe1Ja+Xy79tdBg3/xoS38tQOXR",
-	"FCRVIpcRxQWfC3FC5IQ+gqwSV1TCD/vwn+yn6qr7lQ13AgZecs30DM6FAAvNo+5/C4AeF68Inzmg7qs8",
-	"tRCQEj6DS8ISGoNR62mm1SFoOQMyIYxDQjSVVeTsVoSEwYaBBwqAHg8rDVgVm/AO4wrdmyrnOhPgEK4J",
-	"0zB6S7WcdY4uNZUjUDQSPFYNHVt5pIapZ/u9Fk1a2pbWYKsYEffbDQJWuYwpkUYAik+UGxoo7LAvase8",
-	"FiGMSRwCvckMNEYyS3olPtE6xJvZL3bghgZMsRx8w1EeM30UaYGbR+KYGYhJcipFRqVmxuj0blrlK+ub",
-	"tlnZxMz1ZJGeeJ4kjtqo8a5TY2MnjFOzZPOjsd+8sdyA2tvWn1ts/tLO/mD9CHz0ophDjFEqz0O71Jdc",
-	"y9mGSyWRXd/ngHLjKX0InKzvRpISjXTjv8mzuPFNTBNqv7EhgK6kqbjCL4yrUJkDP5YTSGE8xy5LMyHt",
-	"NwkZq/LzRQueiN/JVXRa2XMzRNf8QvP2jvF9g5bpLbep5fiz21enivfGdIqmhE9oHMJ4BhafK/a93DNL",
-	"ZQtOa1OYlJGWloeXvKQyOLvzSEmJk0m3krA3jVq5xnMLMgeiCq6JAhRDIVxPKQexFqu0cQQxRomljNAT",
-	"c+giBYWpW1pufpOL1S1lplNi7YoNeIlyLb0E0TRVa9GqZdp5KZ2lJPiZ05slCI1yqYQ0Tr1BqXkOtkQS",
-	"U7kNGZlQJ48Ex58TojR+vTmC/XocLK2ouiIMZzwhY7Wp6PFjPyZu8FpYOyHjRXQ1IG9M3Qb58ynRr7wL",
-	"tBncGwiVSynSJVxBeUyNMjEyHbY4NfYcaagW9PkXJm1TT8fcyFpFFVwzPQUz2wyci3cIxP8JEeFApGRX",
-	"xpLUU+tiTZnSwth1qLauaAhKQJQwg3eIpchA0gwlOTBrI60htVI1adFqPoq7eo/fmmeKTS51k/dZ29RD",
-	"7mK0LfwiYuq5xTyFf2S5mhobCsVQN7iNF/DX0EXzDHRub+06nRxCEFqJDXFZIbdmSP5SGipACYmPInko",
-	"w8M7JGM714j0mJlBKePEKcKUZJkBdvA5+JvAcF0rNn8VjPt3h0FCyRVdylzmx/JZjTKo/dFzelOsaF7w",
-	"yOy1jRQiCuZhIDh9c4kBiFX7XYVwHq5+tv7eW2RFdTnzi3kYvORSJKm3w9dn+siFXlvIOamRaKlrIiFk",
-	"7DarjWCdlX6b4Ydv9k+797XR2EsphVxXorXTn1HLkl7misaHzpblnKJSBaXJTIHIrB3fjhyPgzGJP+KM",
-	"yBMY5fzoGaiIAV5W4iVc6I+Ggq1tSDT9mLCUWcPQiBTJSdKKw7Rc7yJ+G8IDg2Ets7RzukP7osQpMf4z",
-	"o0mMaN+QmFwsrk1W/Xr25rVVCU5gNaKGsCUkZERPoThpaVcSyzHTWK8FZvVKf6Ek0dMNV+ld0nIHxKfb",
-	"0e9GtUJh1dTdaNwg1wjuJ8qaRE97XieqEIz1pDRcMqm0pXzC1TU6rkDAUOYi0fvRaxsuVYujxd67j150",
-	"CvzL6UWnEgucrNCFVVm/GUHdB0OoHy82WU0b7Mb23AzmxI6oI98AicYWHl+DMR5DoN1JF4a3nLvbU7uF",
-	"PV7hIbb4dQ6NLV5ccZjehPhERCSpgWtPpCGTNGKKCR6i4SlyDQR+c/5c5Yx08Wx+4eRzf96xf+yWf5z7",
-	"Pwb+jz8Fd6ZxlQj9RCGp307YhfPozjzNRhZ0XmJqCZU4v4glTM/u6hYtLuj9lOoplcViMDxvQIKEXmrY",
-	"QpISMKaJ4BNlbPu/vDy3FqTxg6qKYixEQgl3xNNKDo9AVI+x5w+yjWEF7Uu29DhuM9zLY7O4C0dRRDPj",
-	"JREFhINDDwiJX4AF0VAjJhUo2DIbudvrH9Stfj2lQ46pJnhwD6Nh3uvtRYomNNL4Nx1th0D4TE/NhDRR",
-	"FEU27Pd63aExqEqze6OkiLBli/phvzUn4SIMbjoT0XFf2wht1yDqRVD5qWNjem73p8EgmDA9zcfdSKQ7",
-	"dpD/z9Cp/RO38YSM1XMbWrubyj9LhFZwPRWKAqkwpA/YLer0TQMRNTZv0elNLYRBTvf2L6escZUrNHTN",
-	"a/r9VLR1TO+to1/RO0X710vEWRqtDwPFNP1IYsyxam7gGdMU8DeFJ7ck0kY62yhNQx9VJLP5ZX16LF3b",
-	"28Jj5VlCDWz/wjasvqbXldTCDZjwtQ9suON7F6AauY82+WoEW4IXj2wbiVl/QI1gq/evf/zzAGxWTKSH",
-	"vB4qU9sh2CDaWOhpFwzPaEpSK2TxIMLIYR7XgNkGzC+5tPw05C6PSrHfKNhcPStP6xRTW2Fzr/v/+sc/",
-	"63kqQC610dqSpamR1yqXUuTWqbueGtJQGYloCFwYj1tLkVRGG9JIyc0J5RMjPp/2eijD/ed+k0aN7BUk",
-	"Yx0jMSaUd+iNlqSjyUS5FEYW43FbDe55TeHfIvaO48Cm+pUbtDYLrQ+eSBkeOs9Ct9N2o4N58911FlmX",
-	"kVNyc2zHHDTYBfng7zl1P9tQ+eZQp+TmzwehnSqM2RVdWEeDLespUG432pjxTUb50enxCxHlq0NZbUdW",
-	"RxzceNjr9iB2kxg+YQoEt4lmDRHJL8Vtb1mAUmSUk4zVz3X3ur3uXtt2GONAbfiOBv78C0MLr5+zDYP+",
-	"OHvRNfv5ORzsP/0R3Lk8uBOjbosQsKfzLarAp101J3/DKVCu5QwyYxY2IzuOipjgmMqQS6pQYEUu4coa",
-	"8GvpgkpoqsUsYVxpwiO6zGB3YZtFK39ZyLJU5k37+N3bY5D0kkrKI3oIw2r2wTCwp3824ci8FRSZKWAa",
-	"SJKsbc74yOiKyNG6qmulmG9zkNby7b3ZNhaYE2Hchft78UXO/ZrWgUt2biOHbGMvry0tqVjbE+uTti5x",
-	"RYhhcZbkTkGHh/Qxbf1AG6QO/U9cgqcNXsN4BsPAVxgsidWsZ+KXqfHrhSuyqpOLYIft+mSFC+xJagUH",
-	"3csfO/KrcgYR03ji4JJEjNHnEkQWhW1WMvAtWUoe4KZ3UaS1fGnvq8ylXOqAuWW8sNk1d0U2Wr8xU0ok",
-	"V604XZvtl+HSp/98OVyWVL8CjydMbSr6s/rItSTsAvEt8b6qc6+A+l0Wu6y4DU85riXTZJxQa1bY4g/P",
-	"eV04guupSAoBA/a9iHofvdJCDIBpBZKSuCN4MhtyNxeRFNiEC0njfy/HqCXjwqIhhOsp0eh4GpRh2K5r",
-	"84viNzyZWdN1c++qot/v996sNV1kw0naFf+ms6zQ/ptO1a6ZN52lXUhtNstdnbi3lMT3OMusHM1zcQ2S",
-	"RpRdUYWClKpDUFhSxA334LHmovxvSnWsuVgz/ta+IDXj0d1WdIpQY2xsSq4ojCnlkDKlaGwDOIpKsxGJ",
-	"UBp3g16Z9V1SGh8a6TAyOznCwBGmgmNgXPlALxCLCmCYami1jo0LlTka4JNPgYBNT/UlJurQze+MPaa3",
-	"D9Gp0dEUEqa0Wge5BjlfSlO2blcrS48SMR7PRhY7rpjVVxfiT9sh2Ge69lTC/ObOJGCL1B61SiSjIkso",
-	"GDViA3uGdTt2cMbiYixWIZnfnihvXdtB9ZNEnLlu5m/hd/+N/w6H3Ubh4X/j+z70OwcXaOv/j+1WU/8M",
-	"CWytFC1Hi5umaNn8k2XB22r2Tlgc6C95upEJEdYPFparluZ5SrUK7NachXDBhl5tCC28q2k2rh7esH5D",
-	"J5+WHSpUpWno2W3pw1VJVYY8lnnO5teHSnWrAXpb/lod0Nuebsf7mqMa6L41s26RmG4b0iDa2x5von2T",
-	"5JpbDkqqvIZZgfV3bXjKKFIqbGCPuuoXPI3XLuGoyOyodSGYElWM8E92sb6lkWX0CFm0C4GyL5QshImz",
-	"S523s7Km4AFKd5YX8t/z4G+jMp1q7upm63J0sOhR9Xs1l2o9X8kMWu0s3ZPEdL1gYG16aEWa+GRrejcp",
-	"xbjJmK2FWi9PX/t3NLX+r+/PQQvU9UAUjI5cQR2G6QfgytSsNYOTOHtmDWbAV4Ye1LaV+7Yjd8hT3qgR",
-	"Q6VtyfKUI6YMp1uzMEvELKXcWHpVG9F4TCyaOoGWa1eNIHINO3i0vPPZ/DfH829bJbV46O06piwYpnkW",
-	"iZTxyQjG9FJICiPfB2UUwgjbqcQjF1EYFd1VRiEIs4BrptwI3BpPp37SIPQdWuxErcKxbN6yiiXMpp3a",
-	"J2udVha8zKPXR/Z4wPx+aLOIzGcbZbkmSdKJEhF9cl8yDqz93OBuieQFZB7lJRUUS11GlHeIqG2Wy4CU",
-	"f1sgbXm2Au4B0dF046Ap5l+nVE4oZGYCGz0zbxoUXgmqd0PUnyjNDLEzaaMDhzDieZKMIEookWrISxJF",
-	"z6ekyi6csJRpNQDcDjCSfLchyP0GAeGAxGLUSjjkffjX//m/4Bv6VD6QG/zQ74VQ6xoEPasnnvVCKEBw",
-	"nOIBbIvmlfS+iQAq+xotEb63VhM2Wh4ZJ+rGpazhIsoUtl5btLpsj3RXAMrOSbV335I7V+mxtMGweQv5",
-	"VoVGRWv/sH+rzi5EQWXY7q26fgGG1tS+kqkeJL2vIie/PIU1THprJCqsluOUoQYcC/EJiBXTGMjEKDXT",
-	"U8atdsTAk2c5LqQvdiX2JMbmIeLwWFBrkX1bdFyzbvwcFSgqSworu9jcjou2PA9Fo1wyPTszCsLu2Zgo",
-	"Fhl7DItN8HtjSZhvSy051Toza7KNCPzT9tPPHqm/vj/3jQVwCvy1Ocd8HhZ5MEvIRbEJN3oaM9ysXmh0",
-	"nyI8htPj16EliTwLwU41pu754oSUx0hxQ04gpqngSkubGuIzjkPMILSNhdxgVIiwFYlcKls5ZChBbXfh",
-	"pXkO3TbjeJqnxDUfchvnDKthUBXamKcDETPhMJ2BTXgnz+Ca8Vhc2/w6Z+PlPDY2V83EGw25S3LEGmWS",
-	"0hjffwijHYcTtdPtdo3thsnpI3zLaMchwHwux1ctziGvmpwLOdSYfWDAMqvG/Er8CPQmopmGUZERP8Wa",
-	"plE45KPTN2fuSzTK1Si0HF3mRpXDXJJRd0bSZLSNQNujMoMEGpfJLkNeGRWLSI22gVMaKyD1Rh6XUqSw",
-	"CEN3yIfcrgDrvUiihCtLcjmUBLQkLMGTs4SoaRcwsmHtx2WJTAasZf1HRtvWDPD9Q04Jk513GRydHgdh",
-	"cEWlcn5nt9ft1VK8iryuIo0Ll2z+mFDd5liplCQJ/HL+6gSr0wHDvxaLqoF9RwRjKa4VlXbtb2ksIkeF",
-	"FvUSmBpyjM1iIgZGarGQTrIJ47CFeMaJcpZouKZjRzIhjFLyyX4fd67peFTkkuIYMuTPX7zGomibOzqh",
-	"cC3kJ2VYDNt8wGvhNtPsMJ6NDvm5f7bCcvDcdoHpnDl51rEqcAAWOwqUZkkCkUhtyBwKqM1ahtwuJoRx",
-	"7iJMfvEpmUGuKDBuIAKlZ4lLHyMwGidiPBgh0K7tp4FHUSKjqSsYyKiVL8dxMAj+QvXR6fFbT8pBo0/f",
-	"bq/X6Ghj/P2dqU6Teraf9Yv/v1hERpSCecD6x0PuXGZDafarCrFVmAif2qk85kdKQwCgMhp1cpn8eRgs",
-	"cOcwcCPsHDigPofFOSgZmfGGYO1TXaUJj0kiOO3+TTXmsYP8RKsb0rQWIfq1FV0ZKk1xlpDHkvaZZEKf",
-	"WLKypjpsKUqBjMUVbZyaOJHZUTKCJ4oml08OHcXVvzJUU/kGnuRckUvasVT15BBYOqn+HhNNBodwKXh9",
-	"Inc6WfvOUl91NJLloUtBsD9wga8ZE0U7uWTFF3j60iE8osooqfJ7IdOO7fvhvlujRZBDbjD4cBEGKk9T",
-	"gkctbymJq0wV12nRCEbMFfgQlN9hFYzxrM98D94PWEZCE2NIWImF5zN8YiyFKcW+fLaHWTAIbuJJx9As",
-	"GBtjsLODKW9TofTgWe9Zr1AdQx7MLwzoTmtV5OoC47pa3VtZtqoEWppPFWciYoMuUe7dLZRvf5lhq7Kn",
-	"vb0H6NhmSM+QCVrTtlkfKsfKec7Tan++MyqvWEThHS9LvR61U9syALvBaiI0/hRcV0v9HOTe1igmLhbs",
-	"6dJRx0qijHKZrKBI8/MKarRvKOnRV0y1avnzxTNkY9NicpIzMomqmGRVA9IZhXi8brCQHvqTZINJyqVI",
-	"EhqXBmLFJJxQDfu9ve6CWjthStc71tyXS5o9bD58vkP77M37WrtW1T5eh2dY69FsfflLKPdSUrdByK/7",
-	"vf6yaQvs7dR6zeGgvdsHlT0zkSUKJjAb5boXWWfHWbxFrSs6Pza3WsY1FvANf+7HAJ1fYBi0x/r/dP7m",
-	"P1++HgYrmMTAULKIPTZayiC2oecT5VzE0Ib5qgJghgY9AVVUkYUoC8rysfKpKmNU3FApEvQwJe22GXuv",
-	"6L05YZ2+7/UiORfccYHhD0VT9TIKbXurVFqqrNeafBN+eEVXN1q9KwPMWw0L40TTuMM4ZFQqwX09mvfd",
-	"K3RcBLe/JCEbj8OTcdW0XknQ9MZ47qOao1zNm7kmyrlgxrdZ9J3aCLRZ8bQRtXqIq9TqAjkP4OnO16a1",
-	"5iKWEF5bdRYqyv919OpktfHwQlzzRCCxMVVMFJdY29CAXYvCBFS3egU11Zyzgq58wGcTK8KPeSCb4NSD",
-	"cF8hWEsb//D95o3Nbt64gzlTzfBvYScXPnN5Z1/QlqFVQAyBFqe9CwZMwQ9fWPZ7OEpOLeK2n1k8X8mu",
-	"lZafqXH1Q6fkDFWkRFtXplIPL42CZPoQCJ9hLlWiqGFZ1c6zf6H6rLAJHt9sWZsaixq7dsHusOLosHc7",
-	"SVVuY/i9SNeM2L99RNFqvsXQIZVO+Z6oPel8aaIuSNhvuaXu+r01SzI4y0d26jfH4AR17tipFKzZdNdF",
-	"RnlpzxWtCMe+boRbpthGprDjXNJHnQFssqaD4rQoKGuwwv7iO12W5zdMgi9cwRuaAHiEZWQNerQY807E",
-	"I9HlX+HFy5OX5y8fmkI9KXlKfWihu0q8LiWtDaTsOvWb/tGyhm5TC2CZzK3r/m9W5lbu7CjN4z+C/G1S",
-	"9/3kcBhkQum2xgvJrIqjgkdaxK4tR25ljOf4UwtvIL38JOLZZsbH5u6Bt/sbvVdKc35tvqk09Gk0IvEl",
-	"f3WO7/8RON5uUNw4VDsRFs7bLqF79/ake+sNWd+MEDEDDm4fUNz2ZAb014CpuJSnLqbs1pSVyD6Fwd/q",
-	"5BNegBRB3y8mvzq/wBN/Ens+y+gAmtT+BIbDIQfoxPDk87DOjsNgMCwYchiEwyrR4Y+rOR2HWF4fBoO9",
-	"uX/XfaRqrje3P20zBiMIXZqFKwZvqyuHrVHGYkymMebGKIRRQsbmPykEfiziBeaDC1uMtqsF5bYZTCap",
-	"woCXEkB8X8SUzIb89N05jEn0CQV5vYidaV8AG7elM9hS+oeR275P4HF87FLfBp8rZN5SgB+C3cx6V8gg",
-	"vNsFraFnnLcvT08qSmHfsJt/82YwQVEg/6AQBfvBfGOp7roerKWS/jBGqGtr8m0ao7+3HrFJtfUeORWU",
-	"20ssHlWD/BWMKHoURbKZpqhxXl1tDIP9YXB/1TEPA5ePuCqSgb0Wy0vJ8AKBInGNg+AwnrkQqDsD8h3I",
-	"Dhuei7BnnvhGW15xLeQnxieLxvhbvGLs3FVR3R76sM/HD3Kgd8YmHPD6IrzojPGJI0jUXdhCxYLlqc/h",
-	"8KuJMlh4CvOg1Wn65fz8FOw9slF5K6/R5LWU5gGcHr8eYWOZ4vZajDRwaF7BO6GuzSbmZe73+l3Au/Wg",
-	"32teNIjkLjhtJlC7hPv+U59pH1rCGnI30iYESzaZagSF8SjJYxpvu3jy7gHkXLPEWhGYzIwJmhlRqt16",
-	"sJbrEkLbMNzs6xJrRybPBv2ng17vv4KiDjGgs1+n479E7A379fjdb8f91+xYHfO3T6Pnxz8cf8r++j+f",
-	"/3rQpXu9rmITTnQuN4hS25W0XbvauK7vEbVU46ZnM2z3YC2dULvksnEWWqsJ+HAxv1jgWZ8V0Z6W/xgM",
-	"m4OXrAPzP2qPN2fna/Kmkb9F5Vxrxt8JU/qdyx24H20uJGL8/rfb1y6353mSfIFb7Nc/fCwqIZeZfQah",
-	"eCugQeiDKJ4iMarIGnI1H5VcICM5y1Qhtf21JZUgEA3ydkl/Sw8VT+0xf/OIH9drq1PqDbY3P1B856+2",
-	"v5eL4fsnrPQvbHHrRmS2isS+/fNEW1uOzYRsnrvPhPVFSb6A+euj852GEL1bnNuQwHMjlDHE7QubG7HP",
-	"Sg1XrVFHkz8ET2Y2pOPvkiaLZc9bb39+Dj/uHfywPeTiEkYoTkeh+cMKXVevZTdktEZxdFgvjgbCh1xk",
-	"tuYTMyGMCTny4n6Et5hcu6y53+xNGBzoDbZ/n9iTvYq3gVp9v3ewPPxTMPgdg/WbK7dSde1XVdfeZqxv",
-	"S24fJSDyJaSV7/lYXAb7PRpy/2hI0XcN2bTSOkDIojSoyeKPYRf8FU6Pzp//8khBdlzIMBh8HhasNTS8",
-	"NSyMxqG1GudrBD5WSOemVbJD8tgySqttsqHgPSVKwYjTGz0yT9t7L8weKhjZm31HoIX3lfF63/asRcNp",
-	"eIVwsKBOFlmvfKELVFwxkauiBK2sFOvv9rCBfjAI/p5TOStzoixwtQOyapeZosHe517Y/7Gtzcw8XDiC",
-	"sDcMYzv8DANavhHGls/efNqrl7I97bVDhxdG1oArStd9A4TltesX9/br/dXPH8or1VtuUi+uMF8z7ayu",
-	"YnrnvQNUMXv/FdTuKy+zQKtzFmfCF+7O4P5uv36I7LM73UXf1uEq7vJGTrrwF1EH/d3++jGG8grtFlXw",
-	"xpO8uASHuH+H/AwnolGYQCImIXB6XVw7+YewXq0kvLcNuyBgV1aRnbXU/9hycWwVy30/DhrDFvq+LqQd",
-	"2pJ5kWvFYntigOEG1I7by2XqN1AY1ozcPHqB2LfIuEWspVm6WBSlLa9C+4pZuCxOe0gObqniaOeu77UW",
-	"X0WtxT0kxCY1F1V7+FsXFXTZwlfXe3zFoqJeAvIY4mLnc8bi+Y5jraKwZNlB85HPVrIx3lTYPG+XyokX",
-	"SG4fAqm1da9uRGWYDQxjHGzIMZr0idJMFUnih67+WGn/TjM945PiShXzbFu46S2+wHHJKxy75gG1GRf/",
-	"m8dD6nxldtQ1UAtByGLz/J5gkgHTjxLKeJCD9tWMtfNjQfr3K0gpeS289VlHmccv1nm4rdKlxsnrFYUd",
-	"Vds81IaMwsUmYUsPaL5XfX39VV9VgfvHUHMPVBS2CQ9uxlbt1WRtJWEVJvm3Lwu7n+rZrI7sD6F11i0t",
-	"WyV6v1eE/ZErwqp5E39Q2Xy/grH7yOhleZLttZcYdFjih4TYtk4VoqULC7ekD/nSa9JXXY9euwT9sJRd",
-	"W5UL0Ie8/fZzaLn8HI6SxLyOC7xRa3l65BIR8WUL46onIs/KE5GD4OJ7mdz3Mrmv8kD/ZyFT3zG8meS2",
-	"vDzudxTg96uNU8Ng8KFRHee5chhcrKyV27wu7q4qJW8xg8okoi8j5pbXfX2vsPpeYfU1VFg9YBLR719e",
-	"taKUav+xJI1x+q+LFnK1MobKbQWujgHrpiw2DRIH2O8arVKH/4VjczbhjE+MFjEb5i5oc5EuV96wmJFT",
-	"3GVQdib0wcrK8KKYbnGCF62XFVQH44F4Sy4QHp+gOVw+WxwrLj7/bsllB77tCVqwjKrQL8V2g/eWuru7",
-	"IKOyCDm6d1o6XnzhCbuinKoix2tZW97KVK4f7+Jc7r5bMzSaEg3C2OwE3tPxmYg+0So40szBUtoyy/mU",
-	"KXvZG3FXRrRfRVCkeRVT+u5/84v5/wsAAP//",
+	"7H3rcts4uuCrYLlTFXuHluVLbnJN7XE77h73cRyX7UzOOVE2gkhYwpgE1ARkRZ3jqvm7v+cV9snmSbbw",
+	"ASBBCpRFS8qt/SexJALE5btfPwcRT0ecESZF0PkckE84HSUE/j7P+N9JJNWftzgZE/VHTESU0ZGknAWd",
+	"4BCp0TQhGbrmGcJIUjZFCWaDMR6QIAwS3A86wdHl5THabbV30GvOYjwN0Ws8RbtttPO8s/NUP/aRxkFn",
+	"LwxSkvZJJoLO+8+B+irY3dnd23/67HkQBgynRL01xuiU35IERyS4C8vPvSieOxriLCEC/YT7fbWcuw9h",
+	"MFLPPg+DjPPUXVkQBkLiTIqPWKrJ2rvPt9pPt3bbV3aNkuC08nLUHbfbu89Q9UVhMGZUTRNRKfb223tb",
+	"aj6xE9zdhcFb+Mk5UpxFQ3pL4qBzjRNBwiDiMfEMDoOYXONxIvMHR0Ms1JN8RFgQBiOe0GiqpowSLkhl",
+	"Kzv7aivtdqfd/nP7RafdDsJgMMZZ/DGlbCzVlT9rhzBXZWR776r9sjJSncbHFH8KOrv2A2VBZ/cuDCRN",
+	"ye+cwU2NhcxwQvH2OcnkUI2jMoG7Obm6VJtDhwOaEPSO9NErcksSPkoJkyG6JCkRkmRoB6llBHfq6EY4",
+	"wymRAB6fg8NxTOVhpEGxCplvWDJFhMmMEoH4NZJDKhCGh1tBaME86AQjDeStKCNYkjgIA7WP4LcxyaYF",
+	"KOmRCkiiIUmxet8IS0ky9ez/eY+3fv/w5263pf/4k9rndKTGCZlRNoB7h+U6KDVnvbjPx1IvWR1tacHP",
+	"/QtUcO2u7ppnKVwiZfLZfhAGKWU0HadBZydfHGWSDEhWrO5SjmPCGqxO6AHlE3UQ1rdSM6b2LNtbLz98",
+	"fnHnP8RT3D95Nbu+qyFBIuHyiUA0Lq1mzyxihAH8zBoUWQqDjPw2pplCPJmNyTKnZ661bmkGxmZX99y7",
+	"On2Xq1ududazsaKs/hW+2IrpgEp7oYjBs/Pvtbzoe9a88A0r8ngEBNC3TkVXnwikKGSIdv/1j3/ut1E0",
+	"xBmOFFVQiI63fg9Re+slwixG3WCrG5R3MUtVPZsB8r3odvDW7+2tl1sfPu+G+23vru7UVGLEmdCM9Scc",
+	"H2VEHTTFCXwTcSYN5uHRKKERVpveHmW8n5D0z38Xmsbl21BnIzFNYK03jE9Y5eoQz9Ak42yAzk/ONHOT",
+	"YxF09ts7BRF+y/BYDnlGfwfCZ5YN+N3pJ5jdBHfupv+UkeugE/zP7UJk2Na/iu1zvVK92fK9va0s0F0Z",
+	"2qAspkJSNhhTMcT9hGyq+xoSHBsy/+7du63DsRyq04qwJKVzCH7CgkYoIzhJ/9INRphm41E3KBGXmdu4",
+	"C9UNXJDfxkTIJU9fDgnK9Eyoz+MpogJRdosTwAeSZdzIMteUJEpMcc9GSTtCKImhE6RjNQNBO0hy9LTt",
+	"gjUILsUFtosL/AnHyO5jbff3GieK4pBY3ZzZG6JsNJYHqKd32EMKcQQiOBoifn1NWEzZAMGeW2oRR5xd",
+	"JzRa/rSxRAnuA7FXR309ThL/ORuR0j1i/+jy4b50RBS75rWd7GGSEaxghiFsmUSIRjiTjGRI4hvCQnXo",
+	"sF61WDjLn3nWp3FM2JKHOeVjlOIpYlwiHEVEiBJTLxGNveJYitev7VwUpY9wotQKu8CYw+LgAM64/JmP",
+	"WbwC1LU0aYgFYtzeQWnr+8XWz7hE+s1r2/oZR2IcDVFGBB9nEYENX3F+irMBWQOt4rckQ8/20b/Tn9xd",
+	"7zgXbggMOmaSyim64hzp1az1/j0LtGfxGrOpWdSyzFNyjlLMpuga04TESLH1dCTFAZLZFOEBpgwlWJLM",
+	"PZxdh0io01DrQfmC1ncqlbUKOmBblAlQvV3MNSLAAZpgKlHvgshsunV4LUnWQ4JEnMWiwmOdR0on9WK/",
+	"7eGkhWypBTZHiFjuNjDSzKVPcKYIIL8hTMFALod9VTnmjIeoj+MQkU8jtRpFmTNyy29IecXN5Bc9sKEA",
+	"k2+npAhzuDwcx1StGCfnGR+RTFIldFqLgfOVtpv4pGys5noyC09snCQG2giKeJoqGTuhjKgtqx+V/GaF",
+	"5cqqrWz92SPzF3L2e61HwKMf8jl4H6iyVVOPmcymDbeKczsBYUpTeu9R/O0341Fc+SYmCdHfaPNUKyMp",
+	"v3W/wHFcGmF/VpqE8wr4WMwPH3P7TxhkXEiStWg64pl+IsF94X4mLONJqnRu+8bim2iI2aDyXbHQEWWt",
+	"jAgC3C3h7qrgY7Eq+Gi3/MFzk9jC2jxMcqBSDZElzVW9akvSlASe6TU9EPU3rAGsDLfvlHBnTiBE/alj",
+	"7KmBzAKqNB7MqNVVclfYKT0P17zEGTx68MiMYEM170UyUWfCuXKkHUBfOCo0wcagE6LJkDDEF0JmH85i",
+	"BVgaMsLCXqZtGbkwXsiW9pLz3dWi+znWkk8DbDemKqBxkqRiIVjVZOWu4B9ZhuEzI59qDjQaZ4Jn2r5I",
+	"kHoObfAkJtkmGuEBMRSTM/g5wULC180P2O7HrMV7VLeYwoynuC+aEkc79mNiBi90aqe4P3tclZVXpvat",
+	"/GiI5WurpDVbdwOicp3xtAYrCIuJYneK66ANRpTEiSvMD6wSM5P6GOgJU4RVEIEmVA6Rmm2KjBJ6gLD9",
+	"E0WYIZxl9FbJunKolcAhFZIryRMY6y0JkeAoSqg6dxRnfIQyMgKyjaiW4hagWqkYePiu9YHMv+ML9Ux+",
+	"yQX3tFq1jz2MjYfDgy88JhZb1FPwx2gshkrKAzLUCu7DBfg1NPZGtTpzt3qfhg7BErzABmfpgFvVoXWd",
+	"KSgACgmPAngIhcPbeES3J3DoMVWDUsqwYYQpHo3UYjufg79zMCh6T/NXTpl9dxgkBN+SWuRSPxbPSqBB",
+	"/kevyKd8R3c5jkzPtC0TjuAuDDgjb67BRDLvvt0V3oXzny2/9x5a4W7n7sNdGBxbGaUh0kfGOOwB56QE",
+	"ogWviTjPYnNZPoA1esR9oim82T5t3ueDsXxnR8Bjm/KuFJQhBVOfTgkbyGHQ2X2630DAdge22+AesJ93",
+	"PMNGlHkt9Puh10b/8IOuHOf953dBBLg7H3Z+956Xpt6LeSZq1Zf8/KqEhJEJyjCLeYrOT85CNKC3IF9F",
+	"xIhaQPtIJjgDKcyI48A1+FguKImt7DYKvctMGZqT1Bv03lOW8WxRzu2ns2rjGbkeCxIfGK2SMQLCIxIS",
+	"TwXiI61R+4mA3XQfxx9hRqD94G/4aBlFbo2/diyXjMuPilJrtQtL8jGhKbUOYAUQOPHSirTY7ywdqTBJ",
+	"MEvff/RmoYa8zHLW4sR/piSJ4dgbIoWxivt48q+Xb8606GMYc8V+jzZ4hkZYDlHufvcLQ/UnU9mvXsz8",
+	"nf6S0fiSCGGU9gZbjY2NpVbcmdWZEi4Xl3phZQmX94q+sJBcRtEvqd2qmrDZPvuc32iL26zEF+ERjqic",
+	"+n+do8XOPuxExVSh5x1Okq0o4dENUlK3kmBl4aP9nTMSIh1bgkYZiagw+vgsp7nb0n/sFn9c2T869o8/",
+	"3SsaOmqmXbRzFqE9Mt8l/JXgRDHIRldgjZEFxvOb+9HdjPKuQov/D6OpCpkVsD0RWtV82ra6hgiR0kqF",
+	"RNc0E1JTWszEBEyWCCNFCWeJrB29MGq4mpxHj15G3zCK0dfTNwwa52cyR8c4UfzjljDZnHgVlp6qdWt6",
+	"gCYZlVIJDlxf4DimEiV8oPbgyHxPlcx3v31hZtmu6N9w1UtcLKhLH5pcgu/IT3G/4ZoTPaJ8zGqRoHsD",
+	"AQGqFiLSGrRQ954gRh1mMgOajUhtPYOqp8GnPMJJablVihvmEiUGmlwJ6pkNdFwdeV4UNU3oFljDFyfy",
+	"JkjHxHIZLpufVA2UGDMZTQx3fIiVzIeeRA5Jlm8G/MlqSSgh1xJtAEhx1CcJZwOhGOUvx1faoJDgvnDl",
+	"qT7nCcHMAI8XHNYAVOu485VcY+gce82VnsQ+9auI84hb6DCKyEgpV1ggzJA5HsQz+ALpJSpohCg4gTbU",
+	"Re62d16WjUBySLoM4nYh0gz1uuN2ey8SJCGRhL9JbzNEmE3lUE1IEkGA06D9drvVVXpHYYVpFMUXeq5o",
+	"J9zxqqofwuDT1oBvma+1S7GlIyedn7a0V8nc/jDoBAMqh+N+K+Lpth5k/1Nwqv+0QZhCmzbih0kqStoV",
+	"aDLkgiDsIKT138yKIk3t0iU094giVS4EbjbrP/tqMgbsco5gUTKifTkWre2Uy/NoyshDdNeEMuJXZBbW",
+	"OGGK+Qrna/Ig5/nS1iNBJfmI49RnRLqkkiD4TUAgFI6k4h3apVDhlg7fUL8sji2FHfY+hdY1ETnLti/0",
+	"niq/bXqu1zyLfNG/+IYgjEaQd9EnU85iV3awWt4BYoTEiuRqUbqWsxoOeg8dOYnL/te1S+UeFuk71zMy",
+	"eU1sOPfagPYr7bt+z076RAN2c2Y9Oiay0njmeuajjovvoQ3O8kc2lWxQfkD00Eb7X//450ukA5Yj2WVl",
+	"H6HYDJH2Hva5HLaQ4g6S4FSLE2DfVRKHAVy7mE0Eob/XmnN0mTGfCPo7QTqjR0sOFSuXu8Pq/ez86x//",
+	"LIcQI3wtlXya0TRVkokYZxkfayvfZKjIjBjhiISIcRRxJjOeOKN9VzrPqaCkDI5HdEvxxgFhW+STzPCW",
+	"xANhMp+ottKV1n3XHDFLF7QwZC++PJ5SiAechuam9UUHd9V3l8ntoviV4k8neszLCukFmvrbmJifNdY0",
+	"X3WKP/3lZainCmN6S2b2UbVZlqLT5xOgB9gsXbtkij8Zcbdt4Kle+s3FFwcKdxZwbX1PxsuFNNgzMrH5",
+	"gw9wmTbKWnHzCZu8q0g9rAnNuNejVclKLIPKCxdW2j5YKTIYH7qAIrmx9O77gLRIg2wwzGeJKzIoZ4JL",
+	"Ds8OATgPkEkGRW+vjir0+dn+PB93I+/wPA+4Dz7fjAg7PD95xaPxfNe+L4TvkCEzHu212ig2kyj2SQXi",
+	"TKcGVQQads3ve8vMKhWE4BEtR+LutdqtPS8aYDkUDd9ROTf7wlCv187pPcFbkt1SMmmM4mOTwT2PcdrJ",
+	"j/TTd2o96rGESJ/ITXAqwGg1QRa21Q0spFZYUc2jfAvt1xO+PFNwiWvTmRKUwM6qSLMi0TyLdU7i4n46",
+	"40H0LGLM1JZIPDfP0HBLsNgxnifjLvR+m0x7n1Zlbs45FmdxpQuaBy5H+f03cSGqq7UUa5aeQRRxUudj",
+	"vM4I+QjqmPA/QNlHnTPv+5Fx+XHuA+qXmomNPfujMAKIh6SWgyfNNoolld9vXxY6B1J5S3m7vos4p+wC",
+	"oqvXqZDVheo8W0C+oPGcUI7zBDNG4iVFOg8IfaImScePY2Ao17krCZcI64S4AzQgjGRYKvUErE8CUYkw",
+	"/EuFX6d/iPfk2xcCS/5rc5reCwRZ7fj6mkSNyQBOEj7xUULr1jg/vDr6K5rwcRJDpuBIqovYwMgKSoZJ",
+	"YIZgieraQPGleXRPjYvD62KuiatxrLcKXT/iPr8lVkyrISAf55K4aqyyOYfZsbOvdJbuvQ6TRjTrYfz5",
+	"CL3cf/ocmXwoZOLgWx4NX5pAtpnzsOmuPvZJmMymwERn4niMikg5gxSycUYEMNnIJLpqP9RCzM0JRPLc",
+	"D2VCYhaROnQ0QROeO6sJxCxs0lU3z9uLEwViJCMsIgeo62Z9dYMi0E6/FQk81aQkSRa2ytt4zzlxG4va",
+	"pebacHx+voVc1Nb7oMNbgJIu74zO6/B8XlLcqU98qVfzfemg+d6eaNeqd4tzaP3sLMmDfOerdJVa8Wd2",
+	"peb4n5jEeh2qiPpT1A1s1aGakIPFPFVFSZLFvO4j11drpCavsWiOJ9eC1BwMWsqteGh3ZaydVJYCa3mG",
+	"TI7bLLEdFQjcSKnxpBN+bSdikcNe60c023ilU/weetjA4WMqBE9uvWe6MNrXneW8HMQvc5YF1M85x1Mq",
+	"mpL+UXnkchp1FVWduees+u3IRso2jDGcZFTifkK0WKGL7ljMa6FDNBnyJCcwSL8Xjt4GYUjOO4hKJRvi",
+	"eIuzZNplZi6cEUQHjGck/mN5PTymPn0MIZoMsQSvkjoyiD5p6azJ+A1LptoA1dx14vD35d478ibBNZzE",
+	"z/ibzjKH+zedys+Zm87iJ1LNZnmoh+ZCadIPjyR2EjEYn6CMRIQqPVwRUiIOkIBSTpDNAkHFs/S/StVB",
+	"tV8wjMS/ITFl0cN2dA6rhiCKIb4lqE8IQykVgsTaOytIpi4i4ULCbZBbtb9rQuIDRR166iZ74BWGEhwQ",
+	"3yVsvBLC+igQhQRqzXW007dIwUE2ix9hpPP8bWkfcWDmN8IelZsHoNTIaIgSpfIvcrjqcL4Wp/Relxel",
+	"ewnv96c9fTrWhWHsLfDTZoj0My0dXKd+M6F1aAOXHtVMZET4KCFIsRHttVeou6UHj2icj4XqT+q3J8JK",
+	"13pQOSAWZi6L+Rvw3X/Dv6bIo+M6+2943/udrZcfQNb/X5teUf8CrvyC2Ji7JvaZOF5YSDCv4ROfIgb1",
+	"WOYZetSlXNPElAXQT9uMaF3gdZSRW0omEDppHoUsZ7BI1Bh5CnPFYuF7eZyYL4cA6lksZrRX+A3mj4yn",
+	"+dYWNnHMPckxs3L+Si5mnMtiy85VNWmZGw8BiPIXuRvIzzS/KD8221euKxvThvnN3qu6NoXzlBG00TaA",
+	"aENvvJfsAqLrdKgLwmNceqO6pzBjxieKIEKdNIMTWNj4J5Mf4CRzKtqZCK4T+nOyauqZxZzomXLOoHP8",
+	"5ZDQTKfhYRZDaUQlC9+QkVwoC3ROEmol+7QDVM+auk0WkJLhGexuGsIBZ3wiEJDMIY4RW3cyal4Z5CNr",
+	"FstTE+lZmW1eZqu5fR/QX4JQsFCxACM/NC0WoDNE6yIz3fzaME+Bqnm6kjsWlmOa69WBaii3WzHx3iyv",
+	"cMbuMV95nXlXVdWfP7xisQiNTFlHJl0JOLQiUu3DrnRZmKnrrJ3q11UVXSgt9L5KCuWF3ve0/9wXHFU5",
+	"7ntrPMwC031DKkB73+PVY2+SjnhPFLSLa1CfwsQOnCe4aRJfs3xi1/V6HzuvTyI2q70ckehLxeRZkWUh",
+	"g7hXJibM7/2+z2yecZ6WD7hhXGAReLmrHzafdjzBKgmX3li0/VIk2tPa3OkH7NDjFBZBaBPK9az69Crr",
+	"80LGl0wth+B9j4JxDoETRgpxovftbKg/RTC2VVd37Utlwn1rAQJOJMxifriEyyuCU7/WstLMvNnM+hwA",
+	"7KrrAPIBJvNmVHVZcppweY5lNHwMcF4qtsV7sFfGttrEX7K4L6kcUTbXnQnPeq+/JGc0TG7kKeE6EIOY",
+	"KrGQBCxNeYY8obzUSWaIRT7CPtmCOrCVmgxrqOU2E9jwlUorQPm2Wmeb05xkBSVu6xteLJnR16icrcKE",
+	"n3mWLhc40sRJZXn0t5Vg5ws2aZ5EszNXlvOk1Hy9FDe74XBxf45bba8ZuBiaMestVYzJcXgu5gfNudk8",
+	"GFuGHMlyidOFaYf30PgNaaq+QXnv6eKVRaV9R9U69Ou7KwU6gjAwGPYOTZFyCMHrIFP6W3sqYBLjq1iA",
+	"cMIrQ7tU384fkCZUNCL7PJuZYX/UxJ46znuwF0JOMuSlgE9Gu9sguFDbEG8JEpKPRjpQZJZgPDBFKe+I",
+	"Vu/RoEKtVrubRgmfpoQpeub6nkI0GdJoaBiv0qTyuK9tyG3e/qz+u4ME7DqSZ5qxzTi8xqOIp5QNeqhP",
+	"rnlGUM8mKPVC1IN0qbhnIhV6efZUL0RcbWBChRkBYGFxxE4ahLb5m57Iy8SLPK556KgARkcRL5CCBBKl",
+	"zkOCwG31WUdvTMpiJ6ROUH884sPKbuYrs0deQEEYOLXUza7rcOMBGkizvHpAwPs0kPrMebiOhTSQGbJz",
+	"+eYMpSQbEDRSE+gAHfWmTu74BIlUwfcNISPjfIAAhAPUU5ysh6KE4Ex0WQGt4FwtALSFTmlKpegguBmk",
+	"GMpuhZ/Yu0KYIYAbJQmFXbaD/vV//1+eU+R8wJ/gw047RKUsQNTW7OpFO0T5EgzS2AX6AoYeUxi/gRTG",
+	"SmriPaLDgxMVy2vwFsEpkGolhXAckvn1IayihVoneIQZYoQCM+xzfoOwpthgOYBAOCqHYBugQse2WJRj",
+	"PLNdAnSmh6nYA8NjTrRg+GPBcUnIsnM4q3C2FDq3WL2OD76EUEGicUbl9FIxCGNoxYJGSiwEAxd8r4QK",
+	"9W3BMIdSjtSedI8Z+7T+9LM91F/fXdmeMTAF/Fqd4+4uzBNma8BF0AFTLBuiOjRfqDQWNO7pUIPEeBQi",
+	"PVWfmOfzIGwWA8R1GUYxSTkTMtPZJ7Y2F6R2mp5xZjAwRLQR8XEmdClaBQlis4WO1XN5zph6ik9Yl+lQ",
+	"qtCNtBKhDqsyS4RKGpAxQQdsazxCE8piPtH1OYy4N2axEr9K0l6vy0zBHWjugFMj/B6g3raNMdlutVpK",
+	"jIMybj14S2/bHID6XIx3hc8uc6XPmWpjkOCglqV2DbV+4CMinyD1qpfXjhtC0dJe2GW98zeX5kvQDUQv",
+	"1BhdJFEXw0w2cmuK06S3CYvW0bjqEEhc5NN0mTMq5pHobebaf6lHEwRfzK6h1WVdpncABYQhLEJHHJga",
+	"LBjJDNMEgnMTLIYtBI44LUrW5UqpZdW1luptajHAtoY6xzTbejtCh+cnQRjckkwY9bfVbrVLueB5Anie",
+	"7w1bVn8MiPTpdyLFSYL+evX6FNp66HAJfYqicvoGCPoZnwiS6b1fkJhHBgr10WeIii6DUALI9QDzC1Rm",
+	"zuiAMrSRB7n0xzSRaEL6BmRC1Evxjf4+3pqQfi+vRQNjcJcdvTqzkSZ6uROe3QiFYtDBCZ1xc5nqhiH8",
+	"usuu7LMOyqEj3eBr69LQsy3NAjtIn45AQtIkQRFPdVReEZqj9tJlejMh6o+NUdRuPsVTNBYEUQahPkJO",
+	"E6NEYtTrJ7zf6cGiTTCaWo8gSuI3pfVGRNOXkzjoBL8QeXh+cmFBOai0YN1ttyvNyiT5JLeHMk3KZQG0",
+	"ev4/Yh4pUorUA1pN7zKjuStI0185wOYgETy17TxmR2YKAJAYkWhrnCV/6QYz2NkNzAg9Bwwoz6HPHIks",
+	"UuMVwOqnWkJiFuOEM9L6u6jMowfZieb3GvNWGbZ7y9vZOP3OasCjpjMyHpAnGqy0qI42BCEI8iwrgZmG",
+	"ZG6JLEJPBEmunxwYiCt/paDG+QY9GTOBr8mWhqonB4imA/f3GEvcOUDXnJUnMgHQpe809LmjASwPTJaD",
+	"/oFxeE0fC7I1zmj+BQQLbWEWEaGYVPE9z9It3TDJfLdA9zdzuEHn/YcwEOM0xRAZdEFw7CJVXIZFRRgh",
+	"HeF9UHwH9SKVkn1pW/+/h4KLJFGChKZYYJpkAyUpDAm0XNXtKYNO8CkebCmYRUrG6GxvQ1bdkAvZedF+",
+	"0c5ZR5cFdx/U0g3XcujqDOKaYtz3oqzLBDx9BfMQHt6gAaB5twfy9S9T6EL5tL23gmacCvQUmBRRgZo5",
+	"OuFHT93Wq5cku6URQW9ZURR1rU046xbYCuYDodKn0MQtimtWbmWNfOJ8wxYuDXTMBcponCVzIFL9PAca",
+	"9RsKeLS1Rb1c/mo2TF3JtJD/ZIRMLByRzBUgjVAIEfzqFNIDG6yuTtKWpSgEREckHBCJ9tt7rRm2dkqF",
+	"LLf6WhZLqs2/3pva2PcUvC6cFZ09a+8vhpQiBbxVprVnMTfdQcjVYjBb3n4N5F5nxFwQ4Ot+e6du2vz0",
+	"tkttRGHQ3v2DinbIgBI5EqiLMm3ftLJjJN68KnSlro2DArZT2nIIsPVX1A38Loc/Xb359+OzbjAHSdQa",
+	"ChTRns5aBNGxzU+EURFDbeZzCcAUBHqMRF7RNARaUJQyLZ5yEcNRQzOegIaZkZZP2HtNlsYEBcvB7s7u",
+	"3v7TZ8+t27ZT8tOXK59a444xDL+3ldYcg7QOiHbioPPu4idXl3v77T10OKAJQe9IH70ityThI12LdXF8",
+	"eE3m99B+KALceQULpUSTeIsyG+5u6lla3d2B49y4/TUBWWkcFoxd0XouQJNPSnPvlRRlN8x7goVRwZRu",
+	"M6s7+QC0WhqtEbTaFbvQagw5K9B07xaGteomagDPV8YNGOV/Hr4+nS88vOITlnAANiryieLi1BoKsAtB",
+	"GEfuVc+BppJylsOVNfg0kSLsmBXJBOd2CcsSwVJm+vtZo4cCCprk+WCSsilShzvOkw4aig557Mf7xSjw",
+	"XVh+7kXx3NEQZwkR6Cfc7+s4bpOe/PwhEoqOJCuHaZnSG9UXLSPOuEUEPOhkzGcmTeIryjLEXYgC0Nzx",
+	"OyPA5PjwlWm/XUeBqbnd9jON7+aiq9MrOVWqfmiYnIKKFEutyji12TPFIKk8QJhNIfwvEUShrPDj7C9E",
+	"XuYywfrFloWhMS/j4yfs5lQMHLbvB6mfcHxBfhsTIb8Y6KoR+/ePOOPyZz5mXkEnTy90gNqCztcG6hyE",
+	"7ZVr6IaC1Lo9n6hNOCoesRdtSmfDBGXs2HZq4ujsrFlEOdZ+RU3CoVEgZhopNgEp9DgT/1FGAJ1bZFZx",
+	"ntesqaDC/uw7TVLSDwyCr0xNHRABwIWlaA1otGDz1gUp1wCX/4FeHZ8eXx2vGkItKFlIXTXRnUdea0Gr",
+	"AZVdpESUfbQo09NUAqijuWXe/8PSXFncfyEefw/0twrdy9HhMBhxIX21HZOpe0Y5jnjIrq545kWMI/jJ",
+	"gxsALz/xeNpM+GiuHli5v9K7oRDnF8YbpyFIpZFBHtxdwvid7wHj9QXFFafaKdfrrPGi5cX83l6ctu7x",
+	"Hv1AREQNeHn/gCNT3xQG7CywpivOT3GmFMgSmdJXUxQ7syEMBpLzgBeEc6PvV6NfW39FT6wn9mo6Ih1U",
+	"hfYnqNvtMoS2YvTkc7eMjt2g080RshuEXRfo4Mf5mA5DNK53g87enX3XMlR1LJvLn7rciSKEJswiD1mf",
+	"LV2HNnojGkMwjRI3eiHqJbiv/ss4h4+5vUB9MGaL3qZbs07Xmx1lRIDBS3CEbQfBFE+77PztFerj6AYI",
+	"eblOHpW2xlbsC2fQ1fpWQ7dtR72T+MSEvnU+O2DuqfEXIn2Z5f6JQRhAzHBTPhBaxLk4Pj91mMK+Qjf7",
+	"5mZrQnkNvpWuKNjXJLoRVTeFFRdiSd+NEGoqp/6YwuiX5iM6qLZchtc5cmAk6+Ug/4EUKVoLI2nGKUqY",
+	"V2Yb3WC/GyzPOu7CwMQjzrNkQK82cOEUNevzwDWGOEP9qTGBGh+QLXJ+UNFcuPZ5wht1esWEZzeUDWaF",
+	"8Qtyy2/IlUnmut/0oZ+PV+LQu6QDhvhYhihTs0LJfgBI4F1QpVUvy0KfOcNvxsqg15OLB16l6a9XV+fo",
+	"JyxopHQidUEUJ0Jx8lJIcwedn5z1oHZtxtlAV99isWJ1Y3bD+ITlWteAmDZ9EJe5395poUPIQtlpQ1F9",
+	"KAYJ3dcEgDtnpBpAbQLud57aSPtQA1aXmZE6IDijg6GEpVAWJeOYxJvGnrz7Eo2ZpImWIiCYGQI0R1gI",
+	"v/SgJdcaQGtobrbpkSWXyYvOztNOu/1fQZ4OGZDpr8P+LxF9Q389efv7yc4ZPREn7OJpdHTy7ORm9B9/",
+	"O/r1ZYvstVuCDhiW46yBlVrvxMOqDktxyWvlUj/h+KiAKRi2+3IhnvAas6l5m6j6Qks5Ae8/3H2YwVkb",
+	"FeEPy18Hwo6Rpawd9T9wjzeXVwvipqK/eeacN+LvlAr51sQOLAebRSBGkctqYjRMZEZEpdjbb+9tKegV",
+	"O07yYJ6po/M4bV5lkUHmJO3ksL+zf7XzvNNud9rtP7dfdNrtmVSQTttNg2HjJHGTWnbdVJXdUt5UcDgW",
+	"MsMJxdvnJINwyMViR0J0SVICBWZ3kFpoE29knhpZJweqEw4VM1QHuhJOlEdK5WFEJgnECQ5SpLSIHRKb",
+	"31qUCSyiyot8NPitrqnzYHtbLRgXcFpA196Xga4G9jqdFLtiY105d/0R34NG2D4P0795Ne9rWP90ztaa",
+	"qZFhsWvR0NTCQL+qIAeoXzpPRf3aEOrMaA3OWvMrA/RCypxDSHPBwYRTz1Pf1CXTLNVpUwynVp0xwVZQ",
+	"rIgy1Iv0c70WOtdRV27EFeNGeYMbxhkx/mvoWFHnwTYEveL0qS1OrVYSIjkdKUVhgHVDzSLJZZZcKUIR",
+	"/DYm2bQI7TC7CKpUdJ7h/8Ojb32a77CoWqWtD0liSslngjOcQHqCg9QRZ4In5EvrvgvhynYFZP63AY6/",
+	"VJF7nu/dgwz5CenM2ZzYPTDYKZd7ljJ/2nJkc22fhqn9YXjg0rFOugQOIIDOwbNZOjZh2tZZ+fZE7u0a",
+	"KG/mg1cgcKTkRXC/26IrVQ5T5JeX6t5V8YOzZKrdTX0eT6Ea3mxJlo2Ln4/Q872Xzza7jF+jHnDdXqj+",
+	"0AzU5JLrC+ktULglLBduQZh1GR/pehQQpdlCh7o3hpJEe7atM0T0/05MAfi67p2aTO63X9a7ppZVbJrL",
+	"3YVUve9K1XvNUF+XA1mLs+ZrUCvb8kqp0+BmePTULO+pydvOAJo6ZY14lqctV1F8TUoBdOJdTwAAbKQb",
+	"dD53c9TqKtzq5vpsVyu0d4vK8X7qXJXrt43urgvwPJxue60uh3rupcWPso1BC9uPJoYlCVappuAPLGcZ",
+	"IMxlhk5N8cRwpnCikHy0JkVkYfvCg1DdInUdyo9jzRu96khDWescC4F6jHySPfW0IsxQtAQL1IvGmeBZ",
+	"D0luXXdIPehPolKweggraypBwqiiBfJizxcNPRd7/jDSHSNDn32h2L9x495SPhZ5gY7CxLCz264zK8BZ",
+	"lcIH3XKceYezz+1w57m/4PdMgBaTGSWgWcNSwrxM4IbNbXvaLhf6eNr2ry6hKVxMsbi8sNfuffXVPdaP",
+	"pl5PvRHtW4rM7vLeNzpmMwjVT7rHz4JJOWXK375qvwTKv/dfwEWg2hHsNM+Rc+fMI2aVxqNeuLO7Uw6x",
+	"tblvpsixZhU2tUXz8g9hoCAHAGNncbKuARiS7GZp+xuLgfwamYP7I0SvGyExLxMdIkYmREjdIPO70J81",
+	"YV5ai/bT+1YkbmudwMefRjz7Xijwh8WqSZn9FrSXxiGWIRCJj+pv9UeoyUk4onGocTc0GBpqvA3zsmcK",
+	"v33EIrREIXTpS1ghT+HzcK94MuwGn7tB15IW9Wfnvfo3TysLusGHu27wkAJRBunLCPAjW5WLpHWnTLwS",
+	"QI4u/4Y2IFbomiYKkDbXIs6tT4yziLt6mhDhhLAYZy0a1ceGwATmwQVruNl5y6j30/EvJ2edvx0dnh6f",
+	"vTq86GZd9rfji8uTN2ed3VZbfTy/ePPq5FVna3vblFLY3j4+Uz+Yocd/Oz67Up/fnrzqJLi/tbcFrV+f",
+	"/5suCat+enV1eXX4+ryjTq/9VOHoTrvdbv9X/tvFlfltV+HvztP8t+OzV+4ve3bU5dvXrw8v/rPziqS8",
+	"gxZIRleDTt8cHV6preXp7upb9YpiF/DJPY5maK54vG6SrGQ7dRBQ0Obt1dEfAc91aIrueqQT4bFA1AHU",
+	"7wjFXTxcPZaDTykt5dzXOXEPbSIHpGWACTrCjHGJ+kq4st6pDtpvv3SdvOrJWYXurR5Qm2XvcX++zd/x",
+	"B7ealoDenArCtuJPXs/TNAj7Ht2kLlwul0hfAH/4kGTPcU0qdNFM2IhvOreIkQmEBzPUUyplTztptN/i",
+	"IO9a0RtR1kMYZZjFPAWLCDwnxxkjMbQB3mwhSCmtunbxaMQpk6V6yrPIdVxFrQd6fUx76ADH+N/M1y0S",
+	"j2uLb1XKaS2srh7b29YW/ZX7e+bvZbHCYtDCOdh/udfefb6KrV4QAaVo6kR089ijg2gJBxEctrY4Gnwt",
+	"IidCVBTQL0rYrcuau650HgWrOprLgVaI9VK7gV8MiC4e37U4MZ4VJ8BMsA3dJRewJ1xBF8oHautKIwfB",
+	"ttxNPITqhoDtoYNXITT3y3NEu6ysjddI6zWqe4WGhEUSVZiL9GG1ZtVDRPiMT0CA15JXxwjy5TqOeqtu",
+	"hlpoOhnCbv848r6uxQJK/fcl4lexZvVi/twiupee8qe6Wj40BmO2HQmJ0QZE+puMvlB3DOBjKWis3Wfg",
+	"CQUH/Ga9D+cHqItbdSqvvT7uj4i+eWZJtXJzXpO3vgjvN2yjL2rzrhKD+S3JbimZzCvMrsa/sc8ti2AR",
+	"HzOdFQaxaDpgoR0GVgcPOvvtMFCA+hGakoqg83IvDCj7qCszPgsDxuXH/PPeft4rey8MjCr0EXKoO23o",
+	"fKMORZseoOaobplvArahmb2DkIEfeXUT6vdFj/QdtyV62f02F9PvILdvzNSKod/Qgj7DxelAflE1JMBe",
+	"+A9MAC5NACuWCKNBgllEOkjDXai+yWgM0o8BhRBNhlxpyikVQpeT+I6YvL3P1ZMGHbC0DUEFmkCsPE7r",
+	"XM9teoWsJI70GwsJhZ+ThE+KALJUt/MFANsD6VI3PipicxmZIBvY8MGQt4/QHUUHe7Xtdw4J3Vu85gec",
+	"1fH1NRRr9ZCJEykQ0T//cGaCJbT+SzxFkyEQFRP+adT8CR8nMYr5gfkCemYM10VJ1pkjNhsNShmUcnqw",
+	"jl8mIjXqvaeStl/Ef6x3/U3Uu15CTWlS99oNAvzR9RVSt/H5Nbe/YX2lXIY7XIXwMIulubfiiYD6ZNkt",
+	"YXr51ppQOkvrKcHG4pV3QTX5MJpagXpoGqZu9MmUm8QoK/Frm0bvmmeRydjBSAfteKwTP/MsXX3FTaEb",
+	"cth2gc5B1JEdfwhhESUY9LkcVg6oQWkWglO107Vk+T8S56WI84pqwWl/+6PX6MHyo8IPG+EAzvRoyAXJ",
+	"i0yJ705azIMIO+/dAMLQLSL6wVdF1FCv5vVCF+E0tdLl9ucRje+2Y1NnfRmF9n6fv0Gmk1dztF9b8X0F",
+	"7CGn4ljcFGyhGQ0/cfjnYnTcV0vA7Cl+1Bw9pf1duSMXGr47vNfLBlSeAbcl3ME5nj7PcXQxjM7Z95dH",
+	"6DLwvzPipMnKO8hlxI3ShW+CSwIq92lHhZI0nzjyJdVdN3VbMTQkGekUXSFuCBnptsxgH5+VOA/j2Cz2",
+	"NRzMMnTFlXJeBo60+HdOlfyZQM3bBqWgzJLWYWZ7FBMfxcQfQEw8jJ1OREhyq4t9b1zCVPO1xEMHDxWc",
+	"wyEgq+EZVhptwjIWD07W9W9SrvN5TQuOhOBbsnmAsKuAlwwOzjBdNAdqhHRZhZIrBnBg+sYKad+ppqds",
+	"gCw3VM/6SnFcwAuqNH9ubap3wynawBUDCiwUJ5sHUHRdEqagr5TbUs4pVW+NAUKZKX+s4dSXx5mLOqVE",
+	"zlPCBnIYdJ622+HDalfpvT9Gbrv2RAWVuajJsxwALVyB8knlWkpVrKTI86K4/gVjuB3xL3xQl7W51Ih/",
+	"HXV0VnotJNaSWbOQPhVBk/gG+qGAnGHsox4xdlYyfc1XouzmnSMceTRKsBgavYoh9fDiEo1a1qNE+iiR",
+	"Pkqkfon0Nc/5icvttX8kV2JNSXrTGNwN2fzuRNfcJrlflllnicyKRFdea+rIuJC6Vc/K/WfQetHkKOse",
+	"ixkZ8QySGvNqImQS6tMicQcqZvJrZJIcTJCDzlDCbApR5UPdK4hkGc9MRwM9aUKF1PPCb7raTc9MDQlN",
+	"UDZps4Uu+EQ4jqjzkzMo4pLnNT3biumAQpOEsJzdBMVeR5T1WkgzMy35/EUR857bsCOP9Sqy2vQhZG7K",
+	"oZKQNdPTclOelgi5iB5f3+FolEwv9I3dI4AfJoLbV7nBqvMXWJK/TZkpv7QNIoUnL6DPeUIws+J1HQf2",
+	"p0b4MiJGlIUZT0xqRJf5Mxvy4gaVFIdurUqw095/8fT5s9CX0LDq+KxYR2LWp3IllBGoseXP4WJc6Y66",
+	"zsr8fK6wcoYuy1Y3YvDBhoppVNGBq+ZO4e8x05FGsfmoe0913i8eh6Gh9AJw08c43w2xRBMsUKyU1kfu",
+	"uYQ9RxEFRb3gxDWdoQyyx2SGmTB1hb45HmlJQM4bt2Is8VafMpxN0b/p7bQicftA/qcnmMv2Vhx7WhXH",
+	"jy7/Zm/FBIFEPE2hDRdl5Am08kmxRBu9eYSvF6JRMgaul1de7QEp6aGIJ+OUHZjMXKU79Qki6UhON1uW",
+	"O/Uc1rgQE0AbemAMhdAM+1VABsx4hu9ZjmpS5/N8bkiycWs/mxr3RU8OFHMdy1jYiYitQIulmecJzExs",
+	"J5pQV2vDUyQ4sGNFG3uzrNJE/ubM8pEVrYkV6T8fyoaMjJHzoc/m/U/zMOaZu0Da5tsNrBvrBQJ5TZgC",
+	"Sl+ci+W4kSOQDdh99FEXbMogZJlRdUzAsz1BKr+nYOcvw8HuiW02uUP3BDZDruTSUc335CnthgFY92LI",
+	"IPgSaY0mMev959yU1MAwpDOllg04Vic7P9pYnVolI/CPEW0MBpxqeCz4oxT4UDYQ31cqFID/CsONvT30",
+	"dXPWh3fycrGxKUI1CbSAha4jGteSlva3QVo+LG8/Lo5q1kDGyATw5FEFXj6kodzX+DuJdeM81X2x8pp6",
+	"QdgtgFPHOFRLcqhHLHJ0g87ug43EDknzSxbbA8IUlVpPHf1fzOSXOlN2NYRvJ/TmXROm3rhjat+rcwcw",
+	"cUmC/XtPAY3aflEcf+epoRhqjudqjsXRX2/uckSiteh0j1LZQ6WychX4xxYnK3Tp4RuS++yFLr1o0uHR",
+	"hhxyQbSNJ+agwkOHIDQlcvO7JOAmRcEh4ZCWAKFnJfJd0Hb4AQgJfEeYjmYD8qSfcshPF+hPieTvLEfy",
+	"c7I+l/Z/gdT8R8q/EspfOgPAJpEb1xoRcLW9D003eJ5gVifg+griHBQtwTgjujpBirObx6wOn8WsIKMF",
+	"DdVWshTfkO+/KMB3SkEXMMttf05wf27874XthDekCXFrdega0JQhKiuViYF3Qsk19NqGC9tS+P5msrlN",
+	"4Q/ZqHW5YFfT2XWt2uXaqxJrYNxbfxTrKe7bEFB/v8vLYUbZjQLkohqNNQa6nSE3PMW4hcEKT2CMbha5",
+	"OtvZXiNFY32VfbwK3d6Po9CtwoL2aD1bVTtKE1+ti7AaaS2Ptl6XWLG+1pMOr99bktfv1XF5E0iR5/l4",
+	"C5UeCtT75fgKwWtKQ3qhjQxhOM07FtY0uq7tOdB+eM7lnCZiC2KmLSReg5z65x+/27XNp3MsSt9HGZ0c",
+	"Hr9ev4L5aFXX0acW2PIEutAUSFfMKsXSdsCc24LArO2xOdC33BzIhIczUqkn9EfpBWYA/YlAfMLmNgr6",
+	"goTngfy1Sn5W2jho5bQIQt4+f9leLrXJFYxM3GSFmWYsLXThqFObJitsqfDMlic5WBArmpxTtnLppBTv",
+	"vnjKFmWwsHlu9/OTs0dLR0FhfqGQhWWZKIYzMikx5ydn32e/6FnyMqJsEWHepk+VjXc+65ojmru5p4+2",
+	"tua2NlvGKM8GVvIa9BSwRQy+t5xyD/xpGLGcbV5N/PugqgFlFU5R2rr7sY86+a4rypC1LWP/AN2aC9HM",
+	"1lp1ejd9pxphFWa/DelnVtsD8aamUkoIyTai6OyIznCqKc0IZ5JBZRed3GI+60X00AZnZFPNXf5B9NBG",
+	"+1//+OfLzRAxcksy1OdyeFDQrg3osKfWxOIusy/ZROkYWheXWog4xWFb6DBJnPRXX0EWHSpaQyJWUwB2",
+	"gVoCeT/40rE4pWBfFKVgXwYfmgSXlujJCuNLvx4Z1FcWK/l5SHBsysmdcr3OmmaNeronAr29OG3N15Uf",
+	"7d8rqZvqEGsQPvqc3yCcd/b5OgS8eZn9EkaW6qe+cOunvqypn5oj/6oqqN7PUsa+Lt3g1ft6ZC6vo3lx",
+	"fH7q0Lz9pgRBb2TlHsKvK9TpdLr4xxTuvo4LTpaIvnPkQIvWSITW2OmznriU0KtMafbXRWmU0j9ReAPn",
+	"T6JxBi7195+DPmxU7R4yRKGTV3ZrZVx1iJ1AvRekUnP+M9ENdMAgjVFfGB+DM8/41yS/IUyAFFwZZbOx",
+	"TWkbmlkgEM7wvIr37ASvSMqZkJpyFl3onMHQa3B24HHef9J5Nm+WMvu8IsUCbUR8nAmC+PU1UeKH2LSO",
+	"FpBgKRFhXqUH6r9YST3jY0kEtMayjk7zTg3Hsy+8KvceeCKQsT0dlNw45ThuFpfaT3OWTJ1XWePV7MtO",
+	"6S1hROSzqfunkc48V/uOscR9LIgz2ZDgRA49c52PxdD6m4ZYQlc0hNE70r/k0Q1x956pOWhKvNunsGOZ",
+	"4Ujm68gIi0lGYpSRa5IRFikVZkBKU5ofFMj//wAAAP//",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

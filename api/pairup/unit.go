@@ -24,7 +24,13 @@ type Unit struct {
 	Timezone string // an IANA zone name; slot times are wall-clock times in it
 	Default  bool   // the unit the routes without /units/{unit} act on
 	Policy   Policy
+	// ArchivedAt is when the unit was archived (nil while it is live): read-only for everyone
+	// from then on, with no pushes or chat.
+	ArchivedAt *time.Time
 }
+
+// Archived reports whether the unit is archived.
+func (u Unit) Archived() bool { return u.ArchivedAt != nil }
 
 // Location is the unit's time zone (UTC when the name is unknown, which validation prevents).
 func (u Unit) Location() *time.Location {

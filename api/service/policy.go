@@ -11,6 +11,9 @@ import (
 // checkPhase refuses a student's change outside the unit's sign-up window; coordinators may act
 // in any phase.
 func (s *Service) checkPhase(acc Access, u pairup.Unit) error {
+	if err := checkLive(u); err != nil {
+		return err
+	}
 	if acc.Coordinates() {
 		return nil
 	}
@@ -74,4 +77,12 @@ func slotFieldError(err error) error {
 		return pairup.FieldErrorf(pairup.EINVALID, "lab_id", "no such lab slot")
 	}
 	return err
+}
+
+// checkLive refuses any change to an archived unit, whoever asks.
+func checkLive(u pairup.Unit) error {
+	if u.Archived() {
+		return pairup.Errorf(pairup.ECONFLICT, "the unit is archived: it can no longer be changed")
+	}
+	return nil
 }

@@ -58,6 +58,9 @@ func (s *Service) UpdateUnit(ctx context.Context, acc Access, patch pairup.UnitP
 		if err != nil {
 			return err
 		}
+		if err := checkLive(before); err != nil {
+			return err
+		}
 		if updated, err = patch.Apply(before); err != nil {
 			return err
 		}
@@ -146,6 +149,9 @@ func (s *Service) ImportRoster(ctx context.Context, acc Access, entries []pairup
 	if err := s.Authorize(ctx, acc, CoordinateUnit, ""); err != nil {
 		return err
 	}
+	if err := checkLive(acc.Unit); err != nil {
+		return err
+	}
 	return s.st.InTx(ctx, func(tx *store.Tx) error {
 		counts := map[string]int{}
 		for _, e := range entries {
@@ -173,6 +179,9 @@ func (s *Service) ImportRoster(ctx context.Context, acc Access, entries []pairup
 // EFORBIDDEN; EINVALID naming the line of a capacity below the slot's bookings.
 func (s *Service) ImportSlots(ctx context.Context, acc Access, entries []pairup.SlotEntry) error {
 	if err := s.Authorize(ctx, acc, CoordinateUnit, ""); err != nil {
+		return err
+	}
+	if err := checkLive(acc.Unit); err != nil {
 		return err
 	}
 	return s.st.InTx(ctx, func(tx *store.Tx) error {

@@ -12,8 +12,8 @@ import (
 	"github.com/pairup/pairup/db/dbgen"
 )
 
-func unitFrom(code, title, tz string, min, max int32, opens, closes *time.Time, guard int32, def bool) pairup.Unit {
-	return pairup.Unit{Code: code, Title: title, Timezone: tz, Default: def, Policy: pairup.Policy{
+func unitFrom(code, title, tz string, min, max int32, opens, closes *time.Time, guard int32, def bool, archived *time.Time) pairup.Unit {
+	return pairup.Unit{Code: code, Title: title, Timezone: tz, Default: def, ArchivedAt: utcPtr(archived), Policy: pairup.Policy{
 		TeamMin: int(min), TeamMax: int(max), OpensAt: utcPtr(opens), ClosesAt: utcPtr(closes), GuardMinutes: int(guard),
 	}}
 }
@@ -39,7 +39,7 @@ func (q Queries) Unit(ctx context.Context, code string) (pairup.Unit, error) {
 	if err != nil {
 		return pairup.Unit{}, noUnit(code, err)
 	}
-	return unitFrom(r.Code, r.Title, r.Timezone, r.TeamMin, r.TeamMax, r.OpensAt, r.ClosesAt, r.GuardMinutes, r.IsDefault), nil
+	return unitFrom(r.Code, r.Title, r.Timezone, r.TeamMin, r.TeamMax, r.OpensAt, r.ClosesAt, r.GuardMinutes, r.IsDefault, r.ArchivedAt), nil
 }
 
 // UnitForShare is Unit with the unit's row share-locked until the transaction ends, so its
@@ -49,7 +49,7 @@ func (tx Tx) UnitForShare(ctx context.Context, code string) (pairup.Unit, error)
 	if err != nil {
 		return pairup.Unit{}, noUnit(code, err)
 	}
-	return unitFrom(r.Code, r.Title, r.Timezone, r.TeamMin, r.TeamMax, r.OpensAt, r.ClosesAt, r.GuardMinutes, r.IsDefault), nil
+	return unitFrom(r.Code, r.Title, r.Timezone, r.TeamMin, r.TeamMax, r.OpensAt, r.ClosesAt, r.GuardMinutes, r.IsDefault, r.ArchivedAt), nil
 }
 
 // UnitForUpdate is Unit with the unit's row locked for update until the transaction ends.
@@ -58,7 +58,7 @@ func (tx Tx) UnitForUpdate(ctx context.Context, code string) (pairup.Unit, error
 	if err != nil {
 		return pairup.Unit{}, noUnit(code, err)
 	}
-	return unitFrom(r.Code, r.Title, r.Timezone, r.TeamMin, r.TeamMax, r.OpensAt, r.ClosesAt, r.GuardMinutes, r.IsDefault), nil
+	return unitFrom(r.Code, r.Title, r.Timezone, r.TeamMin, r.TeamMax, r.OpensAt, r.ClosesAt, r.GuardMinutes, r.IsDefault, r.ArchivedAt), nil
 }
 
 // DefaultUnitCode returns the code of the deployment's default unit.
@@ -80,7 +80,7 @@ func (q Queries) Units(ctx context.Context) ([]pairup.Unit, error) {
 	}
 	out := make([]pairup.Unit, len(rows))
 	for i, r := range rows {
-		out[i] = unitFrom(r.Code, r.Title, r.Timezone, r.TeamMin, r.TeamMax, r.OpensAt, r.ClosesAt, r.GuardMinutes, r.IsDefault)
+		out[i] = unitFrom(r.Code, r.Title, r.Timezone, r.TeamMin, r.TeamMax, r.OpensAt, r.ClosesAt, r.GuardMinutes, r.IsDefault, r.ArchivedAt)
 	}
 	return out, nil
 }
@@ -93,7 +93,7 @@ func (q Queries) UnitsOf(ctx context.Context, number string) ([]pairup.Unit, err
 	}
 	out := make([]pairup.Unit, len(rows))
 	for i, r := range rows {
-		out[i] = unitFrom(r.Code, r.Title, r.Timezone, r.TeamMin, r.TeamMax, r.OpensAt, r.ClosesAt, r.GuardMinutes, r.IsDefault)
+		out[i] = unitFrom(r.Code, r.Title, r.Timezone, r.TeamMin, r.TeamMax, r.OpensAt, r.ClosesAt, r.GuardMinutes, r.IsDefault, r.ArchivedAt)
 	}
 	return out, nil
 }
@@ -149,4 +149,36 @@ func (q Queries) LargestTeam(ctx context.Context, unit string) (int, error) {
 		return 0, fmt.Errorf("largest team: %w", err)
 	}
 	return int(n), nil
+}
+
+// ArchiveUnit makes the unit read-only from at on: ECONFLICT when it is archived already.
+func (tx Tx) ArchiveUnit(ctx context.Context, code string, at time.Time) error {
+	n, err := tx.q.ArchiveUnit(ctx, dbgen.ArchiveUnitParams{Code: code, At: &at})
+	if err != nil {
+		return fmt.Errorf("archive unit: %w", err)
+	}
+	if n == 0 {
+		return pairup.Errorf(pairup.ECONFLICT, "the unit is archived already")
+	}
+	return nil
+}
+
+// DeleteUnit deletes the unit with everything in it, and the people enrolled in it who are in no
+// other unit (and are not site admins): ENOTFOUND.
+func (tx Tx) DeleteUnit(ctx context.Context, code string) error {
+	numbers, err := tx.q.EnrolledNumbers(ctx, code)
+	if err != nil {
+		return fmt.Errorf("enrolled people: %w", err)
+	}
+	n, err := tx.q.DeleteUnit(ctx, code)
+	if err != nil {
+		return fmt.Errorf("delete unit: %w", err)
+	}
+	if n == 0 {
+		return pairup.Errorf(pairup.ENOTFOUND, "no unit %s", code)
+	}
+	if _, err := tx.q.DeleteUnenrolledPeople(ctx, numbers); err != nil {
+		return fmt.Errorf("delete people of the unit: %w", err)
+	}
+	return nil
 }

@@ -67,7 +67,7 @@ func LabAvailability(l pairup.LabAvailability) oapigen.LabAvailability {
 // Unit is a unit with its phase now.
 func Unit(u pairup.Unit, phase string) oapigen.Unit {
 	return oapigen.Unit{
-		Code: u.Code, Title: u.Title, Timezone: u.Timezone, Default: u.Default,
+		Code: u.Code, Title: u.Title, Timezone: u.Timezone, Default: u.Default, Archived: u.Archived(),
 		Phase: oapigen.UnitPhase(phase),
 		Policy: oapigen.UnitPolicy{
 			TeamMin: u.Policy.TeamMin, TeamMax: u.Policy.TeamMax,

@@ -46,6 +46,7 @@ type LabSlot struct {
 	Capacity int32
 	Booked   int32
 	Unit     string
+	Forced   int32
 }
 
 type Person struct {
@@ -54,6 +55,7 @@ type Person struct {
 	PinHash       string
 	CreatedAt     time.Time
 	SiteAdmin     bool
+	Email         *string
 }
 
 type Project struct {
@@ -100,4 +102,5 @@ type Unit struct {
 	GuardMinutes int32
 	IsDefault    bool
 	CreatedAt    time.Time
+	ArchivedAt   *time.Time
 }

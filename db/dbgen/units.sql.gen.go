@@ -10,6 +10,23 @@ import (
 	"time"
 )
 
+const archiveUnit = `-- name: ArchiveUnit :execrows
+UPDATE units SET archived_at = $1 WHERE code = $2 AND archived_at IS NULL
+`
+
+type ArchiveUnitParams struct {
+	At   *time.Time
+	Code string
+}
+
+func (q *Queries) ArchiveUnit(ctx context.Context, arg ArchiveUnitParams) (int64, error) {
+	result, err := q.db.Exec(ctx, archiveUnit, arg.At, arg.Code)
+	if err != nil {
+		return 0, err
+	}
+	return result.RowsAffected(), nil
+}
+
 const clearDefaultUnit = `-- name: ClearDefaultUnit :exec
 UPDATE units SET is_default = false WHERE is_default
 `
@@ -30,8 +47,60 @@ func (q *Queries) DefaultUnitCode(ctx context.Context) (string, error) {
 	return code, err
 }
 
+const deleteUnenrolledPeople = `-- name: DeleteUnenrolledPeople :execrows
+DELETE FROM people p
+WHERE p.student_number = ANY($1::text[])
+  AND NOT EXISTS (SELECT 1 FROM enrolments e WHERE e.student_number = p.student_number)
+  AND NOT p.site_admin
+`
+
+// People enrolled in no unit any more (after a unit was deleted).
+func (q *Queries) DeleteUnenrolledPeople(ctx context.Context, numbers []string) (int64, error) {
+	result, err := q.db.Exec(ctx, deleteUnenrolledPeople, numbers)
+	if err != nil {
+		return 0, err
+	}
+	return result.RowsAffected(), nil
+}
+
+const deleteUnit = `-- name: DeleteUnit :execrows
+DELETE FROM units WHERE code = $1
+`
+
+func (q *Queries) DeleteUnit(ctx context.Context, code string) (int64, error) {
+	result, err := q.db.Exec(ctx, deleteUnit, code)
+	if err != nil {
+		return 0, err
+	}
+	return result.RowsAffected(), nil
+}
+
+const enrolledNumbers = `-- name: EnrolledNumbers :many
+SELECT student_number FROM enrolments WHERE unit = $1
+`
+
+func (q *Queries) EnrolledNumbers(ctx context.Context, unit string) ([]string, error) {
+	rows, err := q.db.Query(ctx, enrolledNumbers, unit)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []string
+	for rows.Next() {
+		var student_number string
+		if err := rows.Scan(&student_number); err != nil {
+			return nil, err
+		}
+		items = append(items, student_number)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
 const getUnit = `-- name: GetUnit :one
-SELECT code, title, timezone, team_min, team_max, opens_at, closes_at, guard_minutes, is_default
+SELECT code, title, timezone, team_min, team_max, opens_at, closes_at, guard_minutes, is_default, archived_at
 FROM units WHERE code = $1
 `
 
@@ -45,6 +114,7 @@ type GetUnitRow struct {
 	ClosesAt     *time.Time
 	GuardMinutes int32
 	IsDefault    bool
+	ArchivedAt   *time.Time
 }
 
 func (q *Queries) GetUnit(ctx context.Context, code string) (GetUnitRow, error) {
@@ -60,12 +130,13 @@ func (q *Queries) GetUnit(ctx context.Context, code string) (GetUnitRow, error) 
 		&i.ClosesAt,
 		&i.GuardMinutes,
 		&i.IsDefault,
+		&i.ArchivedAt,
 	)
 	return i, err
 }
 
 const getUnitForShare = `-- name: GetUnitForShare :one
-SELECT code, title, timezone, team_min, team_max, opens_at, closes_at, guard_minutes, is_default
+SELECT code, title, timezone, team_min, team_max, opens_at, closes_at, guard_minutes, is_default, archived_at
 FROM units WHERE code = $1 FOR SHARE
 `
 
@@ -79,6 +150,7 @@ type GetUnitForShareRow struct {
 	ClosesAt     *time.Time
 	GuardMinutes int32
 	IsDefault    bool
+	ArchivedAt   *time.Time
 }
 
 // The unit's policy, share-locked for the transaction: a policy change waits until it ends.
@@ -95,12 +167,13 @@ func (q *Queries) GetUnitForShare(ctx context.Context, code string) (GetUnitForS
 		&i.ClosesAt,
 		&i.GuardMinutes,
 		&i.IsDefault,
+		&i.ArchivedAt,
 	)
 	return i, err
 }
 
 const getUnitForUpdate = `-- name: GetUnitForUpdate :one
-SELECT code, title, timezone, team_min, team_max, opens_at, closes_at, guard_minutes, is_default
+SELECT code, title, timezone, team_min, team_max, opens_at, closes_at, guard_minutes, is_default, archived_at
 FROM units WHERE code = $1 FOR UPDATE
 `
 
@@ -114,6 +187,7 @@ type GetUnitForUpdateRow struct {
 	ClosesAt     *time.Time
 	GuardMinutes int32
 	IsDefault    bool
+	ArchivedAt   *time.Time
 }
 
 func (q *Queries) GetUnitForUpdate(ctx context.Context, code string) (GetUnitForUpdateRow, error) {
@@ -129,6 +203,7 @@ func (q *Queries) GetUnitForUpdate(ctx context.Context, code string) (GetUnitFor
 		&i.ClosesAt,
 		&i.GuardMinutes,
 		&i.IsDefault,
+		&i.ArchivedAt,
 	)
 	return i, err
 }
@@ -181,7 +256,7 @@ func (q *Queries) LargestTeam(ctx context.Context, unit string) (int32, error) {
 }
 
 const listUnits = `-- name: ListUnits :many
-SELECT code, title, timezone, team_min, team_max, opens_at, closes_at, guard_minutes, is_default
+SELECT code, title, timezone, team_min, team_max, opens_at, closes_at, guard_minutes, is_default, archived_at
 FROM units ORDER BY code
 `
 
@@ -195,6 +270,7 @@ type ListUnitsRow struct {
 	ClosesAt     *time.Time
 	GuardMinutes int32
 	IsDefault    bool
+	ArchivedAt   *time.Time
 }
 
 func (q *Queries) ListUnits(ctx context.Context) ([]ListUnitsRow, error) {
@@ -216,6 +292,7 @@ func (q *Queries) ListUnits(ctx context.Context) ([]ListUnitsRow, error) {
 			&i.ClosesAt,
 			&i.GuardMinutes,
 			&i.IsDefault,
+			&i.ArchivedAt,
 		); err != nil {
 			return nil, err
 		}
@@ -228,7 +305,7 @@ func (q *Queries) ListUnits(ctx context.Context) ([]ListUnitsRow, error) {
 }
 
 const listUnitsOfPerson = `-- name: ListUnitsOfPerson :many
-SELECT u.code, u.title, u.timezone, u.team_min, u.team_max, u.opens_at, u.closes_at, u.guard_minutes, u.is_default
+SELECT u.code, u.title, u.timezone, u.team_min, u.team_max, u.opens_at, u.closes_at, u.guard_minutes, u.is_default, u.archived_at
 FROM units u JOIN enrolments e ON e.unit = u.code
 WHERE e.student_number = $1
 ORDER BY u.code
@@ -244,6 +321,7 @@ type ListUnitsOfPersonRow struct {
 	ClosesAt     *time.Time
 	GuardMinutes int32
 	IsDefault    bool
+	ArchivedAt   *time.Time
 }
 
 func (q *Queries) ListUnitsOfPerson(ctx context.Context, studentNumber string) ([]ListUnitsOfPersonRow, error) {
@@ -265,6 +343,7 @@ func (q *Queries) ListUnitsOfPerson(ctx context.Context, studentNumber string) (
 			&i.ClosesAt,
 			&i.GuardMinutes,
 			&i.IsDefault,
+			&i.ArchivedAt,
 		); err != nil {
 			return nil, err
 		}

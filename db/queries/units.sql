@@ -1,25 +1,25 @@
 -- name: GetUnit :one
-SELECT code, title, timezone, team_min, team_max, opens_at, closes_at, guard_minutes, is_default
+SELECT code, title, timezone, team_min, team_max, opens_at, closes_at, guard_minutes, is_default, archived_at
 FROM units WHERE code = $1;
 
 -- The unit's policy, share-locked for the transaction: a policy change waits until it ends.
 -- name: GetUnitForShare :one
-SELECT code, title, timezone, team_min, team_max, opens_at, closes_at, guard_minutes, is_default
+SELECT code, title, timezone, team_min, team_max, opens_at, closes_at, guard_minutes, is_default, archived_at
 FROM units WHERE code = $1 FOR SHARE;
 
 -- name: GetUnitForUpdate :one
-SELECT code, title, timezone, team_min, team_max, opens_at, closes_at, guard_minutes, is_default
+SELECT code, title, timezone, team_min, team_max, opens_at, closes_at, guard_minutes, is_default, archived_at
 FROM units WHERE code = $1 FOR UPDATE;
 
 -- name: DefaultUnitCode :one
 SELECT code FROM units WHERE is_default;
 
 -- name: ListUnits :many
-SELECT code, title, timezone, team_min, team_max, opens_at, closes_at, guard_minutes, is_default
+SELECT code, title, timezone, team_min, team_max, opens_at, closes_at, guard_minutes, is_default, archived_at
 FROM units ORDER BY code;
 
 -- name: ListUnitsOfPerson :many
-SELECT u.code, u.title, u.timezone, u.team_min, u.team_max, u.opens_at, u.closes_at, u.guard_minutes, u.is_default
+SELECT u.code, u.title, u.timezone, u.team_min, u.team_max, u.opens_at, u.closes_at, u.guard_minutes, u.is_default, u.archived_at
 FROM units u JOIN enrolments e ON e.unit = u.code
 WHERE e.student_number = $1
 ORDER BY u.code;
@@ -44,3 +44,19 @@ UPDATE units SET is_default = true WHERE code = $1;
 -- name: LargestTeam :one
 SELECT coalesce(max(n), 0)::int AS size
 FROM (SELECT count(*) AS n FROM project_members WHERE unit = $1 GROUP BY project_id) t;
+
+-- name: ArchiveUnit :execrows
+UPDATE units SET archived_at = @at WHERE code = @code AND archived_at IS NULL;
+
+-- name: DeleteUnit :execrows
+DELETE FROM units WHERE code = $1;
+
+-- People enrolled in no unit any more (after a unit was deleted).
+-- name: DeleteUnenrolledPeople :execrows
+DELETE FROM people p
+WHERE p.student_number = ANY(@numbers::text[])
+  AND NOT EXISTS (SELECT 1 FROM enrolments e WHERE e.student_number = p.student_number)
+  AND NOT p.site_admin;
+
+-- name: EnrolledNumbers :many
+SELECT student_number FROM enrolments WHERE unit = $1;

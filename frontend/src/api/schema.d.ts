@@ -166,7 +166,8 @@ export interface paths {
         /** List the caller's units (every unit for site admins) */
         get: operations["listUnits"];
         put?: never;
-        post?: never;
+        /** Create a unit (site admins) */
+        post: operations["createUnit"];
         delete?: never;
         options?: never;
         head?: never;
@@ -193,7 +194,11 @@ export interface paths {
         get: operations["getUnit"];
         put?: never;
         post?: never;
-        delete?: never;
+        /**
+         * Delete the unit with all its personal data
+         * @description Confirmed by naming the unit's code in `confirm`. People enrolled in no other unit are deleted too.
+         */
+        delete: operations["deleteUnit"];
         options?: never;
         head?: never;
         /**
@@ -377,6 +382,492 @@ export interface paths {
         /** List every project of the unit in slot time order */
         get: operations["listUnitProjects"];
         put?: never;
+        /**
+         * Form a team from chosen students
+         * @description A coordinator's intervention: students of the unit without a team, within the size policy, in a slot (beyond its capacity with `force` and a reason).
+         */
+        post: operations["formProject"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/units/{unit}/archive": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The unit's code, 2–40 characters of a-z, 0-9 and "-".
+                 * @example cits3403-2027s1
+                 */
+                unit: components["parameters"]["UnitCode"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Archive the unit: read-only for everyone, pushes and chat stop */
+        post: operations["archiveUnit"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/units/{unit}/roster/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The unit's code, 2–40 characters of a-z, 0-9 and "-".
+                 * @example cits3403-2027s1
+                 */
+                unit: components["parameters"]["UnitCode"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Preview a roster file: what applying it would do; changes nothing
+         * @description A CSV roster in the command line's format (`student_number,name,pin,role`, plus an optional `email` column; `pin` may be empty). `remove` lists the unit's students missing from the file (removed only when applying with `remove=true`). Rows naming a person also enrolled in a unit the caller does not coordinate keep that person's name and PIN, and say so in `note`.
+         */
+        post: operations["previewRoster"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/units/{unit}/roster": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The unit's code, 2–40 characters of a-z, 0-9 and "-".
+                 * @example cits3403-2027s1
+                 */
+                unit: components["parameters"]["UnitCode"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Apply a roster file in one transaction
+         * @description The same file and report as the preview, applied: all of it, or nothing when any row has an error (the report lists the errors and `applied` is false). Rows without a PIN get a random 6-digit PIN, returned once in `pin`. With `remove=true` the students missing from the file are unenrolled (a team member cannot be: 409).
+         */
+        post: operations["applyRoster"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/units/{unit}/enrolments/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The unit's code, 2–40 characters of a-z, 0-9 and "-".
+                 * @example cits3403-2027s1
+                 */
+                unit: components["parameters"]["UnitCode"];
+                /**
+                 * @description The 8-digit student number.
+                 * @example 21234567
+                 */
+                id: components["parameters"]["StudentNumber"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Enrol one person in the unit, or change their role
+         * @description The person is created when new (then `name` is required; without `pin` a random one is returned once). Only site admins may appoint coordinators.
+         */
+        put: operations["enrolStudent"];
+        post?: never;
+        /**
+         * Unenrol a person from the unit
+         * @description A member of a team cannot be unenrolled: 409 naming the team.
+         */
+        delete: operations["unenrolStudent"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/units/{unit}/students/{id}/pin": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The unit's code, 2–40 characters of a-z, 0-9 and "-".
+                 * @example cits3403-2027s1
+                 */
+                unit: components["parameters"]["UnitCode"];
+                /**
+                 * @description The 8-digit student number.
+                 * @example 21234567
+                 */
+                id: components["parameters"]["StudentNumber"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Give a student a new random PIN
+         * @description The new 6-digit PIN is returned once. Refused (409) for a person also enrolled in a unit the caller does not coordinate.
+         */
+        post: operations["resetStudentPin"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/units/{unit}/slots": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The unit's code, 2–40 characters of a-z, 0-9 and "-".
+                 * @example cits3403-2027s1
+                 */
+                unit: components["parameters"]["UnitCode"];
+            };
+            cookie?: never;
+        };
+        /** List every slot of the unit with its bookings */
+        get: operations["listUnitSlots"];
+        put?: never;
+        /** Add a slot */
+        post: operations["createSlot"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/units/{unit}/slots/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The unit's code, 2–40 characters of a-z, 0-9 and "-".
+                 * @example cits3403-2027s1
+                 */
+                unit: components["parameters"]["UnitCode"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Preview the slots a session would make; changes nothing */
+        post: operations["previewSession"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/units/{unit}/slots/generate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The unit's code, 2–40 characters of a-z, 0-9 and "-".
+                 * @example cits3403-2027s1
+                 */
+                unit: components["parameters"]["UnitCode"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Make the slots of a session (those that do not exist yet) */
+        post: operations["generateSession"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/units/{unit}/slots/{lab}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The unit's code, 2–40 characters of a-z, 0-9 and "-".
+                 * @example cits3403-2027s1
+                 */
+                unit: components["parameters"]["UnitCode"];
+                /**
+                 * @description The slot's id.
+                 * @example 3
+                 */
+                lab: components["parameters"]["LabID"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Delete a slot
+         * @description Refused while teams are booked in it: 409 naming those teams. Move them first.
+         */
+        delete: operations["deleteSlot"];
+        options?: never;
+        head?: never;
+        /**
+         * Change a slot's room, time or capacity
+         * @description Shrinking below the bookings is refused (409 naming the teams booked).
+         */
+        patch: operations["updateSlot"];
+        trace?: never;
+    };
+    "/units/{unit}/overview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The unit's code, 2–40 characters of a-z, 0-9 and "-".
+                 * @example cits3403-2027s1
+                 */
+                unit: components["parameters"]["UnitCode"];
+            };
+            cookie?: never;
+        };
+        /** Sign-up at a glance: counts, a grid per session, who is missing */
+        get: operations["getUnitOverview"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/units/{unit}/policy/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The unit's code, 2–40 characters of a-z, 0-9 and "-".
+                 * @example cits3403-2027s1
+                 */
+                unit: components["parameters"]["UnitCode"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Say what a policy change would do; changes nothing */
+        post: operations["previewPolicy"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/units/{unit}/projects/{pid}/move": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The unit's code, 2–40 characters of a-z, 0-9 and "-".
+                 * @example cits3403-2027s1
+                 */
+                unit: components["parameters"]["UnitCode"];
+                /**
+                 * @description The project's id.
+                 * @example 7
+                 */
+                pid: components["parameters"]["ProjectID"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Move a team to another slot (past the window and the guard time)
+         * @description With `force` (and a reason) the team may take a place beyond the slot's capacity.
+         */
+        post: operations["moveProject"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/units/{unit}/projects/{pid}/dissolve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The unit's code, 2–40 characters of a-z, 0-9 and "-".
+                 * @example cits3403-2027s1
+                 */
+                unit: components["parameters"]["UnitCode"];
+                /**
+                 * @description The project's id.
+                 * @example 7
+                 */
+                pid: components["parameters"]["ProjectID"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Dissolve a team, with a reason */
+        post: operations["dissolveProject"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/units/{unit}/projects/{pid}/members": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The unit's code, 2–40 characters of a-z, 0-9 and "-".
+                 * @example cits3403-2027s1
+                 */
+                unit: components["parameters"]["UnitCode"];
+                /**
+                 * @description The project's id.
+                 * @example 7
+                 */
+                pid: components["parameters"]["ProjectID"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Add a student to a team
+         * @description Within team_max; `force` (with a reason) books past the slot's capacity is not needed here: the team keeps its place.
+         */
+        post: operations["addProjectMember"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/units/{unit}/audit.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The unit's code, 2–40 characters of a-z, 0-9 and "-".
+                 * @example cits3403-2027s1
+                 */
+                unit: components["parameters"]["UnitCode"];
+            };
+            cookie?: never;
+        };
+        /** Download the audit log as CSV (same filters) */
+        get: operations["exportUnitAudit"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/units/{unit}/export/teams.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The unit's code, 2–40 characters of a-z, 0-9 and "-".
+                 * @example cits3403-2027s1
+                 */
+                unit: components["parameters"]["UnitCode"];
+            };
+            cookie?: never;
+        };
+        /** Download every team as CSV */
+        get: operations["exportTeams"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/units/{unit}/calendar.ics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The unit's code, 2–40 characters of a-z, 0-9 and "-".
+                 * @example cits3403-2027s1
+                 */
+                unit: components["parameters"]["UnitCode"];
+            };
+            cookie?: never;
+        };
+        /** Download every booked slot as iCalendar */
+        get: operations["unitCalendar"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/units/{unit}/students/{id}/calendar.ics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The unit's code, 2–40 characters of a-z, 0-9 and "-".
+                 * @example cits3403-2027s1
+                 */
+                unit: components["parameters"]["UnitCode"];
+                /**
+                 * @description The 8-digit student number.
+                 * @example 21234567
+                 */
+                id: components["parameters"]["StudentNumber"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Download the student's own slot as iCalendar
+         * @description The student themself, their teammates and coordinators.
+         */
+        get: operations["studentCalendar"];
+        put?: never;
         post?: never;
         delete?: never;
         options?: never;
@@ -531,6 +1022,8 @@ export interface components {
             phase: "upcoming" | "open" | "closed";
             /** @description Whether this is the deployment's default unit, which the routes without /units/{unit} act on. */
             default: boolean;
+            /** @description An archived unit is read-only for everyone; its pushes and chat have stopped. */
+            archived: boolean;
             policy: components["schemas"]["UnitPolicy"];
         };
         UnitPolicy: {
@@ -573,7 +1066,7 @@ export interface components {
             at: string;
             actor: components["schemas"]["AuditActor"];
             /** @enum {string} */
-            action: "project.created" | "project.updated" | "project.deleted" | "member.removed" | "unit.created" | "unit.updated" | "roster.imported" | "labs.imported";
+            action: "project.created" | "project.updated" | "project.deleted" | "member.removed" | "member.added" | "project.moved" | "unit.created" | "unit.updated" | "unit.archived" | "roster.imported" | "labs.imported" | "enrolment.added" | "enrolment.changed" | "enrolment.removed" | "pin.reset" | "slot.created" | "slot.updated" | "slot.deleted";
             /** Format: int64 */
             pid: number | null;
             /** Format: int64 */
@@ -590,6 +1083,184 @@ export interface components {
             /** @description The actor's student number; null for the command line. */
             id: string | null;
             name: string;
+        };
+        NewUnit: {
+            code: string;
+            title: string;
+            /** @description IANA zone; default UTC. */
+            timezone?: string;
+            policy?: {
+                team_min?: number;
+                team_max?: number;
+                /** Format: date-time */
+                opens_at?: string | null;
+                /** Format: date-time */
+                closes_at?: string | null;
+                guard_minutes?: number;
+            };
+        };
+        RosterRow: {
+            /** @description The file's line (0 for a student missing from the file). */
+            line: number;
+            student_number: string;
+            name: string;
+            /** @enum {string} */
+            role: "student" | "coordinator";
+            email: string | null;
+            /** @description A new PIN, given once: only in the answer of an apply, for rows that had none. */
+            pin: string | null;
+            /** @description Why the row is not applied as written, e.g. the person is also in a unit the caller does not coordinate, so their name and PIN are kept. */
+            note: string | null;
+        };
+        LineError: {
+            line: number;
+            message: string;
+        };
+        RosterReport: {
+            /** @description Whether the file was applied (never for a preview or a file with errors). */
+            applied: boolean;
+            add: components["schemas"]["RosterRow"][];
+            update: components["schemas"]["RosterRow"][];
+            unchanged: components["schemas"]["RosterRow"][];
+            /** @description The unit's students missing from the file. */
+            remove: components["schemas"]["RosterRow"][];
+            errors: components["schemas"]["LineError"][];
+        };
+        EnrolmentChange: {
+            name?: string;
+            /** @enum {string} */
+            role: "student" | "coordinator";
+            email?: string | null;
+            pin?: string;
+        };
+        EnrolmentResult: {
+            id: string;
+            name: string;
+            /** @enum {string} */
+            role: "student" | "coordinator";
+            email: string | null;
+            /** @description A new random PIN, given once, when the person was created without one. */
+            pin: string | null;
+        };
+        PinReset: {
+            id: string;
+            pin: string;
+        };
+        SlotTeam: {
+            /** Format: int64 */
+            pid: number;
+            team: string;
+        };
+        Slot: {
+            /** Format: int64 */
+            lab_id: number;
+            unit: string;
+            lab: string;
+            room: string;
+            /** @description Wall-clock time in the unit's zone, minute precision. */
+            starts_at: string;
+            capacity: number;
+            booked: number;
+            /** @description Places given beyond the capacity by force. */
+            forced: number;
+            teams: components["schemas"]["SlotTeam"][];
+        };
+        SlotList: {
+            slots: components["schemas"]["Slot"][];
+        };
+        NewSlot: {
+            room: string;
+            /** @description Wall-clock time in the unit's zone, minute precision. */
+            starts_at: string;
+            capacity?: number;
+        };
+        SlotPatch: {
+            room?: string;
+            /** @description Wall-clock time in the unit's zone, minute precision. */
+            starts_at?: string;
+            capacity?: number;
+        };
+        SessionSpec: {
+            rooms: string[];
+            date: string;
+            start: string;
+            end: string;
+            slot_minutes: number;
+            capacity?: number;
+        };
+        PlannedSlot: {
+            room: string;
+            /** @description Wall-clock time in the unit's zone, minute precision. */
+            starts_at: string;
+            capacity: number;
+            /** @description The unit has this slot already; generating leaves it as it is. */
+            exists: boolean;
+        };
+        SessionPlan: {
+            slots: components["schemas"]["PlannedSlot"][];
+        };
+        OverviewCounts: {
+            enrolled: number;
+            in_team: number;
+            not_in_team: number;
+            teams: number;
+            below_min: number;
+            without_slot: number;
+            free_places: number;
+        };
+        GridSlot: {
+            /** Format: int64 */
+            lab_id: number;
+            /** @description Wall-clock time in the unit's zone, minute precision. */
+            starts_at: string;
+            capacity: number;
+            booked: number;
+        };
+        GridSession: {
+            date: string;
+            room: string;
+            slots: components["schemas"]["GridSlot"][];
+        };
+        Overview: {
+            counts: components["schemas"]["OverviewCounts"];
+            /** @description One per room and day, in time order. */
+            sessions: components["schemas"]["GridSession"][];
+            /** @description The unit's students in no team. */
+            unteamed: components["schemas"]["Student"][];
+            /** @description Teams below team_min. */
+            incomplete: components["schemas"]["Project"][];
+        };
+        PolicyEffects: {
+            /** @description Whether PATCH would accept it (a team_max below an existing team is refused). */
+            allowed: boolean;
+            teams_below_min: number;
+            teams_above_max: number;
+            messages: string[];
+        };
+        Intervention: {
+            /** @description Why; written to the audit log. */
+            reason?: string | null;
+        };
+        Move: {
+            lab_id: components["schemas"]["LabId"];
+            /** @description Why; written to the audit log. */
+            reason?: string | null;
+            /** @description Take a place beyond the slot's capacity; needs a reason. */
+            force?: boolean;
+        };
+        NewMember: {
+            id: string;
+            /** @description Why; written to the audit log. */
+            reason?: string | null;
+        };
+        TeamForm: {
+            members: string[];
+            description: string;
+            lab_id: components["schemas"]["LabId"];
+            /** @description Why; written to the audit log. */
+            reason?: string | null;
+            /** @description Take a place beyond the slot's capacity; needs a reason. */
+            force?: boolean;
         };
         /**
          * @description A lab slot id. Accepted as an integer or as a string of digits (the 2019 client sends the
@@ -1010,6 +1681,26 @@ export interface components {
          */
         ProjectID: number;
         /**
+         * @description The slot's id.
+         * @example 3
+         */
+        LabID: number;
+        /**
+         * @description Only entries about this student.
+         * @example 21234567
+         */
+        AuditStudent: string;
+        /**
+         * @description Only entries about this team.
+         * @example 7
+         */
+        AuditProject: number;
+        /**
+         * @description Only entries of this action.
+         * @example project.created
+         */
+        AuditAction: string;
+        /**
          * @description The 8-digit student number.
          * @example 21234567
          */
@@ -1386,6 +2077,7 @@ export interface operations {
                      *           "timezone": "Australia/Perth",
                      *           "phase": "open",
                      *           "default": false,
+                     *           "archived": false,
                      *           "policy": {
                      *             "team_min": 2,
                      *             "team_max": 2,
@@ -1401,6 +2093,63 @@ export interface operations {
                 };
             };
             401: components["responses"]["Unauthorized"];
+        };
+    };
+    createUnit: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "code": "cits3403-2027s1",
+                 *       "title": "CITS3403 Agile Web Development, Semester 1 2027",
+                 *       "timezone": "Australia/Perth",
+                 *       "policy": {
+                 *         "team_min": 2,
+                 *         "team_max": 3
+                 *       }
+                 *     }
+                 */
+                "application/json": components["schemas"]["NewUnit"];
+            };
+        };
+        responses: {
+            /** @description The unit. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "cits3403-2027s1",
+                     *       "title": "CITS3403 Agile Web Development, Semester 1 2027",
+                     *       "timezone": "Australia/Perth",
+                     *       "phase": "open",
+                     *       "default": false,
+                     *       "archived": false,
+                     *       "policy": {
+                     *         "team_min": 2,
+                     *         "team_max": 2,
+                     *         "opens_at": null,
+                     *         "closes_at": "2027-05-14T17:00:00+08:00",
+                     *         "guard_minutes": 0
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Unit"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["TooLarge"];
         };
     };
     getUnit: {
@@ -1426,6 +2175,40 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["Unit"];
                 };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    deleteUnit: {
+        parameters: {
+            query: {
+                /**
+                 * @description The unit's code, typed again.
+                 * @example cits3403-2027s1
+                 */
+                confirm: string;
+            };
+            header?: never;
+            path: {
+                /**
+                 * @description The unit's code, 2–40 characters of a-z, 0-9 and "-".
+                 * @example cits3403-2027s1
+                 */
+                unit: components["parameters"]["UnitCode"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
@@ -1481,6 +2264,21 @@ export interface operations {
     listUnitAudit: {
         parameters: {
             query?: {
+                /**
+                 * @description Only entries about this student.
+                 * @example 21234567
+                 */
+                student?: components["parameters"]["AuditStudent"];
+                /**
+                 * @description Only entries about this team.
+                 * @example 7
+                 */
+                pid?: components["parameters"]["AuditProject"];
+                /**
+                 * @description Only entries of this action.
+                 * @example project.created
+                 */
+                action?: components["parameters"]["AuditAction"];
                 /**
                  * @description The `next` of the previous page.
                  * @example 120
@@ -1757,7 +2555,13 @@ export interface operations {
     };
     removeProjectMember: {
         parameters: {
-            query?: never;
+            query?: {
+                /**
+                 * @description Why (a coordinator's removal); written to the audit log.
+                 * @example moved to another team
+                 */
+                reason?: string;
+            };
             header?: never;
             path: {
                 /**
@@ -1885,6 +2689,1196 @@ export interface operations {
                      *     }
                      */
                     "application/json": components["schemas"]["ProjectList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    formProject: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The unit's code, 2–40 characters of a-z, 0-9 and "-".
+                 * @example cits3403-2027s1
+                 */
+                unit: components["parameters"]["UnitCode"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "members": [
+                 *         "21234567",
+                 *         "21234568"
+                 *       ],
+                 *       "description": "Assigned by the coordinator",
+                 *       "lab_id": 3,
+                 *       "reason": "both without a team"
+                 *     }
+                 */
+                "application/json": components["schemas"]["TeamForm"];
+            };
+        };
+        responses: {
+            /** @description The team. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "pid": 7,
+                     *       "unit": "cits3403-2027s1",
+                     *       "team": "Ada Lovelace & Charles Babbage",
+                     *       "description": "A compiler for a tiny language",
+                     *       "lab_id": 3,
+                     *       "lab": "CSSE 2.01 Monday, May 20 17:15",
+                     *       "room": "CSSE 2.01",
+                     *       "starts_at": "2027-05-20T17:15",
+                     *       "members": [
+                     *         {
+                     *           "id": "21234567",
+                     *           "name": "Ada Lovelace"
+                     *         },
+                     *         {
+                     *           "id": "21234568",
+                     *           "name": "Charles Babbage"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Project"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["TooLarge"];
+        };
+    };
+    archiveUnit: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The unit's code, 2–40 characters of a-z, 0-9 and "-".
+                 * @example cits3403-2027s1
+                 */
+                unit: components["parameters"]["UnitCode"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The archived unit. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "cits3403-2027s1",
+                     *       "title": "CITS3403 Agile Web Development, Semester 1 2027",
+                     *       "timezone": "Australia/Perth",
+                     *       "phase": "open",
+                     *       "default": false,
+                     *       "archived": true,
+                     *       "policy": {
+                     *         "team_min": 2,
+                     *         "team_max": 2,
+                     *         "opens_at": null,
+                     *         "closes_at": "2027-05-14T17:00:00+08:00",
+                     *         "guard_minutes": 0
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Unit"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    previewRoster: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The unit's code, 2–40 characters of a-z, 0-9 and "-".
+                 * @example cits3403-2027s1
+                 */
+                unit: components["parameters"]["UnitCode"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example student_number,name,pin,role,email
+                 *     21234567,Ada Lovelace,,student,ada@example.edu
+                 */
+                "text/csv": string;
+            };
+        };
+        responses: {
+            /** @description What applying the file would do. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "applied": false,
+                     *       "add": [
+                     *         {
+                     *           "line": 2,
+                     *           "student_number": "21234567",
+                     *           "name": "Ada Lovelace",
+                     *           "role": "student",
+                     *           "email": "ada@example.edu",
+                     *           "pin": null,
+                     *           "note": null
+                     *         }
+                     *       ],
+                     *       "update": [],
+                     *       "unchanged": [],
+                     *       "remove": [],
+                     *       "errors": [
+                     *         {
+                     *           "line": 5,
+                     *           "message": "student_number \"2123\" is not 8 digits"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["RosterReport"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["TooLarge"];
+        };
+    };
+    applyRoster: {
+        parameters: {
+            query?: {
+                /**
+                 * @description Also unenrol the unit's students missing from the file.
+                 * @example false
+                 */
+                remove?: boolean;
+            };
+            header?: never;
+            path: {
+                /**
+                 * @description The unit's code, 2–40 characters of a-z, 0-9 and "-".
+                 * @example cits3403-2027s1
+                 */
+                unit: components["parameters"]["UnitCode"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example student_number,name,pin,role,email
+                 *     21234567,Ada Lovelace,,student,ada@example.edu
+                 */
+                "text/csv": string;
+            };
+        };
+        responses: {
+            /** @description What was done. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "applied": true,
+                     *       "add": [
+                     *         {
+                     *           "line": 2,
+                     *           "student_number": "21234567",
+                     *           "name": "Ada Lovelace",
+                     *           "role": "student",
+                     *           "email": "ada@example.edu",
+                     *           "pin": "493027",
+                     *           "note": null
+                     *         }
+                     *       ],
+                     *       "update": [],
+                     *       "unchanged": [],
+                     *       "remove": [],
+                     *       "errors": []
+                     *     }
+                     */
+                    "application/json": components["schemas"]["RosterReport"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["TooLarge"];
+        };
+    };
+    enrolStudent: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The unit's code, 2–40 characters of a-z, 0-9 and "-".
+                 * @example cits3403-2027s1
+                 */
+                unit: components["parameters"]["UnitCode"];
+                /**
+                 * @description The 8-digit student number.
+                 * @example 21234567
+                 */
+                id: components["parameters"]["StudentNumber"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "name": "Ada Lovelace",
+                 *       "role": "student",
+                 *       "email": "ada@example.edu"
+                 *     }
+                 */
+                "application/json": components["schemas"]["EnrolmentChange"];
+            };
+        };
+        responses: {
+            /** @description The enrolment. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "21234567",
+                     *       "name": "Ada Lovelace",
+                     *       "role": "student",
+                     *       "email": "ada@example.edu",
+                     *       "pin": "493027"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["EnrolmentResult"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["TooLarge"];
+        };
+    };
+    unenrolStudent: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The unit's code, 2–40 characters of a-z, 0-9 and "-".
+                 * @example cits3403-2027s1
+                 */
+                unit: components["parameters"]["UnitCode"];
+                /**
+                 * @description The 8-digit student number.
+                 * @example 21234567
+                 */
+                id: components["parameters"]["StudentNumber"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Unenrolled. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+        };
+    };
+    resetStudentPin: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The unit's code, 2–40 characters of a-z, 0-9 and "-".
+                 * @example cits3403-2027s1
+                 */
+                unit: components["parameters"]["UnitCode"];
+                /**
+                 * @description The 8-digit student number.
+                 * @example 21234567
+                 */
+                id: components["parameters"]["StudentNumber"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The new PIN. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "21234567",
+                     *       "pin": "493027"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["PinReset"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+        };
+    };
+    listUnitSlots: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The unit's code, 2–40 characters of a-z, 0-9 and "-".
+                 * @example cits3403-2027s1
+                 */
+                unit: components["parameters"]["UnitCode"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Every slot, in time order. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "slots": [
+                     *         {
+                     *           "lab_id": 3,
+                     *           "unit": "cits3403-2027s1",
+                     *           "lab": "CSSE 2.01 Monday, May 20 17:15",
+                     *           "room": "CSSE 2.01",
+                     *           "starts_at": "2027-05-20T17:15",
+                     *           "capacity": 2,
+                     *           "booked": 1,
+                     *           "forced": 0,
+                     *           "teams": [
+                     *             {
+                     *               "pid": 7,
+                     *               "team": "Ada Lovelace & Charles Babbage"
+                     *             }
+                     *           ]
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["SlotList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    createSlot: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The unit's code, 2–40 characters of a-z, 0-9 and "-".
+                 * @example cits3403-2027s1
+                 */
+                unit: components["parameters"]["UnitCode"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "room": "CSSE 2.01",
+                 *       "starts_at": "2027-05-20T17:15",
+                 *       "capacity": 2
+                 *     }
+                 */
+                "application/json": components["schemas"]["NewSlot"];
+            };
+        };
+        responses: {
+            /** @description The new slot. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "lab_id": 3,
+                     *       "unit": "cits3403-2027s1",
+                     *       "lab": "CSSE 2.01 Monday, May 20 17:15",
+                     *       "room": "CSSE 2.01",
+                     *       "starts_at": "2027-05-20T17:15",
+                     *       "capacity": 2,
+                     *       "booked": 0,
+                     *       "forced": 0,
+                     *       "teams": []
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Slot"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["TooLarge"];
+        };
+    };
+    previewSession: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The unit's code, 2–40 characters of a-z, 0-9 and "-".
+                 * @example cits3403-2027s1
+                 */
+                unit: components["parameters"]["UnitCode"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "rooms": [
+                 *         "CSSE 2.01",
+                 *         "CSSE 2.03"
+                 *       ],
+                 *       "date": "2027-05-20",
+                 *       "start": "17:00",
+                 *       "end": "18:00",
+                 *       "slot_minutes": 15,
+                 *       "capacity": 1
+                 *     }
+                 */
+                "application/json": components["schemas"]["SessionSpec"];
+            };
+        };
+        responses: {
+            /** @description The slots, in time order; existing ones are marked. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "slots": [
+                     *         {
+                     *           "room": "CSSE 2.01",
+                     *           "starts_at": "2027-05-20T17:00",
+                     *           "capacity": 1,
+                     *           "exists": false
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["SessionPlan"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["TooLarge"];
+        };
+    };
+    generateSession: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The unit's code, 2–40 characters of a-z, 0-9 and "-".
+                 * @example cits3403-2027s1
+                 */
+                unit: components["parameters"]["UnitCode"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "rooms": [
+                 *         "CSSE 2.01",
+                 *         "CSSE 2.03"
+                 *       ],
+                 *       "date": "2027-05-20",
+                 *       "start": "17:00",
+                 *       "end": "18:00",
+                 *       "slot_minutes": 15,
+                 *       "capacity": 1
+                 *     }
+                 */
+                "application/json": components["schemas"]["SessionSpec"];
+            };
+        };
+        responses: {
+            /** @description Every slot of the unit after the change. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "slots": [
+                     *         {
+                     *           "lab_id": 3,
+                     *           "unit": "cits3403-2027s1",
+                     *           "lab": "CSSE 2.01 Monday, May 20 17:15",
+                     *           "room": "CSSE 2.01",
+                     *           "starts_at": "2027-05-20T17:15",
+                     *           "capacity": 2,
+                     *           "booked": 1,
+                     *           "forced": 0,
+                     *           "teams": [
+                     *             {
+                     *               "pid": 7,
+                     *               "team": "Ada Lovelace & Charles Babbage"
+                     *             }
+                     *           ]
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["SlotList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["TooLarge"];
+        };
+    };
+    deleteSlot: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The unit's code, 2–40 characters of a-z, 0-9 and "-".
+                 * @example cits3403-2027s1
+                 */
+                unit: components["parameters"]["UnitCode"];
+                /**
+                 * @description The slot's id.
+                 * @example 3
+                 */
+                lab: components["parameters"]["LabID"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+        };
+    };
+    updateSlot: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The unit's code, 2–40 characters of a-z, 0-9 and "-".
+                 * @example cits3403-2027s1
+                 */
+                unit: components["parameters"]["UnitCode"];
+                /**
+                 * @description The slot's id.
+                 * @example 3
+                 */
+                lab: components["parameters"]["LabID"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "capacity": 3
+                 *     }
+                 */
+                "application/json": components["schemas"]["SlotPatch"];
+            };
+        };
+        responses: {
+            /** @description The slot. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "lab_id": 3,
+                     *       "unit": "cits3403-2027s1",
+                     *       "lab": "CSSE 2.01 Monday, May 20 17:15",
+                     *       "room": "CSSE 2.01",
+                     *       "starts_at": "2027-05-20T17:15",
+                     *       "capacity": 3,
+                     *       "booked": 1,
+                     *       "forced": 0,
+                     *       "teams": [
+                     *         {
+                     *           "pid": 7,
+                     *           "team": "Ada Lovelace & Charles Babbage"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Slot"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["TooLarge"];
+        };
+    };
+    getUnitOverview: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The unit's code, 2–40 characters of a-z, 0-9 and "-".
+                 * @example cits3403-2027s1
+                 */
+                unit: components["parameters"]["UnitCode"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The overview. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "counts": {
+                     *         "enrolled": 40,
+                     *         "in_team": 6,
+                     *         "not_in_team": 34,
+                     *         "teams": 3,
+                     *         "below_min": 0,
+                     *         "without_slot": 0,
+                     *         "free_places": 93
+                     *       },
+                     *       "sessions": [
+                     *         {
+                     *           "date": "2027-05-20",
+                     *           "room": "CSSE 2.01",
+                     *           "slots": [
+                     *             {
+                     *               "lab_id": 3,
+                     *               "starts_at": "2027-05-20T17:15",
+                     *               "capacity": 1,
+                     *               "booked": 1
+                     *             }
+                     *           ]
+                     *         }
+                     *       ],
+                     *       "unteamed": [
+                     *         {
+                     *           "id": "21234567",
+                     *           "name": "Ada Lovelace"
+                     *         }
+                     *       ],
+                     *       "incomplete": []
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Overview"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    previewPolicy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The unit's code, 2–40 characters of a-z, 0-9 and "-".
+                 * @example cits3403-2027s1
+                 */
+                unit: components["parameters"]["UnitCode"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "policy": {
+                 *         "team_min": 3
+                 *       }
+                 *     }
+                 */
+                "application/json": components["schemas"]["UnitPatch"];
+            };
+        };
+        responses: {
+            /** @description Its effects. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "allowed": true,
+                     *       "teams_below_min": 3,
+                     *       "teams_above_max": 0,
+                     *       "messages": [
+                     *         "3 teams are below the new minimum"
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["PolicyEffects"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["TooLarge"];
+        };
+    };
+    moveProject: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The unit's code, 2–40 characters of a-z, 0-9 and "-".
+                 * @example cits3403-2027s1
+                 */
+                unit: components["parameters"]["UnitCode"];
+                /**
+                 * @description The project's id.
+                 * @example 7
+                 */
+                pid: components["parameters"]["ProjectID"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "lab_id": 4,
+                 *       "reason": "clash with an exam"
+                 *     }
+                 */
+                "application/json": components["schemas"]["Move"];
+            };
+        };
+        responses: {
+            /** @description The team. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "pid": 7,
+                     *       "unit": "cits3403-2027s1",
+                     *       "team": "Ada Lovelace & Charles Babbage",
+                     *       "description": "A compiler for a tiny language",
+                     *       "lab_id": 3,
+                     *       "lab": "CSSE 2.01 Monday, May 20 17:15",
+                     *       "room": "CSSE 2.01",
+                     *       "starts_at": "2027-05-20T17:15",
+                     *       "members": [
+                     *         {
+                     *           "id": "21234567",
+                     *           "name": "Ada Lovelace"
+                     *         },
+                     *         {
+                     *           "id": "21234568",
+                     *           "name": "Charles Babbage"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Project"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["TooLarge"];
+        };
+    };
+    dissolveProject: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The unit's code, 2–40 characters of a-z, 0-9 and "-".
+                 * @example cits3403-2027s1
+                 */
+                unit: components["parameters"]["UnitCode"];
+                /**
+                 * @description The project's id.
+                 * @example 7
+                 */
+                pid: components["parameters"]["ProjectID"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "reason": "asked by the team"
+                 *     }
+                 */
+                "application/json": components["schemas"]["Intervention"];
+            };
+        };
+        responses: {
+            /** @description Dissolved. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["TooLarge"];
+        };
+    };
+    addProjectMember: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The unit's code, 2–40 characters of a-z, 0-9 and "-".
+                 * @example cits3403-2027s1
+                 */
+                unit: components["parameters"]["UnitCode"];
+                /**
+                 * @description The project's id.
+                 * @example 7
+                 */
+                pid: components["parameters"]["ProjectID"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "id": "21234569",
+                 *       "reason": "joined late"
+                 *     }
+                 */
+                "application/json": components["schemas"]["NewMember"];
+            };
+        };
+        responses: {
+            /** @description The team. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "pid": 7,
+                     *       "unit": "cits3403-2027s1",
+                     *       "team": "Ada Lovelace & Charles Babbage",
+                     *       "description": "A compiler for a tiny language",
+                     *       "lab_id": 3,
+                     *       "lab": "CSSE 2.01 Monday, May 20 17:15",
+                     *       "room": "CSSE 2.01",
+                     *       "starts_at": "2027-05-20T17:15",
+                     *       "members": [
+                     *         {
+                     *           "id": "21234567",
+                     *           "name": "Ada Lovelace"
+                     *         },
+                     *         {
+                     *           "id": "21234568",
+                     *           "name": "Charles Babbage"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Project"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["TooLarge"];
+        };
+    };
+    exportUnitAudit: {
+        parameters: {
+            query?: {
+                /**
+                 * @description Only entries about this student.
+                 * @example 21234567
+                 */
+                student?: components["parameters"]["AuditStudent"];
+                /**
+                 * @description Only entries about this team.
+                 * @example 7
+                 */
+                pid?: components["parameters"]["AuditProject"];
+                /**
+                 * @description Only entries of this action.
+                 * @example project.created
+                 */
+                action?: components["parameters"]["AuditAction"];
+            };
+            header?: never;
+            path: {
+                /**
+                 * @description The unit's code, 2–40 characters of a-z, 0-9 and "-".
+                 * @example cits3403-2027s1
+                 */
+                unit: components["parameters"]["UnitCode"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The entries, newest first. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example id,at,actor_id,actor,action,pid,lab_id,student,reason,details
+                     *     121,2027-05-10T09:00:03Z,21234567,Ada Lovelace,project.created,7,3,21234567,,"{""members"":[""21234567""]}"
+                     */
+                    "text/csv": string;
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    exportTeams: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The unit's code, 2–40 characters of a-z, 0-9 and "-".
+                 * @example cits3403-2027s1
+                 */
+                unit: components["parameters"]["UnitCode"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One row per member: team, number, name, email, description, room, start. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example pid,team,student_number,name,email,description,room,starts_at
+                     *     7,Ada Lovelace & Charles Babbage,21234567,Ada Lovelace,ada@example.edu,A compiler,CSSE 2.01,2027-05-20T17:15
+                     */
+                    "text/csv": string;
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    unitCalendar: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The unit's code, 2–40 characters of a-z, 0-9 and "-".
+                 * @example cits3403-2027s1
+                 */
+                unit: components["parameters"]["UnitCode"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One event per team, in UTC. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example BEGIN:VCALENDAR
+                     *     VERSION:2.0
+                     *     PRODID:-//Pair-Up//EN
+                     *     BEGIN:VEVENT
+                     *     UID:lab-3-team-7@pairup
+                     *     DTSTAMP:20270510T010000Z
+                     *     DTSTART:20270520T091500Z
+                     *     DTEND:20270520T093000Z
+                     *     SUMMARY:Demo: Ada Lovelace & Charles Babbage
+                     *     LOCATION:CSSE 2.01
+                     *     END:VEVENT
+                     *     END:VCALENDAR
+                     */
+                    "text/calendar": string;
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    studentCalendar: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The unit's code, 2–40 characters of a-z, 0-9 and "-".
+                 * @example cits3403-2027s1
+                 */
+                unit: components["parameters"]["UnitCode"];
+                /**
+                 * @description The 8-digit student number.
+                 * @example 21234567
+                 */
+                id: components["parameters"]["StudentNumber"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One event, or none without a team. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example BEGIN:VCALENDAR
+                     *     VERSION:2.0
+                     *     PRODID:-//Pair-Up//EN
+                     *     BEGIN:VEVENT
+                     *     UID:lab-3-team-7@pairup
+                     *     DTSTAMP:20270510T010000Z
+                     *     DTSTART:20270520T091500Z
+                     *     DTEND:20270520T093000Z
+                     *     SUMMARY:Demo: Ada Lovelace & Charles Babbage
+                     *     LOCATION:CSSE 2.01
+                     *     END:VEVENT
+                     *     END:VCALENDAR
+                     */
+                    "text/calendar": string;
                 };
             };
             400: components["responses"]["BadRequest"];
