@@ -14,7 +14,9 @@
 //     31000021..31000030, and 6 slots of capacity 2 in "EZONE 2.10" on the first day at 14:00,
 //     14:15, ..., 15:15;
 //   - unit "closed" ("CITS1001 Object-oriented Programming", pairs, sign-up closed yesterday):
-//     students 31000027..31000030 and one slot in "CSSE 1.01" on the first day at 09:00.
+//     students 31000027..31000030 and one slot in "CSSE 1.01" on the first day at 09:00;
+//   - 31000099 "Course Coordinator", coordinator of default and trio, and 31000098 "Site Admin",
+//     a site admin (a student of "closed" only), both with PIN 1357.
 package main
 
 import (
@@ -155,6 +157,20 @@ func seed(ctx context.Context, dbURL string) (firstDay time.Time, err error) {
 	}
 	if err := f.Enrol(ctx, "closed", people[26:]...); err != nil {
 		return time.Time{}, fmt.Errorf("seed roster: %w", err)
+	}
+	coordinator := testfactory.Person{Number: "31000099", Name: "Course Coordinator", Role: pairup.RoleCoordinator}
+	for _, unit := range []string{"default", "trio"} {
+		if err := f.Enrol(ctx, unit, coordinator); err != nil {
+			return time.Time{}, fmt.Errorf("seed coordinator: %w", err)
+		}
+	}
+	// A site admin is a person enrolled nowhere with the flag: enrolled once to exist, then
+	// unenrolled is more than the factory offers, so the admin is a student of "closed".
+	if err := f.Enrol(ctx, "closed", testfactory.Person{Number: "31000098", Name: "Site Admin"}); err != nil {
+		return time.Time{}, fmt.Errorf("seed site admin: %w", err)
+	}
+	if err := f.Service.SetSiteAdmin(ctx, service.CommandLine, "31000098", true); err != nil {
+		return time.Time{}, fmt.Errorf("seed site admin: %w", err)
 	}
 	var slots []pairup.LabSlot
 	for day := range 2 {
