@@ -113,7 +113,8 @@ func (s *Server) ListUnitAudit(ctx context.Context, req oapigen.ListUnitAuditReq
 	if req.Params.Limit != nil {
 		limit = *req.Params.Limit // the use case checks the range
 	}
-	page, err := s.Service.Audit(ctx, mustAccess(ctx), cursor, limit)
+	filter := auditFilter(req.Params.Student, req.Params.Pid, req.Params.Action)
+	page, err := s.Service.FilteredAudit(ctx, mustAccess(ctx), filter, cursor, limit)
 	if err != nil {
 		return nil, err
 	}
@@ -235,7 +236,11 @@ func (s *Server) DeleteUnitStudentProject(ctx context.Context, req oapigen.Delet
 
 // RemoveProjectMember implements DELETE /api/units/{unit}/projects/{pid}/members/{id}.
 func (s *Server) RemoveProjectMember(ctx context.Context, req oapigen.RemoveProjectMemberRequestObject) (oapigen.RemoveProjectMemberResponseObject, error) {
-	if err := s.Service.RemoveMember(ctx, mustAccess(ctx), req.Pid, req.Id); err != nil {
+	reason := ""
+	if req.Params.Reason != nil {
+		reason = *req.Params.Reason
+	}
+	if err := s.Service.RemoveMember(ctx, mustAccess(ctx), req.Pid, req.Id, reason); err != nil {
 		return nil, err
 	}
 	return oapigen.RemoveProjectMember204Response{}, nil

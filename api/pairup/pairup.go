@@ -61,6 +61,7 @@ type LabSlot struct {
 	StartsAt time.Time // wall-clock time in the unit's zone; the zone of the value is meaningless
 	Capacity int
 	Booked   int
+	Forced   int // places given beyond the capacity by a coordinator's force
 }
 
 // LabTimeLayout is how a slot's start is written in CSV files and in the API.
@@ -168,6 +169,8 @@ type NewProject struct {
 	Field       string   // the wire name the partners came in: partnerNumber or partnerNumbers
 	Description string   // as sent; the use case normalizes it
 	LabID       int64
+	Reason      string // a coordinator's reason, for the audit log
+	Force       bool   // a coordinator takes a place beyond the slot's capacity (needs a reason)
 }
 
 // ProjectChange is what a member may change in their project.

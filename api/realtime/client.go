@@ -253,7 +253,11 @@ func (c *client) resolve(ctx context.Context, wire, unit string, pid int64) (roo
 			c.hub.logger.ErrorContext(ctx, "check team membership", "err", err)
 			return roomRef{}, oapigen.ErrorMessageCodeInternal, "could not check your team; try again"
 		}
-		return roomRef{unit: p.Unit, room: teamRoom(pid)}, "", ""
+		ref := roomRef{unit: p.Unit, room: teamRoom(pid)}
+		if code, why := c.live(ctx, ref); code != "" {
+			return roomRef{}, code, why
+		}
+		return ref, "", ""
 	}
 	if unit == "" {
 		code, err := c.hub.store.DefaultUnitCode(ctx)
@@ -269,7 +273,24 @@ func (c *client) resolve(ctx context.Context, wire, unit string, pid int64) (roo
 	if !member {
 		return roomRef{}, oapigen.ErrorMessageCodeForbidden, "only the unit's people may join " + wire
 	}
-	return roomRef{unit: unit, room: "lobby"}, "", ""
+	ref := roomRef{unit: unit, room: "lobby"}
+	if code, why := c.live(ctx, ref); code != "" {
+		return roomRef{}, code, why
+	}
+	return ref, "", ""
+}
+
+// live refuses rooms of an archived unit: its chat has stopped.
+func (c *client) live(ctx context.Context, ref roomRef) (oapigen.ErrorMessageCode, string) {
+	u, err := c.hub.store.Unit(ctx, ref.unit)
+	switch {
+	case err != nil:
+		c.hub.logger.ErrorContext(ctx, "unit of a room", "unit", ref.unit, "err", err)
+		return oapigen.ErrorMessageCodeInternal, "could not check the room; try again"
+	case u.Archived():
+		return oapigen.ErrorMessageCodeForbidden, "the unit is archived: its chat has stopped"
+	}
+	return "", ""
 }
 
 func (c *client) join(ctx context.Context, wire, unit string, pid int64) {
@@ -314,6 +335,10 @@ func (c *client) text(ctx context.Context, wire, body string) {
 	}
 	if !c.hub.limits(c.person.Number).messages.Allow() {
 		c.fail(oapigen.ErrorMessageCodeRateLimited, "slow down: at most 5 messages a second")
+		return
+	}
+	if code, why := c.live(ctx, ref); code != "" {
+		c.fail(code, why)
 		return
 	}
 	if _, err := c.hub.store.PostChatMessage(ctx, ref.unit, ref.room, c.person.Number, body); err != nil {

@@ -40,6 +40,7 @@ type Store interface {
 	RevokedAmong(ctx context.Context, tokenIDs []string) ([]string, error)
 	UnitsOfPeople(ctx context.Context, numbers []string) (map[string][]string, error)
 	DefaultUnitCode(ctx context.Context) (string, error)
+	Unit(ctx context.Context, code string) (pairup.Unit, error)
 }
 
 // Config tunes the hub; zero values take the defaults.

@@ -298,7 +298,7 @@ func (b *testBundle) tryChanges(t *testing.T, unit string, as func(student strin
 			return err
 		}),
 		b.change(t, unit, func() error { return b.svc.DeleteProject(ctx, as(c.delete), c.delete) }),
-		b.change(t, unit, func() error { return b.svc.RemoveMember(ctx, as(c.remove), c.removeFrom, c.remove) }),
+		b.change(t, unit, func() error { return b.svc.RemoveMember(ctx, as(c.remove), c.removeFrom, c.remove, "") }),
 	}
 }
 
@@ -575,7 +575,7 @@ func TestRemoveMember(t *testing.T) {
 		}
 	}
 	remove := func(acc service.Access, student string) error {
-		return b.change(t, unit, func() error { return b.svc.RemoveMember(ctx, acc, team.ID, student) })
+		return b.change(t, unit, func() error { return b.svc.RemoveMember(ctx, acc, team.ID, student, "") })
 	}
 
 	wantError(t, "a student removing another member", remove(b.as(t, unit, s[0]), s[2]), pairup.EFORBIDDEN, "")
@@ -748,7 +748,7 @@ func TestAuditEntryPerChange(t *testing.T) {
 		{name: "a team member made coordinator", do: func() error {
 			return b.svc.ImportRoster(ctx, as(coord), []pairup.RosterEntry{{Line: 1, PINHash: "x", Student: pairup.Student{Number: s[0], Name: "Person " + s[0], Role: pairup.RoleCoordinator}}})
 		}, code: pairup.EINVALID},
-		{name: "member leaving", do: func() error { return b.svc.RemoveMember(ctx, as(s[1]), pid, s[1]) }, want: func() pairup.AuditEntry {
+		{name: "member leaving", do: func() error { return b.svc.RemoveMember(ctx, as(s[1]), pid, s[1], "") }, want: func() pairup.AuditEntry {
 			return pairup.AuditEntry{ActorID: s[1], ActorName: "Person " + s[1], Action: pairup.AuditMemberRemoved, ProjectID: pid, LabID: lab(1), Student: s[1]}
 		}},
 		{name: "unit updated by a coordinator", do: func() error {

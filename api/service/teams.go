@@ -80,6 +80,10 @@ func (s *Service) CreateProject(ctx context.Context, acc Access, np pairup.NewPr
 	if sorted := slices.Sorted(slices.Values(np.Partners)); len(slices.Compact(sorted)) != len(np.Partners) {
 		return pairup.Project{}, pairup.FieldErrorf(pairup.EINVALID, field, "must not name a student twice")
 	}
+	reason, err := interventionReason(acc, np.Reason, np.Force)
+	if err != nil {
+		return pairup.Project{}, err
+	}
 	var created pairup.Project
 	err = s.st.InTx(ctx, func(tx *store.Tx) error {
 		u, err := tx.UnitForShare(ctx, acc.Unit.Code)
@@ -110,6 +114,12 @@ func (s *Service) CreateProject(ctx context.Context, acc Access, np pairup.NewPr
 		}
 		if err := s.checkBookable(acc, u, lab); err != nil {
 			return err
+		}
+		forced := false
+		if np.Force {
+			if forced, err = tx.ForcePlace(ctx, u.Code, np.LabID); err != nil {
+				return err
+			}
 		}
 		pid, err := tx.InsertProject(ctx, u.Code, description, np.LabID)
 		if err != nil {
@@ -143,6 +153,10 @@ func (s *Service) CreateProject(ctx context.Context, acc Access, np pairup.NewPr
 		entry := s.audit(acc, pairup.AuditProjectCreated)
 		entry.ProjectID, entry.LabID, entry.Student = pid, np.LabID, np.Creator
 		entry.Details = map[string]any{"members": memberNumbers(created), "description": description}
+		if forced {
+			entry.Details["forced"] = true
+		}
+		entry.Reason = reason
 		if err := tx.Audit(ctx, entry); err != nil {
 			return err
 		}
@@ -244,8 +258,12 @@ func (s *Service) DeleteProject(ctx context.Context, acc Access, student string)
 // RemoveMember takes a member out of a team of the unit (the member leaving, or a coordinator
 // removing them). The team keeps its slot; the last member leaving dissolves it. EFORBIDDEN,
 // ENOTFOUND (no such team, or not a member), ECONFLICT (window, guard).
-func (s *Service) RemoveMember(ctx context.Context, acc Access, pid int64, student string) error {
+func (s *Service) RemoveMember(ctx context.Context, acc Access, pid int64, student, reason string) error {
 	if err := s.Authorize(ctx, acc, LeaveTeam, student); err != nil {
+		return err
+	}
+	reason, err := interventionReason(acc, reason, false)
+	if err != nil {
 		return err
 	}
 	return s.st.InTx(ctx, func(tx *store.Tx) error {
@@ -263,6 +281,7 @@ func (s *Service) RemoveMember(ctx context.Context, acc Access, pid int64, stude
 		entry := s.audit(acc, pairup.AuditMemberRemoved)
 		entry.ProjectID, entry.LabID, entry.Student = pid, before.Lab.ID, student
 		entry.Details = map[string]any{"members_left": left, "dissolved": left == 0}
+		entry.Reason = reason
 		e := pairup.Event{Kind: pairup.EventProjectChanged, Unit: u.Code, ProjectID: pid}
 		if left == 0 {
 			if _, err := tx.DeleteProject(ctx, u.Code, pid); err != nil {

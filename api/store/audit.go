@@ -31,24 +31,7 @@ func (tx Tx) Audit(ctx context.Context, e pairup.AuditEntry) error {
 
 // AuditEntries returns up to limit of the unit's entries older than before (0: the newest), newest first.
 func (q Queries) AuditEntries(ctx context.Context, unit string, before int64, limit int) ([]pairup.AuditEntry, error) {
-	rows, err := q.q.ListAudit(ctx, dbgen.ListAuditParams{Unit: unit, Before: before, Lim: int32(limit)})
-	if err != nil {
-		return nil, fmt.Errorf("list audit: %w", err)
-	}
-	out := make([]pairup.AuditEntry, len(rows))
-	for i, r := range rows {
-		e := pairup.AuditEntry{
-			ID: r.ID, Unit: r.Unit, At: r.At.UTC(), ActorID: deref(r.Actor), ActorName: r.ActorName, Action: r.Action,
-			ProjectID: deref(r.Pid), LabID: deref(r.LabID), Student: deref(r.Student), Reason: deref(r.Reason),
-		}
-		if r.Details != nil {
-			if err := json.Unmarshal(r.Details, &e.Details); err != nil {
-				return nil, fmt.Errorf("decode audit details: %w", err)
-			}
-		}
-		out[i] = e
-	}
-	return out, nil
+	return q.FilteredAuditEntries(ctx, unit, AuditFilter{}, before, limit)
 }
 
 func nonZero[T comparable](v T) *T {

@@ -33,7 +33,7 @@ func (q Queries) Lab(ctx context.Context, unit string, id int64) (pairup.LabSlot
 	} else if err != nil {
 		return pairup.LabSlot{}, fmt.Errorf("get lab: %w", err)
 	}
-	return pairup.LabSlot{ID: r.ID, Unit: r.Unit, Room: r.Room, StartsAt: r.StartsAt, Capacity: int(r.Capacity), Booked: int(r.Booked)}, nil
+	return pairup.LabSlot{ID: r.ID, Unit: r.Unit, Room: r.Room, StartsAt: r.StartsAt, Capacity: int(r.Capacity), Booked: int(r.Booked), Forced: int(r.Forced)}, nil
 }
 
 // UpsertLab adds the slot, or sets the capacity of the unit's slot in that room at that time:
@@ -72,7 +72,7 @@ func (q Queries) Labs(ctx context.Context, unit string) ([]pairup.LabSlot, error
 	}
 	labs := make([]pairup.LabSlot, len(rows))
 	for i, r := range rows {
-		labs[i] = pairup.LabSlot{ID: r.ID, Unit: r.Unit, Room: r.Room, StartsAt: r.StartsAt, Capacity: int(r.Capacity), Booked: int(r.Booked)}
+		labs[i] = pairup.LabSlot{ID: r.ID, Unit: r.Unit, Room: r.Room, StartsAt: r.StartsAt, Capacity: int(r.Capacity), Booked: int(r.Booked), Forced: int(r.Forced)}
 	}
 	return labs, nil
 }

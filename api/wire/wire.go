@@ -4,6 +4,7 @@ package wire
 
 import (
 	"strconv"
+	"strings"
 
 	"github.com/pairup/pairup/api/oapigen"
 	"github.com/pairup/pairup/api/pairup"
@@ -113,4 +114,13 @@ func optional[T comparable](v T) *T {
 		return nil
 	}
 	return &v
+}
+
+// CSVCell makes a text safe to open in a spreadsheet: a cell starting with =, +, -, @ (or a tab
+// or carriage return) would be read as a formula, so it gets a leading apostrophe.
+func CSVCell(s string) string {
+	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
+		return "'" + s
+	}
+	return s
 }

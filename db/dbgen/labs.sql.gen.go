@@ -11,7 +11,7 @@ import (
 )
 
 const getLab = `-- name: GetLab :one
-SELECT id, unit, room, starts_at, capacity, booked FROM lab_slots WHERE unit = $1 AND id = $2
+SELECT id, unit, room, starts_at, capacity, booked, forced FROM lab_slots WHERE unit = $1 AND id = $2
 `
 
 type GetLabParams struct {
@@ -26,6 +26,7 @@ type GetLabRow struct {
 	StartsAt time.Time
 	Capacity int32
 	Booked   int32
+	Forced   int32
 }
 
 func (q *Queries) GetLab(ctx context.Context, arg GetLabParams) (GetLabRow, error) {
@@ -38,6 +39,7 @@ func (q *Queries) GetLab(ctx context.Context, arg GetLabParams) (GetLabRow, erro
 		&i.StartsAt,
 		&i.Capacity,
 		&i.Booked,
+		&i.Forced,
 	)
 	return i, err
 }
@@ -93,7 +95,7 @@ func (q *Queries) ListBookableLabs(ctx context.Context, arg ListBookableLabsPara
 }
 
 const listLabs = `-- name: ListLabs :many
-SELECT id, unit, room, starts_at, capacity, booked FROM lab_slots WHERE unit = $1 ORDER BY starts_at, room, id
+SELECT id, unit, room, starts_at, capacity, booked, forced FROM lab_slots WHERE unit = $1 ORDER BY starts_at, room, id
 `
 
 type ListLabsRow struct {
@@ -103,6 +105,7 @@ type ListLabsRow struct {
 	StartsAt time.Time
 	Capacity int32
 	Booked   int32
+	Forced   int32
 }
 
 func (q *Queries) ListLabs(ctx context.Context, unit string) ([]ListLabsRow, error) {
@@ -121,6 +124,7 @@ func (q *Queries) ListLabs(ctx context.Context, unit string) ([]ListLabsRow, err
 			&i.StartsAt,
 			&i.Capacity,
 			&i.Booked,
+			&i.Forced,
 		); err != nil {
 			return nil, err
 		}

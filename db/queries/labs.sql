@@ -7,7 +7,7 @@ WHERE l.unit = @unit AND l.booked < l.capacity AND (l.starts_at AT TIME ZONE u.t
 ORDER BY l.starts_at, l.room, l.id;
 
 -- name: GetLab :one
-SELECT id, unit, room, starts_at, capacity, booked FROM lab_slots WHERE unit = $1 AND id = $2;
+SELECT id, unit, room, starts_at, capacity, booked, forced FROM lab_slots WHERE unit = $1 AND id = $2;
 
 -- name: UpsertLab :exec
 INSERT INTO lab_slots (unit, room, starts_at, capacity)
@@ -15,4 +15,4 @@ VALUES ($1, $2, $3, $4)
 ON CONFLICT (unit, room, starts_at) DO UPDATE SET capacity = excluded.capacity;
 
 -- name: ListLabs :many
-SELECT id, unit, room, starts_at, capacity, booked FROM lab_slots WHERE unit = $1 ORDER BY starts_at, room, id;
+SELECT id, unit, room, starts_at, capacity, booked, forced FROM lab_slots WHERE unit = $1 ORDER BY starts_at, room, id;
