@@ -182,6 +182,13 @@ func (p Problem) Fields() []string {
 // (sent as JSON). The response is validated against the spec when the route is in it.
 func (c *Client) Do(t testing.TB, method, path string, auth Auth, body any) *Response {
 	t.Helper()
+	return c.DoType(t, method, path, auth, "application/json", body)
+}
+
+// DoType is Do with a request body of another media type, such as text/csv (body then is a
+// string or []byte sent as it is).
+func (c *Client) DoType(t testing.TB, method, path string, auth Auth, contentType string, body any) *Response {
+	t.Helper()
 	var raw []byte
 	switch b := body.(type) {
 	case nil:
@@ -200,7 +207,7 @@ func (c *Client) Do(t testing.TB, method, path string, auth Auth, body any) *Res
 		t.Fatalf("build request: %v", err)
 	}
 	if body != nil {
-		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Content-Type", contentType)
 	}
 	if auth != nil {
 		auth.apply(req)
