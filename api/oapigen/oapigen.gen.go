@@ -4156,6 +4156,22 @@ func (response DeleteUnit404ApplicationProblemPlusJSONResponse) VisitDeleteUnitR
 	return err
 }
 
+type DeleteUnit409ApplicationProblemPlusJSONResponse struct {
+	ConflictApplicationProblemPlusJSONResponse
+}
+
+func (response DeleteUnit409ApplicationProblemPlusJSONResponse) VisitDeleteUnitResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(409)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type GetUnitRequestObject struct {
 	Unit UnitCode `json:"unit"`
 }
@@ -4452,6 +4468,22 @@ func (response ArchiveUnit404ApplicationProblemPlusJSONResponse) VisitArchiveUni
 	}
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ArchiveUnit409ApplicationProblemPlusJSONResponse struct {
+	ConflictApplicationProblemPlusJSONResponse
+}
+
+func (response ArchiveUnit409ApplicationProblemPlusJSONResponse) VisitArchiveUnitResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(409)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -9545,82 +9577,82 @@ var swaggerSpec = []string{
 	"31qUCSyiyot8NPitrqnzYHtbLRgXcFpA196Xga4G9jqdFLtiY105d/0R34NG2D4P0795Ne9rWP90ztaa",
 	"qZFhsWvR0NTCQL+qIAeoXzpPRf3aEOrMaA3OWvMrA/RCypxDSHPBwYRTz1Pf1CXTLNVpUwynVp0xwVZQ",
 	"rIgy1Iv0c70WOtdRV27EFeNGeYMbxhkx/mvoWFHnwTYEveL0qS1OrVYSIjkdKUVhgHVDzSLJZZZcKUIR",
-	"/DYm2bQI7TC7CKpUdJ7h/8Ojb32a77CoWqWtD0liSslngjOcQHqCg9QRZ4In5EvrvgvhynYFZP63AY6/",
-	"VJF7nu/dgwz5CenM2ZzYPTDYKZd7ljJ/2nJkc22fhqn9YXjg0rFOugQOIIDOwbNZOjZh2tZZ+fZE7u0a",
-	"KG/mg1cgcKTkRXC/26IrVQ5T5JeX6t5V8YOzZKrdTX0eT6Ea3mxJlo2Ln4/Q872Xzza7jF+jHnDdXqj+",
-	"0AzU5JLrC+ktULglLBduQZh1GR/pehQQpdlCh7o3hpJEe7atM0T0/05MAfi67p2aTO63X9a7ppZVbJrL",
-	"3YVUve9K1XvNUF+XA1mLs+ZrUCvb8kqp0+BmePTULO+pydvOAJo6ZY14lqctV1F8TUoBdOJdTwAAbKQb",
-	"dD53c9TqKtzq5vpsVyu0d4vK8X7qXJXrt43urgvwPJxue60uh3rupcWPso1BC9uPJoYlCVappuAPLGcZ",
-	"IMxlhk5N8cRwpnCikHy0JkVkYfvCg1DdInUdyo9jzRu96khDWescC4F6jHySPfW0IsxQtAQL1IvGmeBZ",
-	"D0luXXdIPehPolKweggraypBwqiiBfJizxcNPRd7/jDSHSNDn32h2L9x495SPhZ5gY7CxLCz264zK8BZ",
-	"lcIH3XKceYezz+1w57m/4PdMgBaTGSWgWcNSwrxM4IbNbXvaLhf6eNr2ry6hKVxMsbi8sNfuffXVPdaP",
-	"pl5PvRHtW4rM7vLeNzpmMwjVT7rHz4JJOWXK375qvwTKv/dfwEWg2hHsNM+Rc+fMI2aVxqNeuLO7Uw6x",
-	"tblvpsixZhU2tUXz8g9hoCAHAGNncbKuARiS7GZp+xuLgfwamYP7I0SvGyExLxMdIkYmREjdIPO70J81",
-	"YV5ai/bT+1YkbmudwMefRjz7Xijwh8WqSZn9FrSXxiGWIRCJj+pv9UeoyUk4onGocTc0GBpqvA3zsmcK",
-	"v33EIrREIXTpS1ghT+HzcK94MuwGn7tB15IW9Wfnvfo3TysLusGHu27wkAJRBunLCPAjW5WLpHWnTLwS",
-	"QI4u/4Y2IFbomiYKkDbXIs6tT4yziLt6mhDhhLAYZy0a1ceGwATmwQVruNl5y6j30/EvJ2edvx0dnh6f",
-	"vTq86GZd9rfji8uTN2ed3VZbfTy/ePPq5FVna3vblFLY3j4+Uz+Yocd/Oz67Up/fnrzqJLi/tbcFrV+f",
-	"/5suCat+enV1eXX4+ryjTq/9VOHoTrvdbv9X/tvFlfltV+HvztP8t+OzV+4ve3bU5dvXrw8v/rPziqS8",
-	"gxZIRleDTt8cHV6preXp7upb9YpiF/DJPY5maK54vG6SrGQ7dRBQ0Obt1dEfAc91aIrueqQT4bFA1AHU",
-	"7wjFXTxcPZaDTykt5dzXOXEPbSIHpGWACTrCjHGJ+kq4st6pDtpvv3SdvOrJWYXurR5Qm2XvcX++zd/x",
-	"B7ealoDenArCtuJPXs/TNAj7Ht2kLlwul0hfAH/4kGTPcU0qdNFM2IhvOreIkQmEBzPUUyplTztptN/i",
-	"IO9a0RtR1kMYZZjFPAWLCDwnxxkjMbQB3mwhSCmtunbxaMQpk6V6yrPIdVxFrQd6fUx76ADH+N/M1y0S",
-	"j2uLb1XKaS2srh7b29YW/ZX7e+bvZbHCYtDCOdh/udfefb6KrV4QAaVo6kR089ijg2gJBxEctrY4Gnwt",
-	"IidCVBTQL0rYrcuau650HgWrOprLgVaI9VK7gV8MiC4e37U4MZ4VJ8BMsA3dJRewJ1xBF8oHautKIwfB",
-	"ttxNPITqhoDtoYNXITT3y3NEu6ysjddI6zWqe4WGhEUSVZiL9GG1ZtVDRPiMT0CA15JXxwjy5TqOeqtu",
-	"hlpoOhnCbv848r6uxQJK/fcl4lexZvVi/twiupee8qe6Wj40BmO2HQmJ0QZE+puMvlB3DOBjKWis3Wfg",
-	"CQUH/Ga9D+cHqItbdSqvvT7uj4i+eWZJtXJzXpO3vgjvN2yjL2rzrhKD+S3JbimZzCvMrsa/sc8ti2AR",
-	"HzOdFQaxaDpgoR0GVgcPOvvtMFCA+hGakoqg83IvDCj7qCszPgsDxuXH/PPeft4rey8MjCr0EXKoO23o",
-	"fKMORZseoOaobplvArahmb2DkIEfeXUT6vdFj/QdtyV62f02F9PvILdvzNSKod/Qgj7DxelAflE1JMBe",
-	"+A9MAC5NACuWCKNBgllEOkjDXai+yWgM0o8BhRBNhlxpyikVQpeT+I6YvL3P1ZMGHbC0DUEFmkCsPE7r",
-	"XM9teoWsJI70GwsJhZ+ThE+KALJUt/MFANsD6VI3PipicxmZIBvY8MGQt4/QHUUHe7Xtdw4J3Vu85gec",
-	"1fH1NRRr9ZCJEykQ0T//cGaCJbT+SzxFkyEQFRP+adT8CR8nMYr5gfkCemYM10VJ1pkjNhsNShmUcnqw",
-	"jl8mIjXqvaeStl/Ef6x3/U3Uu15CTWlS99oNAvzR9RVSt/H5Nbe/YX2lXIY7XIXwMIulubfiiYD6ZNkt",
-	"YXr51ppQOkvrKcHG4pV3QTX5MJpagXpoGqZu9MmUm8QoK/Frm0bvmmeRydjBSAfteKwTP/MsXX3FTaEb",
-	"cth2gc5B1JEdfwhhESUY9LkcVg6oQWkWglO107Vk+T8S56WI84pqwWl/+6PX6MHyo8IPG+EAzvRoyAXJ",
-	"i0yJ705azIMIO+/dAMLQLSL6wVdF1FCv5vVCF+E0tdLl9ucRje+2Y1NnfRmF9n6fv0Gmk1dztF9b8X0F",
-	"7CGn4ljcFGyhGQ0/cfjnYnTcV0vA7Cl+1Bw9pf1duSMXGr47vNfLBlSeAbcl3ME5nj7PcXQxjM7Z95dH",
-	"6DLwvzPipMnKO8hlxI3ShW+CSwIq92lHhZI0nzjyJdVdN3VbMTQkGekUXSFuCBnptsxgH5+VOA/j2Cz2",
-	"NRzMMnTFlXJeBo60+HdOlfyZQM3bBqWgzJLWYWZ7FBMfxcQfQEw8jJ1OREhyq4t9b1zCVPO1xEMHDxWc",
-	"wyEgq+EZVhptwjIWD07W9W9SrvN5TQuOhOBbsnmAsKuAlwwOzjBdNAdqhHRZhZIrBnBg+sYKad+ppqds",
-	"gCw3VM/6SnFcwAuqNH9ubap3wynawBUDCiwUJ5sHUHRdEqagr5TbUs4pVW+NAUKZKX+s4dSXx5mLOqVE",
-	"zlPCBnIYdJ622+HDalfpvT9Gbrv2RAWVuajJsxwALVyB8knlWkpVrKTI86K4/gVjuB3xL3xQl7W51Ih/",
-	"HXV0VnotJNaSWbOQPhVBk/gG+qGAnGHsox4xdlYyfc1XouzmnSMceTRKsBgavYoh9fDiEo1a1qNE+iiR",
-	"Pkqkfon0Nc/5icvttX8kV2JNSXrTGNwN2fzuRNfcJrlflllnicyKRFdea+rIuJC6Vc/K/WfQetHkKOse",
-	"ixkZ8QySGvNqImQS6tMicQcqZvJrZJIcTJCDzlDCbApR5UPdK4hkGc9MRwM9aUKF1PPCb7raTc9MDQlN",
-	"UDZps4Uu+EQ4jqjzkzMo4pLnNT3biumAQpOEsJzdBMVeR5T1WkgzMy35/EUR857bsCOP9Sqy2vQhZG7K",
-	"oZKQNdPTclOelgi5iB5f3+FolEwv9I3dI4AfJoLbV7nBqvMXWJK/TZkpv7QNIoUnL6DPeUIws+J1HQf2",
-	"p0b4MiJGlIUZT0xqRJf5Mxvy4gaVFIdurUqw095/8fT5s9CX0LDq+KxYR2LWp3IllBGoseXP4WJc6Y66",
-	"zsr8fK6wcoYuy1Y3YvDBhoppVNGBq+ZO4e8x05FGsfmoe0913i8eh6Gh9AJw08c43w2xRBMsUKyU1kfu",
-	"uYQ9RxEFRb3gxDWdoQyyx2SGmTB1hb45HmlJQM4bt2Is8VafMpxN0b/p7bQicftA/qcnmMv2Vhx7WhXH",
-	"jy7/Zm/FBIFEPE2hDRdl5Am08kmxRBu9eYSvF6JRMgaul1de7QEp6aGIJ+OUHZjMXKU79Qki6UhON1uW",
-	"O/Uc1rgQE0AbemAMhdAM+1VABsx4hu9ZjmpS5/N8bkiycWs/mxr3RU8OFHMdy1jYiYitQIulmecJzExs",
-	"J5pQV2vDUyQ4sGNFG3uzrNJE/ubM8pEVrYkV6T8fyoaMjJHzoc/m/U/zMOaZu0Da5tsNrBvrBQJ5TZgC",
-	"Sl+ci+W4kSOQDdh99FEXbMogZJlRdUzAsz1BKr+nYOcvw8HuiW02uUP3BDZDruTSUc335CnthgFY92LI",
-	"IPgSaY0mMev959yU1MAwpDOllg04Vic7P9pYnVolI/CPEW0MBpxqeCz4oxT4UDYQ31cqFID/CsONvT30",
-	"dXPWh3fycrGxKUI1CbSAha4jGteSlva3QVo+LG8/Lo5q1kDGyATw5FEFXj6kodzX+DuJdeM81X2x8pp6",
-	"QdgtgFPHOFRLcqhHLHJ0g87ug43EDknzSxbbA8IUlVpPHf1fzOSXOlN2NYRvJ/TmXROm3rhjat+rcwcw",
-	"cUmC/XtPAY3aflEcf+epoRhqjudqjsXRX2/uckSiteh0j1LZQ6WychX4xxYnK3Tp4RuS++yFLr1o0uHR",
-	"hhxyQbSNJ+agwkOHIDQlcvO7JOAmRcEh4ZCWAKFnJfJd0Hb4AQgJfEeYjmYD8qSfcshPF+hPieTvLEfy",
-	"c7I+l/Z/gdT8R8q/EspfOgPAJpEb1xoRcLW9D003eJ5gVifg+griHBQtwTgjujpBirObx6wOn8WsIKMF",
-	"DdVWshTfkO+/KMB3SkEXMMttf05wf27874XthDekCXFrdega0JQhKiuViYF3Qsk19NqGC9tS+P5msrlN",
-	"4Q/ZqHW5YFfT2XWt2uXaqxJrYNxbfxTrKe7bEFB/v8vLYUbZjQLkohqNNQa6nSE3PMW4hcEKT2CMbha5",
-	"OtvZXiNFY32VfbwK3d6Po9CtwoL2aD1bVTtKE1+ti7AaaS2Ptl6XWLG+1pMOr99bktfv1XF5E0iR5/l4",
-	"C5UeCtT75fgKwWtKQ3qhjQxhOM07FtY0uq7tOdB+eM7lnCZiC2KmLSReg5z65x+/27XNp3MsSt9HGZ0c",
-	"Hr9ev4L5aFXX0acW2PIEutAUSFfMKsXSdsCc24LArO2xOdC33BzIhIczUqkn9EfpBWYA/YlAfMLmNgr6",
-	"goTngfy1Sn5W2jho5bQIQt4+f9leLrXJFYxM3GSFmWYsLXThqFObJitsqfDMlic5WBArmpxTtnLppBTv",
-	"vnjKFmWwsHlu9/OTs0dLR0FhfqGQhWWZKIYzMikx5ydn32e/6FnyMqJsEWHepk+VjXc+65ojmru5p4+2",
-	"tua2NlvGKM8GVvIa9BSwRQy+t5xyD/xpGLGcbV5N/PugqgFlFU5R2rr7sY86+a4rypC1LWP/AN2aC9HM",
-	"1lp1ejd9pxphFWa/DelnVtsD8aamUkoIyTai6OyIznCqKc0IZ5JBZRed3GI+60X00AZnZFPNXf5B9NBG",
-	"+1//+OfLzRAxcksy1OdyeFDQrg3osKfWxOIusy/ZROkYWheXWog4xWFb6DBJnPRXX0EWHSpaQyJWUwB2",
-	"gVoCeT/40rE4pWBfFKVgXwYfmgSXlujJCuNLvx4Z1FcWK/l5SHBsysmdcr3OmmaNeronAr29OG3N15Uf",
-	"7d8rqZvqEGsQPvqc3yCcd/b5OgS8eZn9EkaW6qe+cOunvqypn5oj/6oqqN7PUsa+Lt3g1ft6ZC6vo3lx",
-	"fH7q0Lz9pgRBb2TlHsKvK9TpdLr4xxTuvo4LTpaIvnPkQIvWSITW2OmznriU0KtMafbXRWmU0j9ReAPn",
-	"T6JxBi7195+DPmxU7R4yRKGTV3ZrZVx1iJ1AvRekUnP+M9ENdMAgjVFfGB+DM8/41yS/IUyAFFwZZbOx",
-	"TWkbmlkgEM7wvIr37ASvSMqZkJpyFl3onMHQa3B24HHef9J5Nm+WMvu8IsUCbUR8nAmC+PU1UeKH2LSO",
-	"FpBgKRFhXqUH6r9YST3jY0kEtMayjk7zTg3Hsy+8KvceeCKQsT0dlNw45ThuFpfaT3OWTJ1XWePV7MtO",
-	"6S1hROSzqfunkc48V/uOscR9LIgz2ZDgRA49c52PxdD6m4ZYQlc0hNE70r/k0Q1x956pOWhKvNunsGOZ",
-	"4Ujm68gIi0lGYpSRa5IRFikVZkBKU5ofFMj//wAAAP//",
+	"/DYm2bQI7TC7CKpUdJ7h/8Mf1rfemE6UnfE6hCEvc6XNFUlias9ngjOcQD6DQwUizgRPyJdWlhdCru0K",
+	"jP1vA01/qVKDec56D/bkJ6RTbXPq+MDoqFxQWspeauuXzTWWGi74h2GaSwdH6Zo5gAA6ac+m9dgMa1uY",
+	"5duT0bdroLyZ016BwJESMMFfb6u0VFlSkZBeKpRXxQ/Okqn2T/V5PIXyebM1XDYufj5Cz/dePtvsMn6N",
+	"esCme6H6Q3Nck3yuL6S3QKWXsFzpBWHWZXykC1hAWGcLHepmGkp07dk+0JAC8DsxFePr2n1qMrnfflnv",
+	"y1pWE2ouqBdi+L4rhu81Q31dP2Qt3p2vQa1sjyylf4Nf4tG1s7xrJ+9TA2jq1EHiWZ7nXEXxNWkR0Lp3",
+	"PREDsJFu0PnczVGrq3CrmyvAXa0B3y0q+Pupc1UR2DbKvq7Y83C67TXTHOq5lxY/ykYJLZ0/2iSWJFil",
+	"IoSPWkpBdwzU5kJGp6Y8YzhTmlFIPlqT5rKwBeNBtMFSgToaMY41M/XqLw2Fs3MsBOox8kn21NOKkkNZ",
+	"FCxQLxpngmc9JLl1DiL1oD9NSwH3IaysqcgJo4omy4s9X7QMXez5w0j3pAx9Foxi/8ZRfEv5WOQlQAoj",
+	"xs5uu85wAWdVClB0C37mPdQ+t8Od5/6S4jMhYExmlIAqDksJ80KEGzZ77mm7XErkadu/uoSmcDHF4vLS",
+	"Ybv3VXD32Fea+lX1RrT3KjK7y7vr6KjQIFQ/6S5CC6b9lFlF+6r9EljF3n8B24F6SrDTPAvPnTOPyVUq",
+	"knrhzu5OOYjXZteZMsqat9jkGc38P4SBghwAjJ3F+YAGYEjjm2UGbywG8mtkDu6PEB9vpMq8EHWIGJkQ",
+	"IXULzu9C4daEeWm120/vW5G4rXUzH38a8ex7ocAfFqtXZfZb0F4ah1iGQCQ+qr/VH6EmJ+GIxqHG3dBg",
+	"aKjxNswLqyn89hGL0BKF0KUvYYU8hc/DveLJsBt87gZdS1rUn5336t88cS3oBh/uusFDSlAZpC8jwI+c",
+	"E1akxTuF6JUAcnT5N7QB0UjXNFGAtLkWcW59YpxF3NXThAgnhMU4a9GoPvoEJjAPLlglzs5bRr2fjn85",
+	"Oev87ejw9Pjs1eFFN+uyvx1fXJ68Oevsttrq4/nFm1cnrzpb29umWMP29vGZ+sEMPf7b8dmV+vz25FUn",
+	"wf2tvS1oLvv833TRWfXTq6vLq8PX5x11eu2nCkd32u12+7/y3y6uzG+7Cn93nua/HZ+9cn/Zs6Mu375+",
+	"fXjxn51XJOUdtEC6uxp0+ubo8EptLU+oV9+qVxS7gE/ucTRDc8XjdRtmJdupg4CSOW+vjv4IeK6DX3Rf",
+	"JZ1qjwWiDqB+Ryju4uHqsRycUGkpq7/OTXxoU0Ug8QNs1hFmjEvUV8KVdWd10H77petGVk/OKnRv9YDa",
+	"PH6Pg/Vt/o5H60UB9OZUELY1hfKKoaYF2ffoV3XhcrlU/QL4w4ekk45rkq2LdsVGfNPZS4xMIACZoZ5S",
+	"KXvaq6MdHQd5X4zeiLIewijDLOYpWETgOTnOGImh0fBmC0HSatUXjEcjTpksVWyeRa7jKmo90E1kGlAH",
+	"OMb/Zr5ukXhcW96rUrBrYXX12N62dgGs3EE0fy+LlS6DJtHB/su99u7zVWz1gggodlMnopvHHj1KS3iU",
+	"4LC1xdHgaxFqEaKiRH9RJG9d1tx1JQwpWNXxYg60QjSZ2g38YkB08QiyxYnxrDgBZoJt6F+5gD3hCvpc",
+	"PlBbVxo5CLblfuUh1E8EbA8dvAqhfWCehdplZW28RlqvUd0rNCQs0rTCXKQPq1WxHiLCZ3wCAryWvDpG",
+	"kC9XitRbdXPgQtMrEXb7x5H3dbUXUOq/LxG/ijWrF/Pnlum99BRY1fX4ofUYsw1PSIw2IJfA5AyGuicB",
+	"H0tBY+0+A9cpeOw36304P0Dl3aoXeu0VeH9E9M1zV6q1ofOqv/Vlfr9hG31R/XeVGMxvSXZLyWRe6Xc1",
+	"/o19blkEi/iY6bwzCF7TEQ7tMLA6eNDZb4eBAtSP0PZUBJ2Xe2FA2Udd+/FZGDAuP+af9/bzbtx7YWBU",
+	"oY+Qpd1pQ28ddSja9ABVTXVTfhMSDu3yHYQM/Mir21y/L7qw77hN18vut7mYfgfZg2OmVgwdjRb0GS5O",
+	"B/KLqiEB9sJ/YAJwaSJesUQYDRLMItJBGu5C9U1GY5B+DCiEaDLkSlNOqRC6YMV3xOTtfa6eNOgIp20I",
+	"KtAEYuWBXed6btONZCWBp99YDCn8nCR8UkScpbphMADYHkiXurVSEczLyATZwIYPhrx9hP4rOjqsbb9z",
+	"SOje4lVF4KyOr6+hHKyHTJxIgYj++YczEyyh9V/iKZoMgaiYeFGj5k/4OIlRzA/MF9CVY7guSrLOLLTZ",
+	"8FHKoFjUg3X8MhGpUe89tbr9Iv5jRe1voqL2EmpKk8rabhDgj66vkLqNz6/q/Q3rK+VC3+EqhIdZLM29",
+	"FU8EVEDLbgnTy7fWhNJZWk8JNhavvM+qSaDR1ArUQ9OSdaNPptxkUlmJX9s0etc8i0yKD0Y6aMdjnfiZ",
+	"Z+nqa3oK3fLDNiR0DqKO7PhDCIsowaDP5bByQA2KvxCcqp2upY7AI3FeijivqNqc9rc/eo0eLD8q/LAR",
+	"DuBMj4ZckLyMlfjupMU8iLDz3g0gDN0ypR98dUoN9WpekXQRTlMrXW5/HtH4bjs2ldyXUWjv9/kbZDp5",
+	"NUf7tTXlV8AeciqOxU3BFprR8BOHfy5Gx33VCsye4kfN0dM8wJU7cqHhu8N7vWxA5RlwW8IdnOPp8xxH",
+	"F8PonH1/eYQuA/87I06aNL6DXEbcKF34JrgkoDagdlQoSfOJI19S3ddTNy5DQ5KRTtF34oaQkW78DPbx",
+	"WYnzMI7NYl/DwSxDV1wp52XgSIt/51TJnwlU1W1QbMosaR1mtkcx8VFM/AHExMPY6XWEJLe62PfGJUy9",
+	"YEs8dPBQwTkcArIanmGl0SYsY/HgZF0wJ+U6n9c0+UgIviWbBwi7CnjJ4OAM01V2oKhIl1UouWIAB6Yz",
+	"rZD2nWp6ygbIckP1rK92xwW8oErz51a/ejecog1cMaDAQnGyeQBl3SVhCvpKuS3lnFL11hgglJkCyxpO",
+	"fXmcuahTSuQ8JWwgh0HnabsdPqw6lt77Y+S2a09UUJmLmjzLAdDCFSifVK6ltsVKykgviutfMIbbEf/C",
+	"B/Vxm0uN+NdRR2el10JiLZk1C+lTETSJb6DjCsgZxj7qEWNnJdPXfCXKbt6bwpFHowSLodGrGFIPLy7R",
+	"qGU9SqSPEumjROqXSF/znJ+43F77R3Il1hS9N63H3ZDN7050zW2S+2WZdZbIrEh05bWmjowLqZsBrdx/",
+	"Bs0dTY6y7uKYkRHPIKkxryZCJqE+LRJ3oMQmv0YmycEEOegMJcymEFU+1N2ISJbxzPRM0JMmVEg9L/ym",
+	"q930zNSQ0AR1ljZb6IJPhOOIOj85gyIueV7Ts62YDii0YQjL2U1QTnZEWa+FNDPTks9fFDHvuS1B8liv",
+	"IqtNH0LmphwqCVkzPS035WmJkIvo8fUdjkbJ9ELf2D0C+GEiuH2VG6w6f4El+dvUpfJL2yBSePIC+pwn",
+	"BDMrXtdxYH9qhC8jYkRZmPHEpEZ0mT+zIS9uUElx6NaqBDvt/RdPnz8LfQkNq47PinUkZn0qV0IZgaJc",
+	"/hwuxpXuqOuszM/nCitn6LJsdSMGH2yomEYVHbhq7hT+HjMdaRSbj7q7Vef94nEYGkovADd9jPPdEEs0",
+	"wQLFSml95J5L2HMUUVDUC05c0xnKIHtMZpgJU1fom+ORlgTkvHErxhJv9SnD2RT9m95OKxK3D+R/eoK5",
+	"bG/FsadVcfzo8m/2VkwQSMTTFBp9UUaeQLOgFEu00ZtH+HohGiVj4Hp5qdYekJIeingyTtmBycxVulOf",
+	"IJKO5HSzZblTz2GNCzEBtKEHxlAIzbBfBWTAjGf4nuWoJnU+z+eGJBu3WLSpol90/UAx17GMhZ2I2JK1",
+	"WJp5nsDMxPa6CXW1NjxFggM7VrSxN8sqTeRvziwfWdGaWJH+86FsyMgYOR/6bN7/NA9jnrkLpG2+3cC6",
+	"sV4gkNeEKaD0xblYjhs5AtmA3UcfdcGmDEKWGVXHBDzbE6Tyewp2/jIc7J7YZpM7dE9gM+RKLh3VfE+e",
+	"0m4YgHUvhgyCL5HWaBKz3n/OTUkNDEM6U2rZgGN1svOjjdWpVTIC/xjRxmDAqYbHgj9KgQ9lA/F9pUIB",
+	"+K8w3NjbpV+3f314rzAXG5siVJNAC1joOqJxLWlpfxuk5cPy9uPiqGYNZIxMAE8eVeDlQxrKnZO/k1g3",
+	"zlPdeSuvqReE3QI4dYxDtSSHesQiRzfo7D7YSOyQNL9ksT0gTFGp9RTe/8VMfqkzZVdD+HZCb941YeqN",
+	"O6ZYvjp3ABOXJNi/9xTQqO0X1fR3nhqKoeZ4ruZYHP315i5HJFqLTvcolT1UKitXgX/sibJClx6+IbnP",
+	"XujSiyYdHm3IIRdE23hiDio8tBRCUyI3v0sCblIUHBIOaQkQelYi3wVthx+AkMB3hOloNiBP+imH/HSB",
+	"/pRI/s5yJD8n63Np/xdIzX+k/Cuh/KUzAGwSuXGtEQFX2/vQdIPnCWZ1Aq6vIM5B0UOMM6KrE6Q4u3nM",
+	"6vBZzAoyWtBQbSVL8Q35/osCfKcUdAGz3PbnBPfnxv9e2NZ5Q5oQt1aHrgFNGaKyUpkYeCeUXEOvbbiw",
+	"LYXvb1eb2xQeW8E+tBXsWrXLtVcl1sC4t/4o1lPctyGg/gaZl8OMshsFyEU1GmsMdFtJbniKcQuDFZ7A",
+	"GN1dcnW2s71Gisb6Kvt4Fbq9H0ehW4UF7dF6tqr+lSa+WhdhNdJaHm29LrFifb0qHV6/tySv36vj8iaQ",
+	"Is/z8RYqPRSo98vxFYLXlIb0QhsZwnCatzis6Yxd23Og/fCcyzlNxBbETFtIvAY59c8/fntsm0/nWJS+",
+	"jzI6OTx+vX4F89GqrqNPLbDlCXShKZCumFWKpe2AObcFgVnbY3Ogb7k5kAkPZ6RST+iP0gvMAPoTgfiE",
+	"zW0U9AUJzwP5a5X8rLRx0MppEYS8ff6yvVxqkysYmbjJCjPNWFrowlGnNk1W2FLhmS1PcrAgVjQ5p2zl",
+	"0kkp3n3xlC3KYGHz3O7nJ2ePlo6CwvxCIQvLMlEMZ2RSYs5Pzr7PftGz5GVE2SLCvE2fKhvvfNY1RzR3",
+	"c08fbW3NbW22jFGeDazkNegpYIsYfG855R740zBiOdu8mvj3QVUDyiqcorR192MfdfJdV5Qha1vG/gG6",
+	"NReima216vRu+k41wirMfhvSz6y2B+JNTaWUEJJtRNHZEZ3hVFOaEc4kg8ouOrnFfNaL6KENzsimmrv8",
+	"g+ihjfa//vHPl5shYuSWZKjP5fCgoF0b0GFPrYnFXWZfsonSMbQuLrUQcYrDttBhkjjpr76CLDpUtIZE",
+	"rKYA7AK1BPJ+8KVjcUrBvihKwb4MPjQJLi3RkxXGl349MqivLFby85Dg2JSTO+V6nTXNGvV0TwR6e3Ha",
+	"mq8rP9q/V1I31SHWIHz0Ob9BOO/s83UIePMy+yWMLNVPfeHWT31ZUz81R/5VVVC9n6WMfV26wav39chc",
+	"Xkfz4vj81KF5+00Jgt7Iyj2EX1eo0+l08Y8p3H0dF5wsEX3nyIEWrZEIrbHTZz1xKaFXmdLsr4vSKKV/",
+	"ovAGzp9E4wxc6u8/B33YqNo9ZIhCJ6/s1sq46hA7gXovSKXm/GeiG+iAQRqjvjA+Bmee8a9JfkOYACm4",
+	"MspmY5vSNjSzQCCc4XkV79kJXpGUMyE15Sy60DmDodfg7MDjvP+k82zeLGX2eUWKBdqI+DgTBPHra6LE",
+	"D7FpHS0gwVIiwrxKD9R/sZJ6xseSCGiNZR2d5p0ajmdfeFXuPfBEIGN7Oii5ccpx3CwutZ/mLJk6r7LG",
+	"q9mXndJbwojIZ1P3TyOdea72HWOJ+1gQZ7IhwYkceuY6H4uh9TcNsYSuaAijd6R/yaMb4u49U3PQlHi3",
+	"T2HHMsORzNeRERaTjMQoI9ckIyxSKsyAlKY0PyiQ//8BAAD//w==",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,
