@@ -40,6 +40,11 @@ func New(t testing.TB, base string) *Client {
 		openapi3filter.RegisterBodyDecoder("application/problem+json", openapi3filter.JSONBodyDecoder)
 		// The reference page (GET /api/docs) is HTML, checked as the string its schema says.
 		openapi3filter.RegisterBodyDecoder("text/html", openapi3filter.PlainBodyDecoder)
+		// Rosters, exports and calendars are text whose schema is a string; the tests parse them.
+		openapi3filter.RegisterBodyDecoder("text/calendar", openapi3filter.PlainBodyDecoder)
+		if openapi3filter.RegisteredBodyDecoder("text/csv") == nil {
+			openapi3filter.RegisterBodyDecoder("text/csv", openapi3filter.PlainBodyDecoder)
+		}
 	})
 	spec, err := oapigen.GetSpec()
 	if err != nil {
