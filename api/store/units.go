@@ -170,6 +170,9 @@ func (tx Tx) DeleteUnit(ctx context.Context, code string) error {
 	if err != nil {
 		return fmt.Errorf("enrolled people: %w", err)
 	}
+	if err := tx.q.DeleteUnitProjects(ctx, code); err != nil {
+		return fmt.Errorf("delete the unit's teams: %w", err)
+	}
 	n, err := tx.q.DeleteUnit(ctx, code)
 	if err != nil {
 		return fmt.Errorf("delete unit: %w", err)

@@ -75,6 +75,16 @@ func (q *Queries) DeleteUnit(ctx context.Context, code string) (int64, error) {
 	return result.RowsAffected(), nil
 }
 
+const deleteUnitProjects = `-- name: DeleteUnitProjects :exec
+DELETE FROM projects WHERE unit = $1
+`
+
+// Teams go first: their members reference the enrolments the unit's deletion cascades to.
+func (q *Queries) DeleteUnitProjects(ctx context.Context, unit string) error {
+	_, err := q.db.Exec(ctx, deleteUnitProjects, unit)
+	return err
+}
+
 const enrolledNumbers = `-- name: EnrolledNumbers :many
 SELECT student_number FROM enrolments WHERE unit = $1
 `

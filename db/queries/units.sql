@@ -60,3 +60,7 @@ WHERE p.student_number = ANY(@numbers::text[])
 
 -- name: EnrolledNumbers :many
 SELECT student_number FROM enrolments WHERE unit = $1;
+
+-- Teams go first: their members reference the enrolments the unit's deletion cascades to.
+-- name: DeleteUnitProjects :exec
+DELETE FROM projects WHERE unit = $1;
