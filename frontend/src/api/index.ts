@@ -2,6 +2,7 @@ import { createApi } from './client'
 
 export * from './client'
 export * from './result'
+export * from './download'
 
 export interface SessionHooks {
   token: () => string | null

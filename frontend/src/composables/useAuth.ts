@@ -34,7 +34,7 @@ export function useAuth() {
       expiry,
       studentNumber,
       name: who.ok ? who.data.name : '',
-      ...(who.ok ? { units: who.data.units } : {}),
+      ...(who.ok ? { units: who.data.units, siteAdmin: who.data.site_admin } : {}),
     })
     return null
   }

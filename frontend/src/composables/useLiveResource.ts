@@ -1,4 +1,4 @@
-import { getCurrentInstance, onScopeDispose, ref, shallowRef, type Ref } from 'vue'
+import { getCurrentInstance, getCurrentScope, onScopeDispose, ref, shallowRef, type Ref } from 'vue'
 
 import type { Failure, ServerMessage } from '@/api'
 
@@ -20,6 +20,13 @@ export interface LiveResourceOptions<T> {
   merge?: (value: T, m: ServerMessage) => T
   /** The start of the error text: "Could not load the projects." */
   failure: string
+  /**
+   * Pushes that make the value stale without saying what it is now (a summary such as the
+   * console's overview): each schedules a quiet refetch, `debounce` ms after the last of a burst.
+   */
+  stale?: (m: ServerMessage) => boolean
+  /** How long a burst of stale pushes is waited out before the refetch (ms; default 300). */
+  debounce?: number
   /** Called when a push changed the value, with the value before it. */
   onPush?: (before: T, after: T) => void
   /**
@@ -65,12 +72,26 @@ export function useLiveResource<T>(options: LiveResourceOptions<T>) {
     }
   }
 
+  let refetch: ReturnType<typeof setTimeout> | undefined
+  function cancelRefetch() {
+    clearTimeout(refetch)
+    refetch = undefined
+  }
+
   /** Merges a frame about this unit, or refetches when pushes may have been missed. */
   function apply(m: ServerMessage): void {
     if (!concerns(m, options.unit)) return
     if (mustRefetch(m, options.unit)) {
+      cancelRefetch()
       void load(true)
       return
+    }
+    if (options.stale?.(m)) {
+      cancelRefetch()
+      refetch = setTimeout(() => {
+        refetch = undefined
+        void load(true)
+      }, options.debounce ?? 300)
     }
     const before = value.value
     value.value = pushes.push(before, m)
@@ -84,6 +105,7 @@ export function useLiveResource<T>(options: LiveResourceOptions<T>) {
 
   const realtime = options.realtime !== undefined ? options.realtime : getCurrentInstance() ? useRealtime() : null
   if (realtime) onScopeDispose(realtime.subscribe(apply))
+  if (getCurrentScope()) onScopeDispose(cancelRefetch)
 
   return { value, status, error, failure, load, apply, set }
 }

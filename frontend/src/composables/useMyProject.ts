@@ -1,6 +1,6 @@
 import type { Ref } from 'vue'
 
-import { api, call, type Project, type Result } from '@/api'
+import { api, call, download, type Project, type Result } from '@/api'
 
 import { applyToMine } from './live'
 import { useLiveResource } from './useLiveResource'
@@ -77,5 +77,24 @@ export function useMyProject(unit: string, studentNumber: Ref<string>, options: 
     return answer as Result<undefined>
   }
 
-  return { project, status: r.status, error: r.error, load: r.load, apply: r.apply, create, update, remove, leave }
+  /** Downloads the student's slot as a calendar file (the token goes with the request). */
+  function calendar(): Promise<Result<Blob>> {
+    return download(
+      call(api.GET('/units/{unit}/students/{id}/calendar.ics', { ...path(), parseAs: 'blob' })),
+      `${unit}-demo.ics`,
+    )
+  }
+
+  return {
+    project,
+    status: r.status,
+    error: r.error,
+    load: r.load,
+    apply: r.apply,
+    create,
+    update,
+    remove,
+    leave,
+    calendar,
+  }
 }

@@ -12,7 +12,7 @@ export function useMe() {
 
   async function load(): Promise<Result<Me>> {
     const r = await call(api.GET('/me'))
-    if (r.ok) session.update({ name: r.data.name, units: r.data.units })
+    if (r.ok) session.update({ name: r.data.name, units: r.data.units, site_admin: r.data.site_admin })
     return r
   }
 

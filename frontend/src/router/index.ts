@@ -32,6 +32,20 @@ export function createAppRouter(history: RouterHistory = createWebHistory(import
         props: (to) => ({ code: String(to.params.unit) }),
         meta: { title: 'Projects' },
       },
+      // The coordinator's console, loaded only when opened: students never download it.
+      {
+        path: '/u/:unit/admin',
+        name: 'console',
+        component: () => import('@/views/admin/ConsoleView.vue'),
+        props: (to) => ({ code: String(to.params.unit) }),
+        meta: { title: 'Console' },
+      },
+      {
+        path: '/admin',
+        name: 'site-admin',
+        component: () => import('@/views/admin/SiteAdminView.vue'),
+        meta: { title: 'Site admin' },
+      },
       { path: '/:unknown(.*)*', redirect: '/' },
     ],
   })

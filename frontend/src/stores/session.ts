@@ -12,6 +12,8 @@ export interface Session {
   name: string
   /** The units the person is enrolled in, from GET /api/me (refreshed on every visit). */
   units?: Enrolment[]
+  /** Whether the person is a site admin (may act in every unit), from GET /api/me. */
+  siteAdmin?: boolean
 }
 
 const KEY = 'pairup.session'
@@ -24,7 +26,8 @@ function isSession(v: unknown): v is Session {
     typeof s.expiry === 'string' &&
     typeof s.studentNumber === 'string' &&
     typeof s.name === 'string' &&
-    (s.units === undefined || Array.isArray(s.units))
+    (s.units === undefined || Array.isArray(s.units)) &&
+    (s.siteAdmin === undefined || typeof s.siteAdmin === 'boolean')
   )
 }
 
@@ -66,6 +69,17 @@ export const useSessionStore = defineStore('session', () => {
   const studentNumber = computed(() => current.value?.studentNumber ?? '')
   const name = computed(() => current.value?.name ?? '')
   const units = computed<readonly Enrolment[]>(() => current.value?.units ?? [])
+  const siteAdmin = computed(() => current.value?.siteAdmin === true)
+
+  /** The person's role in a unit, or null when they are not enrolled in it. */
+  function roleIn(code: string): Enrolment['role'] | null {
+    return units.value.find((u) => u.code === code)?.role ?? null
+  }
+
+  /** Whether the person may use the unit's console: its coordinators and site admins. */
+  function mayCoordinate(code: string): boolean {
+    return siteAdmin.value || roleIn(code) === 'coordinator'
+  }
 
   function start(s: Session): void {
     current.value = s
@@ -74,9 +88,14 @@ export const useSessionStore = defineStore('session', () => {
   }
 
   /** What GET /api/me said about the signed-in person. */
-  function update(who: { name: string; units: Enrolment[] }): void {
+  function update(who: { name: string; units: Enrolment[]; site_admin?: boolean }): void {
     if (!current.value) return
-    current.value = { ...current.value, name: who.name, units: who.units }
+    current.value = {
+      ...current.value,
+      name: who.name,
+      units: who.units,
+      ...(who.site_admin === undefined ? {} : { siteAdmin: who.site_admin }),
+    }
     save(current.value)
   }
 
@@ -86,5 +105,19 @@ export const useSessionStore = defineStore('session', () => {
     save(null)
   }
 
-  return { current, notice, signedIn, token, studentNumber, name, units, start, update, end }
+  return {
+    current,
+    notice,
+    signedIn,
+    token,
+    studentNumber,
+    name,
+    units,
+    siteAdmin,
+    roleIn,
+    mayCoordinate,
+    start,
+    update,
+    end,
+  }
 })

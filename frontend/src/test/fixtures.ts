@@ -26,6 +26,7 @@ export const unit: Unit = {
   timezone: 'UTC',
   phase: 'open',
   default: true,
+  archived: false,
   policy: { team_min: 2, team_max: 2, opens_at: null, closes_at: null, guard_minutes: 0 },
 }
 
@@ -36,6 +37,7 @@ export const trio: Unit = {
   timezone: 'Australia/Perth',
   phase: 'open',
   default: false,
+  archived: false,
   policy: { team_min: 3, team_max: 4, opens_at: null, closes_at: null, guard_minutes: 0 },
 }
 

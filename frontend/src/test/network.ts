@@ -1,13 +1,18 @@
 import { vi } from 'vitest'
 
-/** What the fake server answers: a status with a JSON body and headers, or a dead network. */
-export type Reply = { status: number; body?: unknown; headers?: Record<string, string> } | 'offline'
+/**
+ * What the fake server answers: a status with a JSON body (or, with `text`, a body as it is, such
+ * as a CSV file) and headers, or a dead network.
+ */
+export type Reply = { status: number; body?: unknown; text?: string; headers?: Record<string, string> } | 'offline'
 export type Handler = Reply | ((request: Request) => Reply | Promise<Reply>)
 
 /** One request as the fake server saw it. */
 export interface Seen {
   method: string
   path: string
+  /** The query string's parameters. */
+  query: Record<string, string>
   headers: Headers
   credentials: RequestCredentials
   body: unknown
@@ -27,9 +32,10 @@ export function fakeNetwork(routes: Record<string, Handler> = {}) {
     seen.push({
       method: request.method,
       path: url.pathname,
+      query: Object.fromEntries(url.searchParams),
       headers: new Headers(request.headers),
       credentials: request.credentials,
-      body: text === '' ? undefined : JSON.parse(text),
+      body: text === '' ? undefined : parseBody(text),
     })
     const route = routes[key]
     if (route === undefined) {
@@ -51,8 +57,20 @@ export function fakeNetwork(routes: Record<string, Handler> = {}) {
   }
 }
 
+/** A JSON body parsed; any other body (a CSV file) as its text. */
+function parseBody(text: string): unknown {
+  try {
+    return JSON.parse(text)
+  } catch {
+    return text
+  }
+}
+
 export function respond(reply: Exclude<Reply, 'offline'>): Response {
   const problem = reply.status >= 400
+  if (reply.text !== undefined) {
+    return new Response(reply.text, { status: reply.status, headers: reply.headers })
+  }
   return new Response(reply.body === undefined ? null : JSON.stringify(reply.body), {
     status: reply.status,
     headers: {

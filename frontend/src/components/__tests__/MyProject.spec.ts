@@ -2,6 +2,7 @@ import type { VueWrapper } from '@vue/test-utils'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 
 import MyProject from '@/components/MyProject.vue'
+import { saver } from '@/api'
 import { mountInApp, settle } from '@/test/app'
 import { CHARLES, labs, project, session, trio, UNIT, unit } from '@/test/fixtures'
 import { fakeNetwork, problem, type Handler } from '@/test/network'
@@ -466,7 +467,43 @@ describe('MyProject in units', () => {
     expect(wrapper.get('.facts').text()).toContain('Ada Lovelace & Charles Babbage')
     expect(wrapper.get('.facts').text()).toContain('A tiny compiler')
     expect(wrapper.findAll('input, textarea, select')).toHaveLength(0)
-    expect(wrapper.findAll('button')).toHaveLength(0)
+    expect(wrapper.findAll('button').map((b) => b.text())).toEqual(['Add to calendar'])
+  })
+
+  it('is read-only in an archived unit, saying so', async () => {
+    network({ [`GET ${PROJECT}`]: { status: 200, body: project } })
+    const { wrapper } = await mountInApp(MyProject, { session, props: { unit: { ...unit, archived: true } } })
+    expect(wrapper.text()).toContain('This unit is archived: nothing can be changed any more.')
+    expect(wrapper.findAll('input, textarea, select')).toHaveLength(0)
+  })
+
+  it('downloads the booked slot as a calendar file with the token, and says when it cannot', async () => {
+    const net = network({
+      [`GET ${PROJECT}`]: { status: 200, body: project },
+      'GET /api/units/default/students/21234567/calendar.ics': {
+        status: 200,
+        text: 'BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n',
+        headers: { 'Content-Type': 'text/calendar', 'Content-Disposition': 'attachment; filename="demo.ics"' },
+      },
+    })
+    const save = vi.spyOn(saver, 'save').mockImplementation(() => {})
+    const { wrapper } = await mountInApp(MyProject, { session, props: { unit } })
+    await button(wrapper, 'Add to calendar').trigger('click')
+    await settle()
+    const [call] = net.calls('GET /api/units/default/students/21234567/calendar.ics')
+    expect(call?.headers.get('Authorization')).toBe('Bearer token-ada')
+    expect(save).toHaveBeenCalledTimes(1)
+    const [blob, name] = save.mock.calls[0]!
+    expect(name).toBe('demo.ics')
+    expect(await blob.text()).toBe('BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n')
+
+    net.routes['GET /api/units/default/students/21234567/calendar.ics'] = 'offline'
+    await button(wrapper, 'Add to calendar').trigger('click')
+    await settle()
+    expect(save).toHaveBeenCalledTimes(1)
+    expect(wrapper.get('.calendar [role="alert"]').text()).toBe(
+      'Could not download the calendar file. Cannot reach the Pair-Up server. Check your connection and try again.',
+    )
   })
 
   it('offers no form before sign-up opens, and says when it opens', async () => {

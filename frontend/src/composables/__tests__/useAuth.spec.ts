@@ -34,6 +34,7 @@ describe('signIn', () => {
       studentNumber: '21234567',
       name: 'Ada Lovelace',
       units,
+      siteAdmin: false,
     })
   })
 

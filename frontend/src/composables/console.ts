@@ -1,0 +1,144 @@
+import {
+  csvText,
+  type AuditAction,
+  type AuditEntry,
+  type GridSession,
+  type GridSlot,
+  type RosterReport,
+  type RosterRow,
+  type Slot,
+} from '@/api'
+
+import { dayLabel } from './useLabs'
+
+/*
+ * The coordinator's console in words: what its grid cells, PIN lists and audit entries say.
+ * Everything here is text, never HTML.
+ */
+
+/** How full a slot is; the grid shows it as a colour, a pattern and a word. */
+export type Fill = 'empty' | 'partly' | 'full' | 'over'
+
+export function fillOf(slot: Pick<GridSlot, 'booked' | 'capacity'>): Fill {
+  if (slot.booked <= 0) return 'empty'
+  if (slot.booked < slot.capacity) return 'partly'
+  if (slot.booked === slot.capacity) return 'full'
+  return 'over'
+}
+
+export const FILL_WORDS: Record<Fill, string> = {
+  empty: 'empty',
+  partly: 'partly booked',
+  full: 'full',
+  over: 'over capacity',
+}
+
+/** "17:15" from "2027-05-20T17:15". */
+export function timeOf(startsAt: string): string {
+  return startsAt.slice(11, 16)
+}
+
+/** A grid cell's accessible name: "CSSE 2.01 17:15, 1 of 2 booked" (", over capacity" past it). */
+export function cellLabel(room: string, slot: GridSlot): string {
+  const base = `${room} ${timeOf(slot.starts_at)}, ${slot.booked} of ${slot.capacity} booked`
+  return fillOf(slot) === 'over' ? `${base}, over capacity` : base
+}
+
+/** A session's heading: "CSSE 2.01, Thursday 20 May". */
+export function sessionLabel(session: Pick<GridSession, 'room' | 'date'>): string {
+  return `${session.room}, ${dayLabel(session.date)}`
+}
+
+/** A slot in a picker: "CSSE 2.01 Thursday 20 May 17:15 (1 of 2 booked)". */
+export function slotOption(slot: Pick<Slot, 'room' | 'starts_at' | 'booked' | 'capacity'>): string {
+  return `${slot.room} ${dayLabel(slot.starts_at.slice(0, 10))} ${timeOf(slot.starts_at)} (${slot.booked} of ${slot.capacity} booked)`
+}
+
+/** "CSSE 2.01, CSSE 2.03 , ,EZONE" → ["CSSE 2.01", "CSSE 2.03", "EZONE"], each once. */
+export function parseRooms(text: string): string[] {
+  return [...new Set(text.split(',').map((r) => r.trim()))].filter((r) => r !== '')
+}
+
+/** The rows of a report that got a new PIN (only an applied roster has them). */
+export function newPins(report: Pick<RosterReport, 'add' | 'update'>): RosterRow[] {
+  return [...report.add, ...report.update].filter((r) => r.pin !== null && r.pin !== '')
+}
+
+/** A PIN for a slip or a list. */
+export interface IssuedPin {
+  student_number: string
+  name: string
+  pin: string
+}
+
+/** The CSV a coordinator downloads after applying a roster: one line per new PIN. */
+export function pinsCsv(pins: readonly IssuedPin[], unitTitle: string): string {
+  return csvText([
+    ['student_number', 'name', 'pin', 'unit'],
+    ...pins.map((p) => [p.student_number, p.name, p.pin, unitTitle]),
+  ])
+}
+
+/** "1 student", "3 students" */
+export function students(n: number): string {
+  return `${n} student${n === 1 ? '' : 's'}`
+}
+
+/** "1 team", "3 teams" */
+export function teams(n: number): string {
+  return `${n} team${n === 1 ? '' : 's'}`
+}
+
+/** Every action the audit log records, in the contract's order, for the filter. */
+export const AUDIT_ACTIONS: readonly AuditAction[] = [
+  'project.created',
+  'project.updated',
+  'project.deleted',
+  'project.moved',
+  'member.added',
+  'member.removed',
+  'unit.created',
+  'unit.updated',
+  'unit.archived',
+  'roster.imported',
+  'labs.imported',
+  'enrolment.added',
+  'enrolment.changed',
+  'enrolment.removed',
+  'pin.reset',
+  'slot.created',
+  'slot.updated',
+  'slot.deleted',
+]
+
+/** The details of an entry as one line of text: "members: 21234567, 21234568; lab_id: 3". */
+export function detailsText(details: AuditEntry['details']): string {
+  if (!details) return ''
+  return Object.entries(details)
+    .map(
+      ([k, v]) =>
+        `${k}: ${Array.isArray(v) ? v.map(String).join(', ') : typeof v === 'object' && v !== null ? JSON.stringify(v) : String(v)}`,
+    )
+    .join('; ')
+}
+
+const AUDIT_TIME: Intl.DateTimeFormatOptions = {
+  day: 'numeric',
+  month: 'short',
+  year: 'numeric',
+  hour: '2-digit',
+  minute: '2-digit',
+  second: '2-digit',
+  hourCycle: 'h23',
+}
+
+/** When an entry was written, in the unit's zone: "10 May 2027, 17:00:03". */
+export function auditWhen(at: string, timeZone: string): string {
+  const d = new Date(at)
+  if (Number.isNaN(d.getTime())) return at
+  try {
+    return new Intl.DateTimeFormat('en-AU', { ...AUDIT_TIME, timeZone }).format(d)
+  } catch {
+    return new Intl.DateTimeFormat('en-AU', { ...AUDIT_TIME, timeZone: 'UTC' }).format(d)
+  }
+}
