@@ -60,12 +60,9 @@ var unitActions = map[string]service.Action{
 	"unitCalendar":     service.CoordinateUnit,
 }
 
-// unitless are the operations with a bearer token that act in no one unit; each answers only
-// about the caller.
+// unitless are the operations with a bearer token that act in no one unit: the caller's own
+// token, person and units, and creating a unit (which the use case keeps to site admins).
 var unitless = map[string]bool{"revokeToken": true, "getMe": true, "listUnits": true, "createUnit": true}
-
-// errNotBuilt answers an operation of the contract whose use case does not exist yet.
-var errNotBuilt = pairup.Errorf(pairup.EUNAVAILABLE, "this operation is not available yet")
 
 // authorizeUnit checks the path's parameters, finds the caller's standing in the unit and asks
 // the service whether they may take the operation's action, all before the body is read, so a
