@@ -96,9 +96,11 @@ run_collection() {
 	# Slots a week (and a week and a day) ahead, never in a fixed year: wall-clock times of their
 	# unit, labelled as the server labels them ("Room Thursday, May 20 09:00"). The run's own
 	# unit: A, B and C are enrolled in it as well as in the default unit, E only in it, D stays
-	# outside it; its coordinator is in no other unit.
-	local day1 day2
-	day1=$(date -d '+7 days' +%F) day2=$(date -d '+8 days' +%F)
+	# outside it; its coordinator is in no other unit. Folder 12 (the console) adds F to the unit
+	# with a roster, makes a scratch unit (the unit's code and -scratch) with a coordinator of its
+	# own, and adds slots and a session on a third day (two new rooms); none of them exists yet.
+	local day1 day2 day3
+	day1=$(date -d '+7 days' +%F) day2=$(date -d '+8 days' +%F) day3=$(date -d '+9 days' +%F)
 	local -A v=(
 		[baseUrl]=$base [pin]=$pin [wrongPin]=$wrong_pin [adminPin]=$admin_pin
 		[studentA]=${run_id}1 [nameA]="Ada Lovelace"
@@ -113,9 +115,14 @@ run_collection() {
 		[coordinatorNumber]=${run_id}6 [coordinatorName]="Course Coordinator $run_id" [coordinatorPin]=$(printf '%06d' $((RANDOM * RANDOM % 1000000)))
 		[unitLab1Room]="Room $run_id-$RANDOM East" [unitLab1StartsAt]=${day1}T17:15
 		[unitLab2Room]="Room $run_id-$RANDOM West" [unitLab2StartsAt]=${day2}T08:45
+		[studentF]=${run_id}7 [nameF]="Frances Allen"
+		[otherCoordinatorNumber]=${run_id}8 [otherCoordinatorName]="Other Coordinator $run_id"
+		[unitSlotRoom]="Room $run_id-$RANDOM Annex" [unitSlotStartsAt]=${day3}T13:00
+		[sessionRoom]="Room $run_id-$RANDOM Hall" [sessionDate]=$day3
 	)
+	v[scratchUnit]=${v[unit]}-scratch
 	local k
-	for k in lab1 lab2 unitLab1 unitLab2; do
+	for k in lab1 lab2 unitLab1 unitLab2 unitSlot; do
 		v[${k}Label]="${v[${k}Room]} $(LC_ALL=C date -d "${v[${k}StartsAt]/T/ }" '+%A, %B %-d %H:%M')"
 	done
 
