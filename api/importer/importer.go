@@ -1,5 +1,6 @@
 // Package importer reads the coordinator's CSV files (the student roster and the lab slots) into
-// domain rows, rejecting a whole file at its first bad line with the line number and the reason.
+// domain rows, rejecting a whole file with the line numbers and reasons of its bad lines: every
+// one of them for a roster, the first for lab slots.
 package importer
 
 import (
@@ -12,8 +13,6 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"golang.org/x/sync/errgroup"
-
 	"github.com/pairup/pairup/api/pairup"
 )
 
@@ -25,55 +24,100 @@ type LineError struct {
 
 func (e *LineError) Error() string { return fmt.Sprintf("line %d: %s", e.Line, e.Reason) }
 
-// HashFunc turns a PIN into the hash that is stored.
-type HashFunc func(pin string) (string, error)
+// MaxLineErrors is how many bad lines a file's errors list; the rest are counted in one more.
+const MaxLineErrors = 100
 
-// Students reads a roster with the header student_number,name,pin,role (role optional per row:
-// student, the default, or coordinator, which the seed's rosters call admin) and hashes every PIN.
-func Students(r io.Reader, hash HashFunc) ([]pairup.RosterEntry, error) {
-	rows, err := readCSV(r, []string{"student_number", "name", "pin"}, []string{"role"})
-	if err != nil {
-		return nil, err
+// LineErrors is every bad line of a file, in line order.
+type LineErrors []*LineError
+
+func (es LineErrors) Error() string {
+	msgs := make([]string, len(es))
+	for i, e := range es {
+		msgs[i] = e.Error()
 	}
-	entries := make([]pairup.RosterEntry, 0, len(rows))
-	pins := make([]string, 0, len(rows))
+	return strings.Join(msgs, "; ")
+}
+
+// Unwrap gives errors.As the lines, the first one first.
+func (es LineErrors) Unwrap() []error {
+	out := make([]error, len(es))
+	for i, e := range es {
+		out[i] = e
+	}
+	return out
+}
+
+// add records a bad line, keeping at most MaxLineErrors and then one line counting the rest.
+func (es *LineErrors) add(line int, reason string) {
+	switch n := len(*es); {
+	case n < MaxLineErrors:
+		*es = append(*es, &LineError{line, reason})
+	case n == MaxLineErrors:
+		*es = append(*es, &LineError{line, "this and more lines have errors; fix the ones above first"})
+	}
+}
+
+// Roster reads a roster with the header student_number,name,pin and the optional columns role
+// (student, the default, or coordinator, which the seed's rosters call admin) and email. An
+// empty pin or email keeps the person's own (a new person gets a random PIN). It checks every
+// line: a file with bad lines returns LineErrors naming each of them (up to MaxLineErrors) and
+// no lines.
+func Roster(r io.Reader) ([]pairup.RosterLine, error) {
+	rows, readErr := readCSV(r, []string{"student_number", "name", "pin"}, []string{"role", "email"})
+	var syntax *LineError // a bad header, or CSV the file cannot be read past
+	if readErr != nil && !errors.As(readErr, &syntax) {
+		return nil, readErr
+	}
+	var errs LineErrors
+	lines := make([]pairup.RosterLine, 0, len(rows))
 	seen := map[string]int{}
 	for _, row := range rows {
-		number, name, pin, roleText := row.get("student_number"), row.get("name"), row.get("pin"), row.get("role")
+		if row.bad != "" {
+			errs.add(row.line, row.bad)
+			continue
+		}
+		number, pin, roleText, email := row.get("student_number"), row.get("pin"), row.get("role"), row.get("email")
+		name, nameErr := pairup.NormalizeName(row.get("name"))
 		role, roleOK := pairup.ParseRosterRole(roleText)
+		var bad []string
 		switch {
 		case !pairup.ValidStudentNumber(number):
-			return nil, &LineError{row.line, fmt.Sprintf("student_number %q is not 8 digits", number)}
+			bad = append(bad, fmt.Sprintf("student_number %q is not 8 digits", number))
 		case seen[number] != 0:
-			return nil, &LineError{row.line, fmt.Sprintf("student_number %s already appears on line %d", number, seen[number])}
-		case name == "" || utf8.RuneCountInString(name) > 200 || pairup.HasControl(name):
-			return nil, &LineError{row.line, "name must be 1 to 200 characters without control characters"}
-		case !pairup.ValidPIN(pin):
-			return nil, &LineError{row.line, "pin must be 4 to 8 digits"}
-		case !roleOK:
-			return nil, &LineError{row.line, fmt.Sprintf("role %q is none of student, coordinator and admin", roleText)}
+			bad = append(bad, fmt.Sprintf("student_number %s already appears on line %d", number, seen[number]))
+		default:
+			seen[number] = row.line
 		}
-		seen[number] = row.line
-		entries = append(entries, pairup.RosterEntry{
+		if nameErr != nil {
+			bad = append(bad, "name must be 1 to 200 characters without control characters")
+		}
+		if pin != "" && !pairup.ValidPIN(pin) {
+			bad = append(bad, "pin must be 4 to 8 digits, or empty")
+		}
+		if !roleOK {
+			bad = append(bad, fmt.Sprintf("role %q is none of student, coordinator and admin", roleText))
+		}
+		if email != "" && !pairup.ValidEmail(email) {
+			bad = append(bad, fmt.Sprintf("email %q is not an e-mail address", email))
+		}
+		if len(bad) > 0 {
+			errs.add(row.line, strings.Join(bad, "; "))
+			continue
+		}
+		lines = append(lines, pairup.RosterLine{
 			Line:    row.line,
 			Student: pairup.Student{Number: number, Name: name, Role: role},
-		})
-		pins = append(pins, pin)
-	}
-	// Hashing is deliberately slow; spread it over the cores.
-	var g errgroup.Group
-	g.SetLimit(8)
-	for i := range entries {
-		g.Go(func() error {
-			h, err := hash(pins[i])
-			entries[i].PINHash = h
-			return err
+			Email:   email,
+			PIN:     pin,
 		})
 	}
-	if err := g.Wait(); err != nil {
-		return nil, fmt.Errorf("hash PINs: %w", err)
+	if syntax != nil {
+		errs.add(syntax.Line, syntax.Reason)
 	}
-	return entries, nil
+	if len(errs) > 0 {
+		return nil, errs
+	}
+	return lines, nil
 }
 
 // Slots reads lab slots with the header room,starts_at,capacity; starts_at is local time such as
@@ -86,6 +130,9 @@ func Slots(r io.Reader) ([]pairup.SlotEntry, error) {
 	entries := make([]pairup.SlotEntry, 0, len(rows))
 	seen := map[string]int{}
 	for _, row := range rows {
+		if row.bad != "" {
+			return nil, &LineError{row.line, row.bad}
+		}
 		room, start, capacity := row.get("room"), row.get("starts_at"), row.get("capacity")
 		if room == "" || utf8.RuneCountInString(room) > 100 || pairup.HasControl(room) {
 			return nil, &LineError{row.line, "room must be 1 to 100 characters without control characters"}
@@ -117,12 +164,15 @@ func Slots(r io.Reader) ([]pairup.SlotEntry, error) {
 type csvRow struct {
 	line   int
 	fields map[string]string
+	bad    string // why the row cannot be read (its number of fields); "" when it can
 }
 
 func (r csvRow) get(name string) string { return r.fields[name] }
 
 // readCSV checks the header (required columns in any order, optional ones allowed, nothing
-// else) and returns each data row with its line number. Blank lines are skipped.
+// else) and returns each data row with its line number; a row with the wrong number of fields
+// says so in bad. Blank lines are skipped. A CSV syntax error ends the file: the rows before it
+// are returned with the error.
 func readCSV(r io.Reader, required, optional []string) ([]csvRow, error) {
 	cr := csv.NewReader(r)
 	cr.FieldsPerRecord = -1
@@ -159,11 +209,12 @@ func readCSV(r io.Reader, required, optional []string) ([]csvRow, error) {
 		if errors.Is(err, io.EOF) {
 			break
 		} else if err != nil {
-			return nil, csvError(err)
+			return rows, csvError(err)
 		}
 		line, _ := cr.FieldPos(0)
 		if len(rec) != len(header) {
-			return nil, &LineError{line, fmt.Sprintf("has %d fields, the header has %d", len(rec), len(header))}
+			rows = append(rows, csvRow{line: line, bad: fmt.Sprintf("has %d fields, the header has %d", len(rec), len(header))})
+			continue
 		}
 		row := csvRow{line: line, fields: map[string]string{}}
 		for name, i := range col {

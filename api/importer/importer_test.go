@@ -2,15 +2,14 @@ package importer
 
 import (
 	"errors"
+	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/pairup/pairup/api/pairup"
 )
-
-// cheapHash stands in for bcrypt: the line-number logic does not care how PINs are hashed.
-func cheapHash(pin string) (string, error) { return "hash:" + pin, nil }
 
 // wantLineError checks that err is a *LineError at line with a reason mentioning word.
 func wantLineError(t *testing.T, err error, line int, word string) {
@@ -27,100 +26,153 @@ func wantLineError(t *testing.T, err error, line int, word string) {
 	}
 }
 
-func TestStudentsLines(t *testing.T) {
+func TestRosterLines(t *testing.T) {
 	t.Parallel()
 	// A BOM, columns out of order and in capitals, CRLF, blank lines, a quoted comma and spaces
-	// around fields: each entry still knows the physical line it came from.
-	in := "\ufeffName, STUDENT_NUMBER ,pin,role\r\n" +
-		"Ada Lovelace,31000001,1234,\r\n" +
+	// around fields: each line still knows the physical line it came from.
+	in := "\ufeffName, STUDENT_NUMBER ,pin,role,Email\r\n" +
+		"Ada Lovelace,31000001,1234,,ada@example.edu\r\n" +
 		"\r\n" +
-		"\"Hopper, Grace\",31000002,87654321,admin\r\n" +
+		"\"Hopper, Grace\",31000002,87654321,admin,\r\n" +
 		"\r\n" +
 		"\r\n" +
-		"  Alan Turing ,31000003, 0000 ,student\r\n"
-	entries, err := Students(strings.NewReader(in), cheapHash)
+		"  Alan Turing ,31000003, ,student, alan@example.edu \r\n"
+	lines, err := Roster(strings.NewReader(in))
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := []pairup.RosterEntry{
-		{Line: 2, PINHash: "hash:1234", Student: pairup.Student{Number: "31000001", Name: "Ada Lovelace", Role: pairup.RoleStudent}},
-		{Line: 4, PINHash: "hash:87654321", Student: pairup.Student{Number: "31000002", Name: "Hopper, Grace", Role: pairup.RoleCoordinator}},
-		{Line: 7, PINHash: "hash:0000", Student: pairup.Student{Number: "31000003", Name: "Alan Turing", Role: pairup.RoleStudent}},
+	want := []pairup.RosterLine{
+		{Line: 2, PIN: "1234", Email: "ada@example.edu", Student: pairup.Student{Number: "31000001", Name: "Ada Lovelace", Role: pairup.RoleStudent}},
+		{Line: 4, PIN: "87654321", Student: pairup.Student{Number: "31000002", Name: "Hopper, Grace", Role: pairup.RoleCoordinator}},
+		{Line: 7, Email: "alan@example.edu", Student: pairup.Student{Number: "31000003", Name: "Alan Turing", Role: pairup.RoleStudent}},
 	}
-	if len(entries) != len(want) {
-		t.Fatalf("%d entries, want %d: %+v", len(entries), len(want), entries)
+	if !slices.Equal(lines, want) {
+		t.Fatalf("lines\n%+v\nwant\n%+v", lines, want)
 	}
-	for i := range want {
-		if entries[i] != want[i] {
-			t.Errorf("entry %d = %+v, want %+v", i, entries[i], want[i])
-		}
-	}
-}
-
-func TestStudentsHeaderOnly(t *testing.T) {
-	t.Parallel()
-	entries, err := Students(strings.NewReader("student_number,name,pin\n"), cheapHash)
-	if err != nil || len(entries) != 0 {
-		t.Fatalf("entries %v, err %v; want none and no error", entries, err)
+	// Without the optional columns: students, and no addresses.
+	lines, err = Roster(strings.NewReader("pin,name,student_number\n,Edsger Dijkstra,31000004\n"))
+	want = []pairup.RosterLine{{Line: 2, Student: pairup.Student{Number: "31000004", Name: "Edsger Dijkstra", Role: pairup.RoleStudent}}}
+	if err != nil || !slices.Equal(lines, want) {
+		t.Fatalf("lines %+v, %v; want %+v", lines, err, want)
 	}
 }
 
-func TestStudentsBadLines(t *testing.T) {
+func TestRosterHeaderOnly(t *testing.T) {
 	t.Parallel()
-	const h = "student_number,name,pin,role\n"
-	const good = "31000001,Ada Lovelace,1234,\n"
+	lines, err := Roster(strings.NewReader("student_number,name,pin\n"))
+	if err != nil || len(lines) != 0 {
+		t.Fatalf("lines %v, err %v; want none and no error", lines, err)
+	}
+}
+
+func TestRosterBadLines(t *testing.T) {
+	t.Parallel()
+	const h = "student_number,name,pin,role,email\n"
+	const good = "31000001,Ada Lovelace,1234,,\n"
 	for _, c := range []struct {
 		name, in string
 		line     int
 		word     string
 	}{
 		{"empty file", "", 1, "empty"},
-		{"unknown column", "student_number,name,pin,email\n", 1, "unknown column"},
+		{"unknown column", "student_number,name,pin,teacher\n", 1, "unknown column"},
 		{"column twice", "student_number,name,pin,name\n", 1, "twice"},
 		{"missing column", "student_number,pin\n", 1, "missing column \"name\""},
-		{"bad number", h + good + "3100000,Bob,1234,\n", 3, "student_number"},
-		{"duplicate number", h + good + "31000002,Bob,1234,\n31000001,Eve,1234,\n", 4, "line 2"},
-		{"missing name", h + good + "31000002,,1234,\n", 3, "name"},
-		{"long name", h + good + "31000002," + strings.Repeat("x", 201) + ",1234,\n", 3, "name"},
-		{"control character in name", h + good + "31000002,\"Bob\tSmith\",1234,\n", 3, "name"},
-		{"short PIN", h + good + "31000002,Bob,12,\n", 3, "pin"},
-		{"long PIN", h + good + "31000002,Bob,123456789,\n", 3, "pin"},
-		{"bad role", h + good + "31000002,Bob,1234,teacher\n", 3, "role"},
+		{"missing pin column", "student_number,name\n", 1, "missing column \"pin\""},
+		{"bad number", h + good + "3100000,Bob,1234,,\n", 3, "student_number"},
+		{"duplicate number", h + good + "31000002,Bob,1234,,\n31000001,Eve,1234,,\n", 4, "line 2"},
+		{"missing name", h + good + "31000002,,1234,,\n", 3, "name"},
+		{"blank name", h + good + "31000002,   ,1234,,\n", 3, "name"},
+		{"long name", h + good + "31000002," + strings.Repeat("x", 201) + ",1234,,\n", 3, "name"},
+		{"control character in name", h + good + "31000002,\"Bob\tSmith\",1234,,\n", 3, "name"},
+		{"short PIN", h + good + "31000002,Bob,12,,\n", 3, "pin"},
+		{"long PIN", h + good + "31000002,Bob,123456789,,\n", 3, "pin"},
+		{"PIN with letters", h + good + "31000002,Bob,12a4,,\n", 3, "pin"},
+		{"bad role", h + good + "31000002,Bob,1234,teacher,\n", 3, "role"},
+		{"bad email", h + good + "31000002,Bob,1234,,bob-at-example\n", 3, "email"},
+		{"email with a space", h + good + "31000002,Bob,1234,,\"bob @example.edu\"\n", 3, "email"},
 		{"few fields", h + good + "31000002,Bob,1234\n", 3, "fields"},
-		{"many fields", h + good + "31000002,Bob,1234,student,x\n", 3, "fields"},
-		{"blank lines", h + "\n" + good + "\n\n31000002,Bob,12,\n", 6, "pin"},
+		{"many fields", h + good + "31000002,Bob,1234,student,,x\n", 3, "fields"},
+		{"blank lines", h + "\n" + good + "\n\n31000002,Bob,12,,\n", 6, "pin"},
 		// A quoted field may span lines: the row is reported where it starts, and later rows
 		// where they really are.
-		{"multi-line field", h + good + "31000002,\"Bob\nSmith\",1234,\n", 3, "name"},
-		{"after a multi-line field", h + good + "31000002,\"\nBob\",\"1234\n\",\n" + "31000003,Eve,1,\n", 6, "pin"},
-		{"bare quote", h + good + "31000002,Bo\"b,1234,\n", 3, "quote"},
-		{"unterminated quote", h + good + "31000002,\"Bob,1234,\n", 3, "quote"},
+		{"multi-line field", h + good + "31000002,\"Bob\nSmith\",1234,,\n", 3, "name"},
+		{"after a multi-line field", h + good + "31000002,\"\nBob\",\"1234\n\",,\n" + "31000003,Eve,1,,\n", 6, "pin"},
+		{"bare quote", h + good + "31000002,Bo\"b,1234,,\n", 3, "quote"},
+		{"unterminated quote", h + good + "31000002,\"Bob,1234,,\n", 3, "quote"},
 		// An unclosed quote runs on to the end of the file: the row that opened it is at fault.
-		{"unclosed quote before more rows", h + good + "31000002,\"Bob,1234,\n31000003,Eve,1234,\n31000004,Joe,1234,\n", 3, "noticed on line 5"},
+		{"unclosed quote before more rows", h + good + "31000002,\"Bob,1234,,\n31000003,Eve,1234,,\n31000004,Joe,1234,,\n", 3, "noticed on line 5"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			t.Parallel()
-			entries, err := Students(strings.NewReader(c.in), cheapHash)
-			if entries != nil {
-				t.Errorf("entries %+v returned with an error", entries)
+			lines, err := Roster(strings.NewReader(c.in))
+			if lines != nil {
+				t.Errorf("lines %+v returned with an error", lines)
+			}
+			var all LineErrors
+			if !errors.As(err, &all) {
+				t.Fatalf("error %v (%T) is not LineErrors", err, err)
 			}
 			wantLineError(t, err, c.line, c.word)
 		})
 	}
 }
 
-func TestStudentsHashFailure(t *testing.T) {
+// TestRosterEveryBadLine: every bad line is reported, in order, each with all its faults; the
+// good lines between them are not; past MaxLineErrors one more line says there are more.
+func TestRosterEveryBadLine(t *testing.T) {
 	t.Parallel()
-	boom := errors.New("boom")
-	entries, err := Students(strings.NewReader("student_number,name,pin\n31000001,Ada,1234\n31000002,Bob,9999\n"),
-		func(pin string) (string, error) {
-			if pin == "9999" {
-				return "", boom
+	in := "student_number,name,pin,role\n" +
+		"31000001,Ada Lovelace,1234,\n" + // 2: good
+		"3100000x,,12,teacher\n" + // 3: four faults
+		"31000003,Alan Turing,,\n" + // 4: good
+		"31000004,Grace\n" + // 5: fields
+		"31000001,Ada Again,,\n" + // 6: duplicate of line 2
+		"31000007,Bob,1,\n" + // 7: pin
+		"31000008,\"Eve,1234,\n" // 8: unclosed quote, the end of what can be read
+	_, err := Roster(strings.NewReader(in))
+	var all LineErrors
+	if !errors.As(err, &all) {
+		t.Fatalf("error %v (%T) is not LineErrors", err, err)
+	}
+	want := []struct {
+		line  int
+		words []string
+	}{
+		{3, []string{"student_number", "name", "pin", "role"}},
+		{5, []string{"fields"}},
+		{6, []string{"line 2"}},
+		{7, []string{"pin"}},
+		{8, []string{"quote"}},
+	}
+	if len(all) != len(want) {
+		t.Fatalf("%d errors, want %d: %v", len(all), len(want), err)
+	}
+	for i, w := range want {
+		if all[i].Line != w.line {
+			t.Errorf("error %d on line %d, want %d: %v", i, all[i].Line, w.line, all[i])
+		}
+		for _, word := range w.words {
+			if !strings.Contains(all[i].Reason, word) {
+				t.Errorf("line %d: %q does not mention %q", all[i].Line, all[i].Reason, word)
 			}
-			return cheapHash(pin)
-		})
-	if !errors.Is(err, boom) || entries != nil {
-		t.Fatalf("entries %v, err %v; want the hash error", entries, err)
+		}
+	}
+	if !strings.HasPrefix(err.Error(), "line 3: ") || !strings.Contains(err.Error(), "; line 8: ") {
+		t.Errorf("error text %q does not list the lines", err)
+	}
+
+	var b strings.Builder
+	b.WriteString("student_number,name,pin\n")
+	for i := range MaxLineErrors + 50 {
+		fmt.Fprintf(&b, "%08d,Student %d,1\n", 31000000+i, i)
+	}
+	_, err = Roster(strings.NewReader(b.String()))
+	if !errors.As(err, &all) || len(all) != MaxLineErrors+1 {
+		t.Fatalf("%d errors, want %d", len(all), MaxLineErrors+1)
+	}
+	if last := all[MaxLineErrors]; last.Line != MaxLineErrors+2 || !strings.Contains(last.Reason, "more lines") {
+		t.Errorf("last error %v, want line %d saying there are more", last, MaxLineErrors+2)
 	}
 }
 
