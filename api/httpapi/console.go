@@ -6,6 +6,7 @@ import (
 	"encoding/csv"
 	"encoding/json"
 	"net/http"
+	"regexp"
 	"strconv"
 	"time"
 
@@ -148,28 +149,45 @@ func (s *Server) FormProject(ctx context.Context, req oapigen.FormProjectRequest
 	return oapigen.FormProject201JSONResponse(wire.Project(p)), nil
 }
 
-func auditFilter(student *string, pid *int64, action *string) service.AuditFilter {
+var auditActionRE = regexp.MustCompile(`^[a-z]+\.[a-z]+$`)
+
+// auditFilter checks the audit log's filters as the contract writes them.
+func auditFilter(student *string, pid *int64, action *string) (service.AuditFilter, error) {
 	var f service.AuditFilter
 	if student != nil {
+		if !pairup.ValidStudentNumber(*student) {
+			return f, pairup.FieldErrorf(pairup.EINVALID, "student", "must be an 8-digit student number")
+		}
 		f.Student = *student
 	}
 	if pid != nil {
+		if *pid < 1 {
+			return f, pairup.FieldErrorf(pairup.EINVALID, "pid", "must be a project id: a positive integer")
+		}
 		f.Project = *pid
 	}
 	if action != nil {
+		if !auditActionRE.MatchString(*action) {
+			return f, pairup.FieldErrorf(pairup.EINVALID, "action", "must be an action such as project.created")
+		}
 		f.Action = *action
 	}
-	return f
+	return f, nil
 }
 
 // ExportUnitAudit implements GET /api/units/{unit}/audit.csv.
 func (s *Server) ExportUnitAudit(ctx context.Context, req oapigen.ExportUnitAuditRequestObject) (oapigen.ExportUnitAuditResponseObject, error) {
-	entries, err := s.Service.AuditExport(ctx, mustAccess(ctx), auditFilter(req.Params.Student, req.Params.Pid, req.Params.Action))
+	filter, err := auditFilter(req.Params.Student, req.Params.Pid, req.Params.Action)
+	if err != nil {
+		return nil, err
+	}
+	entries, err := s.Service.AuditExport(ctx, mustAccess(ctx), filter)
 	if err != nil {
 		return nil, err
 	}
 	var buf bytes.Buffer
 	w := csv.NewWriter(&buf)
+	w.UseCRLF = true // RFC 4180, as the teams export
 	_ = w.Write([]string{"id", "at", "actor_id", "actor", "action", "pid", "lab_id", "student", "reason", "details"})
 	for _, e := range entries {
 		details := ""

@@ -84,8 +84,12 @@ func errorHandler(logger *slog.Logger) echo.HTTPErrorHandler {
 			p.Status = he.Code
 			p.Detail = echoDetail(he)
 			if field, ok := badParameter(he); ok {
-				p.Detail = field + ": has the wrong format"
-				p.Errors = []fieldProblem{{Field: field, Message: "has the wrong format"}}
+				msg := "has the wrong format"
+				if m, _ := he.Message.(string); strings.Contains(m, "is required") {
+					msg = "is required"
+				}
+				p.Detail = field + ": " + msg
+				p.Errors = []fieldProblem{{Field: field, Message: msg}}
 			}
 		}
 		if p.Status == 0 || p.Status >= 500 && p.Status != http.StatusServiceUnavailable {

@@ -113,7 +113,10 @@ func (s *Server) ListUnitAudit(ctx context.Context, req oapigen.ListUnitAuditReq
 	if req.Params.Limit != nil {
 		limit = *req.Params.Limit // the use case checks the range
 	}
-	filter := auditFilter(req.Params.Student, req.Params.Pid, req.Params.Action)
+	filter, err := auditFilter(req.Params.Student, req.Params.Pid, req.Params.Action)
+	if err != nil {
+		return nil, err
+	}
 	page, err := s.Service.FilteredAudit(ctx, mustAccess(ctx), filter, cursor, limit)
 	if err != nil {
 		return nil, err

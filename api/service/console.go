@@ -138,6 +138,11 @@ func (s *Service) AddMember(ctx context.Context, acc Access, pid int64, student 
 		if err != nil {
 			return err
 		}
+		if st, err := tx.Enrolment(ctx, u.Code, student); pairup.ErrorCode(err) == pairup.ENOTFOUND || err == nil && st.Role != pairup.RoleStudent {
+			return pairup.FieldErrorf(pairup.EINVALID, "id", "%s is not a student of this unit", student)
+		} else if err != nil {
+			return err
+		}
 		switch err := tx.AddMember(ctx, u.Code, pid, student); {
 		case err == nil:
 		case isErr(err, pairup.ErrNotStudentOfUnit):

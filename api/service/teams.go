@@ -84,6 +84,11 @@ func (s *Service) CreateProject(ctx context.Context, acc Access, np pairup.NewPr
 	if err != nil {
 		return pairup.Project{}, err
 	}
+	// A coordinator forming a team names every member in one list; a student is the creator.
+	creatorField, byCoordinator := "id", np.Field == "members"
+	if byCoordinator {
+		creatorField = "members"
+	}
 	var created pairup.Project
 	err = s.st.InTx(ctx, func(tx *store.Tx) error {
 		u, err := tx.UnitForShare(ctx, acc.Unit.Code)
@@ -94,6 +99,9 @@ func (s *Service) CreateProject(ctx context.Context, acc Access, np pairup.NewPr
 			return err
 		}
 		if size := 1 + len(np.Partners); size < u.Policy.TeamMin || size > u.Policy.TeamMax {
+			if byCoordinator {
+				return pairup.FieldErrorf(pairup.EINVALID, field, "a team of this unit has %s; this one would have %d", sizeText(u.Policy), size)
+			}
 			if np.Field == "" && u.Policy.TeamMin > 1 {
 				return pairup.FieldErrorf(pairup.EINVALID, field, "is required: a team has %s", sizeText(u.Policy))
 			}
@@ -103,10 +111,12 @@ func (s *Service) CreateProject(ctx context.Context, acc Access, np pairup.NewPr
 		switch {
 		case pairup.ErrorCode(err) == pairup.ENOTFOUND && acc.isSelf(np.Creator):
 			return pairup.FieldErrorf(pairup.EINVALID, "id", "you must be a student of this unit")
+		case pairup.ErrorCode(err) == pairup.ENOTFOUND && byCoordinator:
+			return pairup.FieldErrorf(pairup.EINVALID, creatorField, "%s is not a student of this unit", np.Creator)
 		case err != nil:
 			return err
 		case creator.Role != pairup.RoleStudent:
-			return pairup.FieldErrorf(pairup.EINVALID, "id", "coordinators are not members of teams")
+			return pairup.FieldErrorf(pairup.EINVALID, creatorField, "coordinators are not members of teams")
 		}
 		lab, err := tx.Lab(ctx, u.Code, np.LabID)
 		if err != nil {
@@ -126,8 +136,11 @@ func (s *Service) CreateProject(ctx context.Context, acc Access, np pairup.NewPr
 			return slotFieldError(err)
 		}
 		if err := tx.AddMember(ctx, u.Code, pid, np.Creator); errors.Is(err, pairup.ErrInTeam) {
-			if acc.isSelf(np.Creator) {
+			switch {
+			case acc.isSelf(np.Creator):
 				return pairup.FieldErrorf(pairup.ECONFLICT, "id", "you are already in a project")
+			case byCoordinator:
+				return pairup.FieldErrorf(pairup.ECONFLICT, creatorField, "%s is already in a project", np.Creator)
 			}
 			return pairup.FieldErrorf(pairup.ECONFLICT, "id", "that student is already in a project")
 		} else if err != nil {

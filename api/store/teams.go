@@ -30,7 +30,7 @@ func (tx Tx) AddMember(ctx context.Context, unit string, pid int64, number strin
 		return nil
 	case c == "project_members_enrolment_fkey":
 		return pairup.ErrNotStudentOfUnit
-	case c == "project_members_one_team_per_unit":
+	case c == "project_members_one_team_per_unit", c == "project_members_pkey":
 		return pairup.ErrInTeam
 	case c == "project_members_team_max":
 		return pairup.ErrTeamFull

@@ -204,6 +204,15 @@ func TestConsoleInterventions(t *testing.T) {
 	if r := e.s[0].Client.Do(t, "POST", path+"/members", e.coordOn[0], map[string]any{"id": e.n[5]}); r.Status != 409 {
 		t.Fatalf("a fourth member in a unit of at most 3: %d %s", r.Status, r.Body)
 	}
+	for _, c := range []struct {
+		id     string
+		status int
+	}{{e.n[4], 409}, {e.n[2], 409}, {e.coord, 400}, {"39999991", 400}} {
+		// Already in this team, in another team, a coordinator, nobody: never a 500.
+		if r := e.s[0].Client.Do(t, "POST", path+"/members", e.coordOn[0], map[string]any{"id": c.id}); r.Status != c.status || !slices.Contains(r.Problem(t).Fields(), "id") {
+			t.Errorf("add %s: %d %s, want %d naming id", c.id, r.Status, r.Body, c.status)
+		}
+	}
 	r = e.s[0].Client.Do(t, "DELETE", path+"/members/"+e.n[4]+"?reason=moved+to+another+team", e.coordOn[0], nil)
 	if r.Status != 204 {
 		t.Fatalf("remove member: %d %s", r.Status, r.Body)
@@ -241,7 +250,11 @@ func TestConsoleInterventions(t *testing.T) {
 	if !strings.Contains(string(formed.Raw), e.n[5]) {
 		t.Fatalf("pushed %s", formed.Raw)
 	}
+	if r := e.s[0].Client.Do(t, "POST", "/api/units/ops/projects", e.coordOn[0], map[string]any{"members": []string{e.n[0], e.n[7]}, "description": "x", "lab_id": e.labs[3].ID}); r.Status != 409 || !slices.Contains(r.Problem(t).Fields(), "members") {
+		t.Errorf("form with a first member in a team: %d %s, want 409 naming members", r.Status, r.Body)
+	}
 	for _, bad := range []map[string]any{
+		{"members": []string{"39999991", e.n[7]}, "description": "x", "lab_id": e.labs[3].ID}, // nobody first
 		{"members": []string{}, "description": "x", "lab_id": e.labs[3].ID},
 		{"members": []string{e.n[6]}, "description": "x", "lab_id": e.labs[3].ID}, // below team_min
 		{"members": []string{e.n[6], "1"}, "description": "x", "lab_id": e.labs[3].ID},
@@ -347,6 +360,14 @@ func TestConsoleAuditFiltersAndCSV(t *testing.T) {
 	if err != nil || len(rows) != 2 || rows[0][4] != "action" || rows[1][4] != "project.moved" || rows[1][8] != `'=HYPERLINK("x")` {
 		t.Fatalf("audit.csv rows %q, %v", rows, err)
 	}
+	for _, q := range []string{"pid=0", "student=123", "action=Bad", "pid=x"} {
+		for _, route := range []string{"audit", "audit.csv"} {
+			r := e.s[0].Client.Do(t, "GET", "/api/units/ops/"+route+"?"+q, e.coordOn[0], nil)
+			if field, _, _ := strings.Cut(q, "="); r.Status != 400 || !slices.Contains(r.Problem(t).Fields(), field) {
+				t.Errorf("%s?%s: %d %s, want 400 naming %s", route, q, r.Status, r.Body, field)
+			}
+		}
+	}
 	if r := e.s[0].Client.Do(t, "GET", "/api/units/ops/audit.csv", signIn(t, e.s[0], e.n[0]), nil); r.Status != http.StatusForbidden {
 		t.Fatalf("a student's audit.csv: %d", r.Status)
 	}
@@ -410,6 +431,9 @@ func TestConsoleUnitLifeCycle(t *testing.T) {
 	// The default unit stays; deleting takes the code; people of no other unit go with it.
 	if r := e.s[0].Client.Do(t, "DELETE", "/api/units/default?confirm=default", adminTok, nil); r.Status != 409 {
 		t.Errorf("deleting the default unit: %d", r.Status)
+	}
+	if r := e.s[0].Client.Do(t, "DELETE", "/api/units/ops", e.coordOn[0], nil); r.Status != 400 || !strings.Contains(string(r.Body), "confirm: is required") {
+		t.Errorf("deleting without confirm: %d %s", r.Status, r.Body)
 	}
 	if r := e.s[0].Client.Do(t, "DELETE", "/api/units/ops?confirm=opz", e.coordOn[0], nil); r.Status != 400 || !slices.Contains(r.Problem(t).Fields(), "confirm") {
 		t.Errorf("deleting with the wrong code: %d %s", r.Status, r.Body)
