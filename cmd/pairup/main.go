@@ -25,8 +25,11 @@ const usage = `usage: pairup <command>
 commands:
   serve                                 serve the API (migrates first)
   migrate                               apply database migrations
-  import students [--unit CODE] FILE    import a unit's roster: student_number,name,pin,role
-                                        (role: student, coordinator or admin; default student)
+  import students [--unit CODE] [--remove] FILE
+                                        import a unit's roster: student_number,name,pin,role[,email]
+                                        (role: student, coordinator or admin; default student; an
+                                        empty pin gives a new person a random PIN, printed once;
+                                        --remove unenrols the unit's students missing from the file)
   import labs [--unit CODE] FILE        import a unit's lab slots: room,starts_at,capacity
                                         (starts_at is wall-clock time in the unit's timezone)
   unit create CODE --title T [--timezone TZ] [--team-size MIN-MAX] [--opens T] [--closes T] [--guard D]
