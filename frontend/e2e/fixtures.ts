@@ -41,6 +41,10 @@ export interface Student {
   name: string
 }
 
+/** The seeded coordinator of the default and trio units, and the seeded site admin (PIN 1357). */
+export const COORDINATOR: Student = { number: '31000099', name: 'Course Coordinator' }
+export const SITE_ADMIN: Student = { number: '31000098', name: 'Site Admin' }
+
 /** Student n (1..30) of the seeded roster. Every test uses students of its own. */
 export function student(n: number): Student {
   const name = NAMES[n - 1]
@@ -68,12 +72,19 @@ const month = english({ month: 'long' })
  * December 7 10:00" when the first day is Monday 7 December.
  */
 export function slot(
-  room: 'CSSE 2.01' | 'EZONE 1.24' | 'EZONE 2.10' | 'CSSE 1.01',
+  room: 'CSSE 2.01' | 'EZONE 1.24' | 'EZONE 2.10' | 'CSSE 1.01' | (string & {}),
   offset: 0 | 1,
   time: `${number}:${number}`,
 ): string {
   const day = seededDay(offset)
   return `${room} ${weekday.format(day)}, ${month.format(day)} ${day.getUTCDate()} ${time}`
+}
+
+/** The seeded slots' first day as the API takes it: "2026-12-08". */
+export function firstDay(): string {
+  const first = process.env.E2E_FIRST_DAY
+  if (!first) throw new Error('E2E_FIRST_DAY is not set: the global setup reads it from tools/e2eserver')
+  return first
 }
 
 /** The lab picker's group of a room's slots on a day: "EZONE 1.24, Monday 7 December". */
@@ -131,6 +142,52 @@ export async function labId(
   const lab = available_labs.find((l) => l.lab === label)
   if (!lab) throw new Error(`${label} is not free`)
   return lab.lab_id
+}
+
+/*
+ * Units of a test's own, for the console's tests: created through the API by the seeded site admin
+ * with the seeded coordinator appointed, and students of their own (PIN 1357), so that nothing
+ * they do changes what the other specs see.
+ */
+
+export const auth = (token: string) => ({ Authorization: `Bearer ${token}` })
+
+export interface UnitSetup {
+  code: string
+  students?: Student[]
+  /** Slots of capacity 1 on the seeded first day: rooms × start..end in 15 minutes. */
+  slots?: { rooms: string[]; start: string; end: string }
+}
+
+/** A unit of the test's own, with the coordinator appointed, its students enrolled and its slots. */
+export async function consoleUnit(request: APIRequestContext, setup: UnitSetup): Promise<void> {
+  const admin = await apiToken(request, SITE_ADMIN)
+  const made = await request.post('/api/units', {
+    headers: auth(admin),
+    data: { code: setup.code, title: `Console test ${setup.code}`, timezone: 'UTC' },
+  })
+  expect(made.status(), await made.text()).toBe(201)
+  const appointed = await request.put(`/api/units/${setup.code}/enrolments/${COORDINATOR.number}`, {
+    headers: auth(admin),
+    data: { role: 'coordinator' },
+  })
+  expect(appointed.status(), await appointed.text()).toBe(200)
+  if (setup.students?.length) {
+    const csv = ['student_number,name,pin,role', ...setup.students.map((s) => `${s.number},${s.name},${PIN},student`)]
+    const roster = await request.post(`/api/units/${setup.code}/roster`, {
+      headers: { ...auth(admin), 'Content-Type': 'text/csv' },
+      data: `${csv.join('\n')}\n`,
+    })
+    expect(roster.status(), await roster.text()).toBe(200)
+    expect(((await roster.json()) as { applied: boolean }).applied).toBe(true)
+  }
+  if (setup.slots) {
+    const generated = await request.post(`/api/units/${setup.code}/slots/generate`, {
+      headers: auth(admin),
+      data: { ...setup.slots, date: firstDay(), slot_minutes: 15, capacity: 1 },
+    })
+    expect(generated.status(), await generated.text()).toBe(200)
+  }
 }
 
 const SCREENSHOTS = join(dirname(fileURLToPath(import.meta.url)), '..', 'test-results', 'screenshots')

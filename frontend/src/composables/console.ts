@@ -111,15 +111,35 @@ export const AUDIT_ACTIONS: readonly AuditAction[] = [
   'slot.deleted',
 ]
 
-/** The details of an entry as one line of text: "members: 21234567, 21234568; lab_id: 3". */
+function valueText(v: unknown): string {
+  if (v === null || v === undefined) return 'none'
+  if (Array.isArray(v)) return v.map(valueText).join(', ')
+  if (typeof v === 'object') return JSON.stringify(v)
+  return String(v)
+}
+
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v)
+
+/**
+ * The details of an entry as one line of text: "members: 21234567, 21234568; lab_id: 3". A change
+ * recorded as `before` and `after` says what changed: "team_max: 2 → 3".
+ */
 export function detailsText(details: AuditEntry['details']): string {
   if (!details) return ''
-  return Object.entries(details)
-    .map(
-      ([k, v]) =>
-        `${k}: ${Array.isArray(v) ? v.map(String).join(', ') : typeof v === 'object' && v !== null ? JSON.stringify(v) : String(v)}`,
-    )
-    .join('; ')
+  const { before, after, ...rest } = details
+  const parts: string[] = []
+  if (isRecord(before) && isRecord(after)) {
+    for (const key of new Set([...Object.keys(before), ...Object.keys(after)])) {
+      const a = valueText(before[key])
+      const b = valueText(after[key])
+      if (a !== b) parts.push(`${key}: ${a} → ${b}`)
+    }
+  } else {
+    if (before !== undefined) rest.before = before
+    if (after !== undefined) rest.after = after
+  }
+  for (const [k, v] of Object.entries(rest)) parts.push(`${k}: ${valueText(v)}`)
+  return parts.join('; ')
 }
 
 const AUDIT_TIME: Intl.DateTimeFormatOptions = {

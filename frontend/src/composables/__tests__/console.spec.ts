@@ -40,6 +40,12 @@ describe('console words', () => {
       'members: 1, 2; lab_id: 3; from: {"a":1}',
     )
     expect(detailsText(null)).toBe('')
+    expect(
+      detailsText({
+        before: { team_max: 2, title: 'A', opens_at: null },
+        after: { team_max: 3, title: 'A', opens_at: '2027' },
+      }),
+    ).toBe('team_max: 2 → 3; opens_at: none → 2027')
   })
 })
 

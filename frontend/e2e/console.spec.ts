@@ -1,0 +1,275 @@
+import { readFileSync } from 'node:fs'
+
+import type { Download, Page } from '@playwright/test'
+
+import {
+  apiToken,
+  auth,
+  consoleUnit,
+  COORDINATOR,
+  expect,
+  firstDay,
+  live,
+  screenshots,
+  signIn,
+  slot,
+  test,
+  type Student,
+} from './fixtures'
+
+/*
+ * The coordinator's console against the real server. Each test works in a unit of its own,
+ * created through the API by the seeded site admin with the seeded coordinator appointed, and
+ * students of its own (PIN 1357), so that nothing here changes what the other specs see.
+ */
+
+/** Signs the coordinator in and opens the unit's console through the unit page's link. */
+async function openConsole(page: Page, code: string): Promise<void> {
+  await signIn(page, COORDINATOR)
+  await page.goto(`/u/${code}`)
+  await page.getByRole('link', { name: 'Console', exact: true }).click()
+  await expect(page).toHaveURL(new RegExp(`/u/${code}/admin$`))
+  await expect(page.getByRole('heading', { level: 1, name: 'Console' })).toBeVisible()
+  await expect(page.getByRole('heading', { level: 2, name: 'Overview' })).toBeVisible()
+  await expect(page.getByText('Loading the overview…')).toHaveCount(0)
+}
+
+const section = (page: Page, name: string) => page.getByRole('region', { name, exact: true })
+
+/** The number under a count's name in the overview. */
+const count = (overview: ReturnType<typeof section>, name: string) =>
+  overview
+    .locator('.counts > div')
+    .filter({ has: overview.page().getByText(name, { exact: true }) })
+    .locator('dd')
+
+async function downloaded(download: Download): Promise<string> {
+  const path = await download.path()
+  return readFileSync(path, 'utf8')
+}
+
+test('a roster with a bad line: the line is shown and announced; fixed, it is applied and its PINs work', async ({
+  page,
+  request,
+}) => {
+  await consoleUnit(request, { code: 'c-roster' })
+  await openConsole(page, 'c-roster')
+  const roster = section(page, 'Roster')
+
+  const bad = 'student_number,name,pin,role\n32000101,Roster One,,student\n3200010,Roster Short,,student\n'
+  await roster.getByLabel('Roster file (CSV)').setInputFiles({
+    name: 'roster.csv',
+    mimeType: 'text/csv',
+    buffer: Buffer.from(bad),
+  })
+  await expect(roster.getByLabel('Roster (CSV)')).toHaveValue(bad)
+  await roster.getByRole('button', { name: 'Preview roster' }).click()
+  await expect(roster.getByRole('alert').filter({ hasText: 'line 3' })).toContainText('The file has 1 error')
+  await expect(roster.locator('.line-errors')).toContainText('Line 3:')
+  await expect(roster.getByRole('button', { name: 'Apply roster' })).toBeDisabled()
+  await screenshots(page, 'console-roster-errors')
+
+  const good = 'student_number,name,pin,role\n32000101,Roster One,,student\n32000102,Roster Two,,student\n'
+  await roster.getByLabel('Roster (CSV)').fill(good)
+  await roster.getByRole('button', { name: 'Preview roster' }).click()
+  await expect(roster.getByRole('status').filter({ hasText: 'Preview:' })).toContainText('2 to add')
+  await roster.getByRole('button', { name: 'Apply roster' }).click()
+  await expect(roster.getByRole('status').filter({ hasText: 'Roster applied' })).toContainText(
+    '2 added, 0 updated. 2 students got a new PIN',
+  )
+  const pins = roster.getByRole('table', { name: 'New PINs' })
+  await expect(pins.getByRole('row')).toHaveCount(3)
+  const pin = (await pins.getByRole('row').nth(1).getByRole('cell').nth(2).textContent())?.trim() ?? ''
+  expect(pin).toMatch(/^\d{6}$/)
+
+  const [csv] = await Promise.all([
+    page.waitForEvent('download'),
+    roster.getByRole('button', { name: 'Download PINs (CSV)' }).click(),
+  ])
+  expect(csv.suggestedFilename()).toBe('c-roster-pins.csv')
+  expect(await downloaded(csv)).toContain(`32000101,Roster One,${pin},Console test c-roster`)
+
+  // The PIN shown once is the student's PIN.
+  const signedIn = await request.post('/api/tokens', {
+    headers: { Authorization: `Basic ${Buffer.from(`32000101:${pin}`).toString('base64')}` },
+  })
+  expect(signedIn.status()).toBe(200)
+  // The new students are in the overview, without a team.
+  await expect(section(page, 'Overview').getByText('Roster One 32000101')).toBeVisible()
+})
+
+test('a coordinator generates a session: previewed, then made, and shown in the grid', async ({ page, request }) => {
+  await consoleUnit(request, { code: 'c-session' })
+  await openConsole(page, 'c-session')
+  const slots = section(page, 'Slots')
+  await expect(section(page, 'Overview')).toContainText('No slots yet')
+
+  await slots.getByLabel('Rooms').fill('LAB A, LAB B')
+  await slots.getByLabel('Date').fill(firstDay())
+  await slots.getByLabel('Start').fill('13:00')
+  await slots.getByLabel('End').fill('14:00')
+  await slots.getByLabel('Slot length (minutes)').fill('30')
+  await slots.getByLabel('Capacity (teams per slot)').fill('2')
+  await slots.getByRole('button', { name: 'Preview slots' }).click()
+  const preview = slots.getByRole('region', { name: 'Preview' })
+  await expect(preview).toContainText('4 slots: 4 new.')
+  await expect(preview.getByRole('listitem')).toHaveCount(4)
+
+  await slots.getByRole('button', { name: 'Generate slots' }).click()
+  await expect(slots.getByRole('status').filter({ hasText: 'Generated' })).toHaveText('Generated 4 new slots.')
+  await expect(slots.getByRole('region', { name: 'All slots' }).getByRole('row')).toHaveCount(5)
+  const overview = section(page, 'Overview')
+  await expect(overview.getByRole('listitem', { name: 'LAB A 13:00, 0 of 2 booked' })).toBeVisible()
+  await expect(overview.getByRole('listitem', { name: 'LAB B 13:30, 0 of 2 booked' })).toBeVisible()
+  await screenshots(page, 'console')
+})
+
+test('a booking in another browser appears in the overview without a reload', async ({ page, request, openPage }) => {
+  const ana: Student = { number: '32000201', name: 'Live Ana' }
+  const ben: Student = { number: '32000202', name: 'Live Ben' }
+  await consoleUnit(request, {
+    code: 'c-live',
+    students: [ana, ben],
+    slots: { rooms: ['LAB L'], start: '09:00', end: '09:30' },
+  })
+  await openConsole(page, 'c-live')
+  await live(page)
+  const overview = section(page, 'Overview')
+  await expect(overview.getByRole('listitem', { name: 'LAB L 09:00, 0 of 1 booked' })).toBeVisible()
+  await expect(overview.getByText(`${ana.name} ${ana.number}`)).toBeVisible()
+  await page.evaluate(() => ((window as unknown as { notReloaded: boolean }).notReloaded = true))
+
+  const student = await openPage()
+  await signIn(student, ana)
+  await expect(student).toHaveURL(/\/u\/c-live$/)
+  await student.getByLabel("Partner's student number").fill(ben.number)
+  await student.getByLabel('Project description').fill('Booked while watched')
+  await student.getByLabel('Demonstration lab').selectOption({ label: slot('LAB L', 0, '09:00') })
+  await student.getByRole('button', { name: 'Create project' }).click()
+  await expect(student.getByRole('status').filter({ hasText: 'Project created' })).toBeVisible()
+
+  await expect(overview.getByRole('listitem', { name: 'LAB L 09:00, 1 of 1 booked' })).toBeVisible()
+  await expect(count(overview, 'In a team')).toHaveText('2')
+  await expect(overview.getByText(`${ana.name} ${ana.number}`)).toHaveCount(0)
+  await expect(
+    section(page, 'Teams')
+      .getByRole('row')
+      .filter({ hasText: `${ana.name} & ${ben.name}` }),
+  ).toBeVisible()
+  expect(await page.evaluate(() => (window as unknown as { notReloaded?: boolean }).notReloaded)).toBe(true)
+})
+
+test('a coordinator moves a team with a reason, and the student sees the new slot live', async ({
+  page,
+  request,
+  openPage,
+}) => {
+  const cy: Student = { number: '32000301', name: 'Move Cy' }
+  const di: Student = { number: '32000302', name: 'Move Di' }
+  await consoleUnit(request, {
+    code: 'c-move',
+    students: [cy, di],
+    slots: { rooms: ['LAB M', 'LAB N'], start: '11:00', end: '11:15' },
+  })
+  const token = await apiToken(request, cy)
+  const labs = await request.get('/api/units/c-move/labs', { headers: auth(token) })
+  const free = ((await labs.json()) as { available_labs: { lab_id: number; room: string }[] }).available_labs
+  const from = free.find((l) => l.room === 'LAB M')!
+  const created = await request.post(`/api/units/c-move/students/${cy.number}/project`, {
+    headers: auth(token),
+    data: { partnerNumbers: [di.number], description: 'About to move', lab_id: from.lab_id },
+  })
+  expect(created.status(), await created.text()).toBe(201)
+
+  const student = await openPage()
+  await signIn(student, cy)
+  await live(student)
+  const row = student.getByRole('table', { name: 'Projects' }).getByRole('row').filter({ hasText: 'About to move' })
+  await expect(row).toContainText(slot('LAB M', 0, '11:00'))
+
+  await openConsole(page, 'c-move')
+  const teams = section(page, 'Teams')
+  await teams.getByRole('button', { name: `Manage ${cy.name} & ${di.name}` }).click()
+  await expect(teams.getByRole('heading', { name: `Manage ${cy.name} & ${di.name}` })).toBeFocused()
+  const target = teams.getByLabel('Move to slot').locator('option', { hasText: 'LAB N' })
+  await teams.getByLabel('Move to slot').selectOption((await target.getAttribute('value')) ?? '')
+  // Force without a reason is refused before anything is sent.
+  await teams.getByLabel('Beyond capacity (force)').check()
+  await teams.getByRole('button', { name: 'Move team' }).click()
+  await expect(teams.getByRole('alert').filter({ hasText: 'Give a reason' })).toBeVisible()
+  await expect(teams.getByLabel('Reason', { exact: true })).toBeFocused()
+  await teams.getByLabel('Beyond capacity (force)').uncheck()
+  await teams.getByLabel('Reason', { exact: true }).fill('clash with an exam')
+  await teams.getByRole('button', { name: 'Move team' }).click()
+  await expect(teams.getByRole('status').filter({ hasText: 'moved to' })).toContainText(slot('LAB N', 0, '11:00'))
+  await screenshots(page, 'console-move')
+
+  // The student's page follows without a reload.
+  await expect(row).toContainText(slot('LAB N', 0, '11:00'))
+
+  // The audit log has it, with the reason.
+  const audit = section(page, 'Audit log')
+  await audit.getByLabel('Action').selectOption('project.moved')
+  await audit.getByRole('button', { name: 'Filter', exact: true }).click()
+  await expect(audit.getByRole('row').filter({ hasText: 'clash with an exam' })).toHaveCount(1)
+})
+
+test('the teams CSV, the unit’s calendar and a student’s own calendar file download', async ({
+  page,
+  request,
+  openPage,
+}) => {
+  const ed: Student = { number: '32000401', name: 'Export Ed' }
+  const flo: Student = { number: '32000402', name: 'Export Flo' }
+  await consoleUnit(request, {
+    code: 'c-export',
+    students: [ed, flo],
+    slots: { rooms: ['LAB X'], start: '15:00', end: '15:15' },
+  })
+  const token = await apiToken(request, ed)
+  const labs = await request.get('/api/units/c-export/labs', { headers: auth(token) })
+  const [lab] = ((await labs.json()) as { available_labs: { lab_id: number }[] }).available_labs
+  const created = await request.post(`/api/units/c-export/students/${ed.number}/project`, {
+    headers: auth(token),
+    data: { partnerNumbers: [flo.number], description: 'Exported project', lab_id: lab!.lab_id },
+  })
+  expect(created.status()).toBe(201)
+
+  await openConsole(page, 'c-export')
+  const teams = section(page, 'Teams')
+  const [csv] = await Promise.all([
+    page.waitForEvent('download'),
+    teams.getByRole('button', { name: 'Export teams (CSV)' }).click(),
+  ])
+  expect(csv.suggestedFilename()).toMatch(/\.csv$/)
+  const text = await downloaded(csv)
+  expect(text.split(/\r?\n/)[0]).toContain('student_number')
+  expect(text).toContain(`${ed.number},${ed.name}`)
+  expect(text).toContain('Exported project')
+
+  const [ics] = await Promise.all([
+    page.waitForEvent('download'),
+    teams.getByRole('button', { name: 'Calendar (.ics)' }).click(),
+  ])
+  expect(ics.suggestedFilename()).toMatch(/\.ics$/)
+  expect(await downloaded(ics)).toContain('BEGIN:VCALENDAR')
+
+  const student = await openPage()
+  await signIn(student, flo)
+  const [own] = await Promise.all([
+    student.waitForEvent('download'),
+    student.getByRole('button', { name: 'Add to calendar' }).click(),
+  ])
+  expect(own.suggestedFilename()).toMatch(/\.ics$/)
+  const event = await downloaded(own)
+  expect(event).toContain('BEGIN:VEVENT')
+  expect(event).toContain('LAB X')
+})
+
+test('a student cannot open a console, and the unit page offers them no link', async ({ page, request }) => {
+  await consoleUnit(request, { code: 'c-refuse', students: [{ number: '32000501', name: 'Plain Student' }] })
+  await signIn(page, { number: '32000501', name: 'Plain Student' })
+  await expect(page.getByRole('link', { name: 'Console', exact: true })).toHaveCount(0)
+  await page.goto('/u/c-refuse/admin')
+  await expect(page.getByRole('alert')).toHaveText("Only the unit's coordinators and site admins can use its console.")
+})
