@@ -92,6 +92,7 @@ describe('the console teams', () => {
     expect(net.calls('POST /api/units/default/projects/7/dissolve')[0]?.body).toEqual({ reason: 'asked by the team' })
     expect(s().get('.notice[role="status"]').text()).toBe(`${project.team} was dissolved; its slot is free again.`)
     expect(s().find('.panel').exists()).toBe(false)
+    expect(document.activeElement).toBe(s().get('h2').element)
   })
 
   it('removes a member with the reason in the query, and adds one', async () => {
