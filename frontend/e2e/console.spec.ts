@@ -273,3 +273,57 @@ test('a student cannot open a console, and the unit page offers them no link', a
   await page.goto('/u/c-refuse/admin')
   await expect(page.getByRole('alert')).toHaveText("Only the unit's coordinators and site admins can use its console.")
 })
+
+test('a policy change says what it would do before it is saved; an archived unit is read-only for its students', async ({
+  page,
+  request,
+  openPage,
+}) => {
+  const gus: Student = { number: '32000701', name: 'Policy Gus' }
+  const hal: Student = { number: '32000702', name: 'Policy Hal' }
+  await consoleUnit(request, {
+    code: 'c-policy',
+    students: [gus, hal],
+    slots: { rooms: ['LAB P'], start: '16:00', end: '16:15' },
+  })
+  const token = await apiToken(request, gus)
+  const labs = await request.get('/api/units/c-policy/labs', { headers: auth(token) })
+  const [lab] = ((await labs.json()) as { available_labs: { lab_id: number }[] }).available_labs
+  const created = await request.post(`/api/units/c-policy/students/${gus.number}/project`, {
+    headers: auth(token),
+    data: { partnerNumbers: [hal.number], description: 'A pair for now', lab_id: lab!.lab_id },
+  })
+  expect(created.status()).toBe(201)
+
+  await openConsole(page, 'c-policy')
+  const policy = section(page, 'Policy')
+  await policy.getByLabel('Largest team').fill('3')
+  await policy.getByLabel('Smallest team').fill('3')
+  await expect(policy.getByRole('status').filter({ hasText: 'below the new minimum' })).toContainText(
+    '1 team is below the new minimum',
+  )
+  await policy.getByLabel('Sign-up closes').fill(`${firstDay()}T08:00`)
+  await policy.getByRole('button', { name: 'Save policy' }).click()
+  await expect(policy.getByRole('status').filter({ hasText: 'Policy saved.' })).toBeVisible()
+  const saved = await request.get('/api/units/c-policy', { headers: auth(token) })
+  expect(((await saved.json()) as { policy: unknown }).policy).toMatchObject({
+    team_min: 3,
+    team_max: 3,
+    closes_at: expect.stringMatching(new RegExp(`^${firstDay()}T08:00:00(Z|\\+00:00)$`)),
+  })
+
+  const student = await openPage()
+  await signIn(student, hal)
+  // The student's page has the new closing time.
+  await expect(student.getByRole('region', { name: 'My project' })).toContainText(
+    /Sign-up is open until \w+ \d+ \w+ 08:00/,
+  )
+
+  const unit = section(page, 'Unit')
+  await unit.getByRole('button', { name: 'Archive unit' }).click()
+  await page.getByRole('dialog', { name: 'Archive this unit?' }).getByRole('button', { name: 'Archive' }).click()
+  await expect(unit.getByRole('status').filter({ hasText: 'archived' })).toBeVisible()
+  await student.reload()
+  await expect(student.getByRole('region', { name: 'My project' })).toContainText('This unit is archived')
+  await expect(student.getByRole('button', { name: 'Save changes' })).toHaveCount(0)
+})

@@ -1,5 +1,7 @@
 import {
   csvText,
+  sentence,
+  type Failure,
   type AuditAction,
   type AuditEntry,
   type GridSession,
@@ -15,6 +17,54 @@ import { dayLabel } from './useLabs'
  * The coordinator's console in words: what its grid cells, PIN lists and audit entries say.
  * Everything here is text, never HTML.
  */
+
+/** What a request field is, to start a sentence with: the API's complaints are predicates. */
+const SUBJECTS: Record<string, string> = {
+  reason: 'A reason',
+  lab_id: 'The slot',
+  id: 'The student',
+  members: 'The team',
+  name: 'A name',
+  role: 'The role',
+  email: 'The email address',
+  pin: 'The PIN',
+  room: 'The room',
+  rooms: 'The rooms',
+  starts_at: 'The start',
+  capacity: 'The capacity',
+  date: 'The date',
+  start: 'The start',
+  end: 'The end',
+  slot_minutes: 'The slot length',
+  description: 'The description',
+  team_min: 'The smallest team',
+  team_max: 'The largest team',
+  opens_at: 'The opening time',
+  closes_at: 'The closing time',
+  guard_minutes: 'The guard time',
+  code: 'The code',
+  title: 'The title',
+  timezone: 'The time zone',
+}
+
+/**
+ * A failure in one sentence for the console: the complaint about the first named field (of
+ * `order`, if given) when there is one, which the API words as a predicate ("is required to book
+ * beyond a slot's capacity" becomes "A reason is required to book beyond a slot's capacity."),
+ * else the failure's own message.
+ */
+export function complaint(f: Failure, order: readonly string[] = []): string {
+  const keys = Object.keys(f.fields)
+  const field = order.find((k) => k in f.fields || `policy.${k}` in f.fields) ?? keys[0]
+  if (field === undefined) return f.message
+  const text = f.fields[field] ?? f.fields[`policy.${field}`] ?? ''
+  const raw = text.charAt(0).toLowerCase() + text.slice(1)
+  const bare = field.replace(/^policy\./, '')
+  if (/^(is|are|must|should|has|have|cannot|can't|may|needs?)\b/.test(raw)) {
+    return sentence(`${SUBJECTS[bare] ?? `The ${bare.replace(/_/g, ' ')}`} ${raw}`)
+  }
+  return text || f.message
+}
 
 /** How full a slot is; the grid shows it as a colour, a pattern and a word. */
 export type Fill = 'empty' | 'partly' | 'full' | 'over'

@@ -1,6 +1,15 @@
 import { describe, expect, it } from 'vitest'
 
-import { cellLabel, detailsText, fillOf, newPins, parseRooms, pinsCsv, slotOption } from '@/composables/console'
+import {
+  cellLabel,
+  complaint,
+  detailsText,
+  fillOf,
+  newPins,
+  parseRooms,
+  pinsCsv,
+  slotOption,
+} from '@/composables/console'
 import { offsetMinutes, rfc3339ToZoned, sameInstant, zonedToRfc3339 } from '@/composables/zoned'
 
 describe('console words', () => {
@@ -46,6 +55,30 @@ describe('console words', () => {
         after: { team_max: 3, title: 'A', opens_at: '2027' },
       }),
     ).toBe('team_max: 2 → 3; opens_at: none → 2027')
+  })
+})
+
+describe('complaint', () => {
+  const failure = (fields: Record<string, string>, message = 'The request failed.') => ({
+    status: 400,
+    message,
+    fields,
+  })
+
+  it('starts a predicate with what it is about', () => {
+    expect(complaint(failure({ reason: "Is required to book beyond a slot's capacity." }))).toBe(
+      "A reason is required to book beyond a slot's capacity.",
+    )
+    expect(complaint(failure({ 'policy.team_max': 'Must be at least 2.' }), ['team_max'])).toBe(
+      'The largest team must be at least 2.',
+    )
+  })
+
+  it('keeps a whole sentence, prefers the fields named first, and falls back to the message', () => {
+    expect(complaint(failure({ id: 'The team has exactly 2 members already.', reason: 'Is too long.' }), ['id'])).toBe(
+      'The team has exactly 2 members already.',
+    )
+    expect(complaint(failure({}, 'Nope.'))).toBe('Nope.')
   })
 })
 
