@@ -38,6 +38,7 @@ var unitActions = map[string]service.Action{
 	// The console.
 	"deleteUnit":       service.CoordinateUnit,
 	"archiveUnit":      service.CoordinateUnit,
+	"listRoster":       service.CoordinateUnit,
 	"previewRoster":    service.CoordinateUnit,
 	"applyRoster":      service.CoordinateUnit,
 	"enrolStudent":     service.CoordinateUnit,

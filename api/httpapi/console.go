@@ -258,3 +258,33 @@ func overviewJSON(o service.Overview) oapigen.Overview {
 	}
 	return out
 }
+
+// ListRoster implements GET /api/units/{unit}/roster.
+func (s *Server) ListRoster(ctx context.Context, _ oapigen.ListRosterRequestObject) (oapigen.ListRosterResponseObject, error) {
+	people, err := s.Service.Roster(ctx, mustAccess(ctx))
+	if err != nil {
+		return nil, err
+	}
+	out := oapigen.ListRoster200JSONResponse{People: make([]oapigen.RosterPerson, len(people))}
+	for i, p := range people {
+		out.People[i] = oapigen.RosterPerson{
+			Id: p.Number, Name: p.Name, Role: oapigen.RosterPersonRole(p.Role),
+			Email: optionalText(p.Email), Pid: optionalID(p.ProjectID),
+		}
+	}
+	return out, nil
+}
+
+func optionalText(s string) *string {
+	if s == "" {
+		return nil
+	}
+	return &s
+}
+
+func optionalID(id int64) *int64 {
+	if id == 0 {
+		return nil
+	}
+	return &id
+}

@@ -155,6 +155,24 @@ func (e HealthStatus) Valid() bool {
 	}
 }
 
+// Defines values for RosterPersonRole.
+const (
+	RosterPersonRoleCoordinator RosterPersonRole = "coordinator"
+	RosterPersonRoleStudent     RosterPersonRole = "student"
+)
+
+// Valid indicates whether the value is a known member of the RosterPersonRole enum.
+func (e RosterPersonRole) Valid() bool {
+	switch e {
+	case RosterPersonRoleCoordinator:
+		return true
+	case RosterPersonRoleStudent:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for RosterRowRole.
 const (
 	RosterRowRoleCoordinator RosterRowRole = "coordinator"
@@ -538,6 +556,25 @@ type ProjectUpdate struct {
 	// Unit Ignored, whatever its value.
 	Unit interface{} `json:"unit,omitempty"`
 }
+
+// RosterList defines model for RosterList.
+type RosterList struct {
+	People []RosterPerson `json:"people"`
+}
+
+// RosterPerson defines model for RosterPerson.
+type RosterPerson struct {
+	Email *string `json:"email"`
+	Id    string  `json:"id"`
+	Name  string  `json:"name"`
+
+	// Pid The person's team in the unit, if any.
+	Pid  *int64           `json:"pid"`
+	Role RosterPersonRole `json:"role"`
+}
+
+// RosterPersonRole defines model for RosterPerson.Role.
+type RosterPersonRole string
 
 // RosterReport defines model for RosterReport.
 type RosterReport struct {
@@ -1344,6 +1381,11 @@ type ClientInterface interface {
 	//
 	// Corresponds with POST /units/{unit}/projects/{pid}/move (the `MoveProject` operationId).
 	MoveProject(ctx context.Context, unit UnitCode, pid ProjectID, body MoveProjectJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ListRoster List the unit's roster: every enrolled person, their role, e-mail and team
+	//
+	// Corresponds with GET /units/{unit}/roster (the `ListRoster` operationId).
+	ListRoster(ctx context.Context, unit UnitCode, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ApplyRosterWithBody Apply a roster file in one transaction
 	//
@@ -2269,6 +2311,21 @@ func (c *Client) MoveProjectWithBody(ctx context.Context, unit UnitCode, pid Pro
 // Corresponds with POST /units/{unit}/projects/{pid}/move (the `MoveProject` operationId).
 func (c *Client) MoveProject(ctx context.Context, unit UnitCode, pid ProjectID, body MoveProjectJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewMoveProjectRequest(c.Server, unit, pid, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ListRoster List the unit's roster: every enrolled person, their role, e-mail and team
+//
+// Corresponds with GET /units/{unit}/roster (the `ListRoster` operationId).
+func (c *Client) ListRoster(ctx context.Context, unit UnitCode, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewListRosterRequest(c.Server, unit)
 	if err != nil {
 		return nil, err
 	}
@@ -4087,6 +4144,40 @@ func NewMoveProjectRequestWithBody(server string, unit UnitCode, pid ProjectID, 
 	return req, nil
 }
 
+// NewListRosterRequest constructs an http.Request for the ListRoster method
+func NewListRosterRequest(server string, unit UnitCode) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "unit", unit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/units/%s/roster", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
 // NewApplyRosterRequestWithBody constructs an http.Request for the ApplyRoster method, with any body, and a specified content type
 func NewApplyRosterRequestWithBody(server string, unit UnitCode, params *ApplyRosterParams, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
@@ -5196,6 +5287,13 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with POST /units/{unit}/projects/{pid}/move (the `MoveProject` operationId).
 	MoveProjectWithResponse(ctx context.Context, unit UnitCode, pid ProjectID, body MoveProjectJSONRequestBody, reqEditors ...RequestEditorFn) (*MoveProjectResponse, error)
+
+	// ListRosterWithResponse List the unit's roster: every enrolled person, their role, e-mail and team
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /units/{unit}/roster (the `ListRoster` operationId).
+	ListRosterWithResponse(ctx context.Context, unit UnitCode, reqEditors ...RequestEditorFn) (*ListRosterResponse, error)
 
 	// ApplyRosterWithBodyWithResponse Apply a roster file in one transaction
 	//
@@ -7855,6 +7953,82 @@ func (r MoveProjectResponse) ContentType() string {
 	return ""
 }
 
+// ListRosterResponse401Headers the declared response headers of an HTTP 401 response for ListRoster
+type ListRosterResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+type ListRosterResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *RosterList
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *BadRequest
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *Unauthorized
+	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationproblemJSON403 *Forbidden
+	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationproblemJSON404 *NotFound
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *ListRosterResponse401Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ListRosterResponse) GetJSON200() *RosterList {
+	return r.JSON200
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r ListRosterResponse) GetApplicationproblemJSON400() *BadRequest {
+	return r.ApplicationproblemJSON400
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r ListRosterResponse) GetApplicationproblemJSON401() *Unauthorized {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r ListRosterResponse) GetApplicationproblemJSON403() *Forbidden {
+	return r.ApplicationproblemJSON403
+}
+
+// GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r ListRosterResponse) GetApplicationproblemJSON404() *NotFound {
+	return r.ApplicationproblemJSON404
+}
+
+// GetBody returns the raw response body bytes
+func (r ListRosterResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ListRosterResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ListRosterResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ListRosterResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 // ApplyRosterResponse401Headers the declared response headers of an HTTP 401 response for ApplyRoster
 type ApplyRosterResponse401Headers struct {
 	WWWAuthenticate *string
@@ -9746,6 +9920,19 @@ func (c *ClientWithResponses) MoveProjectWithResponse(ctx context.Context, unit 
 		return nil, err
 	}
 	return ParseMoveProjectResponse(rsp)
+}
+
+// ListRosterWithResponse List the unit's roster: every enrolled person, their role, e-mail and team
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /units/{unit}/roster (the `ListRoster` operationId).
+func (c *ClientWithResponses) ListRosterWithResponse(ctx context.Context, unit UnitCode, reqEditors ...RequestEditorFn) (*ListRosterResponse, error) {
+	rsp, err := c.ListRoster(ctx, unit, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseListRosterResponse(rsp)
 }
 
 // ApplyRosterWithBodyWithResponse Apply a roster file in one transaction
@@ -12221,6 +12408,73 @@ func ParseMoveProjectResponse(rsp *http.Response) (*MoveProjectResponse, error) 
 	switch {
 	case rsp.StatusCode == 401:
 		var headers MoveProjectResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseListRosterResponse parses an HTTP response from a ListRosterWithResponse call
+func ParseListRosterResponse(rsp *http.Response) (*ListRosterResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ListRosterResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest RosterList
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON404 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers ListRosterResponse401Headers
 		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {

@@ -342,6 +342,24 @@ func (e ResyncMessageType) Valid() bool {
 	}
 }
 
+// Defines values for RosterPersonRole.
+const (
+	RosterPersonRoleCoordinator RosterPersonRole = "coordinator"
+	RosterPersonRoleStudent     RosterPersonRole = "student"
+)
+
+// Valid indicates whether the value is a known member of the RosterPersonRole enum.
+func (e RosterPersonRole) Valid() bool {
+	switch e {
+	case RosterPersonRoleCoordinator:
+		return true
+	case RosterPersonRoleStudent:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for RosterRowRole.
 const (
 	RosterRowRoleCoordinator RosterRowRole = "coordinator"
@@ -909,6 +927,25 @@ type ResyncMessageType string
 //
 // Example: lobby
 type Room = string
+
+// RosterList defines model for RosterList.
+type RosterList struct {
+	People []RosterPerson `json:"people"`
+}
+
+// RosterPerson defines model for RosterPerson.
+type RosterPerson struct {
+	Email *string `json:"email"`
+	Id    string  `json:"id"`
+	Name  string  `json:"name"`
+
+	// Pid The person's team in the unit, if any.
+	Pid  *int64           `json:"pid"`
+	Role RosterPersonRole `json:"role"`
+}
+
+// RosterPersonRole defines model for RosterPerson.Role.
+type RosterPersonRole string
 
 // RosterReport defines model for RosterReport.
 type RosterReport struct {
@@ -1937,6 +1974,9 @@ type ServerInterface interface {
 	// MoveProject Move a team to another slot (past the window and the guard time)
 	// (POST /units/{unit}/projects/{pid}/move)
 	MoveProject(ctx echo.Context, unit UnitCode, pid ProjectID) error
+	// ListRoster List the unit's roster: every enrolled person, their role, e-mail and team
+	// (GET /units/{unit}/roster)
+	ListRoster(ctx echo.Context, unit UnitCode) error
 	// ApplyRoster Apply a roster file in one transaction
 	// (POST /units/{unit}/roster)
 	ApplyRoster(ctx echo.Context, unit UnitCode, params ApplyRosterParams) error
@@ -2597,6 +2637,22 @@ func (w *ServerInterfaceWrapper) MoveProject(ctx echo.Context) error {
 	return err
 }
 
+// ListRoster converts echo context to params.
+func (w *ServerInterfaceWrapper) ListRoster(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "unit" -------------
+	var unit UnitCode
+
+	err = runtime.BindStyledParameterWithOptions("simple", "unit", ctx.Param("unit"), &unit, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter unit: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ListRoster(ctx, unit)
+	return err
+}
+
 // ApplyRoster converts echo context to params.
 func (w *ServerInterfaceWrapper) ApplyRoster(ctx echo.Context) error {
 	var err error
@@ -2992,6 +3048,7 @@ func RegisterHandlersWithOptions(router EchoRouter, si ServerInterface, options 
 	router.POST(options.BaseURL+"/units/:unit/projects", wrapper.FormProject, options.OperationMiddlewares["formProject"]...)
 	router.POST(options.BaseURL+"/units/:unit/archive", wrapper.ArchiveUnit, options.OperationMiddlewares["archiveUnit"]...)
 	router.POST(options.BaseURL+"/units/:unit/roster/preview", wrapper.PreviewRoster, options.OperationMiddlewares["previewRoster"]...)
+	router.GET(options.BaseURL+"/units/:unit/roster", wrapper.ListRoster, options.OperationMiddlewares["listRoster"]...)
 	router.POST(options.BaseURL+"/units/:unit/roster", wrapper.ApplyRoster, options.OperationMiddlewares["applyRoster"]...)
 	router.DELETE(options.BaseURL+"/units/:unit/enrolments/:id", wrapper.UnenrolStudent, options.OperationMiddlewares["unenrolStudent"]...)
 	router.PUT(options.BaseURL+"/units/:unit/enrolments/:id", wrapper.EnrolStudent, options.OperationMiddlewares["enrolStudent"]...)
@@ -6031,6 +6088,95 @@ func (response MoveProject413ApplicationProblemPlusJSONResponse) VisitMoveProjec
 	return err
 }
 
+type ListRosterRequestObject struct {
+	Unit UnitCode `json:"unit"`
+}
+
+type ListRosterResponseObject interface {
+	VisitListRosterResponse(w http.ResponseWriter) error
+}
+
+type ListRoster200JSONResponse RosterList
+
+func (response ListRoster200JSONResponse) VisitListRosterResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListRoster400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response ListRoster400ApplicationProblemPlusJSONResponse) VisitListRosterResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListRoster401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response ListRoster401ApplicationProblemPlusJSONResponse) VisitListRosterResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListRoster403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response ListRoster403ApplicationProblemPlusJSONResponse) VisitListRosterResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListRoster404ApplicationProblemPlusJSONResponse struct {
+	NotFoundApplicationProblemPlusJSONResponse
+}
+
+func (response ListRoster404ApplicationProblemPlusJSONResponse) VisitListRosterResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type ApplyRosterRequestObject struct {
 	Unit   UnitCode `json:"unit"`
 	Params ApplyRosterParams
@@ -7764,6 +7910,9 @@ type StrictServerInterface interface {
 	// MoveProject Move a team to another slot (past the window and the guard time)
 	// (POST /units/{unit}/projects/{pid}/move)
 	MoveProject(ctx context.Context, request MoveProjectRequestObject) (MoveProjectResponseObject, error)
+	// ListRoster List the unit's roster: every enrolled person, their role, e-mail and team
+	// (GET /units/{unit}/roster)
+	ListRoster(ctx context.Context, request ListRosterRequestObject) (ListRosterResponseObject, error)
 	// ApplyRoster Apply a roster file in one transaction
 	// (POST /units/{unit}/roster)
 	ApplyRoster(ctx context.Context, request ApplyRosterRequestObject) (ApplyRosterResponseObject, error)
@@ -8894,6 +9043,31 @@ func (sh *strictHandler) MoveProject(ctx echo.Context, unit UnitCode, pid Projec
 	return nil
 }
 
+// ListRoster operation middleware
+func (sh *strictHandler) ListRoster(ctx echo.Context, unit UnitCode) error {
+	var request ListRosterRequestObject
+
+	request.Unit = unit
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ListRoster(ctx.Request().Context(), request.(ListRosterRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListRoster")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ListRosterResponseObject); ok {
+		return validResponse.VisitListRosterResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
 // ApplyRoster operation middleware
 func (sh *strictHandler) ApplyRoster(ctx echo.Context, unit UnitCode, params ApplyRosterParams) error {
 	var request ApplyRosterRequestObject
@@ -9427,232 +9601,235 @@ func (sh *strictHandler) UpdateUnitStudentProject(ctx echo.Context, unit UnitCod
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
 	"7H3rcts4uuCrYLlTFXuHluVLbnJN7XE77h73cRyX7UzOOVE2gkhYwpgE1ARkRZ3jqvm7v+cV9snmSbbw",
-	"ASBBCpRFS8qt/SexJALE5btfPwcRT0ecESZF0PkckE84HSUE/j7P+N9JJNWftzgZE/VHTESU0ZGknAWd",
-	"4BCp0TQhGbrmGcJIUjZFCWaDMR6QIAwS3A86wdHl5THabbV30GvOYjwN0Ws8RbtttPO8s/NUP/aRxkFn",
-	"LwxSkvZJJoLO+8+B+irY3dnd23/67HkQBgynRL01xuiU35IERyS4C8vPvSieOxriLCEC/YT7fbWcuw9h",
-	"MFLPPg+DjPPUXVkQBkLiTIqPWKrJ2rvPt9pPt3bbV3aNkuC08nLUHbfbu89Q9UVhMGZUTRNRKfb223tb",
-	"aj6xE9zdhcFb+Mk5UpxFQ3pL4qBzjRNBwiDiMfEMDoOYXONxIvMHR0Ms1JN8RFgQBiOe0GiqpowSLkhl",
-	"Kzv7aivtdqfd/nP7RafdDsJgMMZZ/DGlbCzVlT9rhzBXZWR776r9sjJSncbHFH8KOrv2A2VBZ/cuDCRN",
-	"ye+cwU2NhcxwQvH2OcnkUI2jMoG7Obm6VJtDhwOaEPSO9NErcksSPkoJkyG6JCkRkmRoB6llBHfq6EY4",
-	"wymRAB6fg8NxTOVhpEGxCplvWDJFhMmMEoH4NZJDKhCGh1tBaME86AQjDeStKCNYkjgIA7WP4LcxyaYF",
-	"KOmRCkiiIUmxet8IS0ky9ez/eY+3fv/w5263pf/4k9rndKTGCZlRNoB7h+U6KDVnvbjPx1IvWR1tacHP",
-	"/QtUcO2u7ppnKVwiZfLZfhAGKWU0HadBZydfHGWSDEhWrO5SjmPCGqxO6AHlE3UQ1rdSM6b2LNtbLz98",
-	"fnHnP8RT3D95Nbu+qyFBIuHyiUA0Lq1mzyxihAH8zBoUWQqDjPw2pplCPJmNyTKnZ661bmkGxmZX99y7",
-	"On2Xq1ududazsaKs/hW+2IrpgEp7oYjBs/Pvtbzoe9a88A0r8ngEBNC3TkVXnwikKGSIdv/1j3/ut1E0",
-	"xBmOFFVQiI63fg9Re+slwixG3WCrG5R3MUtVPZsB8r3odvDW7+2tl1sfPu+G+23vru7UVGLEmdCM9Scc",
-	"H2VEHTTFCXwTcSYN5uHRKKERVpveHmW8n5D0z38Xmsbl21BnIzFNYK03jE9Y5eoQz9Ak42yAzk/ONHOT",
-	"YxF09ts7BRF+y/BYDnlGfwfCZ5YN+N3pJ5jdBHfupv+UkeugE/zP7UJk2Na/iu1zvVK92fK9va0s0F0Z",
-	"2qAspkJSNhhTMcT9hGyq+xoSHBsy/+7du63DsRyq04qwJKVzCH7CgkYoIzhJ/9INRphm41E3KBGXmdu4",
-	"C9UNXJDfxkTIJU9fDgnK9Eyoz+MpogJRdosTwAeSZdzIMteUJEpMcc9GSTtCKImhE6RjNQNBO0hy9LTt",
-	"gjUILsUFtosL/AnHyO5jbff3GieK4pBY3ZzZG6JsNJYHqKd32EMKcQQiOBoifn1NWEzZAMGeW2oRR5xd",
-	"JzRa/rSxRAnuA7FXR309ThL/ORuR0j1i/+jy4b50RBS75rWd7GGSEaxghiFsmUSIRjiTjGRI4hvCQnXo",
-	"sF61WDjLn3nWp3FM2JKHOeVjlOIpYlwiHEVEiBJTLxGNveJYitev7VwUpY9wotQKu8CYw+LgAM64/JmP",
-	"WbwC1LU0aYgFYtzeQWnr+8XWz7hE+s1r2/oZR2IcDVFGBB9nEYENX3F+irMBWQOt4rckQ8/20b/Tn9xd",
-	"7zgXbggMOmaSyim64hzp1az1/j0LtGfxGrOpWdSyzFNyjlLMpuga04TESLH1dCTFAZLZFOEBpgwlWJLM",
-	"PZxdh0io01DrQfmC1ncqlbUKOmBblAlQvV3MNSLAAZpgKlHvgshsunV4LUnWQ4JEnMWiwmOdR0on9WK/",
-	"7eGkhWypBTZHiFjuNjDSzKVPcKYIIL8hTMFALod9VTnmjIeoj+MQkU8jtRpFmTNyy29IecXN5Bc9sKEA",
-	"k2+npAhzuDwcx1StGCfnGR+RTFIldFqLgfOVtpv4pGys5noyC09snCQG2giKeJoqGTuhjKgtqx+V/GaF",
-	"5cqqrWz92SPzF3L2e61HwKMf8jl4H6iyVVOPmcymDbeKczsBYUpTeu9R/O0341Fc+SYmCdHfaPNUKyMp",
-	"v3W/wHFcGmF/VpqE8wr4WMwPH3P7TxhkXEiStWg64pl+IsF94X4mLONJqnRu+8bim2iI2aDyXbHQEWWt",
-	"jAgC3C3h7qrgY7Eq+Gi3/MFzk9jC2jxMcqBSDZElzVW9akvSlASe6TU9EPU3rAGsDLfvlHBnTiBE/alj",
-	"7KmBzAKqNB7MqNVVclfYKT0P17zEGTx68MiMYEM170UyUWfCuXKkHUBfOCo0wcagE6LJkDDEF0JmH85i",
-	"BVgaMsLCXqZtGbkwXsiW9pLz3dWi+znWkk8DbDemKqBxkqRiIVjVZOWu4B9ZhuEzI59qDjQaZ4Jn2r5I",
-	"kHoObfAkJtkmGuEBMRSTM/g5wULC180P2O7HrMV7VLeYwoynuC+aEkc79mNiBi90aqe4P3tclZVXpvat",
-	"/GiI5WurpDVbdwOicp3xtAYrCIuJYneK66ANRpTEiSvMD6wSM5P6GOgJU4RVEIEmVA6Rmm2KjBJ6gLD9",
-	"E0WYIZxl9FbJunKolcAhFZIryRMY6y0JkeAoSqg6dxRnfIQyMgKyjaiW4hagWqkYePiu9YHMv+ML9Ux+",
-	"yQX3tFq1jz2MjYfDgy88JhZb1FPwx2gshkrKAzLUCu7DBfg1NPZGtTpzt3qfhg7BErzABmfpgFvVoXWd",
-	"KSgACgmPAngIhcPbeES3J3DoMVWDUsqwYYQpHo3UYjufg79zMCh6T/NXTpl9dxgkBN+SWuRSPxbPSqBB",
-	"/kevyKd8R3c5jkzPtC0TjuAuDDgjb67BRDLvvt0V3oXzny2/9x5a4W7n7sNdGBxbGaUh0kfGOOwB56QE",
-	"ogWviTjPYnNZPoA1esR9oim82T5t3ueDsXxnR8Bjm/KuFJQhBVOfTgkbyGHQ2X2630DAdge22+AesJ93",
-	"PMNGlHkt9Puh10b/8IOuHOf953dBBLg7H3Z+956Xpt6LeSZq1Zf8/KqEhJEJyjCLeYrOT85CNKC3IF9F",
-	"xIhaQPtIJjgDKcyI48A1+FguKImt7DYKvctMGZqT1Bv03lOW8WxRzu2ns2rjGbkeCxIfGK2SMQLCIxIS",
-	"TwXiI61R+4mA3XQfxx9hRqD94G/4aBlFbo2/diyXjMuPilJrtQtL8jGhKbUOYAUQOPHSirTY7ywdqTBJ",
-	"MEvff/RmoYa8zHLW4sR/piSJ4dgbIoWxivt48q+Xb8606GMYc8V+jzZ4hkZYDlHufvcLQ/UnU9mvXsz8",
-	"nf6S0fiSCGGU9gZbjY2NpVbcmdWZEi4Xl3phZQmX94q+sJBcRtEvqd2qmrDZPvuc32iL26zEF+ERjqic",
-	"+n+do8XOPuxExVSh5x1Okq0o4dENUlK3kmBl4aP9nTMSIh1bgkYZiagw+vgsp7nb0n/sFn9c2T869o8/",
-	"3SsaOmqmXbRzFqE9Mt8l/JXgRDHIRldgjZEFxvOb+9HdjPKuQov/D6OpCpkVsD0RWtV82ra6hgiR0kqF",
-	"RNc0E1JTWszEBEyWCCNFCWeJrB29MGq4mpxHj15G3zCK0dfTNwwa52cyR8c4UfzjljDZnHgVlp6qdWt6",
-	"gCYZlVIJDlxf4DimEiV8oPbgyHxPlcx3v31hZtmu6N9w1UtcLKhLH5pcgu/IT3G/4ZoTPaJ8zGqRoHsD",
-	"AQGqFiLSGrRQ954gRh1mMgOajUhtPYOqp8GnPMJJablVihvmEiUGmlwJ6pkNdFwdeV4UNU3oFljDFyfy",
-	"JkjHxHIZLpufVA2UGDMZTQx3fIiVzIeeRA5Jlm8G/MlqSSgh1xJtAEhx1CcJZwOhGOUvx1faoJDgvnDl",
-	"qT7nCcHMAI8XHNYAVOu485VcY+gce82VnsQ+9auI84hb6DCKyEgpV1ggzJA5HsQz+ALpJSpohCg4gTbU",
-	"Re62d16WjUBySLoM4nYh0gz1uuN2ey8SJCGRhL9JbzNEmE3lUE1IEkGA06D9drvVVXpHYYVpFMUXeq5o",
-	"J9zxqqofwuDT1oBvma+1S7GlIyedn7a0V8nc/jDoBAMqh+N+K+Lpth5k/1Nwqv+0QZhCmzbih0kqStoV",
-	"aDLkgiDsIKT138yKIk3t0iU094giVS4EbjbrP/tqMgbsco5gUTKifTkWre2Uy/NoyshDdNeEMuJXZBbW",
-	"OGGK+Qrna/Ig5/nS1iNBJfmI49RnRLqkkiD4TUAgFI6k4h3apVDhlg7fUL8sji2FHfY+hdY1ETnLti/0",
-	"niq/bXqu1zyLfNG/+IYgjEaQd9EnU85iV3awWt4BYoTEiuRqUbqWsxoOeg8dOYnL/te1S+UeFuk71zMy",
-	"eU1sOPfagPYr7bt+z076RAN2c2Y9Oiay0njmeuajjovvoQ3O8kc2lWxQfkD00Eb7X//450ukA5Yj2WVl",
-	"H6HYDJH2Hva5HLaQ4g6S4FSLE2DfVRKHAVy7mE0Eob/XmnN0mTGfCPo7QTqjR0sOFSuXu8Pq/ez86x//",
-	"LIcQI3wtlXya0TRVkokYZxkfayvfZKjIjBjhiISIcRRxJjOeOKN9VzrPqaCkDI5HdEvxxgFhW+STzPCW",
-	"xANhMp+ottKV1n3XHDFLF7QwZC++PJ5SiAechuam9UUHd9V3l8ntoviV4k8neszLCukFmvrbmJifNdY0",
-	"X3WKP/3lZainCmN6S2b2UbVZlqLT5xOgB9gsXbtkij8Zcbdt4Kle+s3FFwcKdxZwbX1PxsuFNNgzMrH5",
-	"gw9wmTbKWnHzCZu8q0g9rAnNuNejVclKLIPKCxdW2j5YKTIYH7qAIrmx9O77gLRIg2wwzGeJKzIoZ4JL",
-	"Ds8OATgPkEkGRW+vjir0+dn+PB93I+/wPA+4Dz7fjAg7PD95xaPxfNe+L4TvkCEzHu212ig2kyj2SQXi",
-	"TKcGVQQads3ve8vMKhWE4BEtR+LutdqtPS8aYDkUDd9ROTf7wlCv187pPcFbkt1SMmmM4mOTwT2PcdrJ",
-	"j/TTd2o96rGESJ/ITXAqwGg1QRa21Q0spFZYUc2jfAvt1xO+PFNwiWvTmRKUwM6qSLMi0TyLdU7i4n46",
-	"40H0LGLM1JZIPDfP0HBLsNgxnifjLvR+m0x7n1Zlbs45FmdxpQuaBy5H+f03cSGqq7UUa5aeQRRxUudj",
-	"vM4I+QjqmPA/QNlHnTPv+5Fx+XHuA+qXmomNPfujMAKIh6SWgyfNNoolld9vXxY6B1J5S3m7vos4p+wC",
-	"oqvXqZDVheo8W0C+oPGcUI7zBDNG4iVFOg8IfaImScePY2Ao17krCZcI64S4AzQgjGRYKvUErE8CUYkw",
-	"/EuFX6d/iPfk2xcCS/5rc5reCwRZ7fj6mkSNyQBOEj7xUULr1jg/vDr6K5rwcRJDpuBIqovYwMgKSoZJ",
-	"YIZgieraQPGleXRPjYvD62KuiatxrLcKXT/iPr8lVkyrISAf55K4aqyyOYfZsbOvdJbuvQ6TRjTrYfz5",
-	"CL3cf/ocmXwoZOLgWx4NX5pAtpnzsOmuPvZJmMymwERn4niMikg5gxSycUYEMNnIJLpqP9RCzM0JRPLc",
-	"D2VCYhaROnQ0QROeO6sJxCxs0lU3z9uLEwViJCMsIgeo62Z9dYMi0E6/FQk81aQkSRa2ytt4zzlxG4va",
-	"pebacHx+voVc1Nb7oMNbgJIu74zO6/B8XlLcqU98qVfzfemg+d6eaNeqd4tzaP3sLMmDfOerdJVa8Wd2",
-	"peb4n5jEeh2qiPpT1A1s1aGakIPFPFVFSZLFvO4j11drpCavsWiOJ9eC1BwMWsqteGh3ZaydVJYCa3mG",
-	"TI7bLLEdFQjcSKnxpBN+bSdikcNe60c023ilU/weetjA4WMqBE9uvWe6MNrXneW8HMQvc5YF1M85x1Mq",
-	"mpL+UXnkchp1FVWduees+u3IRso2jDGcZFTifkK0WKGL7ljMa6FDNBnyJCcwSL8Xjt4GYUjOO4hKJRvi",
-	"eIuzZNplZi6cEUQHjGck/mN5PTymPn0MIZoMsQSvkjoyiD5p6azJ+A1LptoA1dx14vD35d478ibBNZzE",
-	"z/ibzjKH+zedys+Zm87iJ1LNZnmoh+ZCadIPjyR2EjEYn6CMRIQqPVwRUiIOkIBSTpDNAkHFs/S/StVB",
-	"tV8wjMS/ITFl0cN2dA6rhiCKIb4lqE8IQykVgsTaOytIpi4i4ULCbZBbtb9rQuIDRR166iZ74BWGEhwQ",
-	"3yVsvBLC+igQhQRqzXW007dIwUE2ix9hpPP8bWkfcWDmN8IelZsHoNTIaIgSpfIvcrjqcL4Wp/Relxel",
-	"ewnv96c9fTrWhWHsLfDTZoj0My0dXKd+M6F1aAOXHtVMZET4KCFIsRHttVeou6UHj2icj4XqT+q3J8JK",
-	"13pQOSAWZi6L+Rvw3X/Dv6bIo+M6+2943/udrZcfQNb/X5teUf8CrvyC2Ji7JvaZOF5YSDCv4ROfIgb1",
-	"WOYZetSlXNPElAXQT9uMaF3gdZSRW0omEDppHoUsZ7BI1Bh5CnPFYuF7eZyYL4cA6lksZrRX+A3mj4yn",
-	"+dYWNnHMPckxs3L+Si5mnMtiy85VNWmZGw8BiPIXuRvIzzS/KD8221euKxvThvnN3qu6NoXzlBG00TaA",
-	"aENvvJfsAqLrdKgLwmNceqO6pzBjxieKIEKdNIMTWNj4J5Mf4CRzKtqZCK4T+nOyauqZxZzomXLOoHP8",
-	"5ZDQTKfhYRZDaUQlC9+QkVwoC3ROEmol+7QDVM+auk0WkJLhGexuGsIBZ3wiEJDMIY4RW3cyal4Z5CNr",
-	"FstTE+lZmW1eZqu5fR/QX4JQsFCxACM/NC0WoDNE6yIz3fzaME+Bqnm6kjsWlmOa69WBaii3WzHx3iyv",
-	"cMbuMV95nXlXVdWfP7xisQiNTFlHJl0JOLQiUu3DrnRZmKnrrJ3q11UVXSgt9L5KCuWF3ve0/9wXHFU5",
-	"7ntrPMwC031DKkB73+PVY2+SjnhPFLSLa1CfwsQOnCe4aRJfs3xi1/V6HzuvTyI2q70ckehLxeRZkWUh",
-	"g7hXJibM7/2+z2yecZ6WD7hhXGAReLmrHzafdjzBKgmX3li0/VIk2tPa3OkH7NDjFBZBaBPK9az69Crr",
-	"80LGl0wth+B9j4JxDoETRgpxovftbKg/RTC2VVd37Utlwn1rAQJOJMxifriEyyuCU7/WstLMvNnM+hwA",
-	"7KrrAPIBJvNmVHVZcppweY5lNHwMcF4qtsV7sFfGttrEX7K4L6kcUTbXnQnPeq+/JGc0TG7kKeE6EIOY",
-	"KrGQBCxNeYY8obzUSWaIRT7CPtmCOrCVmgxrqOU2E9jwlUorQPm2Wmeb05xkBSVu6xteLJnR16icrcKE",
-	"n3mWLhc40sRJZXn0t5Vg5ws2aZ5EszNXlvOk1Hy9FDe74XBxf45bba8ZuBiaMestVYzJcXgu5gfNudk8",
-	"GFuGHMlyidOFaYf30PgNaaq+QXnv6eKVRaV9R9U69Ou7KwU6gjAwGPYOTZFyCMHrIFP6W3sqYBLjq1iA",
-	"cMIrQ7tU384fkCZUNCL7PJuZYX/UxJ46znuwF0JOMuSlgE9Gu9sguFDbEG8JEpKPRjpQZJZgPDBFKe+I",
-	"Vu/RoEKtVrubRgmfpoQpeub6nkI0GdJoaBiv0qTyuK9tyG3e/qz+u4ME7DqSZ5qxzTi8xqOIp5QNeqhP",
-	"rnlGUM8mKPVC1IN0qbhnIhV6efZUL0RcbWBChRkBYGFxxE4ahLb5m57Iy8SLPK556KgARkcRL5CCBBKl",
-	"zkOCwG31WUdvTMpiJ6ROUH884sPKbuYrs0deQEEYOLXUza7rcOMBGkizvHpAwPs0kPrMebiOhTSQGbJz",
-	"+eYMpSQbEDRSE+gAHfWmTu74BIlUwfcNISPjfIAAhAPUU5ysh6KE4Ex0WQGt4FwtALSFTmlKpegguBmk",
-	"GMpuhZ/Yu0KYIYAbJQmFXbaD/vV//1+eU+R8wJ/gw047RKUsQNTW7OpFO0T5EgzS2AX6AoYeUxi/gRTG",
-	"SmriPaLDgxMVy2vwFsEpkGolhXAckvn1IayihVoneIQZYoQCM+xzfoOwpthgOYBAOCqHYBugQse2WJRj",
-	"PLNdAnSmh6nYA8NjTrRg+GPBcUnIsnM4q3C2FDq3WL2OD76EUEGicUbl9FIxCGNoxYJGSiwEAxd8r4QK",
-	"9W3BMIdSjtSedI8Z+7T+9LM91F/fXdmeMTAF/Fqd4+4uzBNma8BF0AFTLBuiOjRfqDQWNO7pUIPEeBQi",
-	"PVWfmOfzIGwWA8R1GUYxSTkTMtPZJ7Y2F6R2mp5xZjAwRLQR8XEmdClaBQlis4WO1XN5zph6ik9Yl+lQ",
-	"qtCNtBKhDqsyS4RKGpAxQQdsazxCE8piPtH1OYy4N2axEr9K0l6vy0zBHWjugFMj/B6g3raNMdlutVpK",
-	"jIMybj14S2/bHID6XIx3hc8uc6XPmWpjkOCglqV2DbV+4CMinyD1qpfXjhtC0dJe2GW98zeX5kvQDUQv",
-	"1BhdJFEXw0w2cmuK06S3CYvW0bjqEEhc5NN0mTMq5pHobebaf6lHEwRfzK6h1WVdpncABYQhLEJHHJga",
-	"LBjJDNMEgnMTLIYtBI44LUrW5UqpZdW1luptajHAtoY6xzTbejtCh+cnQRjckkwY9bfVbrVLueB5Anie",
-	"7w1bVn8MiPTpdyLFSYL+evX6FNp66HAJfYqicvoGCPoZnwiS6b1fkJhHBgr10WeIii6DUALI9QDzC1Rm",
-	"zuiAMrSRB7n0xzSRaEL6BmRC1Evxjf4+3pqQfi+vRQNjcJcdvTqzkSZ6uROe3QiFYtDBCZ1xc5nqhiH8",
-	"usuu7LMOyqEj3eBr69LQsy3NAjtIn45AQtIkQRFPdVReEZqj9tJlejMh6o+NUdRuPsVTNBYEUQahPkJO",
-	"E6NEYtTrJ7zf6cGiTTCaWo8gSuI3pfVGRNOXkzjoBL8QeXh+cmFBOai0YN1ttyvNyiT5JLeHMk3KZQG0",
-	"ev4/Yh4pUorUA1pN7zKjuStI0185wOYgETy17TxmR2YKAJAYkWhrnCV/6QYz2NkNzAg9Bwwoz6HPHIks",
-	"UuMVwOqnWkJiFuOEM9L6u6jMowfZieb3GvNWGbZ7y9vZOP3OasCjpjMyHpAnGqy0qI42BCEI8iwrgZmG",
-	"ZG6JLEJPBEmunxwYiCt/paDG+QY9GTOBr8mWhqonB4imA/f3GEvcOUDXnJUnMgHQpe809LmjASwPTJaD",
-	"/oFxeE0fC7I1zmj+BQQLbWEWEaGYVPE9z9It3TDJfLdA9zdzuEHn/YcwEOM0xRAZdEFw7CJVXIZFRRgh",
-	"HeF9UHwH9SKVkn1pW/+/h4KLJFGChKZYYJpkAyUpDAm0XNXtKYNO8CkebCmYRUrG6GxvQ1bdkAvZedF+",
-	"0c5ZR5cFdx/U0g3XcujqDOKaYtz3oqzLBDx9BfMQHt6gAaB5twfy9S9T6EL5tL23gmacCvQUmBRRgZo5",
-	"OuFHT93Wq5cku6URQW9ZURR1rU046xbYCuYDodKn0MQtimtWbmWNfOJ8wxYuDXTMBcponCVzIFL9PAca",
-	"9RsKeLS1Rb1c/mo2TF3JtJD/ZIRMLByRzBUgjVAIEfzqFNIDG6yuTtKWpSgEREckHBCJ9tt7rRm2dkqF",
-	"LLf6WhZLqs2/3pva2PcUvC6cFZ09a+8vhpQiBbxVprVnMTfdQcjVYjBb3n4N5F5nxFwQ4Ot+e6du2vz0",
-	"tkttRGHQ3v2DinbIgBI5EqiLMm3ftLJjJN68KnSlro2DArZT2nIIsPVX1A38Loc/Xb359+OzbjAHSdQa",
-	"ChTRns5aBNGxzU+EURFDbeZzCcAUBHqMRF7RNARaUJQyLZ5yEcNRQzOegIaZkZZP2HtNlsYEBcvB7s7u",
-	"3v7TZ8+t27ZT8tOXK59a444xDL+3ldYcg7QOiHbioPPu4idXl3v77T10OKAJQe9IH70ityThI12LdXF8",
-	"eE3m99B+KALceQULpUSTeIsyG+5u6lla3d2B49y4/TUBWWkcFoxd0XouQJNPSnPvlRRlN8x7goVRwZRu",
-	"M6s7+QC0WhqtEbTaFbvQagw5K9B07xaGteomagDPV8YNGOV/Hr4+nS88vOITlnAANiryieLi1BoKsAtB",
-	"GEfuVc+BppJylsOVNfg0kSLsmBXJBOd2CcsSwVJm+vtZo4cCCprk+WCSsilShzvOkw4aig557Mf7xSjw",
-	"XVh+7kXx3NEQZwkR6Cfc7+s4bpOe/PwhEoqOJCuHaZnSG9UXLSPOuEUEPOhkzGcmTeIryjLEXYgC0Nzx",
-	"OyPA5PjwlWm/XUeBqbnd9jON7+aiq9MrOVWqfmiYnIKKFEutyji12TPFIKk8QJhNIfwvEUShrPDj7C9E",
-	"XuYywfrFloWhMS/j4yfs5lQMHLbvB6mfcHxBfhsTIb8Y6KoR+/ePOOPyZz5mXkEnTy90gNqCztcG6hyE",
-	"7ZVr6IaC1Lo9n6hNOCoesRdtSmfDBGXs2HZq4ujsrFlEOdZ+RU3CoVEgZhopNgEp9DgT/1FGAJ1bZFZx",
-	"ntesqaDC/uw7TVLSDwyCr0xNHRABwIWlaA1otGDz1gUp1wCX/4FeHZ8eXx2vGkItKFlIXTXRnUdea0Gr",
-	"AZVdpESUfbQo09NUAqijuWXe/8PSXFncfyEefw/0twrdy9HhMBhxIX21HZOpe0Y5jnjIrq545kWMI/jJ",
-	"gxsALz/xeNpM+GiuHli5v9K7oRDnF8YbpyFIpZFBHtxdwvid7wHj9QXFFafaKdfrrPGi5cX83l6ctu7x",
-	"Hv1AREQNeHn/gCNT3xQG7CywpivOT3GmFMgSmdJXUxQ7syEMBpLzgBeEc6PvV6NfW39FT6wn9mo6Ih1U",
-	"hfYnqNvtMoS2YvTkc7eMjt2g080RshuEXRfo4Mf5mA5DNK53g87enX3XMlR1LJvLn7rciSKEJswiD1mf",
-	"LV2HNnojGkMwjRI3eiHqJbiv/ss4h4+5vUB9MGaL3qZbs07Xmx1lRIDBS3CEbQfBFE+77PztFerj6AYI",
-	"eblOHpW2xlbsC2fQ1fpWQ7dtR72T+MSEvnU+O2DuqfEXIn2Z5f6JQRhAzHBTPhBaxLk4Pj91mMK+Qjf7",
-	"5mZrQnkNvpWuKNjXJLoRVTeFFRdiSd+NEGoqp/6YwuiX5iM6qLZchtc5cmAk6+Ug/4EUKVoLI2nGKUqY",
-	"V2Yb3WC/GyzPOu7CwMQjzrNkQK82cOEUNevzwDWGOEP9qTGBGh+QLXJ+UNFcuPZ5wht1esWEZzeUDWaF",
-	"8Qtyy2/IlUnmut/0oZ+PV+LQu6QDhvhYhihTs0LJfgBI4F1QpVUvy0KfOcNvxsqg15OLB16l6a9XV+fo",
-	"JyxopHQidUEUJ0Jx8lJIcwedn5z1oHZtxtlAV99isWJ1Y3bD+ITlWteAmDZ9EJe5395poUPIQtlpQ1F9",
-	"KAYJ3dcEgDtnpBpAbQLud57aSPtQA1aXmZE6IDijg6GEpVAWJeOYxJvGnrz7Eo2ZpImWIiCYGQI0R1gI",
-	"v/SgJdcaQGtobrbpkSWXyYvOztNOu/1fQZ4OGZDpr8P+LxF9Q389efv7yc4ZPREn7OJpdHTy7ORm9B9/",
-	"O/r1ZYvstVuCDhiW46yBlVrvxMOqDktxyWvlUj/h+KiAKRi2+3IhnvAas6l5m6j6Qks5Ae8/3H2YwVkb",
-	"FeEPy18Hwo6Rpawd9T9wjzeXVwvipqK/eeacN+LvlAr51sQOLAebRSBGkctqYjRMZEZEpdjbb+9tKegV",
-	"O07yYJ6po/M4bV5lkUHmJO3ksL+zf7XzvNNud9rtP7dfdNrtmVSQTttNg2HjJHGTWnbdVJXdUt5UcDgW",
-	"MsMJxdvnJINwyMViR0J0SVICBWZ3kFpoE29knhpZJweqEw4VM1QHuhJOlEdK5WFEJgnECQ5SpLSIHRKb",
-	"31qUCSyiyot8NPitrqnzYHtbLRgXcFpA196Xga4G9jqdFLtiY105d/0R34NG2D4P0795Ne9rWP90ztaa",
-	"qZFhsWvR0NTCQL+qIAeoXzpPRf3aEOrMaA3OWvMrA/RCypxDSHPBwYRTz1Pf1CXTLNVpUwynVp0xwVZQ",
-	"rIgy1Iv0c70WOtdRV27EFeNGeYMbxhkx/mvoWFHnwTYEveL0qS1OrVYSIjkdKUVhgHVDzSLJZZZcKUIR",
-	"/DYm2bQI7TC7CKpUdJ7h/8Mf1rfemE6UnfE6hCEvc6XNFUlias9ngjOcQD6DQwUizgRPyJdWlhdCru0K",
-	"jP1vA01/qVKDec56D/bkJ6RTbXPq+MDoqFxQWspeauuXzTWWGi74h2GaSwdH6Zo5gAA6ac+m9dgMa1uY",
-	"5duT0bdroLyZ016BwJESMMFfb6u0VFlSkZBeKpRXxQ/Okqn2T/V5PIXyebM1XDYufj5Cz/dePtvsMn6N",
-	"esCme6H6Q3Nck3yuL6S3QKWXsFzpBWHWZXykC1hAWGcLHepmGkp07dk+0JAC8DsxFePr2n1qMrnfflnv",
-	"y1pWE2ouqBdi+L4rhu81Q31dP2Qt3p2vQa1sjyylf4Nf4tG1s7xrJ+9TA2jq1EHiWZ7nXEXxNWkR0Lp3",
-	"PREDsJFu0PnczVGrq3CrmyvAXa0B3y0q+Pupc1UR2DbKvq7Y83C67TXTHOq5lxY/ykYJLZ0/2iSWJFil",
-	"IoSPWkpBdwzU5kJGp6Y8YzhTmlFIPlqT5rKwBeNBtMFSgToaMY41M/XqLw2Fs3MsBOox8kn21NOKkkNZ",
-	"FCxQLxpngmc9JLl1DiL1oD9NSwH3IaysqcgJo4omy4s9X7QMXez5w0j3pAx9Foxi/8ZRfEv5WOQlQAoj",
-	"xs5uu85wAWdVClB0C37mPdQ+t8Od5/6S4jMhYExmlIAqDksJ80KEGzZ77mm7XErkadu/uoSmcDHF4vLS",
-	"Ybv3VXD32Fea+lX1RrT3KjK7y7vr6KjQIFQ/6S5CC6b9lFlF+6r9EljF3n8B24F6SrDTPAvPnTOPyVUq",
-	"knrhzu5OOYjXZteZMsqat9jkGc38P4SBghwAjJ3F+YAGYEjjm2UGbywG8mtkDu6PEB9vpMq8EHWIGJkQ",
-	"IXULzu9C4daEeWm120/vW5G4rXUzH38a8ex7ocAfFqtXZfZb0F4ah1iGQCQ+qr/VH6EmJ+GIxqHG3dBg",
-	"aKjxNswLqyn89hGL0BKF0KUvYYU8hc/DveLJsBt87gZdS1rUn5336t88cS3oBh/uusFDSlAZpC8jwI+c",
+	"ASBBCpRFS8qt3T86lkSAuHz36+cg4umIM8KkCDqfA/IJp6OEwN/nGf87iaT68xYnY6L+iImIMjqSlLOg",
+	"ExwiNZomJEPXPEMYScqmKMFsMMYDEoRBgvtBJzi6vDxGu632DnrNWYynIXqNp2i3jXaed3ae6sc+0jjo",
+	"7IVBStI+yUTQef85UF8Fuzu7e/tPnz0PwoDhlKi3xhid8luS4IgEd2H5uRfFc0dDnCVEoJ9wv6+Wc/ch",
+	"DEbq2edhkHGeuisLwkBInEnxEUs1WXv3+Vb76dZu+8quURKcVl6OuuN2e/cZqr4oDMaMqmkiKsXefntv",
+	"S80ndoK7uzB4Cz85R4qzaEhvSRx0rnEiSBhEPCaewWEQk2s8TmT+4GiIhXqSjwgLwmDEExpN1ZRRwgWp",
+	"bGVnX22l3e60239uv+i020EYDMY4iz+mlI2luvJn7RDmqoxs7121X1ZGqtP4mOJPQWfXfqAs6OzehYGk",
+	"KfmdM7ipsZAZTijePieZHKpxVCZwNydXl2pz6HBAE4LekT56RW5JwkcpYTJElyQlQpIM7SC1jOBOHd0I",
+	"ZzglEsDjc3A4jqk8jDQoViHzDUumiDCZUSIQv0ZySAXC8HArCC2YB51gpIG8FWUESxIHYaD2Efw2Jtm0",
+	"ACU9UgFJNCQpVu8bYSlJpp79P+/x1u8f/tzttvQff1L7nI7UOCEzygZw77BcB6XmrBf3+VjqJaujLS34",
+	"uX+BCq7d1V3zLIVLpEw+2w/CIKWMpuM06Ozki6NMkgHJitVdynFMWIPVCT2gfKIOwvpWasbUnmV76+WH",
+	"zy/u/Id4ivsnr2bXdzUkSCRcPhGIxqXV7JlFjDCAn1mDIkthkJHfxjRTiCezMVnm9My11i3NwNjs6p57",
+	"V6fvcnWrM9d6NlaU1b/CF1sxHVBpLxQxeHb+vZYXfc+aF75hRR6PgAD61qno6hOBFIUM0e6//vHP/TaK",
+	"hjjDkaIKCtHx1u8ham+9RJjFqBtsdYPyLmapqmczQL4X3Q7e+r299XLrw+fdcL/t3dWdmkqMOBOasf6E",
+	"46OMqIOmOIFvIs6kwTw8GiU0wmrT26OM9xOS/vnvQtO4fBvqbCSmCaz1hvEJq1wd4hmaZJwN0PnJmWZu",
+	"ciyCzn57pyDCbxkeyyHP6O9A+MyyAb87/QSzm+DO3fSfMnIddIL/uV2IDNv6V7F9rleqN1u+t7eVBbor",
+	"QxuUxVRIygZjKoa4n5BNdV9DgmND5t+9e7d1OJZDdVoRlqR0DsFPWNAIZQQn6V+6wQjTbDzqBiXiMnMb",
+	"d6G6gQvy25gIueTpyyFBmZ4J9Xk8RVQgym5xAvhAsowbWeaakkSJKe7ZKGlHCCUxdIJ0rGYgaAdJjp62",
+	"XbAGwaW4wHZxgT/hGNl9rO3+XuNEURwSq5sze0OUjcbyAPX0DntIIY5ABEdDxK+vCYspGyDYc0st4oiz",
+	"64RGy582lijBfSD26qivx0niP2cjUrpH7B9dPtyXjohi17y2kz1MMoIVzDCELZMI0QhnkpEMSXxDWKgO",
+	"HdarFgtn+TPP+jSOCVvyMKd8jFI8RYxLhKOICFFi6iWisVccS/H6tZ2LovQRTpRaYRcYc1gcHMAZlz/z",
+	"MYtXgLqWJg2xQIzbOyhtfb/Y+hmXSL95bVs/40iMoyHKiODjLCKw4SvOT3E2IGugVfyWZOjZPvp3+pO7",
+	"6x3nwg2BQcdMUjlFV5wjvZq13r9ngfYsXmM2NYtalnlKzlGK2RRdY5qQGCm2no6kOEAymyI8wJShBEuS",
+	"uYez6xAJdRpqPShf0PpOpbJWQQdsizIBqreLuUYEOEATTCXqXRCZTbcOryXJekiQiLNYVHis80jppF7s",
+	"tz2ctJAttcDmCBHL3QZGmrn0Cc4UAeQ3hCkYyOWwryrHnPEQ9XEcIvJppFajKHNGbvkNKa+4mfyiBzYU",
+	"YPLtlBRhDpeH45iqFePkPOMjkkmqhE5rMXC+0nYTn5SN1VxPZuGJjZPEQBtBEU9TJWMnlBG1ZfWjkt+s",
+	"sFxZtZWtP3tk/kLOfq/1CHj0Qz4H7wNVtmrqMZPZtOFWcW4nIExpSu89ir/9ZjyKK9/EJCH6G22eamUk",
+	"5bfuFziOSyPsz0qTcF4BH4v54WNu/wmDjAtJshZNRzzTTyS4L9zPhGU8SZXObd9YfBMNMRtUvisWOqKs",
+	"lRFBgLsl3F0VfCxWBR/tlj94bhJbWJuHSQ5UqiGypLmqV21JmpLAM72mB6L+hjWAleH2nRLuzAmEqD91",
+	"jD01kFlAlcaDGbW6Su4KO6Xn4ZqXOINHDx6ZEWyo5r1IJupMOFeOtAPoC0eFJtgYdEI0GRKG+ELI7MNZ",
+	"rABLQ0ZY2Mu0LSMXxgvZ0l5yvrtadD/HWvJpgO3GVAU0TpJULASrmqzcFfwjyzB8ZuRTzYFG40zwTNsX",
+	"CVLPoQ2exCTbRCM8IIZicgY/J1hI+Lr5Adv9mLV4j+oWU5jxFPdFU+Jox35MzOCFTu0U92ePq7LyytS+",
+	"lR8NsXxtlbRm625AVK4zntZgBWExUexOcR20wYiSOHGF+YFVYmZSHwM9YYqwCiLQhMohUrNNkVFCDxC2",
+	"f6IIM4SzjN4qWVcOtRI4pEJyJXkCY70lIRIcRQlV547ijI9QRkZAthHVUtwCVCsVAw/ftT6Q+Xd8oZ7J",
+	"L7ngnlar9rGHsfFwePCFx8Rii3oK/hiNxVBJeUCGWsF9uAC/hsbeqFZn7lbv09AhWIIX2OAsHXCrOrSu",
+	"MwUFQCHhUQAPoXB4G4/o9gQOPaZqUEoZNowwxaORWmznc/B3DgZF72n+yimz7w6DhOBbUotc6sfiWQk0",
+	"yP/oFfmU7+gux5HpmbZlwhHchQFn5M01mEjm3be7wrtw/rPl995DK9zt3H24C4NjK6M0RPrIGIc94JyU",
+	"QLTgNRHnWWwuywewRo+4TzSFN9unzft8MJbv7Ah4bFPelYIypGDq0ylhAzkMOrtP9xsI2O7AdhvcA/bz",
+	"jmfYiDKvhX4/9NroH37QleO8//wuiAB358PO797z0tR7Mc9ErfqSn1+VkDAyQRlmMU/R+clZiAb0FuSr",
+	"iBhRC2gfyQRnIIUZcRy4Bh/LBSWxld1GoXeZKUNzknqD3nvKMp4tyrn9dFZtPCPXY0HiA6NVMkZAeERC",
+	"4qlAfKQ1aj8RsJvu4/gjzAi0H/wNHy2jyK3x147lknH5UVFqrXZhST4mNKXWAawAAideWpEW+52lIxUm",
+	"CWbp+4/eLNSQl1nOWpz4z5QkMRx7Q6QwVnEfT/718s2ZFn0MY67Y79EGz9AIyyHK3e9+Yaj+ZCr71YuZ",
+	"v9NfMhpfEiGM0t5gq7GxsdSKO7M6U8Ll4lIvrCzh8l7RFxaSyyj6JbVbVRM222ef8xttcZuV+CI8whGV",
+	"U/+vc7TY2YedqJgq9LzDSbIVJTy6QUrqVhKsLHy0v3NGQqRjS9AoIxEVRh+f5TR3W/qP3eKPK/tHx/7x",
+	"p3tFQ0fNtIt2ziK0R+a7hL8SnCgG2egKrDGywHh+cz+6m1HeVWjx/2E0VSGzArYnQquaT9tW1xAhUlqp",
+	"kOiaZkJqSouZmIDJEmGkKOEskbWjF0YNV5Pz6NHL6BtGMfp6+oZB4/xM5ugYJ4p/3BImmxOvwtJTtW5N",
+	"D9Ako1IqwYHrCxzHVKKED9QeHJnvqZL57rcvzCzbFf0brnqJiwV16UOTS/Ad+SnuN1xzokeUj1ktEnRv",
+	"ICBA1UJEWoMW6t4TxKjDTGZAsxGprWdQ9TT4lEc4KS23SnHDXKLEQJMrQT2zgY6rI8+LoqYJ3QJr+OJE",
+	"3gTpmFguw2Xzk6qBEmMmo4nhjg+xkvnQk8ghyfLNgD9ZLQkl5FqiDQApjvok4WwgFKP85fhKGxQS3Beu",
+	"PNXnPCGYGeDxgsMagGodd76SawydY6+50pPYp34VcR5xCx1GERkp5QoLhBkyx4N4Bl8gvUQFjRAFJ9CG",
+	"usjd9s7LshFIDkmXQdwuRJqhXnfcbu9FgiQkkvA36W2GCLOpHKoJSSIIcBq03263ukrvKKwwjaL4Qs8V",
+	"7YQ7XlX1Qxh82hrwLfO1dim2dOSk89OW9iqZ2x8GnWBA5XDcb0U83daD7D8KTvWfNghTaNNG/DBJRUm7",
+	"Ak2GXBCEHYS0/ptZUaSpXbqE5h5RpMqFwM1m/WdfTcaAXc4RLEpGtC/HorWdcnkeTRl5iO6aUEb8iszC",
+	"GidMMV/hfE0e5Dxf2nokqCQfcZz6jEiXVBIEvwkIhMKRVLxDuxQq3NLhG+qXxbGlsMPep9C6JiJn2faF",
+	"3lPlt03P9ZpnkS/6F98QhNEI8i76ZMpZ7MoOVss7QIyQWJFcLUrXclbDQe+hIydx2f+6dqncwyJ953pG",
+	"Jq+JDedeG9B+pX3X79lJn2jAbs6sR8dEVhrPXM981HHxPbTBWf7IppINyg+IHtpo/+sf/3yJdMByJLus",
+	"7CMUmyHS3sM+l8MWUtxBEpxqcQLsu0riMIBrF7OJIPT3WnOOLjPmE0F/J0hn9GjJoWLlcndYvZ+df/3j",
+	"n+UQYoSvpZJPM5qmSjIR4yzjY23lmwwVmREjHJEQMY4izmTGE2e070rnORWUlMHxiG4p3jggbIt8khne",
+	"knggTOYT1Va60rrvmiNm6YIWhuzFl8dTCvGA09DctL7o4K767jK5XRS/UvzpRI95WSG9QFN/GxPzs8aa",
+	"5qtO8ae/vAz1VGFMb8nMPqo2y1J0+nwC9ACbpWuXTPEnI+62DTzVS7+5+OJA4c4Crq3vyXi5kAZ7RiY2",
+	"f/ABLtNGWStuPmGTdxWphzWhGfd6tCpZiWVQeeHCStsHK0UG40MXUCQ3lt59H5AWaZANhvkscUUG5Uxw",
+	"yeHZIQDnATLJoOjt1VGFPj/bn+fjbuQdnucB98HnmxFhh+cnr3g0nu/a94XwHTJkxqO9VhvFZhLFPqlA",
+	"nOnUoIpAw675fW+ZWaWCEDyi5UjcvVa7tedFAyyHouE7KudmXxjq9do5vSd4S7JbSiaNUXxsMrjnMU47",
+	"+ZF++k6tRz2WEOkTuQlOBRitJsjCtrqBhdQKK6p5lG+h/XrCl2cKLnFtOlOCEthZFWlWJJpnsc5JXNxP",
+	"ZzyInkWMmdoSiefmGRpuCRY7xvNk3IXeb5Np79OqzM05x+IsrnRB88DlKL//Ji5EdbWWYs3SM4giTup8",
+	"jNcZIR9BHRP+Byj7qHPmfT8yLj/OfUD9UjOxsWd/FEYA8ZDUcvCk2UaxpPL77ctC50Aqbylv13cR55Rd",
+	"QHT1OhWyulCdZwvIFzSeE8pxnmDGSLykSOcBoU/UJOn4cQwM5Tp3JeESYZ0Qd4AGhJEMS6WegPVJICoR",
+	"hv9T4dfpH+I9+faFwJL/2pym9wJBVju+viZRYzKAk4RPfJTQujXOD6+O/oomfJzEkCk4kuoiNjCygpJh",
+	"EpghWKK6NlB8aR7dU+Pi8LqYa+JqHOutQtePuM9viRXTagjIx7kkrhqrbM5hduzsK52le6/DpBHNehh/",
+	"PkIv958+RyYfCpk4+JZHw5cmkG3mPGy6q499EiazKTDRmTgeoyJSziCFbJwRAUw2Momu2g+1EHNzApE8",
+	"90OZkJhFpA4dTdCE585qAjELm3TVzfP24kSBGMkIi8gB6rpZX92gCLTTb0UCTzUpSZKFrfI23nNO3Mai",
+	"dqm5Nhyfn28hF7X1PujwFqCkyzuj8zo8n5cUd+oTX+rVfF86aL63J9q16t3iHFo/O0vyIN/5Kl2lVvyZ",
+	"Xak5/icmsV6HKqL+FHUDW3WoJuRgMU9VUZJkMa/7yPXVGqnJayya48m1IDUHg5ZyKx7aXRlrJ5WlwFqe",
+	"IZPjNktsRwUCN1JqPOmEX9uJWOSw1/oRzTZe6RS/hx42cPiYCsGTW++ZLoz2dWc5Lwfxy5xlAfVzzvGU",
+	"iqakf1QeuZxGXUVVZ+45q347spGyDWMMJxmVuJ8QLVboojsW81roEE2GPMkJDNLvhaO3QRiS8w6iUsmG",
+	"ON7iLJl2mZkLZwTRAeMZif9YXg+PqU8fQ4gmQyzBq6SODKJPWjprMn7Dkqk2QDV3nTj8fbn3jrxJcA0n",
+	"8TP+prPM4f5Np/Jz5qaz+IlUs1ke6qG5UJr0wyOJnUQMxicoIxGhSg9XhJSIAySglBNks0BQ8Sz9r1J1",
+	"UO0XDCPxb0hMWfSwHZ3DqiGIYohvCeoTwlBKhSCx9s4KkqmLSLiQcBvkVu3vmpD4QFGHnrrJHniFoQQH",
+	"xHcJG6+EsD4KRCGBWnMd7fQtUnCQzeJHGOk8f1vaRxyY+Y2wR+XmASg1MhqiRKn8ixyuOpyvxSm91+VF",
+	"6V7C+/1pT5+OdWEYewv8tBki/UxLB9ep30xoHdrApUc1ExkRPkoIUmxEe+0V6m7pwSMa52Oh+pP67Ymw",
+	"0rUeVA6IhZnLYv4GfPff8H9T5NFxnf03vO/9ztbLDyDr/69Nr6h/AVf+EFEB9rewlKDfcw55ZfeLCnpu",
+	"//U583zzGXg1ZnydXvdEGGtUYd0LEb1GmE29GdQLFGT4Ajl38ZxruSA2dLOJmS+OG0LRBZ/49Hko6zPP",
+	"XqhO+ZomprqEftom1us6waOM3FIygQhc8ygky4Nhq8ZWWFi9FosCzcMNfakoUBZlMd+PYhNgRct4mm9t",
+	"YUvZ3JMcM6suruRixrlIv+xcVcuoufEQgCh/kbuB/Ezzi5oDvnyyNpJio0Vn71Vdm2IdlBG00TaAaCO4",
+	"vJfsAqLru6qjQ4xLb3LAFGbM+ETxVSi3Z3ACCxtGZ9JMnJxgxYITwXVdiJw7m7J4MSd6ppze6FIRckho",
+	"prM5MYuhwqZSqW7ISC6UTDwnl7mSxNwB5mlpqkkmU6ogg91NQzjgjE8EAs47xDFi685pzgvMfGTNQsJq",
+	"AoYrs81LkDa37wP6S5AtF6o5YcTQpjUndKJxXYCvm6Yd5pl0NU9XUhDDcmh8vVZZzQhwC2/emywYzpjP",
+	"5ttAZt5VtRjNH14xfIVGNakjk64iFVpJu/ZhV0kpvB11RnP166pqd5QWel9BjvJC73vaf+4Ljqoc972l",
+	"QmaB6b4hFaC97/HqsTfJar0nmN7FNShzYkJQzhPcVIxulpbuevDvY+f1uehmtZcjEn2p0E4rsizkV/Hq",
+	"BYT51Yj7vC8Z52n5gBuGlxbxu7v6YfNpxxPzlHDpDWncLwU0Pq1NwX/ADj2xBSIIbV0CPas+vcr6vJDx",
+	"JSsUQA6IR8E4h/gbI4U4SSB2NtSfIhjbqivf96USKr+1OBMnoGoxd27C5RXBqV9rWWmC52yBhhwA7Krr",
+	"APIB5pRmVHVZcppweY5lNHyMk18qRMp7sFfGRN/Elra4S7IcmDjXKw7Peq+/JGc0zJHlKeE6noeYYsOQ",
+	"Sy5NlY+8LkGpIdEQi3yEfbIF5YQrpT3WUBJwJj7mK1XogCqAtT5bp8fNCiol1/dNWdKo2agqssKEn3mW",
+	"Lhd/1MTXaXn0t5Wn6YtZap6LtTNXlvNkZn29TEm74XBxt6BbtLEZuBiaMet0V4zJ8Zsv5k7Pudk8GFuG",
+	"HMlypdyFaYf30PgNaewF+TSiukz5YgVqpX1H1Tr067srBTqCMDAY9g5NrXuI5OwgU0FeO7xgEuPyWoBw",
+	"witDu1Tfzh+QbVb0s/s8m+Bjf9TEnjoxIGAvhNR2SG8C15722kKMqrYh3hIkJB+NdLzRLMF4YKZb3liv",
+	"3qNBhVqt9lqOEj5NCVP0zHVhhmgypNHQMF6lSeXhg9uQIr/9Wf1zB3n8dSTP9PSb8ZuORxFPKRv0UJ9c",
+	"84ygns1z64WoB1l3cc8EvPTyJLxeiLjawIQKMwLAwuKInTQIbQ9BPZGXiRfpgPPQUQGMDkZfIJMNJEqd",
+	"zgbx/+qzDgKalMVOyMCh/rDWh1VvzVdmj7yAgjBwSvKbXdfhxgM0kGblGQAB79NA6gswwHUspIHMkJ3L",
+	"N2coJdmAoJGaQMd5qTd1cv85SKQKvm8IGRnnA8SxHKCe4mQ9FCUEZ6LLCmgFH30BoC10SlMqRQfBzSDF",
+	"UHYr/MTeFcIMAdwoSSjssh30r//7//LUNOcD/gQfdtohKiWTorZmVy/aIcqXYJDGLtAXd/aYCfsNZMJW",
+	"MlzvER0enO9aXoO3llKBVCupp+SQzK8PYRUt1DrBI8wQIxSYYZ/zG4Q1xQbLAcRTUjkE2wAVOkTKohzj",
+	"mW02oROGTOEnGB5zogXDHwuOS0KWncNZhbOl0LnF6nV88OUVCxKNMyqnl4pBGEMrFjRSYiEYuOB7JVSo",
+	"bwuGOZRypPakWxXZp/Wnn+2h/vruyrYeging1+ocd3dhnnddAy6CDphi2RDVoflCpT+lcU+HGiTGoxDp",
+	"qfrEPJ/H8rMYIK7LMIpJypmQmU5isiXeIEPYtB40g4Ehoo2IjzOhKxorSBCbLXSsnstTD9VTfMK6TEfk",
+	"hW7Angh1dJ5ZIhRkgcQbOmBb4xGaUBbziS7zYsS9MYuV+FWS9npdZuo2QY8QnBrh9wD1tm2MyXar1VJi",
+	"HFQD7MFbetvmANTnYrwrfHaZK33OFK2DPBm1LLVrKBkFHxH5BBl8vbwE4RBq3/bCLuudv7k0X4JuIHqh",
+	"xugiF78YZpLaW1OcJr1NWLQO6laHQOIiLavLnFExj0RvM9f+S62+IPhidg2tLusyvQOoQw1hETriwJTy",
+	"wUhmmCYQ451gMWwhcMRpUbIu5U4tq65DWW9TiwG2w9g5ptnW2xE6PD8JwuCWZMKov612q10qKZDXEcjL",
+	"BsCW1R8DIn36nUhxkqC/Xr0+he4wOlxCn6KonL4Bgn7GJ4Jkeu8XJOaRgUJ99BmiossglABShsD8AgW+",
+	"MzqgDG3kQS79MU0kmpC+AZkQ9VJ8o7+Ptyak38tLGsEY3GVHr85spIle7oRnN0KhGDQCQ2fcXKa6YYji",
+	"77Ir+6yDcuhI94nbujT0bEuzwA7SpyOQkDRJUMRTHdxZhOaovXSZ3kyI+mNjFLWbT/EUjQVBlEGoj5DT",
+	"xCiRGPX6Ce93erBoE4ym1iOIkvhNhcYR0fTlJA46wS9EHp6fXFhQDiqdfHfb7UrPO0k+ye2hTJNydQmt",
+	"nv+PmEeKlCL1gFbTu8xo7grS9FcOsDlIBE9tO4/ZkZkCACRGJNoaZ8lfusEMdnYDM0LPAQPKc+gzRyKL",
+	"1HgFsPqplpCYxTjhjLT+Lirz6EF2ovkt67zFqu3e8q5ITtu8GvCoifPEA/JEg5UW1dGGIARBum4lvteQ",
+	"zC2RReiJIMn1kwMDceWvFNQ436AnYybwNdnSUPXkANF04P4eY4k7B+ias/JEJo6+9J2GPnc0gOWBSZbR",
+	"PzAOr+ljQbbGGc2/gGChLcwiIhSTKr7nWbql+26Z7xZoImgON+i8/xAGYpymGCKDLgiOXaSKy7CoCCNk",
+	"tbwPiu+g7KhSsi/hqHU33gT3SaIECU2xwDTJBkpSGBLo3Ku7nAad4FM82FIwi5SM0dnehuTMIRey86L9",
+	"op2zji4L7j6opRuu5dDVGcQ1Nd3vRVmXCXjaU+YhPLxBH0nzbg/k61+m0Mz0aXtvBT1dFegpMCmiAjVz",
+	"dMKPnrodfC9Jdksjgt6yorbuWnu51i2wFcwHQqVPoYlbW9ms3Moa+cT5hi1cGuiYC5TROEvmQKT6eQ40",
+	"6jcU8GhL1Hq5/NVstoOSaSGNzgiZWDgimStAGqEQEkHUKaQHNudBnaStblIIiI5IOCAS7bf3WjNs7ZQK",
+	"We4YtyyWVHvIvTcl1u+pm144Kzp71t5fDClFCniLlWvPYm66g5CrxWC2vP0ayL3OiLkgwNf99k7dtPnp",
+	"bZe60cKgvfsHFV21ASVyJFAXZboHamXHSLx5cfFKeSQHBWzDveUQYOuvqBv4XQ5/unrz78dn3WAOkqg1",
+	"FCiiPZ21CKJjm58IoyKG2sznEoApCPQYibwwbgi0oKiIWzzlIoajhmY8AQ0zIy2fsPeaLI0JCpaD3Z3d",
+	"vf2nz55bt22n5KcvF9C1xh1jGH5vC/Y5BmkdEO3EQedN6k+uLvf223vocEATgt6RPnpFbknCR7qk7+L4",
+	"8JrMb8X+UAS48woWSokm8RZlNtzdlEW1ursDx7lx+2sCstI4LBi7ovVcgCaflObeKynKbpj3BAujgind",
+	"ZlZ38gFotcJeI2i1K3ah1RhyVqDp3i0Ma9VN1ACerxogMMr/PHx9Ol94eMUnLOEAbFTkE8XFqTUUYBeC",
+	"MI7cq54DTSXlLIcra/BpIkXYMSuSCc7tEpYlgqUCB+9njR4KKGiS54NJyqZIHe44TzpoKDrksR/vF6PA",
+	"d2H5uRfFc0dDnCVEoJ9wv6/juE2K4fOHSCg6kqwcpmUquFRftIw449ai8KCTMZ+ZNImvKMsQdyEKQHPH",
+	"74wAk+PDV6b9dh0FpuZ22880vpuLrk7L7VSp+qFhcgoqUiy1KuOU+M8Ug6TyAGE2hfC/RBCFssKPs78Q",
+	"eZnLBOsXWxaGxrwalJ+wm1MxcNi+H6R+wvEF+W1MhPxioKtG7N8/4ozLn/mYeQWdPL3QAWoLOl8bqHMQ",
+	"tleuoRvqmusuj6I24ah4xF60qcAOE5SxY9spraSzs2YR5Vj7FTUJh36TmGmk2ASk0ONM/EcZAXRukVnF",
+	"eV76qIIK+7PvNElJPzAIvjKlmUAEABeWojWg0YLNW9c1XQNc/gd6dXx6fHW8agi1oGQhddVEdx55rQWt",
+	"BlR2kUpj9tGi2lNTCaCO5pZ5/w9Lc2Vx/4V4/D3Q3yp0L0eHw2DEhfSVCE2m7hnlOOIhu7pwnhcxjuAn",
+	"D24AvPzE42kz4aO5emDl/koLkEKcXxhvnL4ylX4YeXB3CeN3vgeM1xcUV5xqp1yvs8aLlteEfHtx2rrH",
+	"e/QDERE14OX9A45MmVwYsLPAmq44P8WZUiBLZEpfTVEzz4YwGEjOA14Qzo2+X41+bf0VPbGe2KvpiHRQ",
+	"FdqfoG63yxDaitGTz90yOnaDTjdHyG4Qdl2ggx/nYzoM0bjeDTp7d/Zdy1DVsWwuf+pyJ4oQmjCLPGR9",
+	"tgIi2uiNaAzBNErc6IWol+C++ifjHD7m9gL1wZgteptu6UNdtniUEQEGL8ERto0oUzztsvO3V6iPoxsg",
+	"5OVyi1TaUm2xL5xBF31cDd22jRlP4hMT+tb57IC5p1RkiPRllttwBmEAMcNN+UBoEefi+PzUYQr7Ct3s",
+	"m5utCeWlHFe6omBfk+hGVN3U51yIJX03QqgpwPtjCqNfmo/ooNpyNWfnyIGRrJeD/AdSpGgtjKQZpyhh",
+	"XpltdIP9brA867gLAxOPOM+SAS3/wIVTtD7IA9cY4gz1p8YEanxAtlb+QUVz4drnCW/U6RUTnt1QNpgV",
+	"xi/ILb8hVyaZ637Th34+XolD75IOGOJjGaJMzQqdHwAggXdBsV+9LAt95gy/GSuDXk8uHniVpr9eXZ2j",
+	"n7CgkdKJ1AVRnAjFyUshzR10fnLWgxLIGWcDXX2LxYrVjdkN4xOWa10DYro9QlzmfnunhQ4hC2WnDb0Z",
+	"oKYoNPETAO6ckWoAtQm433lqI+1DDVhdZkbqgOCMDoYSlkJZlIxjEm8ae/LuSzRmkiZaioBgZgjQHGEh",
+	"/NKDllxrAK2hudmmR5ZcJi86O0877fZ/BXk6ZECmvw77v0T0Df315O3vJztn9EScsIun0dHJs5Ob0X/8",
+	"7ejXly2y124JOmBYjrMGVmq9Ew+rOizFJa+VS/2E46MCpmDY7suFeMJrzKbmbaLqCy3lBLz/cPdhBmdt",
+	"VIQ/LH8dCDtGlrJ21L/APd5cXi2Im4r+5plz3oi/UyrkWxM7sBxsFoEYRS6ridEwkRkRlWJvv723paBX",
+	"7DjJg3mmjs7jtHmVRQaZk7STw/7O/tXO80673Wm3/9x+0Wm3Z1JBOm03DYaNk8RNatl1U1V2S3lTweFY",
+	"yAwnFG+fkwzCIReLHQnRJUkJ1CneQWqhTbyReWpknRyoTjhUzFAd6Eo4UR4plYcRmSQQJzhIkdIidkhs",
+	"fmtRJrCIKi/y0eC3uqbOg+1ttWBcwGkBXXtfBroa2Ot0UuyKjXXl3PVHfA8aYfs8TP/m1byvYf3TOVtr",
+	"pkaGxa5FQ1MLA/2qghygfuk8FfVrQ6gzozU4a82vDNALKXMOIc0FBxNOPU99U5dMs1SnTTGcWnXGBFtB",
+	"sSLKUC/Sz/Va6FxHXbkRV4wb5Q1uGGfE+K+h8UmdB9sQ9IrTp7Y4tVpJiOR0pBSFAdZ9WYskl1lypQhF",
+	"8NuYZNMitMPsIqhS0XmG/w9/WN96YzpRdsbrEIa8zJU2VySJaWGQCc5wAvkMDhWIOBM8IV9aWV4IubYr",
+	"MPa/DTT9pUoN5jnrPdiTn5BOtc2p4wOjo3JBaSl7qa1fNtdYarjgH4ZpLh0cZRoxKATQSXs2rcdmWNvC",
+	"LN+ejL5dA+XNnPYKBI6UgAn+elulpcqSioT0UqG8Kn5wlky1f6rP4ymUz5ut4bJx8fMRer738tlml/Fr",
+	"1AM23QvVH5rjmuRzfSG9BSq9hOVKLwizLuMjXcACwjpb6FD3ZFGia8+2E4cUgN+JqRhf1zVWk8n99st6",
+	"X9aymlBzQb0Qw/ddMXyvGerr+iFr8e58DWplW60p/Rv8Eo+uneVdO3m7I0BTpw4Sz/I85yqKr0mLgA7Q",
+	"64kYgI10g87nbo5aXYVb3VwB7moN+G5Rwd9PnauKwLZR9nXFnofTba+Z5lDPvbT4UTZKaOn80SaxJMEq",
+	"FSF81FIKumOgNhcyOjXlGcOZ0oxC8tGaNJeFLRgPog2WCtTRiHGsmalXf2konJ1jIVCPkU+yp55WlBzK",
+	"omCBetE4EzzrIcmtcxCpB/1pWgq4D2FlTUVOGFX06l7s+aLz7GLPH0a6tWnos2AU+zeO4lvKxyIvAVIY",
+	"MXZ223WGCzirUoCiW/Azb8X3uR3uPPeXFJ8JAWMyowRUcVhKmBci3LDZc0/b5VIiT9v+1SU0hYspFpeX",
+	"Dtu9r4K7x77S1K+qN6K9V5HZXd5dR0eFBqH6SXcRWjDtp8wq2lftl8Aq9v4L2A7UU4Kd5ll47px5TO4H",
+	"0/NvZ3enHMRrs+tMGWXNW2zyjGb+H8JAQQ4Axs7ifEADMKTxzTKDNxYD+TUyB/dHiI83UmVeiDpEjEyI",
+	"kLqT63ehcGvCvLTa7af3rUjc1rqZjz+NePa9UOAPi9WrMvstaC+NQyxDIBIf1d/qj1CTk3BE41Djbmgw",
+	"NNR4G+aF1RR++4hFaIlC6NKXsEKewufhXvFk2A0+d4OuJS3qz8579f88cS3oBh/uusFDSlAZpC8jwI+c",
 	"E1akxTuF6JUAcnT5N7QB0UjXNFGAtLkWcW59YpxF3NXThAgnhMU4a9GoPvoEJjAPLlglzs5bRr2fjn85",
 	"Oev87ejw9Pjs1eFFN+uyvx1fXJ68Oevsttrq4/nFm1cnrzpb29umWMP29vGZ+sEMPf7b8dmV+vz25FUn",
-	"wf2tvS1oLvv833TRWfXTq6vLq8PX5x11eu2nCkd32u12+7/y3y6uzG+7Cn93nua/HZ+9cn/Zs6Mu375+",
-	"fXjxn51XJOUdtEC6uxp0+ubo8EptLU+oV9+qVxS7gE/ucTRDc8XjdRtmJdupg4CSOW+vjv4IeK6DX3Rf",
+	"wf2tvS3oUfz833TRWfXTq6vLq8PX5x11eu2nCkd32u12+7/y3y6uzG+7Cn93nua/HZ+9cn/Zs6Mu375+",
+	"fXjxn51XJOUdtEC6uxp0+ubo8EptLU+oV9+qVxS7gE/ucTRDc8XjdTdvJdupg4CSOW+vjv4IeK6DX3Rf",
 	"JZ1qjwWiDqB+Ryju4uHqsRycUGkpq7/OTXxoU0Ug8QNs1hFmjEvUV8KVdWd10H77petGVk/OKnRv9YDa",
-	"PH6Pg/Vt/o5H60UB9OZUELY1hfKKoaYF2ffoV3XhcrlU/QL4w4ekk45rkq2LdsVGfNPZS4xMIACZoZ5S",
-	"KXvaq6MdHQd5X4zeiLIewijDLOYpWETgOTnOGImh0fBmC0HSatUXjEcjTpksVWyeRa7jKmo90E1kGlAH",
-	"OMb/Zr5ukXhcW96rUrBrYXX12N62dgGs3EE0fy+LlS6DJtHB/su99u7zVWz1gggodlMnopvHHj1KS3iU",
-	"4LC1xdHgaxFqEaKiRH9RJG9d1tx1JQwpWNXxYg60QjSZ2g38YkB08QiyxYnxrDgBZoJt6F+5gD3hCvpc",
-	"PlBbVxo5CLblfuUh1E8EbA8dvAqhfWCehdplZW28RlqvUd0rNCQs0rTCXKQPq1WxHiLCZ3wCAryWvDpG",
-	"kC9XitRbdXPgQtMrEXb7x5H3dbUXUOq/LxG/ijWrF/Pnlum99BRY1fX4ofUYsw1PSIw2IJfA5AyGuicB",
-	"H0tBY+0+A9cpeOw36304P0Dl3aoXeu0VeH9E9M1zV6q1ofOqv/Vlfr9hG31R/XeVGMxvSXZLyWRe6Xc1",
-	"/o19blkEi/iY6bwzCF7TEQ7tMLA6eNDZb4eBAtSP0PZUBJ2Xe2FA2Udd+/FZGDAuP+af9/bzbtx7YWBU",
-	"oY+Qpd1pQ28ddSja9ABVTXVTfhMSDu3yHYQM/Mir21y/L7qw77hN18vut7mYfgfZg2OmVgwdjRb0GS5O",
-	"B/KLqiEB9sJ/YAJwaSJesUQYDRLMItJBGu5C9U1GY5B+DCiEaDLkSlNOqRC6YMV3xOTtfa6eNOgIp20I",
-	"KtAEYuWBXed6btONZCWBp99YDCn8nCR8UkScpbphMADYHkiXurVSEczLyATZwIYPhrx9hP4rOjqsbb9z",
-	"SOje4lVF4KyOr6+hHKyHTJxIgYj++YczEyyh9V/iKZoMgaiYeFGj5k/4OIlRzA/MF9CVY7guSrLOLLTZ",
-	"8FHKoFjUg3X8MhGpUe89tbr9Iv5jRe1voqL2EmpKk8rabhDgj66vkLqNz6/q/Q3rK+VC3+EqhIdZLM29",
-	"FU8EVEDLbgnTy7fWhNJZWk8JNhavvM+qSaDR1ArUQ9OSdaNPptxkUlmJX9s0etc8i0yKD0Y6aMdjnfiZ",
-	"Z+nqa3oK3fLDNiR0DqKO7PhDCIsowaDP5bByQA2KvxCcqp2upY7AI3FeijivqNqc9rc/eo0eLD8q/LAR",
-	"DuBMj4ZckLyMlfjupMU8iLDz3g0gDN0ypR98dUoN9WpekXQRTlMrXW5/HtH4bjs2ldyXUWjv9/kbZDp5",
-	"NUf7tTXlV8AeciqOxU3BFprR8BOHfy5Gx33VCsye4kfN0dM8wJU7cqHhu8N7vWxA5RlwW8IdnOPp8xxH",
-	"F8PonH1/eYQuA/87I06aNL6DXEbcKF34JrgkoDagdlQoSfOJI19S3ddTNy5DQ5KRTtF34oaQkW78DPbx",
-	"WYnzMI7NYl/DwSxDV1wp52XgSIt/51TJnwlU1W1QbMosaR1mtkcx8VFM/AHExMPY6XWEJLe62PfGJUy9",
-	"YEs8dPBQwTkcArIanmGl0SYsY/HgZF0wJ+U6n9c0+UgIviWbBwi7CnjJ4OAM01V2oKhIl1UouWIAB6Yz",
-	"rZD2nWp6ygbIckP1rK92xwW8oErz51a/ejecog1cMaDAQnGyeQBl3SVhCvpKuS3lnFL11hgglJkCyxpO",
-	"fXmcuahTSuQ8JWwgh0HnabsdPqw6lt77Y+S2a09UUJmLmjzLAdDCFSifVK6ltsVKykgviutfMIbbEf/C",
-	"B/Vxm0uN+NdRR2el10JiLZk1C+lTETSJb6DjCsgZxj7qEWNnJdPXfCXKbt6bwpFHowSLodGrGFIPLy7R",
-	"qGU9SqSPEumjROqXSF/znJ+43F77R3Il1hS9N63H3ZDN7050zW2S+2WZdZbIrEh05bWmjowLqZsBrdx/",
-	"Bs0dTY6y7uKYkRHPIKkxryZCJqE+LRJ3oMQmv0YmycEEOegMJcymEFU+1N2ISJbxzPRM0JMmVEg9L/ym",
-	"q930zNSQ0AR1ljZb6IJPhOOIOj85gyIueV7Ts62YDii0YQjL2U1QTnZEWa+FNDPTks9fFDHvuS1B8liv",
-	"IqtNH0LmphwqCVkzPS035WmJkIvo8fUdjkbJ9ELf2D0C+GEiuH2VG6w6f4El+dvUpfJL2yBSePIC+pwn",
-	"BDMrXtdxYH9qhC8jYkRZmPHEpEZ0mT+zIS9uUElx6NaqBDvt/RdPnz8LfQkNq47PinUkZn0qV0IZgaJc",
-	"/hwuxpXuqOuszM/nCitn6LJsdSMGH2yomEYVHbhq7hT+HjMdaRSbj7q7Vef94nEYGkovADd9jPPdEEs0",
-	"wQLFSml95J5L2HMUUVDUC05c0xnKIHtMZpgJU1fom+ORlgTkvHErxhJv9SnD2RT9m95OKxK3D+R/eoK5",
-	"bG/FsadVcfzo8m/2VkwQSMTTFBp9UUaeQLOgFEu00ZtH+HohGiVj4Hp5qdYekJIeingyTtmBycxVulOf",
-	"IJKO5HSzZblTz2GNCzEBtKEHxlAIzbBfBWTAjGf4nuWoJnU+z+eGJBu3WLSpol90/UAx17GMhZ2I2JK1",
-	"WJp5nsDMxPa6CXW1NjxFggM7VrSxN8sqTeRvziwfWdGaWJH+86FsyMgYOR/6bN7/NA9jnrkLpG2+3cC6",
-	"sV4gkNeEKaD0xblYjhs5AtmA3UcfdcGmDEKWGVXHBDzbE6Tyewp2/jIc7J7YZpM7dE9gM+RKLh3VfE+e",
-	"0m4YgHUvhgyCL5HWaBKz3n/OTUkNDEM6U2rZgGN1svOjjdWpVTIC/xjRxmDAqYbHgj9KgQ9lA/F9pUIB",
-	"+K8w3NjbpV+3f314rzAXG5siVJNAC1joOqJxLWlpfxuk5cPy9uPiqGYNZIxMAE8eVeDlQxrKnZO/k1g3",
-	"zlPdeSuvqReE3QI4dYxDtSSHesQiRzfo7D7YSOyQNL9ksT0gTFGp9RTe/8VMfqkzZVdD+HZCb941YeqN",
-	"O6ZYvjp3ABOXJNi/9xTQqO0X1fR3nhqKoeZ4ruZYHP315i5HJFqLTvcolT1UKitXgX/sibJClx6+IbnP",
-	"XujSiyYdHm3IIRdE23hiDio8tBRCUyI3v0sCblIUHBIOaQkQelYi3wVthx+AkMB3hOloNiBP+imH/HSB",
-	"/pRI/s5yJD8n63Np/xdIzX+k/Cuh/KUzAGwSuXGtEQFX2/vQdIPnCWZ1Aq6vIM5B0UOMM6KrE6Q4u3nM",
-	"6vBZzAoyWtBQbSVL8Q35/osCfKcUdAGz3PbnBPfnxv9e2NZ5Q5oQt1aHrgFNGaKyUpkYeCeUXEOvbbiw",
-	"LYXvb1eb2xQeW8E+tBXsWrXLtVcl1sC4t/4o1lPctyGg/gaZl8OMshsFyEU1GmsMdFtJbniKcQuDFZ7A",
-	"GN1dcnW2s71Gisb6Kvt4Fbq9H0ehW4UF7dF6tqr+lSa+WhdhNdJaHm29LrFifb0qHV6/tySv36vj8iaQ",
-	"Is/z8RYqPRSo98vxFYLXlIb0QhsZwnCatzis6Yxd23Og/fCcyzlNxBbETFtIvAY59c8/fntsm0/nWJS+",
-	"jzI6OTx+vX4F89GqrqNPLbDlCXShKZCumFWKpe2AObcFgVnbY3Ogb7k5kAkPZ6RST+iP0gvMAPoTgfiE",
-	"zW0U9AUJzwP5a5X8rLRx0MppEYS8ff6yvVxqkysYmbjJCjPNWFrowlGnNk1W2FLhmS1PcrAgVjQ5p2zl",
-	"0kkp3n3xlC3KYGHz3O7nJ2ePlo6CwvxCIQvLMlEMZ2RSYs5Pzr7PftGz5GVE2SLCvE2fKhvvfNY1RzR3",
-	"c08fbW3NbW22jFGeDazkNegpYIsYfG855R740zBiOdu8mvj3QVUDyiqcorR192MfdfJdV5Qha1vG/gG6",
-	"NReima216vRu+k41wirMfhvSz6y2B+JNTaWUEJJtRNHZEZ3hVFOaEc4kg8ouOrnFfNaL6KENzsimmrv8",
-	"g+ihjfa//vHPl5shYuSWZKjP5fCgoF0b0GFPrYnFXWZfsonSMbQuLrUQcYrDttBhkjjpr76CLDpUtIZE",
-	"rKYA7AK1BPJ+8KVjcUrBvihKwb4MPjQJLi3RkxXGl349MqivLFby85Dg2JSTO+V6nTXNGvV0TwR6e3Ha",
-	"mq8rP9q/V1I31SHWIHz0Ob9BOO/s83UIePMy+yWMLNVPfeHWT31ZUz81R/5VVVC9n6WMfV26wav39chc",
-	"Xkfz4vj81KF5+00Jgt7Iyj2EX1eo0+l08Y8p3H0dF5wsEX3nyIEWrZEIrbHTZz1xKaFXmdLsr4vSKKV/",
-	"ovAGzp9E4wxc6u8/B33YqNo9ZIhCJ6/s1sq46hA7gXovSKXm/GeiG+iAQRqjvjA+Bmee8a9JfkOYACm4",
-	"MspmY5vSNjSzQCCc4XkV79kJXpGUMyE15Sy60DmDodfg7MDjvP+k82zeLGX2eUWKBdqI+DgTBPHra6LE",
-	"D7FpHS0gwVIiwrxKD9R/sZJ6xseSCGiNZR2d5p0ajmdfeFXuPfBEIGN7Oii5ccpx3CwutZ/mLJk6r7LG",
-	"q9mXndJbwojIZ1P3TyOdea72HWOJ+1gQZ7IhwYkceuY6H4uh9TcNsYSuaAijd6R/yaMb4u49U3PQlHi3",
-	"T2HHMsORzNeRERaTjMQoI9ckIyxSKsyAlKY0PyiQ//8BAAD//w==",
+	"PH6Pg/Vt/o5H60UB9OZUELY1hfKKoaYF2ffoV3XhcrlU/QL4w4ekk47lvB7riAqTL2qylxiZQAAyQz2l",
+	"Uva0V0c7Og7yvhi9EWU9hFGGWcxTsIjAc3KcMRJDo+HNFoKk1aovGI9GnDJZqtg8i1zHVdR6oJvINKAO",
+	"cIz/zXzdIvG4trxXpWDXwurqsb1t7QJYuYNo/l4WK10GTaKD/Zd77d3nq9jqBRFQ7KZORDePPXqUlvAo",
+	"wWFri6PB1yLUIkRFif6iSN66rLnrShhSsKrjxRxohWgytRv4xYDo4hFkixPjWXECzATb0L9yAXvCFfS5",
+	"fKC2rjRyEGzL/cpDqJ8I2B46eBVC+8A8C7XLytp4jbReo7pXaEhYpGmFuUgfVqtiPUSEz/gEBHgteXWM",
+	"IF+uFKm36ubAhaZXIuz2jyPv62ovoNR/XyJ+FWtWL+bPLdN76SmwquvxQ+sxZhuekBhtQC6ByRkMdU8C",
+	"PpaCxtp9Bq5T8Nhv1vtwfoDKu1Uv9Nor8P6I6JvnrlRrQ+dVf+vL/H7DNvqi+u8qMZjfkuyWksm80u9q",
+	"/Bv73LIIFvEx03lnELymIxzaYWB18KCz3w4DBagfoe2pCDov98KAso+69uOzMGBcfsw/7+3n3bj3wsCo",
+	"Qh8hS7vTht466lC06QGqmuqm/CYkHNrlOwgZ+JFXt7l+X3Rh33Gbrpfdb3Mx/Q6yB8dMrRg6Gi3oM1yc",
+	"DuQXVUMC7IX/wATg0kS8YokwGiSYRaSDNNyF6puMxiD9GFAI0WTIlaacUiF0wYrviMnb+1w9adARTtsQ",
+	"VKAJxMoDu8713KYbyUoCT7+xGFL4OUn4pIg4S3XDYACwPZAudWulIpiXkQmygQ0fDHn7CP1XdHRY237n",
+	"kNC9xauKwFkdX19DOVgPmTiRAhH98w9nJlhC67/EUzQZAlEx8aJGzZ/wcRKjmB+YL6Arx3BdlGSdWWiz",
+	"4aOUQbGoB+v4ZSJSo957anX7RfzHitrfREXtJdSUJpW13SDAH11fIXUbn1/V+xvWV8qFvsNVCA+zWJp7",
+	"K54IqICW3RKml2+tCaWztJ4SbCxeeZ9Vk0CjqRWoh6Yl60afTLnJpLISv7Zp9K55FpkUH4x00I7HOvEz",
+	"z9LV1/QUuuWHbUjoHEQd2fGHEBZRgkGfy2HlgBoUfyE4VTtdSx2BR+K8FHFeUbU57W9/9Bo9WH5U+GEj",
+	"HMCZHg25IHkZK/HdSYt5EGHnvRtAGLplSj/46pQa6tW8IukinKZWutz+PKLx3XZsKrkvo9De7/M3yHTy",
+	"ao72a2vKr4A95FQci5uCLTSj4ScO/1yMjvuqFZg9xY+ao6d5gCt35ELDd4f3etmAyjPgtoQ7OMfT5zmO",
+	"LobROfv+8ghdBv53Rpw0aXwHuYy4UbrwTXBJQG1A7ahQkuYTR76kuq+nblyGhiQjnaLvxA0hI934Gezj",
+	"sxLnYRybxb6Gg1mGrrhSzsvAkRb/zqmSPxOoqtug2JRZ0jrMbI9i4qOY+AOIiYex0+sISW51se+NS5h6",
+	"wZZ46OChgnM4BGQ1PMNKo01YxuLBybpgTsp1Pq9p8pEQfEs2DxB2FfCSwcEZpqvsQFGRLqtQcsUADkxn",
+	"WiHtO9X0lA2Q5YbqWV/tjgt4QZXmz61+9W44RRu4YkCBheJk8wDKukvCFPSVclvKOaXqrTFAKDMFljWc",
+	"+vI4c1GnlMh5SthADoPO03Y7fFh1LL33x8ht156ooDIXNXmWA6CFK1A+qVxLbYuVlJFeFNe/YAy3I/6F",
+	"D+rjNpca8a+jjs5Kr4XEWjJrFtKnImgS30DHFZAzjH3UI8bOSqav+UqU3bw3hSOPRgkWQ6NXMaQeXlyi",
+	"Uct6lEgfJdJHidQvkb7mOT9xub32j+RKrCl6b1qPuyGb353omtsk98sy6yyRWZHoymtNHRkXUjcDqnWM",
+	"X+hHlnaJQ/lIuIjlc1os3agks+RT65oUera2/q+YTTE2dFRyacGMepCZ1HV5NfA/68OaV01dn3hoitaS",
+	"P1CgrN55x/ii8zqiOscldLJZQkS21D1qZF+Xcrq2kDm9z7X5paFpqsn9191RMzLiGSQL51V6yCTUVIjE",
+	"HShdy6+RSR4ywUM68w+zKWRrDHWXL5JlPDO9SPSkCRVSzwu/6SpSPTM1JApC/bLNFrrgE+E4eM9PzqA4",
+	"Up4v+GwrpgMK7U3CctYglGkeUdZrIS0kao3iL0pI6rmtdvIYyiJbVB9C5qbyKs1TC5NaH8nTfSHH1+ND",
+	"PxyNkmlO5uYqtoeJ4PZVLmzPX2BJrzX13vxaLIjqnnybPucJwcyqrXWSrT/lyJdpNKIsBFwDitll/oyh",
+	"vGhIhVR3a1Xtnfb+i6fPn4W+RKFVxz3G8T3sJKGMQLE7Px9hXBJL9ufnSYaVM3S5lLoRgw82BFOjig4I",
+	"N3cKf4+ZjuCLzUfdNa7zvil/uQDc9HGYd0Ms0QQLFHP2WNZzKTupIgqKesGJazpDGWRlygwzYep1fXOy",
+	"pyUBucy5FWOJt/qU4WyK/k1vpxWJ2xVwtxpxcsUx3VU19+jyb/ZWTHBVxNMUGuhRRp5AE64US7TRm0f4",
+	"eiEaJWPgenkJ5B6Qkh6KeDJO2YHJeE/xFPUJIulITjdbljv1HNa4EBNAG3pgDAUGDftVQAbMeIbvWY5q",
+	"SlLkdRIgec0twm66UxTddFDMdYxwYX8lthQ0lmaeJzAzsT2kQl0FEU+R4MCOFW3szbJKE1Hv6ASPrGgt",
+	"rKikjDRmQ0bGyPnQZ/P+p3l6wMxdIO1L6QbWPfwCgbwmTGGyL87FctzIEcgGwj/GfhRsyiBkmVF1TCKB",
+	"PUEqv6ckgi/Dwe7JGTA5efckDEAO8tKmkXvy/3bDAKzmMWTmfIl0YZPw+P5zbmppYHDVGYjLBvKrk50f",
+	"xa9OrZJp+8eI4gfDaDXsHPy8CnwoG4jvy14C4L9Cc4mvB9+lbqv88B58LjY2RagmAUyw0HVEuVvS0v42",
+	"SMuH5f0yxVHNGsgYmQCePKrAy4cKlTuSfycxpJynuqNdXqsyCLsFcOrYoWqpG/WIRY5u0Nl9sPPFIWl+",
+	"yWJ7QJiiUutpaPGLmfxSZ6CvhvDthN56BoSpN+6YJhTq3AFMXJJg/95TQKO2X3Sp2HlqKIaa47maY3H0",
+	"15u7HJFoLTrdo1T2UKms3F3hsdfQCl3l+IbksTBClzQ1ZSbQhhxyQbSNJ+agwkOrLjQlcvO7JOAm9cch",
+	"4ZDuAyGdJfJd0Hb4AQgJfEeYjhIF8qSfcshPF+hPieTvLEfyc7I+l/Z/gZIXj5R/JZS/dAaATSI3rjUi",
+	"4Gp7H5pu8DzBrE7A9RWaOih683FGdNWPFGc3j9lSPotZQUYLGqqtZCm+Id9/sY3vlIIuYJbb/pzg/ty4",
+	"+gvbknJIE+LWwNG11SlDVFYqfgPvhFKG6LUNw7ctJvxtoHObwmOL5Ye2WF6rdrn2at8aGPfWHx1+ivs2",
+	"tNrfePZymFF2owC5qPJkjYFui9YNT5F7YbDCExiju7auzna210jRWF/FLK9Ct/fjKHSrsKA9Ws9W1RfW",
+	"5C3o4sZGWsuzGNYlVqyvB6zD6/eW5PV7dVzeBFLk+XPeAsCHAvV+Ob5C8JrSkF5oI0MYTvPWoTUd52t7",
+	"ebQfnss8pznfgphpY5prkFP//OO3nbd5qo5F6fsoT5XD49frAzIfreo6ZdUCW56YakO1FbNKsbSdZee2",
+	"9jBre2y69S033TLh4YxU6nT9UXrsGUB/IhCfsLkNuL4g4Xkgf62Sn5U25Fo5LYKQt89ftkdSbXIFIxM3",
+	"WWGmyVELXTjq1KbJtlwqPLPlSboXxIom55StXDopxbsvngpJGSxsntv9/OTs0dJRUJhfKGQ3WiaK4YxM",
+	"Ssz5ydn32Yd9lryMKFtEmLdpiWXjnc+65ojmbk73o62tua3NlgfLs+yVvAa9OmxxkO+tVoMH/jSMWM42",
+	"r9fEfVDVgLIKp9hz3f3YR5088hVlnttWzH+ALuiFaGZrGDs90b5TjbAKs9+G9DOr7YF4U1OBKIRkG1F0",
+	"TEVnONWUZoQzyaBikk5uMZ/1InpogzOyqeYu/yB6aKP9r3/88+VmiBi5JRnqczk8KGjXBnSuVGticZfZ",
+	"l2yidAwtwUsZx07R5RY6TBIn/dVX6EiHitaQiNUUVl6gRoe1J5ePxSmx/KIosfwy+NAkuLRET1YYX/r1",
+	"yKC+sljJz0OCY1Om8ZTrddY0QdXTPRHo7cVpa76u/Gj/Xkk9YodYg/DR5/wG4bxj1tch4M3bV5QwslSX",
+	"+IVbl/hlTV3iHPlXVZn4fpYy9nW/B6/e1yNzeX3ai+PzU4fm7TclCHojK/cQfl2hTqfTxT+mcPd1XHCy",
+	"RPSdIwdatEYitMYOuvXEpYReZUqzvy5Ko5T+icIbOH8SjTNwqb//HPRho2r3kCEKHfKyWyvjqkPsBOq9",
+	"IJWa85+JbqADBmmM+sL4GJx5xr8m+Q1hAqTgyiibjW1KRtHMAoFwhufV8WcneEVSzoTUlLPo7ugMhh6e",
+	"swOP876uzrN5E6LZ5xUpFmgj4uNMEMSvr4kSP8SmdbSABEuJCPPqV1D/xUrqGR9LIqDlnHV0mndqOJ59",
+	"4VW5p8cTgYzt6aDkxinHcbO41Nads2TqvMoar2ZfdkpvCSMin03dP4105rnad4wl7mNBnMmGBCdy6Jnr",
+	"fCyG1t80xBK6DSKM3pH+JY9uiLv3TM1BU+LdPoUdywxHMl9HRlhMMhKjjFyTjLBIqTADUprS/KBA/v8H",
+	"AAD//w==",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

@@ -375,3 +375,14 @@ func (s *Service) AuditExport(ctx context.Context, acc Access, f AuditFilter) ([
 }
 
 func isErr(err, target error) bool { return errors.Is(err, target) }
+
+// EnrolledPerson is one enrolment of a unit as the console lists it.
+type EnrolledPerson = store.EnrolledPerson
+
+// Roster lists everyone enrolled in the unit, with role, e-mail and team (coordinators).
+func (s *Service) Roster(ctx context.Context, acc Access) ([]EnrolledPerson, error) {
+	if err := s.Authorize(ctx, acc, CoordinateUnit, ""); err != nil {
+		return nil, err
+	}
+	return s.st.Roster(ctx, acc.Unit.Code)
+}

@@ -82,3 +82,26 @@ func (q Queries) FilteredAuditEntries(ctx context.Context, unit string, f AuditF
 	}
 	return out, nil
 }
+
+// EnrolledPerson is one enrolment of a unit as the console lists it.
+type EnrolledPerson struct {
+	pairup.Student
+	Email     string
+	ProjectID int64 // 0 when in no team
+}
+
+// Roster returns every person enrolled in the unit: coordinators first, then by name.
+func (q Queries) Roster(ctx context.Context, unit string) ([]EnrolledPerson, error) {
+	rows, err := q.q.ListRoster(ctx, unit)
+	if err != nil {
+		return nil, fmt.Errorf("roster: %w", err)
+	}
+	out := make([]EnrolledPerson, len(rows))
+	for i, r := range rows {
+		out[i] = EnrolledPerson{
+			Student: pairup.Student{Number: r.StudentNumber, Name: r.Name, Role: pairup.Role(r.Role)},
+			Email:   deref(r.Email), ProjectID: deref(r.ProjectID),
+		}
+	}
+	return out, nil
+}

@@ -68,6 +68,9 @@ var czMatrix = []czRow{
 	{"POST", "/api/units/{unit}/archive", czCoordinatorOnly(200), func(t *testing.T, e *czEnv, _ string) czReq {
 		return czReq{path: "/api/units/" + e.freshUnit(t) + "/archive"}
 	}},
+	{"GET", "/api/units/{unit}/roster", czCoordinatorOnly(200), func(t *testing.T, e *czEnv, u string) czReq {
+		return czReq{path: "/api/units/" + u + "/roster"}
+	}},
 	{"POST", "/api/units/{unit}/roster/preview", czCoordinatorOnly(200), func(t *testing.T, e *czEnv, u string) czReq {
 		return czReq{path: "/api/units/" + u + "/roster/preview", contentType: "text/csv", body: czRoster(e.freshNumber())}
 	}},

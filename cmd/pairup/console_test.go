@@ -292,6 +292,22 @@ func TestConsoleOverviewAndPolicyPreview(t *testing.T) {
 		Incomplete []struct{ Pid int64 }
 	}
 	r.JSON(t, &o)
+	r = e.s[0].Client.Do(t, "GET", "/api/units/ops/roster", e.coordOn[0], nil)
+	var roster struct {
+		People []struct {
+			ID, Role string
+			Pid      *int64
+		}
+	}
+	r.JSON(t, &roster)
+	if len(roster.People) != 8 || roster.People[0].ID != e.coord || roster.People[0].Role != "coordinator" {
+		t.Errorf("roster %+v: want the coordinator first, then the 7 students", roster.People)
+	}
+	for _, p := range roster.People[1:] {
+		if inTeam := p.Pid != nil; inTeam != (p.ID != e.n[6]) {
+			t.Errorf("roster row %+v: in a team %v", p, inTeam)
+		}
+	}
 	want := map[string]int{"enrolled": 7, "in_team": 6, "not_in_team": 1, "teams": 3, "below_min": 1, "without_slot": 0, "free_places": 1}
 	for k, v := range want {
 		if o.Counts[k] != v {

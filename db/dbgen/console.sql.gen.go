@@ -105,6 +105,49 @@ func (q *Queries) ListAuditFiltered(ctx context.Context, arg ListAuditFilteredPa
 	return items, nil
 }
 
+const listRoster = `-- name: ListRoster :many
+SELECT p.student_number, p.name, e.role, p.email, m.project_id
+FROM enrolments e
+JOIN people p ON p.student_number = e.student_number
+LEFT JOIN project_members m ON m.unit = e.unit AND m.student_number = e.student_number
+WHERE e.unit = $1
+ORDER BY (e.role = 'coordinator') DESC, p.name, p.student_number
+`
+
+type ListRosterRow struct {
+	StudentNumber string
+	Name          string
+	Role          string
+	Email         *string
+	ProjectID     *int64
+}
+
+func (q *Queries) ListRoster(ctx context.Context, unit string) ([]ListRosterRow, error) {
+	rows, err := q.db.Query(ctx, listRoster, unit)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []ListRosterRow
+	for rows.Next() {
+		var i ListRosterRow
+		if err := rows.Scan(
+			&i.StudentNumber,
+			&i.Name,
+			&i.Role,
+			&i.Email,
+			&i.ProjectID,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
 const overviewStudents = `-- name: OverviewStudents :many
 SELECT p.student_number, p.name, (m.project_id IS NOT NULL)::boolean AS in_team
 FROM enrolments e

@@ -26,3 +26,11 @@ WHERE unit = @unit
   AND (sqlc.narg(action)::text IS NULL OR action = sqlc.narg(action)::text)
 ORDER BY id DESC
 LIMIT @lim;
+
+-- name: ListRoster :many
+SELECT p.student_number, p.name, e.role, p.email, m.project_id
+FROM enrolments e
+JOIN people p ON p.student_number = e.student_number
+LEFT JOIN project_members m ON m.unit = e.unit AND m.student_number = e.student_number
+WHERE e.unit = $1
+ORDER BY (e.role = 'coordinator') DESC, p.name, p.student_number;

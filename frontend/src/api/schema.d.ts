@@ -455,7 +455,8 @@ export interface paths {
             };
             cookie?: never;
         };
-        get?: never;
+        /** List the unit's roster: every enrolled person, their role, e-mail and team */
+        get: operations["listRoster"];
         put?: never;
         /**
          * Apply a roster file in one transaction
@@ -1261,6 +1262,21 @@ export interface components {
             reason?: string | null;
             /** @description Take a place beyond the slot's capacity; needs a reason. */
             force?: boolean;
+        };
+        RosterList: {
+            people: components["schemas"]["RosterPerson"][];
+        };
+        RosterPerson: {
+            id: string;
+            name: string;
+            /** @enum {string} */
+            role: "student" | "coordinator";
+            email: string | null;
+            /**
+             * Format: int64
+             * @description The person's team in the unit, if any.
+             */
+            pid: number | null;
         };
         /**
          * @description A lab slot id. Accepted as an integer or as a string of digits (the 2019 client sends the
@@ -2877,6 +2893,56 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             413: components["responses"]["TooLarge"];
+        };
+    };
+    listRoster: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The unit's code, 2–40 characters of a-z, 0-9 and "-".
+                 * @example cits3403-2027s1
+                 */
+                unit: components["parameters"]["UnitCode"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The roster, by name. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "people": [
+                     *         {
+                     *           "id": "21234567",
+                     *           "name": "Ada Lovelace",
+                     *           "role": "student",
+                     *           "email": "ada@example.edu",
+                     *           "pid": 7
+                     *         },
+                     *         {
+                     *           "id": "20000000",
+                     *           "name": "Unit Coordinator",
+                     *           "role": "coordinator",
+                     *           "email": null,
+                     *           "pid": null
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["RosterList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
         };
     };
     applyRoster: {
