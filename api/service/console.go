@@ -102,23 +102,7 @@ func (s *Service) DissolveProject(ctx context.Context, acc Access, pid int64, in
 	if err != nil {
 		return err
 	}
-	return s.st.InTx(ctx, func(tx *store.Tx) error {
-		u, before, err := s.changeTeam(ctx, tx, acc, pid)
-		if err != nil {
-			return err
-		}
-		lab, err := tx.DeleteProject(ctx, u.Code, pid)
-		if err != nil {
-			return err
-		}
-		entry := s.audit(acc, pairup.AuditProjectDeleted)
-		entry.ProjectID, entry.LabID, entry.Reason = pid, lab, reason
-		entry.Details = map[string]any{"members": memberNumbers(before), "description": before.Description}
-		if err := tx.Audit(ctx, entry); err != nil {
-			return err
-		}
-		return tx.Notify(ctx, pairup.Event{Kind: pairup.EventProjectDeleted, Unit: u.Code, ProjectID: pid, LabIDs: []int64{lab}})
-	})
+	return s.dissolve(ctx, acc, pid, "", reason)
 }
 
 // AddMember adds a student of the unit without a team to a team (coordinators), within the

@@ -249,6 +249,13 @@ func (s *Service) DeleteProject(ctx context.Context, acc Access, student string)
 	if err != nil {
 		return err
 	}
+	return s.dissolve(ctx, acc, pid, student, "")
+}
+
+// dissolve deletes a team in one transaction with its audit entry and event: the team's own
+// change (DeleteProject, a member's student number given) or a coordinator's (DissolveProject,
+// with a reason).
+func (s *Service) dissolve(ctx context.Context, acc Access, pid int64, student, reason string) error {
 	return s.st.InTx(ctx, func(tx *store.Tx) error {
 		u, before, err := s.changeTeam(ctx, tx, acc, pid)
 		if err != nil {
@@ -259,7 +266,7 @@ func (s *Service) DeleteProject(ctx context.Context, acc Access, student string)
 			return err
 		}
 		entry := s.audit(acc, pairup.AuditProjectDeleted)
-		entry.ProjectID, entry.LabID, entry.Student = pid, lab, student
+		entry.ProjectID, entry.LabID, entry.Student, entry.Reason = pid, lab, student, reason
 		entry.Details = map[string]any{"members": memberNumbers(before), "description": before.Description}
 		if err := tx.Audit(ctx, entry); err != nil {
 			return err

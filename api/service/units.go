@@ -121,25 +121,7 @@ type AuditPage struct {
 
 // Audit returns up to limit entries older than cursor (0: the newest): EFORBIDDEN.
 func (s *Service) Audit(ctx context.Context, acc Access, cursor int64, limit int) (AuditPage, error) {
-	if err := s.Authorize(ctx, acc, CoordinateUnit, ""); err != nil {
-		return AuditPage{}, err
-	}
-	if limit < 1 || limit > MaxAuditPage {
-		return AuditPage{}, pairup.FieldErrorf(pairup.EINVALID, "limit", "must be from 1 to %d", MaxAuditPage)
-	}
-	if cursor < 0 {
-		return AuditPage{}, pairup.FieldErrorf(pairup.EINVALID, "cursor", "must be the next of an earlier page")
-	}
-	entries, err := s.st.AuditEntries(ctx, acc.Unit.Code, cursor, limit+1)
-	if err != nil {
-		return AuditPage{}, err
-	}
-	page := AuditPage{Entries: entries}
-	if len(entries) > limit {
-		page.Entries = entries[:limit]
-		page.Next = entries[limit-1].ID
-	}
-	return page, nil
+	return s.FilteredAudit(ctx, acc, AuditFilter{}, cursor, limit)
 }
 
 // ImportRoster adds or updates every person of the roster and enrols them in the unit with their
