@@ -10,8 +10,11 @@ import {
   expect,
   firstDay,
   live,
+  partScreenshots,
+  PIN,
   screenshots,
   signIn,
+  SITE_ADMIN,
   slot,
   test,
   type Student,
@@ -52,9 +55,29 @@ test('a roster with a bad line: the line is shown and announced; fixed, it is ap
   page,
   request,
 }) => {
-  await consoleUnit(request, { code: 'c-roster' })
+  const ivy: Student = { number: '32000103', name: 'Roster Teamed Ivy' }
+  const jo: Student = { number: '32000104', name: 'Roster Teamed Jo' }
+  await consoleUnit(request, {
+    code: 'c-roster',
+    students: [ivy, jo],
+    slots: { rooms: ['LAB R'], start: '10:00', end: '10:15' },
+  })
+  const token = await apiToken(request, ivy)
+  const labs = await request.get('/api/units/c-roster/labs', { headers: auth(token) })
+  const [lab] = ((await labs.json()) as { available_labs: { lab_id: number }[] }).available_labs
+  const created = await request.post(`/api/units/c-roster/students/${ivy.number}/project`, {
+    headers: auth(token),
+    data: { partnerNumbers: [jo.number], description: 'A team on the roster', lab_id: lab!.lab_id },
+  })
+  expect(created.status(), await created.text()).toBe(201)
+  const { pid } = (await created.json()) as { pid: number }
+
   await openConsole(page, 'c-roster')
+  await live(page)
   const roster = section(page, 'Roster')
+  const people = roster.getByRole('table', { name: 'Enrolled people, coordinators first, then by name' })
+  // Coordinators first, then by name.
+  await expect(people.getByRole('rowheader')).toHaveText([COORDINATOR.name, ivy.name, jo.name])
 
   const bad = 'student_number,name,pin,role\n32000101,Roster One,,student\n3200010,Roster Short,,student\n'
   await roster.getByLabel('Roster file (CSV)').setInputFiles({
@@ -96,6 +119,100 @@ test('a roster with a bad line: the line is shown and announced; fixed, it is ap
   expect(signedIn.status()).toBe(200)
   // The new students are in the overview, without a team.
   await expect(section(page, 'Overview').getByText('Roster One 32000101')).toBeVisible()
+
+  // The roster table has them, with their roles and teams.
+  await expect(people.getByRole('rowheader')).toHaveText([
+    COORDINATOR.name,
+    'Roster One',
+    ivy.name,
+    jo.name,
+    'Roster Two',
+  ])
+  await expect(roster.getByRole('status').filter({ hasText: 'people:' })).toHaveText(
+    '5 people: 1 coordinator, 4 students.',
+  )
+  const rowOf = (name: string) => people.getByRole('row').filter({ has: page.getByRole('rowheader', { name }) })
+  await expect(rowOf(COORDINATOR.name).getByRole('cell')).toHaveText([
+    COORDINATOR.number,
+    'Coordinator',
+    /.*/,
+    'no team',
+    /Reset PIN/,
+  ])
+  await expect(rowOf('Roster One').getByRole('cell')).toHaveText([
+    '32000101',
+    'Student',
+    'none',
+    'no team',
+    /Reset PIN/,
+  ])
+  await expect(rowOf(ivy.name).getByRole('cell').nth(3)).toHaveText(`in team ${pid}`)
+  // A member of a team cannot be unenrolled, and the page says why.
+  const teamed = roster.getByRole('button', { name: `Unenrol ${ivy.name}` })
+  await expect(teamed).toBeDisabled()
+  await expect(teamed).toHaveAccessibleDescription(`Take them out of team ${pid} first (Teams, Manage).`)
+
+  // The filter, by name or number.
+  const filter = roster.getByLabel('Filter by name or number')
+  await filter.fill('teamed')
+  await expect(people.getByRole('rowheader')).toHaveText([ivy.name, jo.name])
+  await filter.fill('32000102')
+  await expect(people.getByRole('rowheader')).toHaveText(['Roster Two'])
+  await expect(roster.getByRole('status').filter({ hasText: 'match' })).toHaveText('1 of 5 people match “32000102”.')
+  await filter.fill('')
+
+  // One person's new PIN, from their row: shown once, and it signs in.
+  await roster.getByRole('button', { name: 'Reset PIN for Roster Two' }).click()
+  const reset = roster.getByRole('status').filter({ hasText: 'New PIN for Roster Two' })
+  await expect(reset).toContainText('New PIN for Roster Two (32000102): ')
+  const newPin = /: (\d{6})\./.exec((await reset.textContent()) ?? '')?.[1] ?? ''
+  expect(newPin).toMatch(/^\d{6}$/)
+  const withNewPin = await request.post('/api/tokens', {
+    headers: { Authorization: `Basic ${Buffer.from(`32000102:${newPin}`).toString('base64')}` },
+  })
+  expect(withNewPin.status()).toBe(200)
+  await expect(pins.getByRole('row').filter({ hasText: '32000102' }).getByRole('cell').nth(2)).toHaveText(newPin)
+
+  // Unenrolled after a question; the row goes and the focus is kept on the table's heading.
+  await roster.getByRole('button', { name: 'Unenrol Roster One' }).click()
+  const ask = page.getByRole('dialog', { name: 'Unenrol Roster One?' })
+  await expect(ask).toContainText('Roster One (32000101) loses access to this unit.')
+  await ask.getByRole('button', { name: 'Unenrol' }).click()
+  await expect(roster.getByRole('status').filter({ hasText: 'no longer enrolled' })).toHaveText(
+    'Roster One (32000101) is no longer enrolled in this unit.',
+  )
+  await expect(people.getByRole('rowheader')).toHaveText([COORDINATOR.name, ivy.name, jo.name, 'Roster Two'])
+  await expect(roster.getByRole('heading', { name: 'Enrolled', exact: true })).toBeFocused()
+
+  // A roster applied elsewhere (a resync of the unit) shows without a reload.
+  const admin = await apiToken(request, SITE_ADMIN)
+  const elsewhere = await request.post('/api/units/c-roster/roster', {
+    headers: { ...auth(admin), 'Content-Type': 'text/csv' },
+    data: `student_number,name,pin,role\n32000105,Roster Pushed,${PIN},student\n`,
+  })
+  expect(elsewhere.status(), await elsewhere.text()).toBe(200)
+  await expect(people.getByRole('rowheader')).toHaveText([
+    COORDINATOR.name,
+    'Roster Pushed',
+    ivy.name,
+    jo.name,
+    'Roster Two',
+  ])
+
+  // At a phone's width the table scrolls inside a region of its own, which takes the focus.
+  await page.setViewportSize({ width: 360, height: 740 })
+  const region = roster.getByRole('region', { name: 'Enrolled people table' })
+  const { scrollWidth, clientWidth } = await region.evaluate((e) => ({
+    scrollWidth: e.scrollWidth,
+    clientWidth: e.clientWidth,
+  }))
+  expect(scrollWidth).toBeGreaterThan(clientWidth)
+  await region.focus()
+  await expect(region).toBeFocused()
+  await page.keyboard.press('ArrowRight')
+  await expect.poll(() => region.evaluate((e) => e.scrollLeft)).toBeGreaterThan(0)
+  await page.setViewportSize({ width: 1280, height: 800 })
+  await partScreenshots(page, roster, 'console-roster')
 })
 
 test('a coordinator generates a session: previewed, then made, and shown in the grid', async ({ page, request }) => {
@@ -122,6 +239,8 @@ test('a coordinator generates a session: previewed, then made, and shown in the 
   await expect(overview.getByRole('listitem', { name: 'LAB A 13:00, 0 of 2 booked' })).toBeVisible()
   await expect(overview.getByRole('listitem', { name: 'LAB B 13:30, 0 of 2 booked' })).toBeVisible()
   await screenshots(page, 'console')
+  await partScreenshots(page, overview, 'console-overview')
+  await partScreenshots(page, slots, 'console-slots')
 })
 
 test('a booking in another browser appears in the overview without a reload', async ({ page, request, openPage }) => {
@@ -212,6 +331,7 @@ test('a coordinator moves a team with a reason, and the student sees the new slo
   await audit.getByLabel('Action').selectOption('project.moved')
   await audit.getByRole('button', { name: 'Filter', exact: true }).click()
   await expect(audit.getByRole('row').filter({ hasText: 'clash with an exam' })).toHaveCount(1)
+  await partScreenshots(page, audit, 'console-audit')
 })
 
 test('the teams CSV, the unit’s calendar and a student’s own calendar file download', async ({
@@ -302,6 +422,7 @@ test('a policy change says what it would do before it is saved; an archived unit
   await expect(policy.getByRole('status').filter({ hasText: 'below the new minimum' })).toContainText(
     '1 team is below the new minimum',
   )
+  await partScreenshots(page, policy, 'console-policy')
   await policy.getByLabel('Sign-up closes').fill(`${firstDay()}T08:00`)
   await policy.getByRole('button', { name: 'Save policy' }).click()
   await expect(policy.getByRole('status').filter({ hasText: 'Policy saved.' })).toBeVisible()

@@ -20,6 +20,8 @@ export type UnitPolicy = components['schemas']['UnitPolicy']
 /** The console's shapes (operations tagged `console`). */
 export type RosterReport = components['schemas']['RosterReport']
 export type RosterRow = components['schemas']['RosterRow']
+/** One person enrolled in a unit, with their team (GET /units/{unit}/roster). */
+export type RosterPerson = components['schemas']['RosterPerson']
 export type LineError = components['schemas']['LineError']
 export type EnrolmentChange = components['schemas']['EnrolmentChange']
 export type EnrolmentResult = components['schemas']['EnrolmentResult']

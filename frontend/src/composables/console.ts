@@ -6,6 +6,7 @@ import {
   type AuditEntry,
   type GridSession,
   type GridSlot,
+  type RosterPerson,
   type RosterReport,
   type RosterRow,
   type Slot,
@@ -127,6 +128,36 @@ export function pinsCsv(pins: readonly IssuedPin[], unitTitle: string): string {
     ['student_number', 'name', 'pin', 'unit'],
     ...pins.map((p) => [p.student_number, p.name, p.pin, unitTitle]),
   ])
+}
+
+/** A roster row's team column: "in team 7" or "no team". */
+export function teamText(pid: number | null): string {
+  return pid === null ? 'no team' : `in team ${pid}`
+}
+
+/** Lower case without accents, so that "sparck" finds "Spärck". */
+function folded(text: string): string {
+  return text
+    .normalize('NFD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+}
+
+/**
+ * Whether a person matches the roster's filter: every word of it is part of their name or of
+ * their student number (case and accents aside). An empty filter matches everyone.
+ */
+export function matchesPerson(person: Pick<RosterPerson, 'id' | 'name'>, filter: string): boolean {
+  const words = folded(filter)
+    .split(/\s+/)
+    .filter((w) => w !== '')
+  const name = folded(person.name)
+  return words.every((w) => name.includes(w) || person.id.includes(w))
+}
+
+/** "1 person", "3 people" */
+export function people(n: number): string {
+  return `${n} ${n === 1 ? 'person' : 'people'}`
 }
 
 /** "1 student", "3 students" */

@@ -9,6 +9,7 @@ import {
   type NewUnit,
   type Overview,
   type Result,
+  type RosterPerson,
   type ServerMessage,
   type SessionSpec,
   type Slot,
@@ -85,6 +86,32 @@ export function useSlots(unit: string, realtime?: Realtime | null, debounce?: nu
   }
 
   return { ...r, slots: r.value, preview, generate, update, remove }
+}
+
+/** Pushes after which the roster's team column is out of date (a team formed, changed or went). */
+export function aboutTeams(m: ServerMessage): boolean {
+  return m.type === 'project.changed' || m.type === 'project.deleted'
+}
+
+/**
+ * Everyone enrolled in the unit, coordinators first, then by name, with their teams. A roster
+ * applied or a person enrolled or unenrolled (here or elsewhere) is a `resync` of the unit, which
+ * refetches it at once; team changes refetch it (debounced) for its team column.
+ */
+export function useRosterList(unit: string, realtime?: Realtime | null, debounce?: number) {
+  const r = useLiveResource<readonly RosterPerson[]>({
+    unit,
+    initial: [],
+    realtime,
+    debounce,
+    failure: 'Could not load the roster.',
+    stale: aboutTeams,
+    fetch: async () => {
+      const answer = await call(api.GET('/units/{unit}/roster', { params: { path: { unit } } }))
+      return answer.ok ? { ok: true, data: answer.data.people } : answer
+    },
+  })
+  return { ...r, people: r.value }
 }
 
 /** The roster: a CSV file previewed and applied, and one person at a time. */

@@ -1,4 +1,4 @@
-import type { Overview, Project, Slot, Unit } from '@/api'
+import type { Overview, Project, RosterPerson, Slot, Unit } from '@/api'
 import type { Session } from '@/stores/session'
 import ConsoleView from '@/views/admin/ConsoleView.vue'
 
@@ -90,6 +90,24 @@ export const auditEntry = (id: number, action = 'project.created') => ({
   reason: null,
 })
 
+export const person = (
+  id: string,
+  name: string,
+  pid: number | null = null,
+  role: RosterPerson['role'] = 'student',
+  email: string | null = null,
+): RosterPerson => ({ id, name, role, email, pid })
+
+/** The unit's roster as the server orders it: coordinators first, then by name. */
+export const roster: RosterPerson[] = [
+  person(COORDINATOR, 'Grace Coordinator', null, 'coordinator', 'grace@example.edu'),
+  person('21234567', 'Ada Lovelace', 7, 'student', 'ada@example.edu'),
+  person('21234570', 'Alan Turing', 9),
+  person('21234572', 'Barbara Liskov'),
+  person('21234571', 'Edsger Dijkstra'),
+  person('21234573', 'Karen Spärck Jones'),
+]
+
 /** What the console loads when it opens. */
 export function consoleRoutes(u: Unit = perthUnit): Record<string, Handler> {
   return {
@@ -98,6 +116,7 @@ export function consoleRoutes(u: Unit = perthUnit): Record<string, Handler> {
     'GET /api/units/default/overview': { status: 200, body: overview },
     'GET /api/units/default/slots': { status: 200, body: { slots } },
     'GET /api/units/default/projects': { status: 200, body: { projectList: [project, lonely] } },
+    'GET /api/units/default/roster': { status: 200, body: { people: roster } },
     'GET /api/units/default/audit': { status: 200, body: { entries: [auditEntry(2), auditEntry(1)], next: null } },
   }
 }

@@ -5,10 +5,12 @@ import {
   complaint,
   detailsText,
   fillOf,
+  matchesPerson,
   newPins,
   parseRooms,
   pinsCsv,
   slotOption,
+  teamText,
 } from '@/composables/console'
 import { offsetMinutes, rfc3339ToZoned, sameInstant, zonedToRfc3339 } from '@/composables/zoned'
 
@@ -21,6 +23,18 @@ describe('console words', () => {
     expect(slotOption({ room: 'CSSE 2.01', starts_at: '2027-05-20T17:15', booked: 1, capacity: 2 })).toBe(
       'CSSE 2.01 Thursday 20 May 17:15 (1 of 2 booked)',
     )
+  })
+
+  it('says a roster row’s team, and matches a person by every word of the filter', () => {
+    expect(teamText(7)).toBe('in team 7')
+    expect(teamText(null)).toBe('no team')
+    const karen = { id: '21234573', name: 'Karen Spärck Jones' }
+    expect(
+      ['', '  ', 'karen', 'SPÄRCK', 'sparck', 'jones kar', '212345', '4573', 'karen 2123'].map((f) =>
+        matchesPerson(karen, f),
+      ),
+    ).toEqual(Array(9).fill(true))
+    expect(['karin', 'jones x', '9999', 'karen 9'].map((f) => matchesPerson(karen, f))).toEqual(Array(4).fill(false))
   })
 
   it('parses rooms separated by commas, each once', () => {

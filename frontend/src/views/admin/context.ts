@@ -1,13 +1,13 @@
 import { inject, type InjectionKey, type Ref } from 'vue'
 
 import type { Unit } from '@/api'
-import type { useOverview, useSlots } from '@/composables/useConsole'
+import type { useOverview, useRosterList, useSlots } from '@/composables/useConsole'
 import type { useProjects } from '@/composables/useProjects'
 
 /**
  * What the console's sections share (one live resource each, so one fetch and one realtime
- * subscription): the unit, the overview, the slots and the teams; `refresh` reloads the three
- * after an intervention, without waiting for the pushes.
+ * subscription): the unit, the overview, the slots, the teams and the roster; `refresh` reloads
+ * the four after an intervention, without waiting for the pushes.
  */
 export interface ConsoleContext {
   unit: Ref<Unit>
@@ -15,6 +15,7 @@ export interface ConsoleContext {
   overview: ReturnType<typeof useOverview>
   slots: ReturnType<typeof useSlots>
   teams: ReturnType<typeof useProjects>
+  roster: ReturnType<typeof useRosterList>
   refresh: () => void
   /** The unit changed (policy saved, archived): reload it. */
   reloadUnit: () => void

@@ -38,6 +38,7 @@ describe('ConsoleView', () => {
     // One fetch each, shared by the sections.
     expect(net.calls('GET /api/units/default/slots')).toHaveLength(1)
     expect(net.calls('GET /api/units/default/overview')).toHaveLength(1)
+    expect(net.calls('GET /api/units/default/roster')).toHaveLength(1)
     expect(net.unexpected).toEqual([])
   })
 

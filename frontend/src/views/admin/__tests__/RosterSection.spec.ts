@@ -1,10 +1,11 @@
+import type { DOMWrapper } from '@vue/test-utils'
 import { describe, expect, it, vi } from 'vitest'
 
 import { saver, type RosterReport, type RosterRow } from '@/api'
 import { settle } from '@/test/app'
-import { consoleRoutes, coordinatorSession, me, mountConsole } from '@/test/console'
+import { consoleRoutes, coordinatorSession, me, mountConsole, person, roster } from '@/test/console'
 import { button, control, section } from '@/test/dom'
-import { fakeNetwork, problem } from '@/test/network'
+import { fakeNetwork, problem, type Reply } from '@/test/network'
 
 const row = (line: number, n: string, name: string, pin: string | null = null): RosterRow => ({
   line,
@@ -55,7 +56,7 @@ describe('the console roster', () => {
     expect(sent?.body).toBe(BAD)
     expect(sent?.headers.get('Content-Type')).toBe('text/csv')
     expect(sent?.headers.get('Authorization')).toBe('Bearer token-grace')
-    expect(s().get('.form-error[role="alert"]').text()).toBe(
+    expect(s().get('.import .form-error[role="alert"]').text()).toBe(
       'The file has 1 error: line 3: student_number "2123" is not 8 digits. Fix it and preview again.',
     )
     const errors = s().get('.line-errors')
@@ -72,7 +73,7 @@ describe('the console roster', () => {
     await control(s(), 'Roster (CSV)').setValue(GOOD)
     await button(s(), 'Preview roster').trigger('click')
     await settle()
-    expect(s().get('.notice[role="status"]').text()).toBe(
+    expect(s().get('.import .notice[role="status"]').text()).toBe(
       'Preview: 2 to add, 0 to update, 1 unchanged, 1 missing from the file. Nothing has changed yet.',
     )
     expect(
@@ -95,7 +96,7 @@ describe('the console roster', () => {
     const [sent] = net.calls('POST /api/units/default/roster')
     expect(sent?.query).toEqual({ remove: 'true' })
     expect(sent?.body).toBe(GOOD)
-    expect(s().get('.notice[role="status"]').text()).toBe(
+    expect(s().get('.import .notice[role="status"]').text()).toBe(
       'Roster applied: 2 added, 0 updated, 1 removed. 2 students got a new PIN: see below.',
     )
     const pins = s()
@@ -184,27 +185,29 @@ describe('the console roster', () => {
     expect(document.body.classList.contains('printing-slips')).toBe(false)
   })
 
-  it('resets one PIN, shown once, and enrols and unenrols one student', async () => {
+  it('enrols one person by number, their new PIN listed once, and shows the roster again', async () => {
     const { net, s } = await open({
-      'POST /api/units/default/students/21234567/pin': { status: 200, body: { id: '21234567', pin: '555111' } },
       'PUT /api/units/default/enrolments/21234599': {
         status: 200,
         body: { id: '21234599', name: 'New Person', role: 'student', email: null, pin: '777333' },
       },
-      'DELETE /api/units/default/enrolments/21234599': { status: 204 },
     })
-    await button(s(), 'Reset PIN').trigger('click')
+    expect(
+      s()
+        .findAll('form.one button')
+        .map((b) => b.text()),
+    ).toEqual(['Enrol'])
+    await s().get('form.one').trigger('submit')
     expect(s().get('.one .form-error').text()).toBe('Please correct the student number.')
     expect(control(s(), 'Student number').attributes('aria-invalid')).toBe('true')
-    expect(net.calls('POST /api/units/default/students/21234567/pin')).toHaveLength(0)
-
-    await control(s(), 'Student number').setValue('21234567')
-    await button(s(), 'Reset PIN').trigger('click')
-    await settle()
-    expect(s().get('.one .notice').text()).toBe('New PIN for 21234567: 555111. It is shown only once.')
+    expect(document.activeElement).toBe(control(s(), 'Student number').element)
 
     await control(s(), 'Student number').setValue('21234599')
     await control(s(), 'Name').setValue('New Person')
+    net.routes['GET /api/units/default/roster'] = {
+      status: 200,
+      body: { people: [...roster, person('21234599', 'New Person')] },
+    }
     await s().get('form.one').trigger('submit')
     await settle()
     expect(net.calls('PUT /api/units/default/enrolments/21234599')[0]?.body).toEqual({
@@ -217,14 +220,10 @@ describe('the console roster', () => {
     expect(
       s()
         .findAll('.pins tbody tr')
-        .map((r) => r.findAll('td')[2]?.text()),
-    ).toEqual(['555111', '777333'])
-
-    await button(s(), 'Unenrol').trigger('click')
-    await button(s().get('dialog'), 'Unenrol').trigger('click')
-    await settle()
-    expect(net.calls('DELETE /api/units/default/enrolments/21234599')).toHaveLength(1)
-    expect(s().get('.one .notice').text()).toBe('21234599 is no longer enrolled in this unit.')
+        .map((r) => r.findAll('td').map((d) => d.text())),
+    ).toEqual([['New Person', '21234599', '777333']])
+    expect(net.calls('GET /api/units/default/roster')).toHaveLength(2)
+    expect(names(s())).toContain('New Person')
   })
 
   it('lets a site admin appoint a coordinator, and shows the server’s complaint', async () => {
@@ -243,5 +242,248 @@ describe('the console roster', () => {
     expect(s.get('.one .form-error').text()).toBe(
       'Could not enrol the student. A member of a team cannot be a coordinator.',
     )
+  })
+})
+
+/** The roster table's rows, each as its cells' texts (the name is the row's header). */
+function rows(s: DOMWrapper<Element>): string[][] {
+  return s.findAll('.people-table tbody tr').map((r) => r.findAll('th, td').map((c) => c.text().replace(/\s+/g, ' ')))
+}
+
+const names = (s: DOMWrapper<Element>) => s.findAll('.people-table tbody th').map((c) => c.text())
+
+describe('the console roster table', () => {
+  it('shows everyone enrolled, in the server’s order, with a caption and column headers', async () => {
+    const { net, s } = await open()
+    expect(net.calls('GET /api/units/default/roster')).toHaveLength(1)
+    const region = s().get('.scroll[role="region"][aria-label="Enrolled people table"]')
+    expect(region.attributes('tabindex')).toBe('0')
+    const table = region.get('table')
+    expect(table.get('caption').text()).toBe('Enrolled people, coordinators first, then by name')
+    expect(table.findAll('thead th').map((h) => [h.attributes('scope'), h.text()])).toEqual([
+      ['col', 'Number'],
+      ['col', 'Name'],
+      ['col', 'Role'],
+      ['col', 'E-mail'],
+      ['col', 'Team'],
+      ['col', 'Actions'],
+    ])
+    expect(rows(s()).map((r) => r.slice(0, 5))).toEqual([
+      ['21000099', 'Grace Coordinator', 'Coordinator', 'grace@example.edu', 'no team'],
+      ['21234567', 'Ada Lovelace', 'Student', 'ada@example.edu', 'in team 7'],
+      ['21234570', 'Alan Turing', 'Student', 'none', 'in team 9'],
+      ['21234572', 'Barbara Liskov', 'Student', 'none', 'no team'],
+      ['21234571', 'Edsger Dijkstra', 'Student', 'none', 'no team'],
+      ['21234573', 'Karen Spärck Jones', 'Student', 'none', 'no team'],
+    ])
+    expect(s().get('#roster-count').text()).toBe('6 people: 1 coordinator, 5 students.')
+    expect(s().get('#roster-count').attributes('role')).toBe('status')
+  })
+
+  it('filters by name (any case, without accents) or by number, and says when no one matches', async () => {
+    const { s } = await open()
+    const box = control(s(), 'Filter by name or number')
+    expect(box.attributes('type')).toBe('search')
+    expect(box.attributes('aria-describedby')).toBe('roster-count')
+
+    await box.setValue('  ALAN ')
+    expect(names(s())).toEqual(['Alan Turing'])
+    expect(s().get('#roster-count').text()).toBe('1 of 6 people match “ALAN”.')
+
+    await box.setValue('sparck')
+    expect(names(s())).toEqual(['Karen Spärck Jones'])
+    await box.setValue('jones karen')
+    expect(names(s())).toEqual(['Karen Spärck Jones'])
+
+    await box.setValue('2123457')
+    expect(names(s())).toEqual(['Alan Turing', 'Barbara Liskov', 'Edsger Dijkstra', 'Karen Spärck Jones'])
+
+    await box.setValue('nobody')
+    expect(s().find('.people-table').exists()).toBe(false)
+    expect(s().get('#roster-count').text()).toBe('No one matches “nobody” (6 people enrolled).')
+
+    await box.setValue('')
+    expect(names(s())).toHaveLength(6)
+  })
+
+  it('says while it loads, and when no one is enrolled', async () => {
+    let answer: (reply: Reply) => void = () => {}
+    const { s } = await open({
+      'GET /api/units/default/roster': () => new Promise<Reply>((resolve) => (answer = resolve)),
+    })
+    expect(s().get('[role="status"]').text()).toBe('Loading the roster…')
+    expect(s().find('.people-table').exists()).toBe(false)
+    answer({ status: 200, body: { people: [] } })
+    await settle()
+    expect(s().text()).toContain('No one is enrolled in this unit yet.')
+    expect(s().find('#roster-filter').exists()).toBe(false)
+  })
+
+  it('says when it cannot load, and tries again', async () => {
+    const { net, s } = await open({ 'GET /api/units/default/roster': problem(503, 'down') })
+    expect(s().get('.form-error [role="alert"]').text()).toBe(
+      'Could not load the roster. The Pair-Up server could not answer (error 503). Try again in a moment.',
+    )
+    expect(s().find('.people-table').exists()).toBe(false)
+    net.routes['GET /api/units/default/roster'] = { status: 200, body: { people: roster } }
+    await button(s(), 'Try again').trigger('click')
+    await settle()
+    expect(names(s())).toHaveLength(6)
+  })
+
+  it('resets one person’s PIN from their row: shown once, listed with the new PINs, the roster reloaded', async () => {
+    const { net, s } = await open({
+      'POST /api/units/default/students/21234571/pin': { status: 200, body: { id: '21234571', pin: '555111' } },
+    })
+    const reset = button(s(), 'Reset PIN for Edsger Dijkstra')
+    expect(reset.get('.visually-hidden').text()).toBe('for Edsger Dijkstra')
+    await reset.trigger('click')
+    await settle()
+    expect(net.calls('POST /api/units/default/students/21234571/pin')).toHaveLength(1)
+    expect(s().get('.people .notice[role="status"]').text()).toBe(
+      'New PIN for Edsger Dijkstra (21234571): 555111. It is shown only once, and listed under New PINs below.',
+    )
+    expect(
+      s()
+        .findAll('.pins tbody tr')
+        .map((r) => r.findAll('td').map((d) => d.text())),
+    ).toEqual([['Edsger Dijkstra', '21234571', '555111']])
+    expect(net.calls('GET /api/units/default/roster')).toHaveLength(2)
+  })
+
+  it('says why a PIN cannot be reset', async () => {
+    const { s } = await open({
+      'POST /api/units/default/students/21234572/pin': problem(
+        409,
+        '21234572 is also enrolled in a unit you do not coordinate',
+      ),
+    })
+    await button(s(), 'Reset PIN for Barbara Liskov').trigger('click')
+    await settle()
+    expect(s().get('.people .form-error[role="alert"]').text()).toBe(
+      'Could not reset the PIN of Barbara Liskov. 21234572 is also enrolled in a unit you do not coordinate.',
+    )
+    expect(s().find('.pins').exists()).toBe(false)
+  })
+
+  it('unenrols a person after asking; their row goes, the focus goes to the table’s heading', async () => {
+    const { net, s } = await open({ 'DELETE /api/units/default/enrolments/21234572': { status: 204 } })
+    await button(s(), 'Unenrol Barbara Liskov').trigger('click')
+    const dialog = s().get('dialog')
+    expect(dialog.text()).toContain('Unenrol Barbara Liskov?')
+    expect(dialog.text()).toContain('Barbara Liskov (21234572) loses access to this unit.')
+    expect(document.activeElement).toBe(button(dialog, 'Cancel').element)
+    net.routes['GET /api/units/default/roster'] = {
+      status: 200,
+      body: { people: roster.filter((p) => p.id !== '21234572') },
+    }
+    await button(dialog, 'Unenrol').trigger('click')
+    await settle()
+    expect(net.calls('DELETE /api/units/default/enrolments/21234572')).toHaveLength(1)
+    expect(s().get('.people .notice[role="status"]').text()).toBe(
+      'Barbara Liskov (21234572) is no longer enrolled in this unit.',
+    )
+    expect(names(s())).not.toContain('Barbara Liskov')
+    expect(document.activeElement).toBe(s().get('#people-heading').element)
+    // The overview, slots, teams and roster are refetched.
+    expect(net.calls('GET /api/units/default/overview')).toHaveLength(2)
+    expect(net.calls('GET /api/units/default/roster')).toHaveLength(2)
+  })
+
+  it('cancels an unenrolment without a request', async () => {
+    const { net, s } = await open()
+    await button(s(), 'Unenrol Edsger Dijkstra').trigger('click')
+    await button(s().get('dialog'), 'Cancel').trigger('click')
+    await settle()
+    expect(s().find('dialog').exists()).toBe(false)
+    expect(net.seen.filter((x) => x.method === 'DELETE')).toEqual([])
+  })
+
+  it('warns a coordinator who would unenrol themselves', async () => {
+    const { s } = await open()
+    await button(s(), 'Unenrol Grace Coordinator').trigger('click')
+    expect(s().get('dialog').text()).toContain('This is you: you lose access to this unit and its console.')
+  })
+
+  it('does not offer to unenrol a member of a team, and says why', async () => {
+    const { s } = await open()
+    const unenrol = button(s(), 'Unenrol Ada Lovelace')
+    expect(unenrol.element.disabled).toBe(true)
+    const why = s().get(`#${unenrol.attributes('aria-describedby')}`)
+    expect(why.text()).toBe('Take them out of team 7 first (Teams, Manage).')
+    expect(button(s(), 'Reset PIN for Ada Lovelace').element.disabled).toBe(false)
+  })
+
+  it('shows the server’s refusal when a person joined a team meanwhile, and reloads the roster', async () => {
+    const { net, s } = await open({
+      'DELETE /api/units/default/enrolments/21234571': problem(
+        409,
+        '21234571 is in team 12 (Edsger Dijkstra & Barbara Liskov); take them out of it first',
+      ),
+    })
+    net.routes['GET /api/units/default/roster'] = {
+      status: 200,
+      body: { people: roster.map((p) => (p.id === '21234571' || p.id === '21234572' ? { ...p, pid: 12 } : p)) },
+    }
+    await button(s(), 'Unenrol Edsger Dijkstra').trigger('click')
+    await button(s().get('dialog'), 'Unenrol').trigger('click')
+    await settle()
+    expect(s().get('.people .form-error[role="alert"]').text()).toBe(
+      'Could not unenrol Edsger Dijkstra. 21234571 is in team 12 (Edsger Dijkstra & Barbara Liskov); take them out of it first.',
+    )
+    expect(rows(s())[4]?.slice(1, 5)).toEqual(['Edsger Dijkstra', 'Student', 'none', 'in team 12'])
+    expect(button(s(), 'Unenrol Edsger Dijkstra').element.disabled).toBe(true)
+  })
+
+  it('reloads after a roster is applied', async () => {
+    const { net, s } = await open({
+      'POST /api/units/default/roster/preview': { status: 200, body: clean },
+      'POST /api/units/default/roster': { status: 200, body: applied },
+    })
+    await control(s(), 'Roster (CSV)').setValue(GOOD)
+    await button(s(), 'Preview roster').trigger('click')
+    await settle()
+    net.routes['GET /api/units/default/roster'] = {
+      status: 200,
+      body: { people: [...roster, person('21234569', 'Grace Hopper'), person('21234568', 'Ada Two')] },
+    }
+    await button(s(), 'Apply roster').trigger('click')
+    await settle()
+    expect(net.calls('GET /api/units/default/roster')).toHaveLength(2)
+    expect(names(s())).toContain('Grace Hopper')
+  })
+
+  it('reloads at once on a resync of its unit, and a moment after team changes; not for another unit', async () => {
+    const net = fakeNetwork(consoleRoutes())
+    const { wrapper, sockets } = await mountConsole()
+    const s = () => section(wrapper, 'Roster')
+    const calls = () => net.calls('GET /api/units/default/roster').length
+    sockets.last.accept() // `ready` refetches at once
+    await settle()
+    expect(calls()).toBe(2)
+
+    net.routes['GET /api/units/default/roster'] = {
+      status: 200,
+      body: { people: [...roster, person('21234590', 'Pushed Person')] },
+    }
+    sockets.last.push({ type: 'resync', unit: 'trio' })
+    await settle()
+    expect(calls()).toBe(2)
+    sockets.last.push({ type: 'resync', unit: 'default' })
+    await settle()
+    expect(calls()).toBe(3)
+    expect(names(s())).toContain('Pushed Person')
+
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] })
+    try {
+      sockets.last.push({ type: 'project.deleted', unit: 'default', pid: 7 })
+      await vi.advanceTimersByTimeAsync(299)
+      expect(calls()).toBe(3)
+      await vi.advanceTimersByTimeAsync(1)
+      await settle()
+      expect(calls()).toBe(4)
+    } finally {
+      vi.useRealTimers()
+    }
   })
 })
