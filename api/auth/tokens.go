@@ -20,7 +20,18 @@ const issuer = "pairup"
 type Claims struct {
 	Subject string // the student number
 	ID      string // the token id (jti), the unit of revocation
+	Issued  time.Time
 	Expires time.Time
+}
+
+// IssuedBefore reports whether the token was issued before t, to the millisecond (the precision
+// of its iat).
+func (c Claims) IssuedBefore(t time.Time) bool { return c.Issued.Before(t.Truncate(time.Millisecond)) }
+
+func init() {
+	// Token times carry milliseconds, so a sign-in just after a PIN reset is told apart from one
+	// just before it.
+	jwt.TimePrecision = time.Millisecond
 }
 
 // Tokens issues and verifies HS256 bearer tokens whose revocations live in a shared store.
@@ -79,7 +90,11 @@ func (t *Tokens) Verify(ctx context.Context, token string) (Claims, error) {
 	if revoked {
 		return Claims{}, pairup.Errorf(pairup.EUNAUTHORIZED, "the token has been revoked")
 	}
-	return Claims{Subject: claims.Subject, ID: claims.ID, Expires: claims.ExpiresAt.Time}, nil
+	out := Claims{Subject: claims.Subject, ID: claims.ID, Expires: claims.ExpiresAt.Time}
+	if claims.IssuedAt != nil {
+		out.Issued = claims.IssuedAt.Time
+	}
+	return out, nil
 }
 
 // Revoke refuses the token from now on, on every instance.

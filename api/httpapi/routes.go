@@ -156,6 +156,9 @@ func (s *Server) authenticate(ctx context.Context, token string) (auth.Caller, e
 	} else if err != nil {
 		return auth.Caller{}, err
 	}
+	if person.TokensValidFrom != nil && claims.IssuedBefore(*person.TokensValidFrom) {
+		return auth.Caller{}, bearerChallenge(pairup.Errorf(pairup.EUNAUTHORIZED, "your PIN was reset; sign in again"))
+	}
 	return auth.Caller{Person: person, Token: claims}, nil
 }
 

@@ -318,6 +318,8 @@ type Person struct {
 	Number    string
 	Name      string
 	SiteAdmin bool // may act in every unit
+	// TokensValidFrom, when set, refuses the tokens issued before it (their PIN was reset).
+	TokensValidFrom *time.Time
 }
 
 func trimSpace(s string) string {

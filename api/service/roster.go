@@ -425,6 +425,10 @@ func (s *Service) ResetPIN(ctx context.Context, acc Access, number string, hash 
 		if err := tx.UpdatePerson(ctx, number, store.PersonChange{PINHash: &pin.hash}); err != nil {
 			return err
 		}
+		// A reset is for a PIN that is lost or known to others: sign its person out everywhere.
+		if err := tx.RefuseEarlierTokens(ctx, number, s.now().UTC()); err != nil {
+			return err
+		}
 		entry := s.audit(acc, pairup.AuditPINReset)
 		entry.Student = number
 		// No event: nothing any client shows has changed.

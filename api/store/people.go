@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 
@@ -19,7 +20,15 @@ func (q Queries) Person(ctx context.Context, number string) (pairup.Person, erro
 	} else if err != nil {
 		return pairup.Person{}, fmt.Errorf("get person: %w", err)
 	}
-	return pairup.Person{Number: r.StudentNumber, Name: r.Name, SiteAdmin: r.SiteAdmin}, nil
+	return pairup.Person{Number: r.StudentNumber, Name: r.Name, SiteAdmin: r.SiteAdmin, TokensValidFrom: utcPtr(r.TokensValidFrom)}, nil
+}
+
+// RefuseEarlierTokens makes every token of the person issued before at invalid (a PIN reset).
+func (tx Tx) RefuseEarlierTokens(ctx context.Context, number string, at time.Time) error {
+	if err := tx.q.RefuseEarlierTokens(ctx, dbgen.RefuseEarlierTokensParams{StudentNumber: number, At: &at}); err != nil {
+		return fmt.Errorf("refuse earlier tokens: %w", err)
+	}
+	return nil
 }
 
 // Enrolment returns the person as enrolled in the unit: ENOTFOUND when they are not.

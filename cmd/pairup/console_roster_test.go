@@ -465,8 +465,15 @@ func TestConsoleResetPINThenSignIn(t *testing.T) {
 	if r := ccTSignInPIN(t, e.s[1], s1, testPIN); r.Status != 401 {
 		t.Errorf("the old PIN: %d", r.Status)
 	}
-	if r := e.s[1].Client.Do(t, "GET", "/api/units/roll", old, nil); r.Status != 200 {
-		t.Errorf("a token from before the reset: %d", r.Status) // tokens outlive a PIN reset
+	// A reset signs the person out everywhere: the token from before it is refused on both
+	// instances, and one from the new PIN works.
+	for _, s := range e.s {
+		if r := s.Client.Do(t, "GET", "/api/units/roll", old, nil); r.Status != 401 || !strings.Contains(string(r.Body), "PIN was reset") {
+			t.Errorf("a token from before the reset: %d %s", r.Status, r.Body)
+		}
+	}
+	if r := e.s[0].Client.Do(t, "GET", "/api/units/roll", ccTToken(t, e.s[0], s1, reset.Pin), nil); r.Status != 200 {
+		t.Errorf("a token from after the reset: %d %s", r.Status, r.Body)
 	}
 	if got := e.audit(t, "pin.reset"); len(got) != 1 || got[0].Student == nil || *got[0].Student != s1 {
 		t.Errorf("audit %+v", got)

@@ -50,12 +50,13 @@ type LabSlot struct {
 }
 
 type Person struct {
-	StudentNumber string
-	Name          string
-	PinHash       string
-	CreatedAt     time.Time
-	SiteAdmin     bool
-	Email         *string
+	StudentNumber   string
+	Name            string
+	PinHash         string
+	CreatedAt       time.Time
+	SiteAdmin       bool
+	Email           *string
+	TokensValidFrom *time.Time
 }
 
 type Project struct {

@@ -7,6 +7,7 @@ package dbgen
 
 import (
 	"context"
+	"time"
 )
 
 const enrol = `-- name: Enrol :exec
@@ -126,20 +127,40 @@ func (q *Queries) GetPINHash(ctx context.Context, studentNumber string) (string,
 }
 
 const getPerson = `-- name: GetPerson :one
-SELECT student_number, name, site_admin FROM people WHERE student_number = $1
+SELECT student_number, name, site_admin, tokens_valid_from FROM people WHERE student_number = $1
 `
 
 type GetPersonRow struct {
-	StudentNumber string
-	Name          string
-	SiteAdmin     bool
+	StudentNumber   string
+	Name            string
+	SiteAdmin       bool
+	TokensValidFrom *time.Time
 }
 
 func (q *Queries) GetPerson(ctx context.Context, studentNumber string) (GetPersonRow, error) {
 	row := q.db.QueryRow(ctx, getPerson, studentNumber)
 	var i GetPersonRow
-	err := row.Scan(&i.StudentNumber, &i.Name, &i.SiteAdmin)
+	err := row.Scan(
+		&i.StudentNumber,
+		&i.Name,
+		&i.SiteAdmin,
+		&i.TokensValidFrom,
+	)
 	return i, err
+}
+
+const refuseEarlierTokens = `-- name: RefuseEarlierTokens :exec
+UPDATE people SET tokens_valid_from = $1 WHERE student_number = $2
+`
+
+type RefuseEarlierTokensParams struct {
+	At            *time.Time
+	StudentNumber string
+}
+
+func (q *Queries) RefuseEarlierTokens(ctx context.Context, arg RefuseEarlierTokensParams) error {
+	_, err := q.db.Exec(ctx, refuseEarlierTokens, arg.At, arg.StudentNumber)
+	return err
 }
 
 const setSiteAdmin = `-- name: SetSiteAdmin :execrows

@@ -4,6 +4,9 @@
 
 ALTER TABLE people ADD COLUMN email text CHECK (email IS NULL OR length(email) BETWEEN 3 AND 254);
 
+-- A PIN reset signs the person out everywhere: tokens issued before it are refused.
+ALTER TABLE people ADD COLUMN tokens_valid_from timestamptz;
+
 -- forced counts the places a coordinator gave beyond the capacity ("force", with a reason). A slot
 -- holds at most capacity + forced teams; a forced place is taken back once the slot drops below
 -- what its capacity allows, so a freed forced place is never offered to anyone else.

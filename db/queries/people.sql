@@ -1,5 +1,8 @@
 -- name: GetPerson :one
-SELECT student_number, name, site_admin FROM people WHERE student_number = $1;
+SELECT student_number, name, site_admin, tokens_valid_from FROM people WHERE student_number = $1;
+
+-- name: RefuseEarlierTokens :exec
+UPDATE people SET tokens_valid_from = @at WHERE student_number = @student_number;
 
 -- name: GetPINHash :one
 SELECT pin_hash FROM people WHERE student_number = $1;
