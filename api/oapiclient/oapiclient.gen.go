@@ -1493,7 +1493,7 @@ type ClientInterface interface {
 
 	// ResetStudentPin Give a student a new random PIN
 	//
-	// The new 6-digit PIN is returned once. Refused (409) for a person also enrolled in a unit the caller does not coordinate.
+	// The new 6-digit PIN is returned once, and the person is signed out everywhere (tokens issued before the reset are refused). Refused (409) for a person also enrolled in a unit the caller does not coordinate.
 	//
 	// Corresponds with POST /units/{unit}/students/{id}/pin (the `ResetStudentPin` operationId).
 	ResetStudentPin(ctx context.Context, unit UnitCode, id StudentNumber, reqEditors ...RequestEditorFn) (*http.Response, error)
@@ -2582,7 +2582,7 @@ func (c *Client) StudentCalendar(ctx context.Context, unit UnitCode, id StudentN
 
 // ResetStudentPin Give a student a new random PIN
 //
-// The new 6-digit PIN is returned once. Refused (409) for a person also enrolled in a unit the caller does not coordinate.
+// The new 6-digit PIN is returned once, and the person is signed out everywhere (tokens issued before the reset are refused). Refused (409) for a person also enrolled in a unit the caller does not coordinate.
 //
 // Corresponds with POST /units/{unit}/students/{id}/pin (the `ResetStudentPin` operationId).
 func (c *Client) ResetStudentPin(ctx context.Context, unit UnitCode, id StudentNumber, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -5409,7 +5409,7 @@ type ClientWithResponsesInterface interface {
 
 	// ResetStudentPinWithResponse Give a student a new random PIN
 	//
-	// The new 6-digit PIN is returned once. Refused (409) for a person also enrolled in a unit the caller does not coordinate.
+	// The new 6-digit PIN is returned once, and the person is signed out everywhere (tokens issued before the reset are refused). Refused (409) for a person also enrolled in a unit the caller does not coordinate.
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -10133,7 +10133,7 @@ func (c *ClientWithResponses) StudentCalendarWithResponse(ctx context.Context, u
 
 // ResetStudentPinWithResponse Give a student a new random PIN
 //
-// The new 6-digit PIN is returned once. Refused (409) for a person also enrolled in a unit the caller does not coordinate.
+// The new 6-digit PIN is returned once, and the person is signed out everywhere (tokens issued before the reset are refused). Refused (409) for a person also enrolled in a unit the caller does not coordinate.
 //
 // Returns a wrapper object for the known response body format(s).
 //

@@ -526,7 +526,7 @@ export interface paths {
         put?: never;
         /**
          * Give a student a new random PIN
-         * @description The new 6-digit PIN is returned once. Refused (409) for a person also enrolled in a unit the caller does not coordinate.
+         * @description The new 6-digit PIN is returned once, and the person is signed out everywhere (tokens issued before the reset are refused). Refused (409) for a person also enrolled in a unit the caller does not coordinate.
          */
         post: operations["resetStudentPin"];
         delete?: never;
