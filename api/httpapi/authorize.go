@@ -35,6 +35,9 @@ var unitActions = map[string]service.Action{
 	"listUnitLabs":             service.ReadUnit,
 	"listUnitProjects":         service.ReadUnit,
 	"studentCalendar":          service.ReadStudent,
+	"getJoinCode":              service.ReadUnit, // the use case keeps it to members and coordinators
+	"renewJoinCode":            service.ReadUnit,
+	"joinTeam":                 service.ReadUnit, // the use case keeps it to students
 	// The console.
 	"deleteUnit":       service.CoordinateUnit,
 	"archiveUnit":      service.CoordinateUnit,

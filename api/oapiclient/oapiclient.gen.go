@@ -22,6 +22,7 @@ import (
 
 // Defines values for AuditEntryAction.
 const (
+	AuditEntryActionCodeRenewed      AuditEntryAction = "code.renewed"
 	AuditEntryActionEnrolmentAdded   AuditEntryAction = "enrolment.added"
 	AuditEntryActionEnrolmentChanged AuditEntryAction = "enrolment.changed"
 	AuditEntryActionEnrolmentRemoved AuditEntryAction = "enrolment.removed"
@@ -45,6 +46,8 @@ const (
 // Valid indicates whether the value is a known member of the AuditEntryAction enum.
 func (e AuditEntryAction) Valid() bool {
 	switch e {
+	case AuditEntryActionCodeRenewed:
+		return true
 	case AuditEntryActionEnrolmentAdded:
 		return true
 	case AuditEntryActionEnrolmentChanged:
@@ -323,6 +326,19 @@ type HealthStatus string
 type Intervention struct {
 	// Reason Why; written to the audit log.
 	Reason *string `json:"reason,omitempty"`
+}
+
+// JoinCode defines model for JoinCode.
+type JoinCode struct {
+	// Code Eight letters and digits that are hard to confuse, in two groups.
+	Code string `json:"code"`
+	Pid  int64  `json:"pid"`
+}
+
+// JoinRequest defines model for JoinRequest.
+type JoinRequest struct {
+	// Code Case and a missing or extra hyphen or spaces do not matter.
+	Code string `json:"code"`
 }
 
 // Lab defines model for Lab.
@@ -843,6 +859,9 @@ type UpdateUnitJSONRequestBody = UnitPatch
 // EnrolStudentJSONRequestBody defines body for EnrolStudent for application/json ContentType.
 type EnrolStudentJSONRequestBody = EnrolmentChange
 
+// JoinTeamJSONRequestBody defines body for JoinTeam for application/json ContentType.
+type JoinTeamJSONRequestBody = JoinRequest
+
 // PreviewPolicyJSONRequestBody defines body for PreviewPolicy for application/json ContentType.
 type PreviewPolicyJSONRequestBody = UnitPatch
 
@@ -1275,6 +1294,24 @@ type ClientInterface interface {
 	// Corresponds with GET /units/{unit}/export/teams.csv (the `ExportTeams` operationId).
 	ExportTeams(ctx context.Context, unit UnitCode, reqEditors ...RequestEditorFn) (*http.Response, error)
 
+	// JoinTeamWithBody Join a team with its code
+	//
+	// A student of the unit without a team joins the team whose code this is, within `team_max`, the sign-up window and the guard time: 404 for a code that no team has (a renewed one included), 409 when the team is full or the student is in a team already.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /units/{unit}/join (the `JoinTeam` operationId).
+	JoinTeamWithBody(ctx context.Context, unit UnitCode, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// JoinTeam Join a team with its code
+	//
+	// A student of the unit without a team joins the team whose code this is, within `team_max`, the sign-up window and the guard time: 404 for a code that no team has (a renewed one included), 409 when the team is full or the student is in a team already.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /units/{unit}/join (the `JoinTeam` operationId).
+	JoinTeam(ctx context.Context, unit UnitCode, body JoinTeamJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
 	// ListUnitLabs List the unit's bookable lab slots, in time order
 	//
 	// Slots with room left that have not started (for students, also outside the guard time).
@@ -1323,6 +1360,20 @@ type ClientInterface interface {
 	//
 	// Corresponds with POST /units/{unit}/projects (the `FormProject` operationId).
 	FormProject(ctx context.Context, unit UnitCode, body FormProjectJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetJoinCode Read the team's join code
+	//
+	// The team's members and the unit's coordinators. Students who know nobody in a team can join it with the code (`POST /api/units/{unit}/join`).
+	//
+	// Corresponds with GET /units/{unit}/projects/{pid}/code (the `GetJoinCode` operationId).
+	GetJoinCode(ctx context.Context, unit UnitCode, pid ProjectID, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// RenewJoinCode Renew the team's join code; the old one stops working
+	//
+	// The team's members (within the sign-up window) and the unit's coordinators.
+	//
+	// Corresponds with POST /units/{unit}/projects/{pid}/code (the `RenewJoinCode` operationId).
+	RenewJoinCode(ctx context.Context, unit UnitCode, pid ProjectID, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// DissolveProjectWithBody Dissolve a team, with a reason
 	//
@@ -2074,6 +2125,44 @@ func (c *Client) ExportTeams(ctx context.Context, unit UnitCode, reqEditors ...R
 	return c.Client.Do(req)
 }
 
+// JoinTeamWithBody Join a team with its code
+//
+// A student of the unit without a team joins the team whose code this is, within `team_max`, the sign-up window and the guard time: 404 for a code that no team has (a renewed one included), 409 when the team is full or the student is in a team already.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /units/{unit}/join (the `JoinTeam` operationId).
+func (c *Client) JoinTeamWithBody(ctx context.Context, unit UnitCode, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewJoinTeamRequestWithBody(c.Server, unit, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// JoinTeam Join a team with its code
+//
+// A student of the unit without a team joins the team whose code this is, within `team_max`, the sign-up window and the guard time: 404 for a code that no team has (a renewed one included), 409 when the team is full or the student is in a team already.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /units/{unit}/join (the `JoinTeam` operationId).
+func (c *Client) JoinTeam(ctx context.Context, unit UnitCode, body JoinTeamJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewJoinTeamRequest(c.Server, unit, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
 // ListUnitLabs List the unit's bookable lab slots, in time order
 //
 // Slots with room left that have not started (for students, also outside the guard time).
@@ -2183,6 +2272,40 @@ func (c *Client) FormProjectWithBody(ctx context.Context, unit UnitCode, content
 // Corresponds with POST /units/{unit}/projects (the `FormProject` operationId).
 func (c *Client) FormProject(ctx context.Context, unit UnitCode, body FormProjectJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewFormProjectRequest(c.Server, unit, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetJoinCode Read the team's join code
+//
+// The team's members and the unit's coordinators. Students who know nobody in a team can join it with the code (`POST /api/units/{unit}/join`).
+//
+// Corresponds with GET /units/{unit}/projects/{pid}/code (the `GetJoinCode` operationId).
+func (c *Client) GetJoinCode(ctx context.Context, unit UnitCode, pid ProjectID, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetJoinCodeRequest(c.Server, unit, pid)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// RenewJoinCode Renew the team's join code; the old one stops working
+//
+// The team's members (within the sign-up window) and the unit's coordinators.
+//
+// Corresponds with POST /units/{unit}/projects/{pid}/code (the `RenewJoinCode` operationId).
+func (c *Client) RenewJoinCode(ctx context.Context, unit UnitCode, pid ProjectID, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewRenewJoinCodeRequest(c.Server, unit, pid)
 	if err != nil {
 		return nil, err
 	}
@@ -3711,6 +3834,53 @@ func NewExportTeamsRequest(server string, unit UnitCode) (*http.Request, error) 
 	return req, nil
 }
 
+// NewJoinTeamRequest calls the generic JoinTeam builder with application/json body
+func NewJoinTeamRequest(server string, unit UnitCode, body JoinTeamJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewJoinTeamRequestWithBody(server, unit, "application/json", bodyReader)
+}
+
+// NewJoinTeamRequestWithBody constructs an http.Request for the JoinTeam method, with any body, and a specified content type
+func NewJoinTeamRequestWithBody(server string, unit UnitCode, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "unit", unit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/units/%s/join", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
 // NewListUnitLabsRequest constructs an http.Request for the ListUnitLabs method
 func NewListUnitLabsRequest(server string, unit UnitCode) (*http.Request, error) {
 	var err error
@@ -3903,6 +4073,88 @@ func NewFormProjectRequestWithBody(server string, unit UnitCode, contentType str
 	}
 
 	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewGetJoinCodeRequest constructs an http.Request for the GetJoinCode method
+func NewGetJoinCodeRequest(server string, unit UnitCode, pid ProjectID) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "unit", unit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam1 string
+
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "pid", pid, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: "int64"})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/units/%s/projects/%s/code", pathParam0, pathParam1)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewRenewJoinCodeRequest constructs an http.Request for the RenewJoinCode method
+func NewRenewJoinCodeRequest(server string, unit UnitCode, pid ProjectID) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "unit", unit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam1 string
+
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "pid", pid, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: "int64"})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/units/%s/projects/%s/code", pathParam0, pathParam1)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
 
 	return req, nil
 }
@@ -5173,6 +5425,24 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with GET /units/{unit}/export/teams.csv (the `ExportTeams` operationId).
 	ExportTeamsWithResponse(ctx context.Context, unit UnitCode, reqEditors ...RequestEditorFn) (*ExportTeamsResponse, error)
 
+	// JoinTeamWithBodyWithResponse Join a team with its code
+	//
+	// A student of the unit without a team joins the team whose code this is, within `team_max`, the sign-up window and the guard time: 404 for a code that no team has (a renewed one included), 409 when the team is full or the student is in a team already.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /units/{unit}/join (the `JoinTeam` operationId).
+	JoinTeamWithBodyWithResponse(ctx context.Context, unit UnitCode, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*JoinTeamResponse, error)
+
+	// JoinTeamWithResponse Join a team with its code
+	//
+	// A student of the unit without a team joins the team whose code this is, within `team_max`, the sign-up window and the guard time: 404 for a code that no team has (a renewed one included), 409 when the team is full or the student is in a team already.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /units/{unit}/join (the `JoinTeam` operationId).
+	JoinTeamWithResponse(ctx context.Context, unit UnitCode, body JoinTeamJSONRequestBody, reqEditors ...RequestEditorFn) (*JoinTeamResponse, error)
+
 	// ListUnitLabsWithResponse List the unit's bookable lab slots, in time order
 	//
 	// Slots with room left that have not started (for students, also outside the guard time).
@@ -5227,6 +5497,24 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with POST /units/{unit}/projects (the `FormProject` operationId).
 	FormProjectWithResponse(ctx context.Context, unit UnitCode, body FormProjectJSONRequestBody, reqEditors ...RequestEditorFn) (*FormProjectResponse, error)
+
+	// GetJoinCodeWithResponse Read the team's join code
+	//
+	// The team's members and the unit's coordinators. Students who know nobody in a team can join it with the code (`POST /api/units/{unit}/join`).
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /units/{unit}/projects/{pid}/code (the `GetJoinCode` operationId).
+	GetJoinCodeWithResponse(ctx context.Context, unit UnitCode, pid ProjectID, reqEditors ...RequestEditorFn) (*GetJoinCodeResponse, error)
+
+	// RenewJoinCodeWithResponse Renew the team's join code; the old one stops working
+	//
+	// The team's members (within the sign-up window) and the unit's coordinators.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /units/{unit}/projects/{pid}/code (the `RenewJoinCode` operationId).
+	RenewJoinCodeWithResponse(ctx context.Context, unit UnitCode, pid ProjectID, reqEditors ...RequestEditorFn) (*RenewJoinCodeResponse, error)
 
 	// DissolveProjectWithBodyWithResponse Dissolve a team, with a reason
 	//
@@ -7220,6 +7508,96 @@ func (r ExportTeamsResponse) ContentType() string {
 	return ""
 }
 
+// JoinTeamResponse401Headers the declared response headers of an HTTP 401 response for JoinTeam
+type JoinTeamResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+type JoinTeamResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *Project
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *BadRequest
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *Unauthorized
+	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationproblemJSON403 *Forbidden
+	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationproblemJSON404 *NotFound
+	// ApplicationproblemJSON409 the response for an HTTP 409 `application/problem+json` response
+	ApplicationproblemJSON409 *Conflict
+	// ApplicationproblemJSON413 the response for an HTTP 413 `application/problem+json` response
+	ApplicationproblemJSON413 *TooLarge
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *JoinTeamResponse401Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r JoinTeamResponse) GetJSON200() *Project {
+	return r.JSON200
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r JoinTeamResponse) GetApplicationproblemJSON400() *BadRequest {
+	return r.ApplicationproblemJSON400
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r JoinTeamResponse) GetApplicationproblemJSON401() *Unauthorized {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r JoinTeamResponse) GetApplicationproblemJSON403() *Forbidden {
+	return r.ApplicationproblemJSON403
+}
+
+// GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r JoinTeamResponse) GetApplicationproblemJSON404() *NotFound {
+	return r.ApplicationproblemJSON404
+}
+
+// GetApplicationproblemJSON409 returns the response for an HTTP 409 `application/problem+json` response
+func (r JoinTeamResponse) GetApplicationproblemJSON409() *Conflict {
+	return r.ApplicationproblemJSON409
+}
+
+// GetApplicationproblemJSON413 returns the response for an HTTP 413 `application/problem+json` response
+func (r JoinTeamResponse) GetApplicationproblemJSON413() *TooLarge {
+	return r.ApplicationproblemJSON413
+}
+
+// GetBody returns the raw response body bytes
+func (r JoinTeamResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r JoinTeamResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r JoinTeamResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r JoinTeamResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 // ListUnitLabsResponse401Headers the declared response headers of an HTTP 401 response for ListUnitLabs
 type ListUnitLabsResponse401Headers struct {
 	WWWAuthenticate *string
@@ -7615,6 +7993,165 @@ func (r FormProjectResponse) StatusCode() int {
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r FormProjectResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// GetJoinCodeResponse401Headers the declared response headers of an HTTP 401 response for GetJoinCode
+type GetJoinCodeResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+type GetJoinCodeResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *JoinCode
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *BadRequest
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *Unauthorized
+	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationproblemJSON403 *Forbidden
+	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationproblemJSON404 *NotFound
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *GetJoinCodeResponse401Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetJoinCodeResponse) GetJSON200() *JoinCode {
+	return r.JSON200
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r GetJoinCodeResponse) GetApplicationproblemJSON400() *BadRequest {
+	return r.ApplicationproblemJSON400
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r GetJoinCodeResponse) GetApplicationproblemJSON401() *Unauthorized {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r GetJoinCodeResponse) GetApplicationproblemJSON403() *Forbidden {
+	return r.ApplicationproblemJSON403
+}
+
+// GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r GetJoinCodeResponse) GetApplicationproblemJSON404() *NotFound {
+	return r.ApplicationproblemJSON404
+}
+
+// GetBody returns the raw response body bytes
+func (r GetJoinCodeResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetJoinCodeResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetJoinCodeResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetJoinCodeResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// RenewJoinCodeResponse401Headers the declared response headers of an HTTP 401 response for RenewJoinCode
+type RenewJoinCodeResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+type RenewJoinCodeResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *JoinCode
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *BadRequest
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *Unauthorized
+	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationproblemJSON403 *Forbidden
+	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationproblemJSON404 *NotFound
+	// ApplicationproblemJSON409 the response for an HTTP 409 `application/problem+json` response
+	ApplicationproblemJSON409 *Conflict
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *RenewJoinCodeResponse401Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r RenewJoinCodeResponse) GetJSON200() *JoinCode {
+	return r.JSON200
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r RenewJoinCodeResponse) GetApplicationproblemJSON400() *BadRequest {
+	return r.ApplicationproblemJSON400
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r RenewJoinCodeResponse) GetApplicationproblemJSON401() *Unauthorized {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r RenewJoinCodeResponse) GetApplicationproblemJSON403() *Forbidden {
+	return r.ApplicationproblemJSON403
+}
+
+// GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r RenewJoinCodeResponse) GetApplicationproblemJSON404() *NotFound {
+	return r.ApplicationproblemJSON404
+}
+
+// GetApplicationproblemJSON409 returns the response for an HTTP 409 `application/problem+json` response
+func (r RenewJoinCodeResponse) GetApplicationproblemJSON409() *Conflict {
+	return r.ApplicationproblemJSON409
+}
+
+// GetBody returns the raw response body bytes
+func (r RenewJoinCodeResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r RenewJoinCodeResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r RenewJoinCodeResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r RenewJoinCodeResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
@@ -9723,6 +10260,36 @@ func (c *ClientWithResponses) ExportTeamsWithResponse(ctx context.Context, unit 
 	return ParseExportTeamsResponse(rsp)
 }
 
+// JoinTeamWithBodyWithResponse Join a team with its code
+//
+// A student of the unit without a team joins the team whose code this is, within `team_max`, the sign-up window and the guard time: 404 for a code that no team has (a renewed one included), 409 when the team is full or the student is in a team already.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /units/{unit}/join (the `JoinTeam` operationId).
+func (c *ClientWithResponses) JoinTeamWithBodyWithResponse(ctx context.Context, unit UnitCode, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*JoinTeamResponse, error) {
+	rsp, err := c.JoinTeamWithBody(ctx, unit, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseJoinTeamResponse(rsp)
+}
+
+// JoinTeamWithResponse Join a team with its code
+//
+// A student of the unit without a team joins the team whose code this is, within `team_max`, the sign-up window and the guard time: 404 for a code that no team has (a renewed one included), 409 when the team is full or the student is in a team already.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /units/{unit}/join (the `JoinTeam` operationId).
+func (c *ClientWithResponses) JoinTeamWithResponse(ctx context.Context, unit UnitCode, body JoinTeamJSONRequestBody, reqEditors ...RequestEditorFn) (*JoinTeamResponse, error) {
+	rsp, err := c.JoinTeam(ctx, unit, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseJoinTeamResponse(rsp)
+}
+
 // ListUnitLabsWithResponse List the unit's bookable lab slots, in time order
 //
 // Slots with room left that have not started (for students, also outside the guard time).
@@ -9818,6 +10385,36 @@ func (c *ClientWithResponses) FormProjectWithResponse(ctx context.Context, unit 
 		return nil, err
 	}
 	return ParseFormProjectResponse(rsp)
+}
+
+// GetJoinCodeWithResponse Read the team's join code
+//
+// The team's members and the unit's coordinators. Students who know nobody in a team can join it with the code (`POST /api/units/{unit}/join`).
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /units/{unit}/projects/{pid}/code (the `GetJoinCode` operationId).
+func (c *ClientWithResponses) GetJoinCodeWithResponse(ctx context.Context, unit UnitCode, pid ProjectID, reqEditors ...RequestEditorFn) (*GetJoinCodeResponse, error) {
+	rsp, err := c.GetJoinCode(ctx, unit, pid, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetJoinCodeResponse(rsp)
+}
+
+// RenewJoinCodeWithResponse Renew the team's join code; the old one stops working
+//
+// The team's members (within the sign-up window) and the unit's coordinators.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /units/{unit}/projects/{pid}/code (the `RenewJoinCode` operationId).
+func (c *ClientWithResponses) RenewJoinCodeWithResponse(ctx context.Context, unit UnitCode, pid ProjectID, reqEditors ...RequestEditorFn) (*RenewJoinCodeResponse, error) {
+	rsp, err := c.RenewJoinCode(ctx, unit, pid, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseRenewJoinCodeResponse(rsp)
 }
 
 // DissolveProjectWithBodyWithResponse Dissolve a team, with a reason
@@ -11763,6 +12360,87 @@ func ParseExportTeamsResponse(rsp *http.Response) (*ExportTeamsResponse, error) 
 	return response, nil
 }
 
+// ParseJoinTeamResponse parses an HTTP response from a JoinTeamWithResponse call
+func ParseJoinTeamResponse(rsp *http.Response) (*JoinTeamResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &JoinTeamResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest Project
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest Conflict
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON409 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest TooLarge
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON413 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers JoinTeamResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	}
+
+	return response, nil
+}
+
 // ParseListUnitLabsResponse parses an HTTP response from a ListUnitLabsWithResponse call
 func ParseListUnitLabsResponse(rsp *http.Response) (*ListUnitLabsResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
@@ -12106,6 +12784,147 @@ func ParseFormProjectResponse(rsp *http.Response) (*FormProjectResponse, error) 
 	switch {
 	case rsp.StatusCode == 401:
 		var headers FormProjectResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseGetJoinCodeResponse parses an HTTP response from a GetJoinCodeWithResponse call
+func ParseGetJoinCodeResponse(rsp *http.Response) (*GetJoinCodeResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetJoinCodeResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest JoinCode
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON404 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers GetJoinCodeResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseRenewJoinCodeResponse parses an HTTP response from a RenewJoinCodeWithResponse call
+func ParseRenewJoinCodeResponse(rsp *http.Response) (*RenewJoinCodeResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &RenewJoinCodeResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest JoinCode
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest Conflict
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON409 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers RenewJoinCodeResponse401Headers
 		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {

@@ -26,6 +26,7 @@ import (
 
 // Defines values for AuditEntryAction.
 const (
+	AuditEntryActionCodeRenewed      AuditEntryAction = "code.renewed"
 	AuditEntryActionEnrolmentAdded   AuditEntryAction = "enrolment.added"
 	AuditEntryActionEnrolmentChanged AuditEntryAction = "enrolment.changed"
 	AuditEntryActionEnrolmentRemoved AuditEntryAction = "enrolment.removed"
@@ -49,6 +50,8 @@ const (
 // Valid indicates whether the value is a known member of the AuditEntryAction enum.
 func (e AuditEntryAction) Valid() bool {
 	switch e {
+	case AuditEntryActionCodeRenewed:
+		return true
 	case AuditEntryActionEnrolmentAdded:
 		return true
 	case AuditEntryActionEnrolmentChanged:
@@ -601,6 +604,13 @@ type Intervention struct {
 	Reason *string `json:"reason,omitempty"`
 }
 
+// JoinCode defines model for JoinCode.
+type JoinCode struct {
+	// Code Eight letters and digits that are hard to confuse, in two groups.
+	Code string `json:"code"`
+	Pid  int64  `json:"pid"`
+}
+
 // JoinMessage defines model for JoinMessage.
 type JoinMessage struct {
 	// Room `lobby` (the default unit's lobby), `lobby.<unit>` (a unit's lobby: its people only) or `team-<pid>` (that team's members only).
@@ -612,6 +622,12 @@ type JoinMessage struct {
 
 // JoinMessageType defines model for JoinMessage.Type.
 type JoinMessageType string
+
+// JoinRequest defines model for JoinRequest.
+type JoinRequest struct {
+	// Code Case and a missing or extra hyphen or spaces do not matter.
+	Code string `json:"code"`
+}
 
 // Lab defines model for Lab.
 type Lab struct {
@@ -1250,6 +1266,9 @@ type UpdateUnitJSONRequestBody = UnitPatch
 
 // EnrolStudentJSONRequestBody defines body for EnrolStudent for application/json ContentType.
 type EnrolStudentJSONRequestBody = EnrolmentChange
+
+// JoinTeamJSONRequestBody defines body for JoinTeam for application/json ContentType.
+type JoinTeamJSONRequestBody = JoinRequest
 
 // PreviewPolicyJSONRequestBody defines body for PreviewPolicy for application/json ContentType.
 type PreviewPolicyJSONRequestBody = UnitPatch
@@ -1947,6 +1966,9 @@ type ServerInterface interface {
 	// ExportTeams Download every team as CSV
 	// (GET /units/{unit}/export/teams.csv)
 	ExportTeams(ctx echo.Context, unit UnitCode) error
+	// JoinTeam Join a team with its code
+	// (POST /units/{unit}/join)
+	JoinTeam(ctx echo.Context, unit UnitCode) error
 	// ListUnitLabs List the unit's bookable lab slots, in time order
 	// (GET /units/{unit}/labs)
 	ListUnitLabs(ctx echo.Context, unit UnitCode) error
@@ -1962,6 +1984,12 @@ type ServerInterface interface {
 	// FormProject Form a team from chosen students
 	// (POST /units/{unit}/projects)
 	FormProject(ctx echo.Context, unit UnitCode) error
+	// GetJoinCode Read the team's join code
+	// (GET /units/{unit}/projects/{pid}/code)
+	GetJoinCode(ctx echo.Context, unit UnitCode, pid ProjectID) error
+	// RenewJoinCode Renew the team's join code; the old one stops working
+	// (POST /units/{unit}/projects/{pid}/code)
+	RenewJoinCode(ctx echo.Context, unit UnitCode, pid ProjectID) error
 	// DissolveProject Dissolve a team, with a reason
 	// (POST /units/{unit}/projects/{pid}/dissolve)
 	DissolveProject(ctx echo.Context, unit UnitCode, pid ProjectID) error
@@ -2444,6 +2472,22 @@ func (w *ServerInterfaceWrapper) ExportTeams(ctx echo.Context) error {
 	return err
 }
 
+// JoinTeam converts echo context to params.
+func (w *ServerInterfaceWrapper) JoinTeam(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "unit" -------------
+	var unit UnitCode
+
+	err = runtime.BindStyledParameterWithOptions("simple", "unit", ctx.Param("unit"), &unit, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter unit: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.JoinTeam(ctx, unit)
+	return err
+}
+
 // ListUnitLabs converts echo context to params.
 func (w *ServerInterfaceWrapper) ListUnitLabs(ctx echo.Context) error {
 	var err error
@@ -2521,6 +2565,54 @@ func (w *ServerInterfaceWrapper) FormProject(ctx echo.Context) error {
 
 	// Invoke the callback with all the unmarshaled arguments
 	err = w.Handler.FormProject(ctx, unit)
+	return err
+}
+
+// GetJoinCode converts echo context to params.
+func (w *ServerInterfaceWrapper) GetJoinCode(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "unit" -------------
+	var unit UnitCode
+
+	err = runtime.BindStyledParameterWithOptions("simple", "unit", ctx.Param("unit"), &unit, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter unit: %s", err))
+	}
+
+	// ------------- Path parameter "pid" -------------
+	var pid ProjectID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "pid", ctx.Param("pid"), &pid, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "int64", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter pid: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.GetJoinCode(ctx, unit, pid)
+	return err
+}
+
+// RenewJoinCode converts echo context to params.
+func (w *ServerInterfaceWrapper) RenewJoinCode(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "unit" -------------
+	var unit UnitCode
+
+	err = runtime.BindStyledParameterWithOptions("simple", "unit", ctx.Param("unit"), &unit, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter unit: %s", err))
+	}
+
+	// ------------- Path parameter "pid" -------------
+	var pid ProjectID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "pid", ctx.Param("pid"), &pid, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "int64", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter pid: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.RenewJoinCode(ctx, unit, pid)
 	return err
 }
 
@@ -3068,6 +3160,9 @@ func RegisterHandlersWithOptions(router EchoRouter, si ServerInterface, options 
 	router.GET(options.BaseURL+"/units/:unit/export/teams.csv", wrapper.ExportTeams, options.OperationMiddlewares["exportTeams"]...)
 	router.GET(options.BaseURL+"/units/:unit/calendar.ics", wrapper.UnitCalendar, options.OperationMiddlewares["unitCalendar"]...)
 	router.GET(options.BaseURL+"/units/:unit/students/:id/calendar.ics", wrapper.StudentCalendar, options.OperationMiddlewares["studentCalendar"]...)
+	router.GET(options.BaseURL+"/units/:unit/projects/:pid/code", wrapper.GetJoinCode, options.OperationMiddlewares["getJoinCode"]...)
+	router.POST(options.BaseURL+"/units/:unit/projects/:pid/code", wrapper.RenewJoinCode, options.OperationMiddlewares["renewJoinCode"]...)
+	router.POST(options.BaseURL+"/units/:unit/join", wrapper.JoinTeam, options.OperationMiddlewares["joinTeam"]...)
 	router.GET(options.BaseURL+"/health", wrapper.GetHealth, options.OperationMiddlewares["getHealth"]...)
 	router.GET(options.BaseURL+"/openapi.yaml", wrapper.GetOpenAPIDocument, options.OperationMiddlewares["getOpenAPIDocument"]...)
 	router.GET(options.BaseURL+"/docs", wrapper.GetAPIReference, options.OperationMiddlewares["getAPIReference"]...)
@@ -5144,6 +5239,128 @@ func (response ExportTeams404ApplicationProblemPlusJSONResponse) VisitExportTeam
 	return err
 }
 
+type JoinTeamRequestObject struct {
+	Unit UnitCode `json:"unit"`
+	Body *JoinTeamJSONRequestBody
+}
+
+type JoinTeamResponseObject interface {
+	VisitJoinTeamResponse(w http.ResponseWriter) error
+}
+
+type JoinTeam200JSONResponse Project
+
+func (response JoinTeam200JSONResponse) VisitJoinTeamResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type JoinTeam400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response JoinTeam400ApplicationProblemPlusJSONResponse) VisitJoinTeamResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type JoinTeam401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response JoinTeam401ApplicationProblemPlusJSONResponse) VisitJoinTeamResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type JoinTeam403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response JoinTeam403ApplicationProblemPlusJSONResponse) VisitJoinTeamResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type JoinTeam404ApplicationProblemPlusJSONResponse struct {
+	NotFoundApplicationProblemPlusJSONResponse
+}
+
+func (response JoinTeam404ApplicationProblemPlusJSONResponse) VisitJoinTeamResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type JoinTeam409ApplicationProblemPlusJSONResponse struct {
+	ConflictApplicationProblemPlusJSONResponse
+}
+
+func (response JoinTeam409ApplicationProblemPlusJSONResponse) VisitJoinTeamResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(409)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type JoinTeam413ApplicationProblemPlusJSONResponse struct {
+	TooLargeApplicationProblemPlusJSONResponse
+}
+
+func (response JoinTeam413ApplicationProblemPlusJSONResponse) VisitJoinTeamResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type ListUnitLabsRequestObject struct {
 	Unit UnitCode `json:"unit"`
 }
@@ -5635,6 +5852,202 @@ func (response FormProject413ApplicationProblemPlusJSONResponse) VisitFormProjec
 	}
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetJoinCodeRequestObject struct {
+	Unit UnitCode  `json:"unit"`
+	Pid  ProjectID `json:"pid"`
+}
+
+type GetJoinCodeResponseObject interface {
+	VisitGetJoinCodeResponse(w http.ResponseWriter) error
+}
+
+type GetJoinCode200JSONResponse JoinCode
+
+func (response GetJoinCode200JSONResponse) VisitGetJoinCodeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetJoinCode400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response GetJoinCode400ApplicationProblemPlusJSONResponse) VisitGetJoinCodeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetJoinCode401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response GetJoinCode401ApplicationProblemPlusJSONResponse) VisitGetJoinCodeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetJoinCode403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response GetJoinCode403ApplicationProblemPlusJSONResponse) VisitGetJoinCodeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetJoinCode404ApplicationProblemPlusJSONResponse struct {
+	NotFoundApplicationProblemPlusJSONResponse
+}
+
+func (response GetJoinCode404ApplicationProblemPlusJSONResponse) VisitGetJoinCodeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RenewJoinCodeRequestObject struct {
+	Unit UnitCode  `json:"unit"`
+	Pid  ProjectID `json:"pid"`
+}
+
+type RenewJoinCodeResponseObject interface {
+	VisitRenewJoinCodeResponse(w http.ResponseWriter) error
+}
+
+type RenewJoinCode200JSONResponse JoinCode
+
+func (response RenewJoinCode200JSONResponse) VisitRenewJoinCodeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RenewJoinCode400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response RenewJoinCode400ApplicationProblemPlusJSONResponse) VisitRenewJoinCodeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RenewJoinCode401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response RenewJoinCode401ApplicationProblemPlusJSONResponse) VisitRenewJoinCodeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RenewJoinCode403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response RenewJoinCode403ApplicationProblemPlusJSONResponse) VisitRenewJoinCodeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RenewJoinCode404ApplicationProblemPlusJSONResponse struct {
+	NotFoundApplicationProblemPlusJSONResponse
+}
+
+func (response RenewJoinCode404ApplicationProblemPlusJSONResponse) VisitRenewJoinCodeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RenewJoinCode409ApplicationProblemPlusJSONResponse struct {
+	ConflictApplicationProblemPlusJSONResponse
+}
+
+func (response RenewJoinCode409ApplicationProblemPlusJSONResponse) VisitRenewJoinCodeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(409)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -7883,6 +8296,9 @@ type StrictServerInterface interface {
 	// ExportTeams Download every team as CSV
 	// (GET /units/{unit}/export/teams.csv)
 	ExportTeams(ctx context.Context, request ExportTeamsRequestObject) (ExportTeamsResponseObject, error)
+	// JoinTeam Join a team with its code
+	// (POST /units/{unit}/join)
+	JoinTeam(ctx context.Context, request JoinTeamRequestObject) (JoinTeamResponseObject, error)
 	// ListUnitLabs List the unit's bookable lab slots, in time order
 	// (GET /units/{unit}/labs)
 	ListUnitLabs(ctx context.Context, request ListUnitLabsRequestObject) (ListUnitLabsResponseObject, error)
@@ -7898,6 +8314,12 @@ type StrictServerInterface interface {
 	// FormProject Form a team from chosen students
 	// (POST /units/{unit}/projects)
 	FormProject(ctx context.Context, request FormProjectRequestObject) (FormProjectResponseObject, error)
+	// GetJoinCode Read the team's join code
+	// (GET /units/{unit}/projects/{pid}/code)
+	GetJoinCode(ctx context.Context, request GetJoinCodeRequestObject) (GetJoinCodeResponseObject, error)
+	// RenewJoinCode Renew the team's join code; the old one stops working
+	// (POST /units/{unit}/projects/{pid}/code)
+	RenewJoinCode(ctx context.Context, request RenewJoinCodeRequestObject) (RenewJoinCodeResponseObject, error)
 	// DissolveProject Dissolve a team, with a reason
 	// (POST /units/{unit}/projects/{pid}/dissolve)
 	DissolveProject(ctx context.Context, request DissolveProjectRequestObject) (DissolveProjectResponseObject, error)
@@ -8697,6 +9119,54 @@ func (sh *strictHandler) ExportTeams(ctx echo.Context, unit UnitCode) error {
 	return nil
 }
 
+// JoinTeam operation middleware
+func (sh *strictHandler) JoinTeam(ctx echo.Context, unit UnitCode) error {
+	var request JoinTeamRequestObject
+
+	request.Unit = unit
+
+	var body JoinTeamJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.JoinTeam(ctx.Request().Context(), request.(JoinTeamRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "JoinTeam")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(JoinTeamResponseObject); ok {
+		return validResponse.VisitJoinTeamResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
 // ListUnitLabs operation middleware
 func (sh *strictHandler) ListUnitLabs(ctx echo.Context, unit UnitCode) error {
 	var request ListUnitLabsRequestObject
@@ -8862,6 +9332,58 @@ func (sh *strictHandler) FormProject(ctx echo.Context, unit UnitCode) error {
 		return err
 	} else if validResponse, ok := response.(FormProjectResponseObject); ok {
 		return validResponse.VisitFormProjectResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// GetJoinCode operation middleware
+func (sh *strictHandler) GetJoinCode(ctx echo.Context, unit UnitCode, pid ProjectID) error {
+	var request GetJoinCodeRequestObject
+
+	request.Unit = unit
+	request.Pid = pid
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.GetJoinCode(ctx.Request().Context(), request.(GetJoinCodeRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetJoinCode")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(GetJoinCodeResponseObject); ok {
+		return validResponse.VisitGetJoinCodeResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// RenewJoinCode operation middleware
+func (sh *strictHandler) RenewJoinCode(ctx echo.Context, unit UnitCode, pid ProjectID) error {
+	var request RenewJoinCodeRequestObject
+
+	request.Unit = unit
+	request.Pid = pid
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.RenewJoinCode(ctx.Request().Context(), request.(RenewJoinCodeRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "RenewJoinCode")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(RenewJoinCodeResponseObject); ok {
+		return validResponse.VisitRenewJoinCodeResponse(ctx.Response())
 	} else if response != nil {
 		return fmt.Errorf("unexpected response type: %T", response)
 	}
@@ -9600,236 +10122,244 @@ func (sh *strictHandler) UpdateUnitStudentProject(ctx echo.Context, unit UnitCod
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7H3rcts4uuCrYLlTFXuHluVLbnJN7XE77h73cRyX7UzOOVE2gkhYwpgE1ARkRZ3jqvm7v+cV9snmSbbw",
-	"ASBBCpRFS8qt3T86lkSAuHz36+cg4umIM8KkCDqfA/IJp6OEwN/nGf87iaT68xYnY6L+iImIMjqSlLOg",
-	"ExwiNZomJEPXPEMYScqmKMFsMMYDEoRBgvtBJzi6vDxGu632DnrNWYynIXqNp2i3jXaed3ae6sc+0jjo",
-	"7IVBStI+yUTQef85UF8Fuzu7e/tPnz0PwoDhlKi3xhid8luS4IgEd2H5uRfFc0dDnCVEoJ9wv6+Wc/ch",
-	"DEbq2edhkHGeuisLwkBInEnxEUs1WXv3+Vb76dZu+8quURKcVl6OuuN2e/cZqr4oDMaMqmkiKsXefntv",
-	"S80ndoK7uzB4Cz85R4qzaEhvSRx0rnEiSBhEPCaewWEQk2s8TmT+4GiIhXqSjwgLwmDEExpN1ZRRwgWp",
-	"bGVnX22l3e60239uv+i020EYDMY4iz+mlI2luvJn7RDmqoxs7121X1ZGqtP4mOJPQWfXfqAs6OzehYGk",
-	"KfmdM7ipsZAZTijePieZHKpxVCZwNydXl2pz6HBAE4LekT56RW5JwkcpYTJElyQlQpIM7SC1jOBOHd0I",
-	"ZzglEsDjc3A4jqk8jDQoViHzDUumiDCZUSIQv0ZySAXC8HArCC2YB51gpIG8FWUESxIHYaD2Efw2Jtm0",
-	"ACU9UgFJNCQpVu8bYSlJpp79P+/x1u8f/tzttvQff1L7nI7UOCEzygZw77BcB6XmrBf3+VjqJaujLS34",
-	"uX+BCq7d1V3zLIVLpEw+2w/CIKWMpuM06Ozki6NMkgHJitVdynFMWIPVCT2gfKIOwvpWasbUnmV76+WH",
-	"zy/u/Id4ivsnr2bXdzUkSCRcPhGIxqXV7JlFjDCAn1mDIkthkJHfxjRTiCezMVnm9My11i3NwNjs6p57",
-	"V6fvcnWrM9d6NlaU1b/CF1sxHVBpLxQxeHb+vZYXfc+aF75hRR6PgAD61qno6hOBFIUM0e6//vHP/TaK",
-	"hjjDkaIKCtHx1u8ham+9RJjFqBtsdYPyLmapqmczQL4X3Q7e+r299XLrw+fdcL/t3dWdmkqMOBOasf6E",
-	"46OMqIOmOIFvIs6kwTw8GiU0wmrT26OM9xOS/vnvQtO4fBvqbCSmCaz1hvEJq1wd4hmaZJwN0PnJmWZu",
-	"ciyCzn57pyDCbxkeyyHP6O9A+MyyAb87/QSzm+DO3fSfMnIddIL/uV2IDNv6V7F9rleqN1u+t7eVBbor",
-	"QxuUxVRIygZjKoa4n5BNdV9DgmND5t+9e7d1OJZDdVoRlqR0DsFPWNAIZQQn6V+6wQjTbDzqBiXiMnMb",
-	"d6G6gQvy25gIueTpyyFBmZ4J9Xk8RVQgym5xAvhAsowbWeaakkSJKe7ZKGlHCCUxdIJ0rGYgaAdJjp62",
-	"XbAGwaW4wHZxgT/hGNl9rO3+XuNEURwSq5sze0OUjcbyAPX0DntIIY5ABEdDxK+vCYspGyDYc0st4oiz",
-	"64RGy582lijBfSD26qivx0niP2cjUrpH7B9dPtyXjohi17y2kz1MMoIVzDCELZMI0QhnkpEMSXxDWKgO",
-	"HdarFgtn+TPP+jSOCVvyMKd8jFI8RYxLhKOICFFi6iWisVccS/H6tZ2LovQRTpRaYRcYc1gcHMAZlz/z",
-	"MYtXgLqWJg2xQIzbOyhtfb/Y+hmXSL95bVs/40iMoyHKiODjLCKw4SvOT3E2IGugVfyWZOjZPvp3+pO7",
-	"6x3nwg2BQcdMUjlFV5wjvZq13r9ngfYsXmM2NYtalnlKzlGK2RRdY5qQGCm2no6kOEAymyI8wJShBEuS",
-	"uYez6xAJdRpqPShf0PpOpbJWQQdsizIBqreLuUYEOEATTCXqXRCZTbcOryXJekiQiLNYVHis80jppF7s",
-	"tz2ctJAttcDmCBHL3QZGmrn0Cc4UAeQ3hCkYyOWwryrHnPEQ9XEcIvJppFajKHNGbvkNKa+4mfyiBzYU",
-	"YPLtlBRhDpeH45iqFePkPOMjkkmqhE5rMXC+0nYTn5SN1VxPZuGJjZPEQBtBEU9TJWMnlBG1ZfWjkt+s",
-	"sFxZtZWtP3tk/kLOfq/1CHj0Qz4H7wNVtmrqMZPZtOFWcW4nIExpSu89ir/9ZjyKK9/EJCH6G22eamUk",
-	"5bfuFziOSyPsz0qTcF4BH4v54WNu/wmDjAtJshZNRzzTTyS4L9zPhGU8SZXObd9YfBMNMRtUvisWOqKs",
-	"lRFBgLsl3F0VfCxWBR/tlj94bhJbWJuHSQ5UqiGypLmqV21JmpLAM72mB6L+hjWAleH2nRLuzAmEqD91",
-	"jD01kFlAlcaDGbW6Su4KO6Xn4ZqXOINHDx6ZEWyo5r1IJupMOFeOtAPoC0eFJtgYdEI0GRKG+ELI7MNZ",
-	"rABLQ0ZY2Mu0LSMXxgvZ0l5yvrtadD/HWvJpgO3GVAU0TpJULASrmqzcFfwjyzB8ZuRTzYFG40zwTNsX",
-	"CVLPoQ2exCTbRCM8IIZicgY/J1hI+Lr5Adv9mLV4j+oWU5jxFPdFU+Jox35MzOCFTu0U92ePq7LyytS+",
-	"lR8NsXxtlbRm625AVK4zntZgBWExUexOcR20wYiSOHGF+YFVYmZSHwM9YYqwCiLQhMohUrNNkVFCDxC2",
-	"f6IIM4SzjN4qWVcOtRI4pEJyJXkCY70lIRIcRQlV547ijI9QRkZAthHVUtwCVCsVAw/ftT6Q+Xd8oZ7J",
-	"L7ngnlar9rGHsfFwePCFx8Rii3oK/hiNxVBJeUCGWsF9uAC/hsbeqFZn7lbv09AhWIIX2OAsHXCrOrSu",
-	"MwUFQCHhUQAPoXB4G4/o9gQOPaZqUEoZNowwxaORWmznc/B3DgZF72n+yimz7w6DhOBbUotc6sfiWQk0",
-	"yP/oFfmU7+gux5HpmbZlwhHchQFn5M01mEjm3be7wrtw/rPl995DK9zt3H24C4NjK6M0RPrIGIc94JyU",
-	"QLTgNRHnWWwuywewRo+4TzSFN9unzft8MJbv7Ah4bFPelYIypGDq0ylhAzkMOrtP9xsI2O7AdhvcA/bz",
-	"jmfYiDKvhX4/9NroH37QleO8//wuiAB358PO797z0tR7Mc9ErfqSn1+VkDAyQRlmMU/R+clZiAb0FuSr",
-	"iBhRC2gfyQRnIIUZcRy4Bh/LBSWxld1GoXeZKUNzknqD3nvKMp4tyrn9dFZtPCPXY0HiA6NVMkZAeERC",
-	"4qlAfKQ1aj8RsJvu4/gjzAi0H/wNHy2jyK3x147lknH5UVFqrXZhST4mNKXWAawAAideWpEW+52lIxUm",
-	"CWbp+4/eLNSQl1nOWpz4z5QkMRx7Q6QwVnEfT/718s2ZFn0MY67Y79EGz9AIyyHK3e9+Yaj+ZCr71YuZ",
-	"v9NfMhpfEiGM0t5gq7GxsdSKO7M6U8Ll4lIvrCzh8l7RFxaSyyj6JbVbVRM222ef8xttcZuV+CI8whGV",
-	"U/+vc7TY2YedqJgq9LzDSbIVJTy6QUrqVhKsLHy0v3NGQqRjS9AoIxEVRh+f5TR3W/qP3eKPK/tHx/7x",
-	"p3tFQ0fNtIt2ziK0R+a7hL8SnCgG2egKrDGywHh+cz+6m1HeVWjx/2E0VSGzArYnQquaT9tW1xAhUlqp",
-	"kOiaZkJqSouZmIDJEmGkKOEskbWjF0YNV5Pz6NHL6BtGMfp6+oZB4/xM5ugYJ4p/3BImmxOvwtJTtW5N",
-	"D9Ako1IqwYHrCxzHVKKED9QeHJnvqZL57rcvzCzbFf0brnqJiwV16UOTS/Ad+SnuN1xzokeUj1ktEnRv",
-	"ICBA1UJEWoMW6t4TxKjDTGZAsxGprWdQ9TT4lEc4KS23SnHDXKLEQJMrQT2zgY6rI8+LoqYJ3QJr+OJE",
-	"3gTpmFguw2Xzk6qBEmMmo4nhjg+xkvnQk8ghyfLNgD9ZLQkl5FqiDQApjvok4WwgFKP85fhKGxQS3Beu",
-	"PNXnPCGYGeDxgsMagGodd76SawydY6+50pPYp34VcR5xCx1GERkp5QoLhBkyx4N4Bl8gvUQFjRAFJ9CG",
-	"usjd9s7LshFIDkmXQdwuRJqhXnfcbu9FgiQkkvA36W2GCLOpHKoJSSIIcBq03263ukrvKKwwjaL4Qs8V",
-	"7YQ7XlX1Qxh82hrwLfO1dim2dOSk89OW9iqZ2x8GnWBA5XDcb0U83daD7D8KTvWfNghTaNNG/DBJRUm7",
-	"Ak2GXBCEHYS0/ptZUaSpXbqE5h5RpMqFwM1m/WdfTcaAXc4RLEpGtC/HorWdcnkeTRl5iO6aUEb8iszC",
-	"GidMMV/hfE0e5Dxf2nokqCQfcZz6jEiXVBIEvwkIhMKRVLxDuxQq3NLhG+qXxbGlsMPep9C6JiJn2faF",
-	"3lPlt03P9ZpnkS/6F98QhNEI8i76ZMpZ7MoOVss7QIyQWJFcLUrXclbDQe+hIydx2f+6dqncwyJ953pG",
-	"Jq+JDedeG9B+pX3X79lJn2jAbs6sR8dEVhrPXM981HHxPbTBWf7IppINyg+IHtpo/+sf/3yJdMByJLus",
-	"7CMUmyHS3sM+l8MWUtxBEpxqcQLsu0riMIBrF7OJIPT3WnOOLjPmE0F/J0hn9GjJoWLlcndYvZ+df/3j",
-	"n+UQYoSvpZJPM5qmSjIR4yzjY23lmwwVmREjHJEQMY4izmTGE2e070rnORWUlMHxiG4p3jggbIt8khne",
-	"knggTOYT1Va60rrvmiNm6YIWhuzFl8dTCvGA09DctL7o4K767jK5XRS/UvzpRI95WSG9QFN/GxPzs8aa",
-	"5qtO8ae/vAz1VGFMb8nMPqo2y1J0+nwC9ACbpWuXTPEnI+62DTzVS7+5+OJA4c4Crq3vyXi5kAZ7RiY2",
-	"f/ABLtNGWStuPmGTdxWphzWhGfd6tCpZiWVQeeHCStsHK0UG40MXUCQ3lt59H5AWaZANhvkscUUG5Uxw",
-	"yeHZIQDnATLJoOjt1VGFPj/bn+fjbuQdnucB98HnmxFhh+cnr3g0nu/a94XwHTJkxqO9VhvFZhLFPqlA",
-	"nOnUoIpAw675fW+ZWaWCEDyi5UjcvVa7tedFAyyHouE7KudmXxjq9do5vSd4S7JbSiaNUXxsMrjnMU47",
-	"+ZF++k6tRz2WEOkTuQlOBRitJsjCtrqBhdQKK6p5lG+h/XrCl2cKLnFtOlOCEthZFWlWJJpnsc5JXNxP",
-	"ZzyInkWMmdoSiefmGRpuCRY7xvNk3IXeb5Np79OqzM05x+IsrnRB88DlKL//Ji5EdbWWYs3SM4giTup8",
-	"jNcZIR9BHRP+Byj7qHPmfT8yLj/OfUD9UjOxsWd/FEYA8ZDUcvCk2UaxpPL77ctC50Aqbylv13cR55Rd",
-	"QHT1OhWyulCdZwvIFzSeE8pxnmDGSLykSOcBoU/UJOn4cQwM5Tp3JeESYZ0Qd4AGhJEMS6WegPVJICoR",
-	"hv9T4dfpH+I9+faFwJL/2pym9wJBVju+viZRYzKAk4RPfJTQujXOD6+O/oomfJzEkCk4kuoiNjCygpJh",
-	"EpghWKK6NlB8aR7dU+Pi8LqYa+JqHOutQtePuM9viRXTagjIx7kkrhqrbM5hduzsK52le6/DpBHNehh/",
-	"PkIv958+RyYfCpk4+JZHw5cmkG3mPGy6q499EiazKTDRmTgeoyJSziCFbJwRAUw2Momu2g+1EHNzApE8",
-	"90OZkJhFpA4dTdCE585qAjELm3TVzfP24kSBGMkIi8gB6rpZX92gCLTTb0UCTzUpSZKFrfI23nNO3Mai",
-	"dqm5Nhyfn28hF7X1PujwFqCkyzuj8zo8n5cUd+oTX+rVfF86aL63J9q16t3iHFo/O0vyIN/5Kl2lVvyZ",
-	"Xak5/icmsV6HKqL+FHUDW3WoJuRgMU9VUZJkMa/7yPXVGqnJayya48m1IDUHg5ZyKx7aXRlrJ5WlwFqe",
-	"IZPjNktsRwUCN1JqPOmEX9uJWOSw1/oRzTZe6RS/hx42cPiYCsGTW++ZLoz2dWc5Lwfxy5xlAfVzzvGU",
-	"iqakf1QeuZxGXUVVZ+45q347spGyDWMMJxmVuJ8QLVboojsW81roEE2GPMkJDNLvhaO3QRiS8w6iUsmG",
-	"ON7iLJl2mZkLZwTRAeMZif9YXg+PqU8fQ4gmQyzBq6SODKJPWjprMn7Dkqk2QDV3nTj8fbn3jrxJcA0n",
-	"8TP+prPM4f5Np/Jz5qaz+IlUs1ke6qG5UJr0wyOJnUQMxicoIxGhSg9XhJSIAySglBNks0BQ8Sz9r1J1",
-	"UO0XDCPxb0hMWfSwHZ3DqiGIYohvCeoTwlBKhSCx9s4KkqmLSLiQcBvkVu3vmpD4QFGHnrrJHniFoQQH",
-	"xHcJG6+EsD4KRCGBWnMd7fQtUnCQzeJHGOk8f1vaRxyY+Y2wR+XmASg1MhqiRKn8ixyuOpyvxSm91+VF",
-	"6V7C+/1pT5+OdWEYewv8tBki/UxLB9ep30xoHdrApUc1ExkRPkoIUmxEe+0V6m7pwSMa52Oh+pP67Ymw",
-	"0rUeVA6IhZnLYv4GfPff8H9T5NFxnf03vO/9ztbLDyDr/69Nr6h/AVf+EFEB9rewlKDfcw55ZfeLCnpu",
-	"//U583zzGXg1ZnydXvdEGGtUYd0LEb1GmE29GdQLFGT4Ajl38ZxruSA2dLOJmS+OG0LRBZ/49Hko6zPP",
-	"XqhO+ZomprqEftom1us6waOM3FIygQhc8ygky4Nhq8ZWWFi9FosCzcMNfakoUBZlMd+PYhNgRct4mm9t",
-	"YUvZ3JMcM6suruRixrlIv+xcVcuoufEQgCh/kbuB/Ezzi5oDvnyyNpJio0Vn71Vdm2IdlBG00TaAaCO4",
-	"vJfsAqLru6qjQ4xLb3LAFGbM+ETxVSi3Z3ACCxtGZ9JMnJxgxYITwXVdiJw7m7J4MSd6ppze6FIRckho",
-	"prM5MYuhwqZSqW7ISC6UTDwnl7mSxNwB5mlpqkkmU6ogg91NQzjgjE8EAs47xDFi685pzgvMfGTNQsJq",
-	"AoYrs81LkDa37wP6S5AtF6o5YcTQpjUndKJxXYCvm6Yd5pl0NU9XUhDDcmh8vVZZzQhwC2/emywYzpjP",
-	"5ttAZt5VtRjNH14xfIVGNakjk64iFVpJu/ZhV0kpvB11RnP166pqd5QWel9BjvJC73vaf+4Ljqoc972l",
-	"QmaB6b4hFaC97/HqsTfJar0nmN7FNShzYkJQzhPcVIxulpbuevDvY+f1uehmtZcjEn2p0E4rsizkV/Hq",
-	"BYT51Yj7vC8Z52n5gBuGlxbxu7v6YfNpxxPzlHDpDWncLwU0Pq1NwX/ADj2xBSIIbV0CPas+vcr6vJDx",
-	"JSsUQA6IR8E4h/gbI4U4SSB2NtSfIhjbqivf96USKr+1OBMnoGoxd27C5RXBqV9rWWmC52yBhhwA7Krr",
-	"APIB5pRmVHVZcppweY5lNHyMk18qRMp7sFfGRN/Elra4S7IcmDjXKw7Peq+/JGc0zJHlKeE6noeYYsOQ",
-	"Sy5NlY+8LkGpIdEQi3yEfbIF5YQrpT3WUBJwJj7mK1XogCqAtT5bp8fNCiol1/dNWdKo2agqssKEn3mW",
-	"Lhd/1MTXaXn0t5Wn6YtZap6LtTNXlvNkZn29TEm74XBxt6BbtLEZuBiaMet0V4zJ8Zsv5k7Pudk8GFuG",
-	"HMlypdyFaYf30PgNaewF+TSiukz5YgVqpX1H1Tr067srBTqCMDAY9g5NrXuI5OwgU0FeO7xgEuPyWoBw",
-	"witDu1Tfzh+QbVb0s/s8m+Bjf9TEnjoxIGAvhNR2SG8C15722kKMqrYh3hIkJB+NdLzRLMF4YKZb3liv",
-	"3qNBhVqt9lqOEj5NCVP0zHVhhmgypNHQMF6lSeXhg9uQIr/9Wf1zB3n8dSTP9PSb8ZuORxFPKRv0UJ9c",
-	"84ygns1z64WoB1l3cc8EvPTyJLxeiLjawIQKMwLAwuKInTQIbQ9BPZGXiRfpgPPQUQGMDkZfIJMNJEqd",
-	"zgbx/+qzDgKalMVOyMCh/rDWh1VvzVdmj7yAgjBwSvKbXdfhxgM0kGblGQAB79NA6gswwHUspIHMkJ3L",
-	"N2coJdmAoJGaQMd5qTd1cv85SKQKvm8IGRnnA8SxHKCe4mQ9FCUEZ6LLCmgFH30BoC10SlMqRQfBzSDF",
-	"UHYr/MTeFcIMAdwoSSjssh30r//7//LUNOcD/gQfdtohKiWTorZmVy/aIcqXYJDGLtAXd/aYCfsNZMJW",
-	"MlzvER0enO9aXoO3llKBVCupp+SQzK8PYRUt1DrBI8wQIxSYYZ/zG4Q1xQbLAcRTUjkE2wAVOkTKohzj",
-	"mW02oROGTOEnGB5zogXDHwuOS0KWncNZhbOl0LnF6nV88OUVCxKNMyqnl4pBGEMrFjRSYiEYuOB7JVSo",
-	"bwuGOZRypPakWxXZp/Wnn+2h/vruyrYeging1+ocd3dhnnddAy6CDphi2RDVoflCpT+lcU+HGiTGoxDp",
-	"qfrEPJ/H8rMYIK7LMIpJypmQmU5isiXeIEPYtB40g4Ehoo2IjzOhKxorSBCbLXSsnstTD9VTfMK6TEfk",
-	"hW7Angh1dJ5ZIhRkgcQbOmBb4xGaUBbziS7zYsS9MYuV+FWS9npdZuo2QY8QnBrh9wD1tm2MyXar1VJi",
-	"HFQD7MFbetvmANTnYrwrfHaZK33OFK2DPBm1LLVrKBkFHxH5BBl8vbwE4RBq3/bCLuudv7k0X4JuIHqh",
-	"xugiF78YZpLaW1OcJr1NWLQO6laHQOIiLavLnFExj0RvM9f+S62+IPhidg2tLusyvQOoQw1hETriwJTy",
-	"wUhmmCYQ451gMWwhcMRpUbIu5U4tq65DWW9TiwG2w9g5ptnW2xE6PD8JwuCWZMKov612q10qKZDXEcjL",
-	"BsCW1R8DIn36nUhxkqC/Xr0+he4wOlxCn6KonL4Bgn7GJ4Jkeu8XJOaRgUJ99BmiossglABShsD8AgW+",
-	"MzqgDG3kQS79MU0kmpC+AZkQ9VJ8o7+Ptyak38tLGsEY3GVHr85spIle7oRnN0KhGDQCQ2fcXKa6YYji",
-	"77Ir+6yDcuhI94nbujT0bEuzwA7SpyOQkDRJUMRTHdxZhOaovXSZ3kyI+mNjFLWbT/EUjQVBlEGoj5DT",
-	"xCiRGPX6Ce93erBoE4ym1iOIkvhNhcYR0fTlJA46wS9EHp6fXFhQDiqdfHfb7UrPO0k+ye2hTJNydQmt",
-	"nv+PmEeKlCL1gFbTu8xo7grS9FcOsDlIBE9tO4/ZkZkCACRGJNoaZ8lfusEMdnYDM0LPAQPKc+gzRyKL",
-	"1HgFsPqplpCYxTjhjLT+Lirz6EF2ovkt67zFqu3e8q5ITtu8GvCoifPEA/JEg5UW1dGGIARBum4lvteQ",
-	"zC2RReiJIMn1kwMDceWvFNQ436AnYybwNdnSUPXkANF04P4eY4k7B+ias/JEJo6+9J2GPnc0gOWBSZbR",
-	"PzAOr+ljQbbGGc2/gGChLcwiIhSTKr7nWbql+26Z7xZoImgON+i8/xAGYpymGCKDLgiOXaSKy7CoCCNk",
-	"tbwPiu+g7KhSsi/hqHU33gT3SaIECU2xwDTJBkpSGBLo3Ku7nAad4FM82FIwi5SM0dnehuTMIRey86L9",
-	"op2zji4L7j6opRuu5dDVGcQ1Nd3vRVmXCXjaU+YhPLxBH0nzbg/k61+m0Mz0aXtvBT1dFegpMCmiAjVz",
-	"dMKPnrodfC9Jdksjgt6yorbuWnu51i2wFcwHQqVPoYlbW9ms3Moa+cT5hi1cGuiYC5TROEvmQKT6eQ40",
-	"6jcU8GhL1Hq5/NVstoOSaSGNzgiZWDgimStAGqEQEkHUKaQHNudBnaStblIIiI5IOCAS7bf3WjNs7ZQK",
-	"We4YtyyWVHvIvTcl1u+pm144Kzp71t5fDClFCniLlWvPYm66g5CrxWC2vP0ayL3OiLkgwNf99k7dtPnp",
-	"bZe60cKgvfsHFV21ASVyJFAXZboHamXHSLx5cfFKeSQHBWzDveUQYOuvqBv4XQ5/unrz78dn3WAOkqg1",
-	"FCiiPZ21CKJjm58IoyKG2sznEoApCPQYibwwbgi0oKiIWzzlIoajhmY8AQ0zIy2fsPeaLI0JCpaD3Z3d",
-	"vf2nz55bt22n5KcvF9C1xh1jGH5vC/Y5BmkdEO3EQedN6k+uLvf223vocEATgt6RPnpFbknCR7qk7+L4",
-	"8JrMb8X+UAS48woWSokm8RZlNtzdlEW1ursDx7lx+2sCstI4LBi7ovVcgCaflObeKynKbpj3BAujgind",
-	"ZlZ38gFotcJeI2i1K3ah1RhyVqDp3i0Ma9VN1ACerxogMMr/PHx9Ol94eMUnLOEAbFTkE8XFqTUUYBeC",
-	"MI7cq54DTSXlLIcra/BpIkXYMSuSCc7tEpYlgqUCB+9njR4KKGiS54NJyqZIHe44TzpoKDrksR/vF6PA",
-	"d2H5uRfFc0dDnCVEoJ9wv6/juE2K4fOHSCg6kqwcpmUquFRftIw449ai8KCTMZ+ZNImvKMsQdyEKQHPH",
-	"74wAk+PDV6b9dh0FpuZ22880vpuLrk7L7VSp+qFhcgoqUiy1KuOU+M8Ug6TyAGE2hfC/RBCFssKPs78Q",
-	"eZnLBOsXWxaGxrwalJ+wm1MxcNi+H6R+wvEF+W1MhPxioKtG7N8/4ozLn/mYeQWdPL3QAWoLOl8bqHMQ",
-	"tleuoRvqmusuj6I24ah4xF60qcAOE5SxY9spraSzs2YR5Vj7FTUJh36TmGmk2ASk0ONM/EcZAXRukVnF",
-	"eV76qIIK+7PvNElJPzAIvjKlmUAEABeWojWg0YLNW9c1XQNc/gd6dXx6fHW8agi1oGQhddVEdx55rQWt",
-	"BlR2kUpj9tGi2lNTCaCO5pZ5/w9Lc2Vx/4V4/D3Q3yp0L0eHw2DEhfSVCE2m7hnlOOIhu7pwnhcxjuAn",
-	"D24AvPzE42kz4aO5emDl/koLkEKcXxhvnL4ylX4YeXB3CeN3vgeM1xcUV5xqp1yvs8aLlteEfHtx2rrH",
-	"e/QDERE14OX9A45MmVwYsLPAmq44P8WZUiBLZEpfTVEzz4YwGEjOA14Qzo2+X41+bf0VPbGe2KvpiHRQ",
-	"FdqfoG63yxDaitGTz90yOnaDTjdHyG4Qdl2ggx/nYzoM0bjeDTp7d/Zdy1DVsWwuf+pyJ4oQmjCLPGR9",
-	"tgIi2uiNaAzBNErc6IWol+C++ifjHD7m9gL1wZgteptu6UNdtniUEQEGL8ERto0oUzztsvO3V6iPoxsg",
-	"5OVyi1TaUm2xL5xBF31cDd22jRlP4hMT+tb57IC5p1RkiPRllttwBmEAMcNN+UBoEefi+PzUYQr7Ct3s",
-	"m5utCeWlHFe6omBfk+hGVN3U51yIJX03QqgpwPtjCqNfmo/ooNpyNWfnyIGRrJeD/AdSpGgtjKQZpyhh",
-	"XpltdIP9brA867gLAxOPOM+SAS3/wIVTtD7IA9cY4gz1p8YEanxAtlb+QUVz4drnCW/U6RUTnt1QNpgV",
-	"xi/ILb8hVyaZ637Th34+XolD75IOGOJjGaJMzQqdHwAggXdBsV+9LAt95gy/GSuDXk8uHniVpr9eXZ2j",
-	"n7CgkdKJ1AVRnAjFyUshzR10fnLWgxLIGWcDXX2LxYrVjdkN4xOWa10DYro9QlzmfnunhQ4hC2WnDb0Z",
-	"oKYoNPETAO6ckWoAtQm433lqI+1DDVhdZkbqgOCMDoYSlkJZlIxjEm8ae/LuSzRmkiZaioBgZgjQHGEh",
-	"/NKDllxrAK2hudmmR5ZcJi86O0877fZ/BXk6ZECmvw77v0T0Df315O3vJztn9EScsIun0dHJs5Ob0X/8",
-	"7ejXly2y124JOmBYjrMGVmq9Ew+rOizFJa+VS/2E46MCpmDY7suFeMJrzKbmbaLqCy3lBLz/cPdhBmdt",
-	"VIQ/LH8dCDtGlrJ21L/APd5cXi2Im4r+5plz3oi/UyrkWxM7sBxsFoEYRS6ridEwkRkRlWJvv723paBX",
-	"7DjJg3mmjs7jtHmVRQaZk7STw/7O/tXO80673Wm3/9x+0Wm3Z1JBOm03DYaNk8RNatl1U1V2S3lTweFY",
-	"yAwnFG+fkwzCIReLHQnRJUkJ1CneQWqhTbyReWpknRyoTjhUzFAd6Eo4UR4plYcRmSQQJzhIkdIidkhs",
-	"fmtRJrCIKi/y0eC3uqbOg+1ttWBcwGkBXXtfBroa2Ot0UuyKjXXl3PVHfA8aYfs8TP/m1byvYf3TOVtr",
-	"pkaGxa5FQ1MLA/2qghygfuk8FfVrQ6gzozU4a82vDNALKXMOIc0FBxNOPU99U5dMs1SnTTGcWnXGBFtB",
-	"sSLKUC/Sz/Va6FxHXbkRV4wb5Q1uGGfE+K+h8UmdB9sQ9IrTp7Y4tVpJiOR0pBSFAdZ9WYskl1lypQhF",
-	"8NuYZNMitMPsIqhS0XmG/w9/WN96YzpRdsbrEIa8zJU2VySJaWGQCc5wAvkMDhWIOBM8IV9aWV4IubYr",
-	"MPa/DTT9pUoN5jnrPdiTn5BOtc2p4wOjo3JBaSl7qa1fNtdYarjgH4ZpLh0cZRoxKATQSXs2rcdmWNvC",
-	"LN+ejL5dA+XNnPYKBI6UgAn+elulpcqSioT0UqG8Kn5wlky1f6rP4ymUz5ut4bJx8fMRer738tlml/Fr",
-	"1AM23QvVH5rjmuRzfSG9BSq9hOVKLwizLuMjXcACwjpb6FD3ZFGia8+2E4cUgN+JqRhf1zVWk8n99st6",
-	"X9aymlBzQb0Qw/ddMXyvGerr+iFr8e58DWplW60p/Rv8Eo+uneVdO3m7I0BTpw4Sz/I85yqKr0mLgA7Q",
-	"64kYgI10g87nbo5aXYVb3VwB7moN+G5Rwd9PnauKwLZR9nXFnofTba+Z5lDPvbT4UTZKaOn80SaxJMEq",
-	"FSF81FIKumOgNhcyOjXlGcOZ0oxC8tGaNJeFLRgPog2WCtTRiHGsmalXf2konJ1jIVCPkU+yp55WlBzK",
-	"omCBetE4EzzrIcmtcxCpB/1pWgq4D2FlTUVOGFX06l7s+aLz7GLPH0a6tWnos2AU+zeO4lvKxyIvAVIY",
-	"MXZ223WGCzirUoCiW/Azb8X3uR3uPPeXFJ8JAWMyowRUcVhKmBci3LDZc0/b5VIiT9v+1SU0hYspFpeX",
-	"Dtu9r4K7x77S1K+qN6K9V5HZXd5dR0eFBqH6SXcRWjDtp8wq2lftl8Aq9v4L2A7UU4Kd5ll47px5TO4H",
-	"0/NvZ3enHMRrs+tMGWXNW2zyjGb+H8JAQQ4Axs7ifEADMKTxzTKDNxYD+TUyB/dHiI83UmVeiDpEjEyI",
-	"kLqT63ehcGvCvLTa7af3rUjc1rqZjz+NePa9UOAPi9WrMvstaC+NQyxDIBIf1d/qj1CTk3BE41Djbmgw",
-	"NNR4G+aF1RR++4hFaIlC6NKXsEKewufhXvFk2A0+d4OuJS3qz8579f88cS3oBh/uusFDSlAZpC8jwI+c",
-	"E1akxTuF6JUAcnT5N7QB0UjXNFGAtLkWcW59YpxF3NXThAgnhMU4a9GoPvoEJjAPLlglzs5bRr2fjn85",
-	"Oev87ejw9Pjs1eFFN+uyvx1fXJ68Oevsttrq4/nFm1cnrzpb29umWMP29vGZ+sEMPf7b8dmV+vz25FUn",
-	"wf2tvS3oUfz833TRWfXTq6vLq8PX5x11eu2nCkd32u12+7/y3y6uzG+7Cn93nua/HZ+9cn/Zs6Mu375+",
-	"fXjxn51XJOUdtEC6uxp0+ubo8EptLU+oV9+qVxS7gE/ucTRDc8XjdTdvJdupg4CSOW+vjv4IeK6DX3Rf",
-	"JZ1qjwWiDqB+Ryju4uHqsRycUGkpq7/OTXxoU0Ug8QNs1hFmjEvUV8KVdWd10H77petGVk/OKnRv9YDa",
-	"PH6Pg/Vt/o5H60UB9OZUELY1hfKKoaYF2ffoV3XhcrlU/QL4w4ekk47lvB7riAqTL2qylxiZQAAyQz2l",
-	"Uva0V0c7Og7yvhi9EWU9hFGGWcxTsIjAc3KcMRJDo+HNFoKk1aovGI9GnDJZqtg8i1zHVdR6oJvINKAO",
-	"cIz/zXzdIvG4trxXpWDXwurqsb1t7QJYuYNo/l4WK10GTaKD/Zd77d3nq9jqBRFQ7KZORDePPXqUlvAo",
-	"wWFri6PB1yLUIkRFif6iSN66rLnrShhSsKrjxRxohWgytRv4xYDo4hFkixPjWXECzATb0L9yAXvCFfS5",
-	"fKC2rjRyEGzL/cpDqJ8I2B46eBVC+8A8C7XLytp4jbReo7pXaEhYpGmFuUgfVqtiPUSEz/gEBHgteXWM",
-	"IF+uFKm36ubAhaZXIuz2jyPv62ovoNR/XyJ+FWtWL+bPLdN76SmwquvxQ+sxZhuekBhtQC6ByRkMdU8C",
-	"PpaCxtp9Bq5T8Nhv1vtwfoDKu1Uv9Nor8P6I6JvnrlRrQ+dVf+vL/H7DNvqi+u8qMZjfkuyWksm80u9q",
-	"/Bv73LIIFvEx03lnELymIxzaYWB18KCz3w4DBagfoe2pCDov98KAso+69uOzMGBcfsw/7+3n3bj3wsCo",
-	"Qh8hS7vTht466lC06QGqmuqm/CYkHNrlOwgZ+JFXt7l+X3Rh33Gbrpfdb3Mx/Q6yB8dMrRg6Gi3oM1yc",
-	"DuQXVUMC7IX/wATg0kS8YokwGiSYRaSDNNyF6puMxiD9GFAI0WTIlaacUiF0wYrviMnb+1w9adARTtsQ",
-	"VKAJxMoDu8713KYbyUoCT7+xGFL4OUn4pIg4S3XDYACwPZAudWulIpiXkQmygQ0fDHn7CP1XdHRY237n",
-	"kNC9xauKwFkdX19DOVgPmTiRAhH98w9nJlhC67/EUzQZAlEx8aJGzZ/wcRKjmB+YL6Arx3BdlGSdWWiz",
-	"4aOUQbGoB+v4ZSJSo957anX7RfzHitrfREXtJdSUJpW13SDAH11fIXUbn1/V+xvWV8qFvsNVCA+zWJp7",
-	"K54IqICW3RKml2+tCaWztJ4SbCxeeZ9Vk0CjqRWoh6Yl60afTLnJpLISv7Zp9K55FpkUH4x00I7HOvEz",
-	"z9LV1/QUuuWHbUjoHEQd2fGHEBZRgkGfy2HlgBoUfyE4VTtdSx2BR+K8FHFeUbU57W9/9Bo9WH5U+GEj",
-	"HMCZHg25IHkZK/HdSYt5EGHnvRtAGLplSj/46pQa6tW8IukinKZWutz+PKLx3XZsKrkvo9De7/M3yHTy",
-	"ao72a2vKr4A95FQci5uCLTSj4ScO/1yMjvuqFZg9xY+ao6d5gCt35ELDd4f3etmAyjPgtoQ7OMfT5zmO",
-	"LobROfv+8ghdBv53Rpw0aXwHuYy4UbrwTXBJQG1A7ahQkuYTR76kuq+nblyGhiQjnaLvxA0hI934Gezj",
-	"sxLnYRybxb6Gg1mGrrhSzsvAkRb/zqmSPxOoqtug2JRZ0jrMbI9i4qOY+AOIiYex0+sISW51se+NS5h6",
-	"wZZ46OChgnM4BGQ1PMNKo01YxuLBybpgTsp1Pq9p8pEQfEs2DxB2FfCSwcEZpqvsQFGRLqtQcsUADkxn",
-	"WiHtO9X0lA2Q5YbqWV/tjgt4QZXmz61+9W44RRu4YkCBheJk8wDKukvCFPSVclvKOaXqrTFAKDMFljWc",
-	"+vI4c1GnlMh5SthADoPO03Y7fFh1LL33x8ht156ooDIXNXmWA6CFK1A+qVxLbYuVlJFeFNe/YAy3I/6F",
-	"D+rjNpca8a+jjs5Kr4XEWjJrFtKnImgS30DHFZAzjH3UI8bOSqav+UqU3bw3hSOPRgkWQ6NXMaQeXlyi",
-	"Uct6lEgfJdJHidQvkb7mOT9xub32j+RKrCl6b1qPuyGb353omtsk98sy6yyRWZHoymtNHRkXUjcDqnWM",
-	"X+hHlnaJQ/lIuIjlc1os3agks+RT65oUera2/q+YTTE2dFRyacGMepCZ1HV5NfA/68OaV01dn3hoitaS",
-	"P1CgrN55x/ii8zqiOscldLJZQkS21D1qZF+Xcrq2kDm9z7X5paFpqsn9191RMzLiGSQL51V6yCTUVIjE",
-	"HShdy6+RSR4ywUM68w+zKWRrDHWXL5JlPDO9SPSkCRVSzwu/6SpSPTM1JApC/bLNFrrgE+E4eM9PzqA4",
-	"Up4v+GwrpgMK7U3CctYglGkeUdZrIS0kao3iL0pI6rmtdvIYyiJbVB9C5qbyKs1TC5NaH8nTfSHH1+ND",
-	"PxyNkmlO5uYqtoeJ4PZVLmzPX2BJrzX13vxaLIjqnnybPucJwcyqrXWSrT/lyJdpNKIsBFwDitll/oyh",
-	"vGhIhVR3a1Xtnfb+i6fPn4W+RKFVxz3G8T3sJKGMQLE7Px9hXBJL9ufnSYaVM3S5lLoRgw82BFOjig4I",
-	"N3cKf4+ZjuCLzUfdNa7zvil/uQDc9HGYd0Ms0QQLFHP2WNZzKTupIgqKesGJazpDGWRlygwzYep1fXOy",
-	"pyUBucy5FWOJt/qU4WyK/k1vpxWJ2xVwtxpxcsUx3VU19+jyb/ZWTHBVxNMUGuhRRp5AE64US7TRm0f4",
-	"eiEaJWPgenkJ5B6Qkh6KeDJO2YHJeE/xFPUJIulITjdbljv1HNa4EBNAG3pgDAUGDftVQAbMeIbvWY5q",
-	"SlLkdRIgec0twm66UxTddFDMdYxwYX8lthQ0lmaeJzAzsT2kQl0FEU+R4MCOFW3szbJKE1Hv6ASPrGgt",
-	"rKikjDRmQ0bGyPnQZ/P+p3l6wMxdIO1L6QbWPfwCgbwmTGGyL87FctzIEcgGwj/GfhRsyiBkmVF1TCKB",
-	"PUEqv6ckgi/Dwe7JGTA5efckDEAO8tKmkXvy/3bDAKzmMWTmfIl0YZPw+P5zbmppYHDVGYjLBvKrk50f",
-	"xa9OrZJp+8eI4gfDaDXsHPy8CnwoG4jvy14C4L9Cc4mvB9+lbqv88B58LjY2RagmAUyw0HVEuVvS0v42",
-	"SMuH5f0yxVHNGsgYmQCePKrAy4cKlTuSfycxpJynuqNdXqsyCLsFcOrYoWqpG/WIRY5u0Nl9sPPFIWl+",
-	"yWJ7QJiiUutpaPGLmfxSZ6CvhvDthN56BoSpN+6YJhTq3AFMXJJg/95TQKO2X3Sp2HlqKIaa47maY3H0",
-	"15u7HJFoLTrdo1T2UKms3F3hsdfQCl3l+IbksTBClzQ1ZSbQhhxyQbSNJ+agwkOrLjQlcvO7JOAm9cch",
-	"4ZDuAyGdJfJd0Hb4AQgJfEeYjhIF8qSfcshPF+hPieTvLEfyc7I+l/Z/gZIXj5R/JZS/dAaATSI3rjUi",
-	"4Gp7H5pu8DzBrE7A9RWaOih683FGdNWPFGc3j9lSPotZQUYLGqqtZCm+Id9/sY3vlIIuYJbb/pzg/ty4",
-	"+gvbknJIE+LWwNG11SlDVFYqfgPvhFKG6LUNw7ctJvxtoHObwmOL5Ye2WF6rdrn2at8aGPfWHx1+ivs2",
-	"tNrfePZymFF2owC5qPJkjYFui9YNT5F7YbDCExiju7auzna210jRWF/FLK9Ct/fjKHSrsKA9Ws9W1RfW",
-	"5C3o4sZGWsuzGNYlVqyvB6zD6/eW5PV7dVzeBFLk+XPeAsCHAvV+Ob5C8JrSkF5oI0MYTvPWoTUd52t7",
-	"ebQfnss8pznfgphpY5prkFP//OO3nbd5qo5F6fsoT5XD49frAzIfreo6ZdUCW56YakO1FbNKsbSdZee2",
-	"9jBre2y69S033TLh4YxU6nT9UXrsGUB/IhCfsLkNuL4g4Xkgf62Sn5U25Fo5LYKQt89ftkdSbXIFIxM3",
-	"WWGmyVGYJ6EV7ZRMvTyFMxCkMRmSjKANyW8IUxqYGJMY9ck1z7T9PiOCSDBJGNVss4UuHCVt0+RwLhX0",
-	"2fKk8gtiBZ5zylYu85Si6BdPsKQMFjbPmX9+cvZoPyno1i8UciYta8ZwRibR5vzk7Pvs7j5LtEaULaIi",
-	"2GTHsknQZ7NzBH43U/zRgtfcgmeLjuW5+4oqQgcQW3Lke6sA4YE/DSOWX87rYHEfVDWgrMIpIV13P/ZR",
-	"Jzt9RfnstsHzH6C3eiHw2crITqe171TPrMLstyFTzeqQIN7U1DUKIYVHFH1Y0RlONaUZ4UwyqMOkU2bM",
-	"Z72IHtrgjGyqucs/iB7aaP/rH/98uRkipgQ01OdyeFDQrg3oh6nWxOIusy/ZROkYGo2X8pidUs4tdJgk",
-	"TlKtr3ySDkCtIRGrKde8QOUPa6UuH4tTuPlFUbj5ZfChSchqiZ6sMGr165FBfWWxkp+HBMem+OMp1+us",
-	"aa2qp3si0NuL09Z8DfzRqr6SKscOsQbho8/5DcJ5H66vQ8CbN8UoYWSp2vELt9rxy5pqxznyr6re8f0s",
-	"ZezrqQ++wq9H5vKqtxfH56cOzdtvShD0Rlbud/y6Qp1O0ot/TOHu6zj2ZInoO0cOtGiNRGiNfXnriUsJ",
-	"vcqUZn9dlEYp/ROFN3D+JBpn4Kh//znow0bV7iHvFPruZbdWxlWH2AnUe0EqNec/EzNBBwySI/WF8TG4",
-	"CI3XThvuQAqujLI53sYGSDMLBMIZntfcn53gFUk5E1JTzqJnpDMYOoPODjzOu8U6z+atjWafV6RYoI2I",
-	"jzNBEL++Jkr8EJvWfQMSLCWiMGdCVRkrqWd8LImARnbWfWreqeF49oVX5U4hTwQytqeDknOoHB3O4lKz",
-	"eM6SqfMqa7yafdkpvSWMiHw2df800vnsat8xlriPBXEmGxKcyKFnrvOxGFov1hBL6GGIMHpH+pc8uiHu",
-	"3jM1B02Jd/sUdiwzHMl8HRlhMclIjDJyTTLCIqXCDEhpSvODAvn/HwAA//8=",
+	"7L3rcts4viD+KvjzP1WxdyhZvqSTyDW1x+2ke9zHcby2Mz1nomwEkbCEMQloCMiKOsdV83U/zyvsk82T",
+	"bOEHgAQpUBYtKbd2f+hYEgHi8rtfPwURT8ecESZF0P0UkI84HScE/j7P+N9JJNWftziZEPVHTESU0bGk",
+	"nAXd4Aip0TQhGbrmGcJIUjZDCWbDCR6SIAwSPAi6wfHl5Su01+7sotecxXgWotd4hvY6aPdZd/epfuwD",
+	"jYPufhikJB2QTATdd58C9VWwt7u3f/D0h2dBGDCcEvXWGKNTfksSHJHgLiw/97x47niEs4QI9CMeDNRy",
+	"7t6HwVg9+ywMMs5Td2VBGAiJMyk+YKkm6+w9a3WetvY6V3aNkuC08nLUm3Q6ez+g6ovCYMKomiaiUuwf",
+	"dPZbaj6xG9zdhcFb+Mk5UpxFI3pL4qB7jRNBwiDiMfEMDoOYXONJIvMHxyMs1JN8TFgQBmOe0GimpowS",
+	"LkhlK7sHaiudTrfT+WPnebfTCcJgOMFZ/CGlbCLVlf/QCWGuysjO/lXnRWWkOo0PKf4YdPfsB8qC7t5d",
+	"GEiakt84g5uaCJnhhOKdc5LJkRpHZQJ3c3J1qTaHjoY0IehXMkAvyS1J+DglTIbokqRESJKhXaSWEdyp",
+	"oxvjDKdEAnh8Co4mMZVHkQbFKmS+YckMESYzSgTi10iOqEAYHm4HoQXzoBuMNZC3o4xgSeIgDNQ+gn9M",
+	"SDYrQEmPVEASjUiK1fvGWEqSqWf/9zvc+u39H3u9tv7jD2qfs7EaJ2RG2RDuHZbroNSC9eIBn0i9ZHW0",
+	"pQU/8y9QwbW7umuepXCJlMkfDoIwSCmj6SQNurv54iiTZEiyYnWXchIT1mB1Qg8on6iDsL6VmjG1Z9lp",
+	"vXj/6fmd/xBP8eDk5fz6rkYEiYTLJwLRuLSafbOIMQbwM2tQZCkMMvKPCc0U4slsQlY5PXOtdUszMDa/",
+	"umfe1em7XN/qzLWeTRRl9a/weSumQyrthSIGzy6+1/Ki71nz0jesyOMxEEDfOhVdfSKQopAh2vv3P/91",
+	"0EHRCGc4UlRBITpu/RaiTusFwixGvaDVC8q7mKeqns0A+V52O7j1W6f1ovX+01540PHu6k5NJcacCc1Y",
+	"f8TxcUbUQVOcwDcRZ9JgHh6PExphtemdccYHCUn/+HehaVy+DXU2EtME1nrD+JRVrg7xDE0zzobo/ORM",
+	"Mzc5EUH3oLNbEOG3DE/kiGf0NyB8ZtmA391BgtlNcOdu+g8ZuQ66wf+/U4gMO/pXsXOuV6o3W763t5UF",
+	"uitDW5TFVEjKhhMqRniQkG11XyOCY0Pmf/3119bRRI7UaUVYktI5BD9iQSOUEZykf+oFY0yzybgXlIjL",
+	"3G3cheoGLsg/JkTIFU9fjgjK9ExowOMZogJRdosTwAeSZdzIMteUJEpMcc9GSTtCKImhG6QTNQNBu0hy",
+	"9LTjgjUILsUFdooL/BHHyO5jY/f3GieK4pBY3ZzZG6JsPJGHqK932EcKcQQiOBohfn1NWEzZEMGe22oR",
+	"x5xdJzRa/bSxRAkeALFXR309SRL/ORuR0j1i/+jy4b5wRBS75o2d7FGSEaxghiFsmUSIxjiTjGRI4hvC",
+	"QnXosF61WDjLn3g2oHFM2IqHOeMTlOIZYlwiHEVEiBJTLxGN/eJYitdv7FwUpY9wotQKu8CYw+LgAM64",
+	"/IlPWLwG1LU0aYQFYtzeQWnrB8XWz7hE+s0b2/oZR2ISjVBGBJ9kEYENX3F+irMh2QCt4rckQz8coP+k",
+	"P7q73nUu3BAY9IpJKmfoinOkV7PR+/cs0J7Fa8xmZlGrMk/JOUoxm6FrTBMSI8XW07EUh0hmM4SHmDKU",
+	"YEky93D2HCKhTkOtB+UL2typVNYq6JC1KBOgeruYa0SAQzTFVKL+BZHZrHV0LUnWR4JEnMWiwmOdR0on",
+	"9fyg4+GkhWypBTZHiFjtNjDSzGVAcKYIIL8hTMFALod9UTnmjIdogOMQkY9jtRpFmTNyy29IecXN5Bc9",
+	"sKEAk2+npAhzuDwcx1StGCfnGR+TTFIldFqLgfOVtpv4pGys5noyD09skiQG2giKeJoqGTuhjKgtqx+V",
+	"/GaF5cqqrWz9ySPzF3L2O61HwKPv8zn4AKiyVVNfMZnNGm4V53YCwpSm9M6j+NtvJuO48k1MEqK/0eap",
+	"dkZSfut+geO4NML+rDSVdkYYmcJHpVg4b4SPxevgY24OCoOMC0myNk3HPNNPJHgg3M+EZTxJlQpuF1B8",
+	"E40wG1a+K9Y9pqydEUGA2SXcXRV8LFYFH+0JvPdcLLagtwixHCBVQ2RJkVWvakmaksAzvSYPov7CNbyV",
+	"wfhXJeuZEwjRYObYfmoAtQAyjRZzWnaV+hVmS8/DNS9xBo8fPDIj2BDRe3FO1Fl0rhzhB7AZjgpNsbHv",
+	"hGg6IgzxpXDbh8JYAZaGjLAwn2nTRi6bF6KmveR8d7XYf461INQA+Y3lCkieJKlYClY1lbkr2EmWYfjM",
+	"yMeaA40mmeCZNjcSpJ5DWzyJSbaNxnhIDAHlDH5OsJDwdfMDtvsxa/Ee1S2mMOMpHoimtNKO/ZCYwUud",
+	"2ikezB9XZeWVqX0rPx5h+drqbM3W3YCoXGc8rcEKwmKiuJ9iQmiLESWA4govBCPF3KQ+fnrCFGEVRKAp",
+	"lSOkZpsho5MeImz/RBFmCGcZvVWirxxpnXBEheRKEAU+e0tCJDiKEqrOHcUZH6OMjIFsI6qFuiWoViqG",
+	"HjZsXSKL7/hCPZNfcsFMrZLtYw8T4/Dw4AuPicUW9RT8MZ6IkRL6gAy1g/twAX4NjflRrc7crd6noUOw",
+	"BC+wwVk64Fb1b11nCgqAQsKjAB5C4fAOHtOdKRx6TNWglDJsGGGKx2O12O6n4O8c7Ive0/yFU2bfHQYJ",
+	"wbekFrnUj8WzEmiQ/9Er8jHf0V2OI7MzbdqEI7gLA87Im2uwmCy6b3eFd+HiZ8vvvYdWuNu5e38XBq+s",
+	"jNIQ6SNjK/aAc1IC0YLXRJxnsbksH8AateI+SRXebJ827/PBWL6zY+CxTXlXCrqRgqmPp4QN5Sjo7j09",
+	"aCBvuwM7HfAW2M+7nmFjyrwG+4PQa7J/+EFXjvP+87sgAryfDzu/e89LU+/lHBW12kx+flVCwsgUZZjF",
+	"PEXnJ2chGtJbkK8iYkQtoH0kE5yBFGbEceAafCKXlMTWdhuFGmamDM1J6g167ynLeLYs5/bTWbXxjFxP",
+	"BIkPjZLJGAHhEQmJZwLxsVaw/UTAbnqA4w8wI9B+cD98sIwiN85fO4ZMxuUHRam12oUl+ZDQlFp/sAII",
+	"nHhpRVrsd56OVJgkWKnvP3qzUENe5jlrceI/UZLEcOwNkcIYyX08+ZfLN2da9DGMuWLOR1s8Q2MsRyj3",
+	"xvuFofqTqexXL2bxTn/OaHxJhDA6fIOtxsbkUivuzOtMCZfLS72wsoTLe0VfWEguo+iX1G5VTdhsnwPO",
+	"b7QBbl7ii/AYR1TO/L8u0GLnH3aCZKrQ8ytOklaU8OgGKalbSbCycNn+xhkJkQ41QeOMRFQYfXye09y1",
+	"9B97xR9X9o+u/eMP94qGjpppF+2cRWiPzHcJfyY4UQyy0RVY22SB8fzmfnQ3o7yr0OL/w2iqQmYFbE+E",
+	"VjWfdqyuIUKktFIh0TXNhNSUFjMxBQsmwkhRwnkia0cvjRquJufRo1fRN4xi9OX0DYPG+Zks0DFOFP+4",
+	"JUw2J16Fpadq3ZodomlGpVSCA9cXOImpRAkfqj04Mt9TJfPdb1+YW7YS/W0gxgPk8fKCX9HhSKKESAjT",
+	"UOosxJsIBD5ZnBE0wlmsthJxpvh/CORjytEw45OxqNKJo9bfclJR/O0V1MZL0rbKPWtLFezmfc3pPMxK",
+	"sQrYgzL5vgmI1q3diX5Y+XKPsSBwpxilVAglKvAMkY8yw2g0G4MdMUNijCMiUMzBn5vCZVZAde8+7cSn",
+	"gfl2eIoHDXeW6BHljalrgI0BAwGuFiLSHrZR756YVh11NAeLjVhtvYBSz4NPeYST0nKrHDfMNQoMPLkS",
+	"4zUf97o+9rwsaTaRfOANWZ7Jm5gtE9pnpKz8pGqgxJhJaWKko4dYSX3kmcgRyfLNQHiBWhJKyLVEWwBS",
+	"HA1IwtlQKEr386srbVBK8EC48vSA84RgZoDHCw4bAKpN3PlarjF0jr3mSk9in/pdhP3EbXQURWSslGus",
+	"eBEyx6OIlPoC6SUqaDRMaktd5F5n90XZCChHpMcgjBsCD1G/N+l09iNBEhJJ+Jv0t0OE2UyO1IQkEQQk",
+	"DXTQ6bR7Su8srHCNgjpDzxXthrteU8X7MPjYGvKW+Vp7mNs6kNb5qaW9iub2R0E3GFI5mgzaEU939CD7",
+	"j4JT/aeNyRXatBU/TFJV2o5A0xFXbMRBSOu/mxdFm/olSmjuEUWrfBbcrNZ/+sVkTNjlAsGyZET9fEKI",
+	"tlOvLIWcUkYeYrtIKCN+RXZpiwNMsdjg8Jo8KJZiZeuhoJJ8wHHqMyJeUkkQ/CYgLg5HUvEO7VKqcEuH",
+	"b6hflseWwg5/n0HDNRE6y7Yv9J4qv216rtc8i3zB4PiGIIzGkIYzIDPOYld2sFr+IWKExIrkalWqlrMa",
+	"DnoPHTmJy/73jWtlHhbpO9czMn1NbHT/xoD2C+27fs9ONk0DdnNmPXom0NZ4Zvvmo06T6KMtzvJHtpVs",
+	"UH5A9NFW59///NcLpOPXI9ljZR+x2A6R9h4PuBy1keIOkuBUixNg31cShwFcu5htBJHg15pz9Jgxnwn6",
+	"G0E6wUtLDhUrp7vD6v3s/vuf/ypHlCN8LZV8mtE0VZKJmGQZn2gr73SkyAxoayFioJDLjCfOaN+VLlLb",
+	"lJTB8Zi2FG8cEtYC1bAl8VCYRDiqrbSldd81R8zSBS0N2csvj6cUwkNnoblpfdHBXfXdZXK7LH6l+OOJ",
+	"HvOiQnqBpv5jQszPGmuarzrFH//0ItRThTG9JXP7qNqsS8kKiwnQA2zWrl06xR+NuNsx8FQv/ebiiwOF",
+	"u0u4Nr8l4/VSGuwZmdp00gdYcRolMbnppU3eVWSi1oTm3OvRrCSplkHluQsrHR+sFAmtD11Aketaevd9",
+	"QFpkxTYY5rPEFgm1c8FFR2dHAJyHyOQGo7dXxxX6/MPBohiHRtEBiyIgfPD5ZkzY0fnJSx5NFod2+EI4",
+	"jxgy49F+u4NiM4lin1QgznSmWEWgYdf8vrfMrVJBCB7TcmD2frvT3veiAZYj0fAdlXOzLwz1eu2c3hO8",
+	"JdktJdPGKD4xCf2LGKed/Fg/fafWox5LiPSJ3ASnAoxWU2RhW93AUmqFFdU8yrfQfl3hSzuGkAhtOgOn",
+	"AZ5px4Ai0TyLtQV5eT+t8SB7FjFhakskXph2arglWOwYz3Ozl3q/za2+T6syN+cci7O40gUtApfj/P6b",
+	"uJDV1VqKNU/PIIo8qfMxX2eEfAB1TPgfoOyDLqHg+5Fx+WHhA+qXmomNPfuDMALIPY6dfBvFksrvty8L",
+	"nQOpvKW8Xd9FnFN2AdH1m1TI6kK1flhCvqDxglCe8wQzRuIVRToPCH2kJmfLj2NgKNepTAmXCOv8yEM0",
+	"JIxkWCr1BKxPAlGJMPyfCr9O/xDvydcvBJbiF8xpei8QZLVX19ckakwGcJLwqY8SWrfG+dHV8Z/RlE+S",
+	"GBJHx1JdxBZGVlAyTAIzBEtU1waKL82ju2pcHN4Qg5q4Ksd6q9D1Ax7wW2LFtBoC8mEhiavGqptzmB87",
+	"/0pn6d7rMFll8x7Gn47Ri4Onz5BJj0MmD6Lt0fClCWScOw+b/exjn4TJbAZMdC6Oy6iIlDPIKJxkRHvm",
+	"I5P3rP1QSzE3JxDNcz+UCYlZROrQ0QTNeO6sJhC3sElX3TxvL04UiJGMsIgcop6bBNgLikBL/VYk8EyT",
+	"kiRZ2ipv430XxO0sa5daaMPx+fmWclFb74MObwJKurozOi/L9GlFcWf5gIyChvuyg/O9PdGuVe8WF9D6",
+	"+VmSB/nO1+kqteLP/ErN8T8xdRZ0qCoazFAvsEWoakIOlvNUFRVqlvO6j11frZGavMaiBZ5cC1ILMGgl",
+	"t+KR3ZWxdlJZCqzmGTI5jvPEdlwgcCOlxpNd+qWdiEVJg1o/otnGS53i+dDDBg4fUyF4cus906XRvu4s",
+	"F+Wgfp6zLKB+wTme0sZxVePyyNU06iqqOnMvWPXbsY2UbhhjOs2oxIOEaLFC12CymNdGR2g64klOYJB+",
+	"Lxy9DcKQnHcRlUo2xHGLs2TWY2YunBFEh4xnJP59eT08pj59DCGajrAEr5I6Mog+aeus2fgNS2baANXc",
+	"deLw99XeO/YmQTacxM/4m86ygPs3ncrPmZvO4idSzWZ5qIfmQmnSD48kdxJxGJ+ijESEKj1cEVIiDpGA",
+	"yl6QzQRB5fP0v0rVQbVfMozEvyExY9HDdnQOq4YgihG+JWhACIPYVRJr76wgmbqIhAsJt0Fu1f6uCYkP",
+	"FXXoq5vsg1cYKrJAfJew8UoI66NAFBLoNdfRTt8iBQvZKg4II13nwVZ6EodmfiPsUbl9CEqNjEYoUSr/",
+	"MoerDudLcUrvdXlRup/wwWDW16djXRjG3gI/bYdIP9PWwXXqNxNah7Zw6VHNRMaEjxOCFBvRXnuFui09",
+	"eEzjfCwEnqvfnggrXetB5YBYmLks5m/Bd/8N/zc1Px3X2X/D+97ttl68B1n/f2x7Rf0LuPKHiAqwv6Wl",
+	"BP2ec8grvF9U0HP7r8+Z56vPwKwx4+v0yifCWKMK616I6DXCbObNoF+iIMdnyLmMF1zLBbGhm03MfHHc",
+	"EIou+NSnz0OVp0X2QnXK1zQx1UX007awgi4bPc7ILSVTiMA1j0KxBDBs1dgKC6vXclGgebihLxUJyuIs",
+	"5/uxKQ7XGU/zrS1tKVt4khNm1cW1XMwkF+lXnatqGTU3HgIQ5S9yN5CfaX5RC8CXTzdGUmy06Py9qmtT",
+	"rIMygrY6BhBtBJf3kl1AdH1XdXSIcelNDpjBjBmfKr4K1RcNTmBhw+hMmomTE65YcCK4rguSc2dTJTHm",
+	"RM+U0xtdKkSOCM10Ni9mMRRcVSrVDRnLpZLJF+SyV5LYu8A8LU01yYRKFWSwu1kIB5zxqUn5GuEYsU3n",
+	"tOcFhj6wZiFhNQHDldkWJcib2/cB/SXIlkvVHDFiaNOaIzrRvC7A103TD/NMypqnKymoYTk0vl6rrGYE",
+	"uHVY700WDefMZ4ttIHPvqlqMFg+vGL5Co5rUkUlXkQqtpF37sKukFN6OOqO5+nVdtVtKC72vIEt5ofc9",
+	"7T/3JUdVjvveUjHzwHTfkArQ3vd49dibZDXfE0zv4hqUuTEhKOcJbipGNytL4Hrw72Pn9bUIzGovxyT6",
+	"XKGdVmRZyq/i1QsI86sR93lfMs7T8gE3DC8t4ndNIqv5tOuJeUq49IY0HpQCGp/WlmB4wA49sQUiCG1d",
+	"Cj2rPr3K+ryQ8TkrVEAOiEfBOIf4GyOFOEkgdjY0mCEY264r3/i5Eiq/tjgTJ6BqOXduwuUVwalfa1lr",
+	"gud8gY4cAOyq6wDyAeaUZlR1VXKacHmOZTR6jJNfKUTKe7BXxkTfxJa2vEuyHJi40CsOz3qvvyRnNMyR",
+	"5SnhOp6HmNrTkEsuTZWXvC5BqT/VCIt8hH2yDdWlK6VdNlASci4+5gtVaIEqkLU+W6fl0RoKZ9e30VnR",
+	"qNmoSLbChJ94lq4Wf9TE12l59NeVp+mLWWqei7W7UJbzZGZ9uUxJu+FwebegW7SzGbgYmjHvdFeMyfGb",
+	"L+dOz7nZIhhbhRzJcqXkpWmH99D4DWnsBfk4prpq/XIFiqV9R9U69MuvVwp0BGFgMOwfmdYHEMnZRaah",
+	"gHZ4wSTG5bUE4YRXhnapvp0/INusaG/4aT7Bx/6oiT11YkDAXgip7ZDeBK497bWFGFVtQ7wlSEg+Hut4",
+	"o3mC8cBMt7zPYr1Hgwq1Wu21HCd8lhKm6JnrwgzRdESjkWG8SpPKwwd3IEV+55P65w7y+OtInmnxOOc3",
+	"nYwjnlI27KMBueYZQX2b59YPUR+y7uK+CXjp50l4/RBxtYEpFWYEgIXFETtpENqWknoiLxMv0gEXoaMC",
+	"GB2MvkQmG0iUOp0N4v/VZx0ENC2LnZCBQ/1hrQ+r3puvzB55AQVh4LRkMLuuw40HaCDNyjMAAt6ngdQX",
+	"YIDrWEoDmSM7l2/OUEqyIUFjNYGO81Jv6ub+c5BIFXzfEDI2zgeIYzlEfcXJ+ihKCM5EjxXQCj76AkDb",
+	"6JSmVIougptBiqHsVfiJvSuEGQK4UZJQ2GO76N//5//mqWnOB/wRPux2QlRKJkUdza6ed0KUL8EgjV2g",
+	"L+7sMRP2K8iErWS43iM6PDjftbwGby2lAqnWUk/JIZlfHsIqWqh1gkeYIUYoMMMB5zcIa4oNlgOIp6Ry",
+	"BLYBKnSIlEU5xjPbbEQnDJnCTzA85kQLht8XHJeELDuHswpnS6Fzi9XreO/LKxYkmmRUzi4VgzCGVixo",
+	"pMRCMHDB90qoUN8WDHMk5VjtSXeusk/rTz/ZQ/3l1yvbiQqmgF+rc9zdhXnedQ24CDpkimVDVIfmC5V2",
+	"pcY9HWqQmIxDpKcaEPN8HsvPYoC4HsMoJilnQmY6icmWeIMMYdOJ0gwGhoi2Ij7JhK5orSBBbLfRK/Vc",
+	"nnqonuJT1mM6Ii90A/ZEqKPzzBKhIAsk3tAha03GaEpZzKe6zIsR9yYsVuJXSdrr95ip2wQ9YnBqhN9D",
+	"1N+xMSY77XZbiXFQDbAPb+nvmANQn4vxrvDZY670OVe0DvJk1LLUrqFkFHxE5CNk8PXzEoQjqH3cD3us",
+	"f/7m0nwJuoHohxqji1z8YphJam/PcJr0t2HROqhbHQKJi7SsHnNGxTwS/e1c+y91foPgi/k1tHusx/QO",
+	"oA45hEXoiANTygcjmWGaQIx3gsWojcARp0XJupQ7tay6hnX9bS0G2IZz55hmrbdjdHR+EoTBLcmEUX/b",
+	"nXanVFIgryOQlw2ALas/hkT69DuR4iRBf756fQrdgXS4hD5FUTl9AwSDjE8FyfTeL0jMIwOF+ugzREWP",
+	"QSgBpAyB+QUKvGd0SBnayoNcBhOaSDQlAwMyIeqn+EZ/H7emZNDPSxrBGNxjxy/PbKSJXu6UZzdCoRj0",
+	"hUNn3FymumGI4u+xK/usg3LoWLcNbF0aetbSLLCL9OkIJCRNEhTxVAd3FqE5ai89pjcTosHEGEXt5lM8",
+	"QxNBEGUQ6iPkLDFKJEb9QcIH3T4s2gSjqfUIoiR+U6FxTDR9OYmDbvAzkUfnJxcWlINKY+e9TqfSAlGS",
+	"j3JnJNOkXF1Cq+f/X8wjRUqRekCr6T1mNHcFaforB9gcJIKndpzH7MhMAQASYxK1Jlnyp14wh529wIzQ",
+	"c8CA8hz6zJHIIjVeAax+qi0kZjFOOCPtv4vKPHqQnWhxB0NvsXK7t7wrltNFsQY8auI88ZA80WClRXW0",
+	"JQhBkK5bie81JLMlsgg9ESS5fnJoIK78lYIa5xv0ZMIEviYtDVVPDhFNh+7vMZa4e4iuOStPZOLoS99p",
+	"6HNHA1gemmQZ/QPj8JoBFqQ1yWj+BQQLtTCLiFBMqvieZ2lL910z3y3RU9IcbtB99z4MxCRNMUQGXRAc",
+	"u0gVl2FREUbIankXFN9B2VGlZF/CUevmzAkekEQJEppigWmSDZWkMCLQyFk3vQ26wcd42FIwi5SM0d3Z",
+	"geTMERey+7zzvJOzjh4L7t6rpRuu5dDVOcQ1Nf3vRVmXCXi6leYhPLxBW1Hzbg/k619m0Nv2aWd/DS1+",
+	"FegpMCmiAjVzdMKPnroNnS9Jdksjgt6yorbuRlv71i2wHSwGQqVPoalbW9ms3Moa+cT5hi1cGuhYCJTR",
+	"JEsWQKT6eQE06jcU8GhL1Hq5/NV8toOSaSGNzgiZWDgimStAGqEQEkHUKaSHNudBnaStblIIiI5IOCQS",
+	"HXT223Ns7ZQKWe4YuCqWVHsIvjMl1u+pm144K7r71t5fDClFCniLlWvPYm66g5Cr5WC2vP0ayL3OiLkg",
+	"wNeDzm7dtPnp7ZSaE8Og/fsHFU3WASVyJFAXZbpHamXHSLx5cfFKeSQHBWzDxdUQoPVn1Av8Loc/XL35",
+	"z1dnvWABkqg1FCiiPZ21CKJjm58IoyKG2sznEoAZCPQYibwwbgi0oKiIWzzlIoajhmY8AQ0zI22fsPea",
+	"rIwJCpaDvd29/YOnPzyzbttuyU9fLqBrjTvGMPzOFuxzDNI6INqJg7a0/Pjk6nL/oLOPjoY0IehXMkAv",
+	"yS1J+FiX9F0eH16TxZ35H4oAd17BQinRJG5RZsPdTVlUq7s7cJwbt78kICuNw4KxK1ovBGjyUWnu/ZKi",
+	"7IZ5T7EwKpjSbeZ1Jx+AVivsNYJWu2IXWo0hZw2a7t3SsFbdRA3g+aoBAqP8r6PXp4uFh5d8yhIOwEZF",
+	"PlFcnFpDAXYpCOPIveoF0FRSznK4sgafJlKEHbMmmeDcLmFVIlgqcPBu3uihgIImeT6YpGyG1OFO8qSD",
+	"hqJDHvvxbjkKfBeWn3tePHc8wllCBPoRDwY6jtukGD57iISiI8nKYVqmgkv1RauIM24tCg86GfOZSZP4",
+	"grIMcReiADR3/M4JMDk+fGHab9dRYGput/1E47uF6Oq0XE+Vqh8aJqegIsXStFEqSvxnikFSeYgwm0H4",
+	"XyKIQlnhx9mfibzMZYLNiy1LQ2NeDcpP2M2pGDjs3A9SP+LYNrD6XKCrRhzcP+KMy5/4hHkFnTy90AFq",
+	"CzpfGqhzELZXrqEb6prrLp+iNuGoeMRetKnADhOUsWPHKa2ks7N8zeJAwNckHPqNYqaRYhuQQo8z8R9l",
+	"BNC5RWYV53npowoqHMy/0yQlfccg+NKUZgIRAFxYitaARgs2b13XdANw+Vf08tXpq6tX64ZQC0oWUtdN",
+	"dBeR11rQakBll6k0Zh8tqj01lQDqaG6Z93+3NFcW91+Ix98C/a1C92p0OAzGXEhfidBk5p5RjiMesqsL",
+	"53kR4xh+8uAGwMuPPJ41Ez6aqwdW7q+0ACnE+aXxxukrU+mHkQd3lzB+91vAeH1BccWpdsr1Omu8aHlN",
+	"yLcXp+17vEffERFRA17cP+DYlMmFAbtLrOmK81OcKQWyRKb01RQ182wIg4HkPOAF4dzo+8XoV+vP6In1",
+	"xF7NxqSLqtD+BPV6PYZQK0ZPPvXK6NgLur0cIXtB2HOBDn5cjOkwRON6L+ju39l3rUJVJ7K5/KnLnShC",
+	"aMIs8pD1+QqIaKs/pjEE0yhxox+ifoIH6p+Mc/iY2wvUB2O26G+7pQ912eJxRgQYvARH2DaiTPGsx87f",
+	"XqEBjm6AkJfLLVJpS7XFvnAGXfRxPXTbNmY8iU9M6Fv3kwPmnlKRIdKXWW7DGYQBxAw35QOhRZyLV+en",
+	"DlM4UOhm39xsTSgv5bjWFQUHmkQ3ouqmPudSLOmbEUJNAd7vUxj93HxEB9WWqzk7Rw6MZLMc5K9IkaKN",
+	"MJJmnKKEeWW20QsOesHqrOMuDEw84iJLBrT8AxdO0fogD1xjiDM0mBkTqPEB2Vr5hxXNhWufJ7xRp1dM",
+	"eXZD2XBeGL8gt/yGXJlkrvtNH/r5eC0OvUs6ZIhPZIgyNSt0fgCABN4FxX71siz0mTP8aqwMej25eOBV",
+	"mv58dXWOfsSCRkonUhdEcSIUJy+FNHfR+clZH0ogZ5wNdfUtFitWN2E3jE9ZrnUNien2CHGZB53dNjqC",
+	"LJTdDvRmgJqi0MRPALhzRqoB1CbgfvepjbQPNWD1mBmpA4IzOhxJWAplUTKJSbxt7Ml7L9CESZpoKQKC",
+	"mSFAc4yF8EsPWnKtAbSG5mabHllymTzv7j7tdjp/C/J0yIDMfhkNfo7oG/rLydvfTnbP6Ik4YRdPo+OT",
+	"H05uxn/9y/EvL9pkv9MWdMiwnGQNrNR6Jx5WdVSKS94ol/oRx8cFTMGwvRdL8YTXmM3M20TVF1rKCXj3",
+	"/u79HM7aqAh/WP4mEHaCLGXtqn+Be7y5vFoSNxX9zTPnvBF/p1TItyZ2YDXYLAIxilxWE6NhIjMiKsX+",
+	"QWe/paBX7DrJg3mmjs7jtHmVRQaZk7STw/7uwdXus26n0+10/th53u105lJBuh03DYZNksRNatlzU1X2",
+	"SnlTwdFEyAwnFO+ckwzCIZeLHQnRJUkJ1CneRWqhTbyReWpknRyoTjhUzFAd6Fo4UR4plYcRmSQQJzhI",
+	"kdIidkhsf21RJrCIKi/y0eC3uqbOg+1ttWBcwGkBXfufB7oa2Ot0UuyajXXl3PVHfA8aYfsiTP/q1bwv",
+	"Yf3TOVsbpkaGxW5EQ1MLA/2qghygfuk8FfVrQ6gzozU4a82vDNBLKXMOIc0FBxNOvUh9U5dMs1SnTTGc",
+	"WnXGBFtBsSLKUD/Sz/Xb6FxHXbkRV4wb5Q1uGGfE+K+h8UmdB9sQ9IrTp7Y4tVpJiORsrBSFIdZ9WYsk",
+	"l3lypQhF8I8JyWZFaIfZRVCloosM/+9/t771xnSi7IzXIQx5mSttrkgS08IgE5zhBPIZHCoQcSZ4Qj63",
+	"srwUcu1UYOx/Gmj6U5UaLHLWe7AnPyGdaptTxwdGR+WC0kr2Ulu/bKGx1HDB3w3TXDk4yjRiUAigk/Zs",
+	"Wo/NsLaFWb4+GX2nBsqbOe0VCBwrARP89bZKS5UlFQnppUJ5VfzgLJlp/9SAxzMonzdfw2Xr4qdj9Gz/",
+	"xQ/bPcavUR/YdD9Uf2iOa5LP9YX0l6j0EpYrvSDMeoyPdQELCOtsoyPdk0WJrn3bThxSAH4jpmJ8XddY",
+	"TSYPOi/qfVmrakLNBfVCDD9wxfD9Zqiv64dsxLvzJaiVbbWm9G/wSzy6dlZ37eTtjgBNnTpIPMvznKso",
+	"viEtAjpAbyZiADbSC7qfejlq9RRu9XIFuKc14LtlBX8/da4qAjtG2dcVex5Ot71mmiM998riR9kooaXz",
+	"R5vEigSrVITwUUsp6I6B2lzI6NaUZwznSjMKyccb0lyWtmA8iDZYKlBHIyaxZqZe/aWhcHaOhUB9Rj7K",
+	"vnpaUXIoi4IF6keTTPCsjyS3zkGkHvSnaSngPoKVNRU5YVTRq3u554vOs8s9fxTp1qahz4JR7N84im8p",
+	"n4i8BEhhxNjd69QZLuCsSgGKbsHPvBXfp064+8xfUnwuBIzJjBJQxWEpYV6IcMtmzz3tlEuJPO34V5fQ",
+	"FC6mWFxeOmzvvgruHvtKU7+q3oj2XkVmd3l3HR0VGoTqJ91FaMm0nzKr6Fx1XgCr2P8bsB2opwQ7zbPw",
+	"3DnzmNz3puff7t5uOYjXZteZMsqat9jkGc3834eBghwAjN3l+YAGYEjjm2cGbywG8mtkDu73EB9vpMq8",
+	"EHWIGJkSIXUn129C4daEeWW120/v25G4rXUzv/o45tm3QoHfL1evyuy3oL00DrEMgUh8UH+rP0JNTsIx",
+	"jUONu6HB0FDjbZgXVlP47SMWoSUKoUtfwgp5Cp+F+8WTYS/41At6lrSoP7vv1P/zxLWgF7y/6wUPKUFl",
+	"kL6MAN9zTliRFu8UolcCyPHlX9AWRCNd00QB0vZGxLnNiXEWcddPEyKcEBbjrE2j+ugTmMA8uGSVODtv",
+	"GfV+fPXzyVn3L8dHp6/OXh5d9LIe+8uri8uTN2fdvXZHfTy/ePPy5GW3tbNjijXs7Lw6Uz+Yoa/+8urs",
+	"Sn1+e/Kym+BBa78FPYqf/YcuOqt+enl1eXX0+ryrTq/zVOHobqfT6fwt/+3iyvy2p/B392n+26uzl+4v",
+	"+3bU5dvXr48u/qv7kqS8i5ZId1eDTt8cH12preUJ9epb9YpiF/DJPY5maK54vO7mrWQ7dRBQMuft1fHv",
+	"Ac918Ivuq6RT7bFA1AHUbwjFXTxcP5aDEyotZfXXuYmPbKoIJH6AzTrCjHGJBkq4su6sLjrovHDdyOrJ",
+	"eYXurR5Qm8fvcbC+zd/xaL0ogN6cCsK2plBeMdS0IPsW/aouXK6Wql8Af/iQdNKJXNRjHVFh8kVN9hIj",
+	"UwhAZqivVMq+9upoR8dh3hejP6asjzDKMIt5ChYReE5OMkZiaDS83UaQtFr1BePxmFMmSxWb55HrVRW1",
+	"HugmMg2oAxzj/zBft0k8qS3vVSnYtbS6+sretnYBrN1BtHgvy5UugybRwcGL/c7es3Vs9YIIKHZTJ6Kb",
+	"xx49Sit4lOCwtcXR4GsRahGiokR/USRvU9bcTSUMKVjV8WIOtEI0mdoN/GJAdPkIsuWJ8bw4AWaCHehf",
+	"uYQ94Qr6XD5QW1caOQi25X7lIdRPBGwPHbwKoX1gnoXaY2VtvEZar1HdKzQkLNK0wlykD6tVsR4iwmd8",
+	"CgK8lry6RpAvV4rUW3Vz4ELTKxF2+/uR93W1F1Dqvy0Rv4o16xfz/851O481eHznCvmbVBrXEWQFHaMm",
+	"qLeLoiCP7oQCYaWmw1ho87qKkJkwL5hZdJ2w5TJ1eyMIDFDaxoHJjTQzYokY128aYYG2MMoII1MQrEiR",
+	"DxaCngJSW74yKtD1JEkUZ3CrhVBoxGU2gxPomz8vdP3CKYPurKtnKPzns/+113r94q8vl5cr1Ntz7P2u",
+	"sqdzEPrd632rCUMKQvJmRFSOIOjQ9of7/K6Ph0fe59gBIk1TYqsgqUZ6WVjM/NJThlpTG2jQyGxbKBKj",
+	"Lci4MpnVoe7cwidS0JhUyNd2vaf7O6hPXo3V2Xid8u9RyMkz/KoV9PPa6PXF0L9iT2ZRI32dcg6/Jdkt",
+	"JdNFDTLU+Df2uVURLOITprNzIcRXx4F1wsBaKoPuQScMFKB+gObQIui+2A8Dyj7oCrk/hAHj8kP+ef/A",
+	"dv9XmGfkqA9Qy6LbgQ5k6lC0gRZqPxMhKGcmcQarrx2EDPzIC537IV0aLOQQk1E03y8HKSzE9DvIsZ4w",
+	"tWLo+7ZkZMXydCC/qBoSYC/8OyYAl0YGxkqeHiaYRaSLNNyF6puMxqAjGlAIlXytRNaUCqHL+nxDqpC9",
+	"z/WTBh0HugOhV5pArD389VzPbXo2rSU8/yuLtIefk4RPi7jcVLdVBwDbB+lSN6ArUh4YmSIb/vXekLcP",
+	"0KVKx9B27HcOCd1fXnuAs3p1fQ1Fsz1k4kQKRPTP353+sII6cIlnaDoComKi6o0xdMonSYxifmi+gN5F",
+	"o01Rkk3m6s4H2VMGJfUebAktE5EaNcLT0cAv4j/2Hfgq+g6soKY06T/gWsi+d32F1G18ce+Dr1hfKbdD",
+	"CDdhSXV8uk8E1InMbgnTy7fWhAVm1rDoRm3SDDW1CrXxEk59a0Bm3OSbWolf2zT61zyLTCIkRjq00WOd",
+	"+Iln6forHwvdGMm2bXUOoo7s+AOti1jqYMDlqHJADUpkEZyqnW6k2sojcV6JOK/RqvxoTl5BflT4Yc3J",
+	"EHIUjbggebE/8c1Ji3modfedG2YdusWc3/uqORvq1bxu8zKcpla63Pk0pvHdjvYYLejFoy7oichT2q0L",
+	"LS+p4sQRobyT/XTE0Q3jU8S4zqtnTsgfOGOQLeehCXZM0JbTw3zO+djf9haq+IVTdqxdEKva4SqOM0un",
+	"GjnQNIuu6QdYlGz7rtNkDLzAHX8579BqqLPzDPBi8xGDhsmcvFwg2HmQcKskqbku7u2FCOopgsvI9BtC",
+	"Ikam3yEirRbAC3foRT1dHZknsamEy8fC1kP+slXT1oid9/G32PRzWsVg+1A8rpQsMytZg/qTaylY3BRq",
+	"TzMd5cTRD5fTU3w1y8ye4kfLqKeFmKtX50rxNyfX6mWDqDoHbisEhTrYbHF0OYzO1dNPX5gx/2qYsAk5",
+	"O8xtIFulC98GlztUCNeOeJFw4MzWfkJ1d3/dvhiNSEa6RUjZDSFjoct9KX13noUfxbFZ7Gs4mFXoiqvF",
+	"vwgca4gOn0IJ9NZoUHLWLGkTbqRHM8ijGeQ7MIMcxU7HUyS5tTV+a1zCdA2xxEOnEBScwyEg6+EZ1trS",
+	"hGUsn6Koy2amXFf1Ma3+EoJvyfYhRArnSlXJoO4M07U2obRgj1UouWIAWjZPFE8w71TTUzZElhuqZ30V",
+	"/C7gBVWav7AG7q+jGdrCFQcBLBQn24fQ3EkSpqCvlOFeriyj3hoDhDLTZkXDqa+aSy7qlMq5nBI2lKOg",
+	"+7TTCR9WI1fv/TF/0/WXKajMRU2e5QBo4QqMq1RuRONbSzOZZXH9M2ZyOuJf+KBuzgupEf8y6ui89FpI",
+	"rCW3XSF9KoIm8Q30XQQ5w/j/PGLsvGT6mq9F2c071DnyaJRgMTJ6FUPq4eUlGrWsR4n0USJ9lEj9Eulr",
+	"nvMTl9tr/3+uxNZmVG1/c6Jr7nM7KMus80RmTaIrrzV1ZFxI3RK0NvDrQj+ycsgXFJGHi1g9s93SjUpK",
+	"ez61rkynZ+vo/4rZFGNDx6WQDZhRDzKTuiEdDeKr9GEt6qmkTzw0rSvI7ygRRO+8a2Kt8m4COtM9dHLa",
+	"Q0Ra6h41sm9KOd2Y20Dvc2NxVwqIbAUwAkeUkTHPoGRQXquTTENNhUjchQYW/BqZEgImOFZnkmI2g5zt",
+	"ke71S7KMZ6YjoZ40oULqeeE37Y/vm6mhXAhUMd5uows+FU4A0/nJGZRIzauG/NCK6ZBCk8OwXDsEmrWM",
+	"Keu3kRYStUbxJyUk9d3E1jxHoKgZow8hcwv6KM1TC5NaH8mL/kClH49f/2g8TmY5mVuo2B4lgttXubC9",
+	"eIElvdZUffZrsSCqe7LuB5wnBDOrttZJtv7CA756A2PKQsA1oJg95q8bkJcOrJDqXq2qvds5eP702Q+h",
+	"r1zAuuP64/gedpJQRqDktZ+PMC6JJfuLq6WElTN0uZS6EYMPNsVAo4pOeDJ3Cn9PmI5Qj81H3Tu6+64p",
+	"f7kA3PRxmF9HWKIpFijm7LG4/0p2UkUUFPWCE9d0hjJwbMsMM2Gq9n51sqclAbnM2YqxxK0BZTibof/Q",
+	"22lH4nYN3K1GnFxzzlJVzT2+/Iu9FROSEvE0hTbalJEn0Io3xRJt9RcRvn6IxskEuF7eCKUPpKSPIp5M",
+	"UnZo6l6leIYGBJF0LGfbbcud+g5rXIoJoC09MIYy44b9KiADZjzH9yxHNYXp8mppkJzttmIyPeqKnpoo",
+	"5joHprC/EtsQBkszzxOYmdhOsqGuhY5nSHBgx4o29udZpckYc3SCR1a0EVZUUkYasyEjY+R86JN5/9M8",
+	"/W3uLpD2pfQC6x5+jkBeE6Y88WfnYjlu5AhkE70eYz8KNmUQssyouiZRzp4gld9Sktzn4WD35MSZnPN7",
+	"EuKgxsbKppF78tv3wgCs5jFknn6Ochgmof/dp9zU0sDgqjPsV01UUye7OEtNnVqlksTvI0sNDKPVtCrw",
+	"8yrwoWwovi17CYD/Gs0lvk7cCpxWqnPlYmNThGoSwAQL3UQWlyUtna+DtLxf3S9THJU/blvB1aMKvHqo",
+	"kEadbyyGlPNU97XOK9YHYa8ATh07VC14qR6xyNELunsPdr44JM0vWewMCVNUajNt7X42k1/qCivrIXy7",
+	"obdeD2HqjbumFZ06dwATlyTYv/cV0KjtF73qdp8aiqHmeKbmWB799eYuxyTaiE73KJU9VCor91h77Di6",
+	"Rlc5viF5LIzQjQ1MGSW0JaFMKdh4Yg4qPDTsRTMit79JAm5SWx0SDumsENJZIt8FbYcfgJDAd4TpKFEg",
+	"T/oph/z0gP6USP7uaiQ/J+sLaf9nKOn0SPnXQvlLZwDYJHLjWiMCrrb3vukGzxPM6gRcXyHFw6JDN2dE",
+	"V7VKcXbzmC3ls5gVZLSgodpKluIb8u0Xk/pGKegSZrmdTwkeLIyrv7CN6Uc0IW6NN91hCaoBVPr+AO+E",
+	"gubotQ3Dt43mql6Ql/Da3KZwb9IiPP4YRO6mLMKRbFa73HjPHw2M+5uPDj/FAxtaDVUS52s9jzLKbhQg",
+	"F1UMrTFQt+rR+LDlaXUlDFZ4AmPegmtnfbaz/UaKxuYqQnoVuv3vR6FbhwXt0Xq2opyhW0MZEgfhjzwN",
+	"rbSWZzFsSqw4ujr+84bK2he8fn9FXr9fx+VNIEWeP+ctFnQkUP/nV6aAT2lIP7SRIQynJDYVDEN/ae3a",
+	"jn6dh+cyL2jRvSRm2pjmGuTUP3/v5X2wr1nLt1F+MYfHL9cNcDFa1fXLrQW2PDHVhmorZpViSXRM8OK6",
+	"P2Ztj613v+bWuyY8nJFKHcrfS6dtA+hPBOJTtrAN71dfWGyO/Ky1Le/aadF4tW5fD+qUWptcwcjUTVaY",
+	"a3Ua5kloRVNVUw9W4QwEaUxHJCNoS/IbwpQGJiYkRgNyzTNtv8+IIBJMEkY1226jC0dJ2zY5nCsFffrK",
+	"rwliBZ5zytYu85Si6JdPsKQMFrbImX9+cvZoPyno1s8UciYta8ZwRibR5vzk7EsbK9dFtMa1ra8q9KPo",
+	"9VaYBH02O0fgdzPFHy14zS14tuhYnruvqCJ0uLIlR761ChAe+NMwYvnlog5N90HVN9O+0Lz491A6thD4",
+	"bOV/p9/yN6pnVmH265Cp5nVI0wHVW9cohBSeogNrG53hVFOaMc4kgzpMOmXGfNaL6KMtzsi2mrv8g+ij",
+	"rc6///mvF9shYkpAQwMuR4cF7dqCrvhqTSzuMfuSbZROhETXtJTH7LQqaKMj3X3VOAl95ZN0AGoNiVhP",
+	"O4IlKn9YK3X5WJzGBM+LxgQvgvdNQlZL9GSNUatfjgzqK4uV/DwiODbFH0+5Xqcfws1Cnwj09uK0vVgD",
+	"f7Sqr6WKv0OsQfgYcH6DcN5n8htpE1vGyFI1/+duNf8XNdX8c+RfVz3/+1nKxCMGaV/hlyNzedXbi1fn",
+	"pw7NO2hKEPRGvrOe1DpJL/4+hbsv49iTJaLvHDnQog0Sob+i87cbihmqJy4l9CpTmoNNURql9E8V3sD5",
+	"k2iSgaP+3adgABtVu4e8U+grm91aGVcdYjdQ7wWp1Jz/XMwEHTJIjtQXxifgIjReO224Aym4MsrmeBsb",
+	"IM0sEAhneN5TZn6ClyTlTEhNOYueyM5g6Hw9P1DHV2t7fP5s3rpv/nlFigXaivgkEwTx62uixA+xbd03",
+	"IMFSIgpzJlSVsZJ6xieSCGjUat2n5p0ajudfeFXuhAW9IMD2dFhyDpWjw1mMBJUE4TilTEBqvPMqa7ya",
+	"f9kpvSWMiHw2df800vnsat8xlniABXEmGxGcyJFnrvOJGFkv1ghL6NGLMPqVDC55dEPcvWdqDpoS7/Yp",
+	"7FhmOJL5OjLCYpKRGGXkmmSERUqFGZLSlOYHBfL/LwAA//8=",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

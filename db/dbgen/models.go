@@ -66,6 +66,7 @@ type Project struct {
 	CreatedAt   time.Time
 	UpdatedAt   time.Time
 	Unit        string
+	JoinCode    string
 }
 
 type ProjectMember struct {

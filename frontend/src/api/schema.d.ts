@@ -876,6 +876,67 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/units/{unit}/projects/{pid}/code": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The unit's code, 2–40 characters of a-z, 0-9 and "-".
+                 * @example cits3403-2027s1
+                 */
+                unit: components["parameters"]["UnitCode"];
+                /**
+                 * @description The project's id.
+                 * @example 7
+                 */
+                pid: components["parameters"]["ProjectID"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Read the team's join code
+         * @description The team's members and the unit's coordinators. Students who know nobody in a team can join it with the code (`POST /api/units/{unit}/join`).
+         */
+        get: operations["getJoinCode"];
+        put?: never;
+        /**
+         * Renew the team's join code; the old one stops working
+         * @description The team's members (within the sign-up window) and the unit's coordinators.
+         */
+        post: operations["renewJoinCode"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/units/{unit}/join": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The unit's code, 2–40 characters of a-z, 0-9 and "-".
+                 * @example cits3403-2027s1
+                 */
+                unit: components["parameters"]["UnitCode"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Join a team with its code
+         * @description A student of the unit without a team joins the team whose code this is, within `team_max`, the sign-up window and the guard time: 404 for a code that no team has (a renewed one included), 409 when the team is full or the student is in a team already.
+         */
+        post: operations["joinTeam"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/health": {
         parameters: {
             query?: never;
@@ -1067,7 +1128,7 @@ export interface components {
             at: string;
             actor: components["schemas"]["AuditActor"];
             /** @enum {string} */
-            action: "project.created" | "project.updated" | "project.deleted" | "member.removed" | "member.added" | "project.moved" | "unit.created" | "unit.updated" | "unit.archived" | "roster.imported" | "labs.imported" | "enrolment.added" | "enrolment.changed" | "enrolment.removed" | "pin.reset" | "slot.created" | "slot.updated" | "slot.deleted";
+            action: "project.created" | "project.updated" | "project.deleted" | "member.removed" | "member.added" | "project.moved" | "code.renewed" | "unit.created" | "unit.updated" | "unit.archived" | "roster.imported" | "labs.imported" | "enrolment.added" | "enrolment.changed" | "enrolment.removed" | "pin.reset" | "slot.created" | "slot.updated" | "slot.deleted";
             /** Format: int64 */
             pid: number | null;
             /** Format: int64 */
@@ -1277,6 +1338,16 @@ export interface components {
              * @description The person's team in the unit, if any.
              */
             pid: number | null;
+        };
+        JoinCode: {
+            /** Format: int64 */
+            pid: number;
+            /** @description Eight letters and digits that are hard to confuse, in two groups. */
+            code: string;
+        };
+        JoinRequest: {
+            /** @description Case and a missing or extra hyphen or spaces do not matter. */
+            code: string;
         };
         /**
          * @description A lab slot id. Accepted as an integer or as a string of digits (the 2019 client sends the
@@ -3953,6 +4024,130 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+        };
+    };
+    getJoinCode: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The unit's code, 2–40 characters of a-z, 0-9 and "-".
+                 * @example cits3403-2027s1
+                 */
+                unit: components["parameters"]["UnitCode"];
+                /**
+                 * @description The project's id.
+                 * @example 7
+                 */
+                pid: components["parameters"]["ProjectID"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The code. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "pid": 7,
+                     *       "code": "K7Q2-M9XD"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["JoinCode"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    renewJoinCode: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The unit's code, 2–40 characters of a-z, 0-9 and "-".
+                 * @example cits3403-2027s1
+                 */
+                unit: components["parameters"]["UnitCode"];
+                /**
+                 * @description The project's id.
+                 * @example 7
+                 */
+                pid: components["parameters"]["ProjectID"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The new code. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "pid": 7,
+                     *       "code": "K7Q2-M9XD"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["JoinCode"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+        };
+    };
+    joinTeam: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The unit's code, 2–40 characters of a-z, 0-9 and "-".
+                 * @example cits3403-2027s1
+                 */
+                unit: components["parameters"]["UnitCode"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "code": "K7Q2-M9XD"
+                 *     }
+                 */
+                "application/json": components["schemas"]["JoinRequest"];
+            };
+        };
+        responses: {
+            /** @description The team joined. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Project"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["TooLarge"];
         };
     };
     getHealth: {
