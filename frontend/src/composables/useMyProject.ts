@@ -77,6 +77,13 @@ export function useMyProject(unit: string, studentNumber: Ref<string>, options: 
     return answer as Result<undefined>
   }
 
+  /** Joins the team whose join code this is (a student without a team). */
+  async function join(code: string): Promise<Result<Project>> {
+    const answer = await call(api.POST('/units/{unit}/join', { params: { path: { unit } }, body: { code } }))
+    if (answer.ok) r.set(answer.data)
+    return answer
+  }
+
   /** Downloads the student's slot as a calendar file (the token goes with the request). */
   function calendar(): Promise<Result<Blob>> {
     return download(
@@ -95,6 +102,7 @@ export function useMyProject(unit: string, studentNumber: Ref<string>, options: 
     update,
     remove,
     leave,
+    join,
     calendar,
   }
 }

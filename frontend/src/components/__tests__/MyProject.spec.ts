@@ -8,11 +8,13 @@ import { CHARLES, labs, project, session, trio, UNIT, unit } from '@/test/fixtur
 import { fakeNetwork, problem, type Handler } from '@/test/network'
 
 const PROJECT = '/api/units/default/students/21234567/project'
+const CODE = '/api/units/default/projects/7/code'
 
 function network(routes: Record<string, Handler> = {}) {
   return fakeNetwork({
     [`GET ${PROJECT}`]: problem(404, 'the student has no project'),
     'GET /api/units/default/labs': { status: 200, body: { available_labs: labs } },
+    [`GET ${CODE}`]: { status: 200, body: { pid: 7, code: 'K7Q2-M9XD' } },
     ...routes,
   })
 }
@@ -467,7 +469,9 @@ describe('MyProject in units', () => {
     expect(wrapper.get('.facts').text()).toContain('Ada Lovelace & Charles Babbage')
     expect(wrapper.get('.facts').text()).toContain('A tiny compiler')
     expect(wrapper.findAll('input, textarea, select')).toHaveLength(0)
-    expect(wrapper.findAll('button').map((b) => b.text())).toEqual(['Add to calendar'])
+    expect(wrapper.findAll('button').map((b) => b.text())).toEqual(['Copy join code', 'Add to calendar'])
+    // The code is shown, but it cannot be renewed outside the window.
+    expect(wrapper.get('.join-code').text()).toContain('Join code: K7Q2-M9XD')
   })
 
   it('is read-only in an archived unit, saying so', async () => {

@@ -13,6 +13,7 @@ const routes = () => ({
   'GET /api/units/default/students/21234567/project': { status: 200, body: project },
   'GET /api/units/default/labs': { status: 200, body: { available_labs: labs } },
   'GET /api/units/default/projects': { status: 200, body: { projectList: [project, otherProject] } },
+  'GET /api/units/default/projects/7/code': { status: 200, body: { pid: 7, code: 'K7Q2-M9XD' } },
 })
 
 describe('UnitView', () => {
