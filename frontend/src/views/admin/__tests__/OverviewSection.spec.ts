@@ -124,6 +124,20 @@ describe('the console overview', () => {
     expect(s.text()).toContain('Every student is in a team.')
   })
 
+  it('does not call an empty roster complete', async () => {
+    fakeNetwork({
+      ...consoleRoutes(),
+      'GET /api/units/default/overview': {
+        status: 200,
+        body: { ...overview, counts: { ...overview.counts, enrolled: 0, in_team: 0, not_in_team: 0 }, unteamed: [] },
+      },
+    })
+    const { wrapper } = await mountConsole()
+    const s = section(wrapper, 'Overview')
+    expect(s.text()).toContain('No students are enrolled yet')
+    expect(s.text()).not.toContain('Every student is in a team.')
+  })
+
   it('shows a failed load with a way to try again', async () => {
     const net = fakeNetwork({ ...consoleRoutes(), 'GET /api/units/default/overview': 'offline' })
     const { wrapper } = await mountConsole()
