@@ -23,21 +23,15 @@ func (q Queries) JoinCode(ctx context.Context, unit string, pid int64) (string, 
 }
 
 // RenewJoinCode gives the team a new join code: ENOTFOUND. A new code that another team of the
-// unit has (one chance in billions) is tried again.
+// unit has (one chance in billions) fails the transaction, which InTx then runs again.
 func (tx Tx) RenewJoinCode(ctx context.Context, unit string, pid int64) (string, error) {
-	for range 3 {
-		code, err := tx.q.RenewJoinCode(ctx, dbgen.RenewJoinCodeParams{Unit: unit, ID: pid})
-		switch _, c := constraintViolated(err); {
-		case errors.Is(err, pgx.ErrNoRows):
-			return "", errNoProject
-		case c == "projects_join_code_key":
-			continue
-		case err != nil:
-			return "", fmt.Errorf("renew join code: %w", err)
-		}
-		return code, nil
+	code, err := tx.q.RenewJoinCode(ctx, dbgen.RenewJoinCodeParams{Unit: unit, ID: pid})
+	if errors.Is(err, pgx.ErrNoRows) {
+		return "", errNoProject
+	} else if err != nil {
+		return "", fmt.Errorf("renew join code: %w", err)
 	}
-	return "", pairup.Errorf(pairup.ECONFLICT, "could not find a free code; try again")
+	return code, nil
 }
 
 // LockProjectByCode finds the unit's team with that join code and locks its row: ENOTFOUND.

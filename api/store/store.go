@@ -166,7 +166,11 @@ func (s *Store) InTx(ctx context.Context, fn func(tx *Tx) error) error {
 
 func retryable(err error) bool {
 	var pgErr *pgconn.PgError
-	return errors.As(err, &pgErr) && (pgErr.Code == "40001" || pgErr.Code == "40P01")
+	if !errors.As(err, &pgErr) {
+		return false
+	}
+	// A new team's random join code that another team of the unit has: the retry draws another.
+	return pgErr.Code == "40001" || pgErr.Code == "40P01" || pgErr.Code == "23505" && pgErr.ConstraintName == "projects_join_code_key"
 }
 
 // constraintViolated returns the name of the constraint err violated, or "".
