@@ -33,6 +33,18 @@ func (s *Server) CreateUnit(ctx context.Context, req oapigen.CreateUnitRequestOb
 		if p.GuardMinutes != nil {
 			u.Policy.GuardMinutes = *p.GuardMinutes
 		}
+		if p.Consent != nil {
+			u.Policy.Consent = string(*p.Consent)
+		}
+		if p.InviteHours != nil {
+			u.Policy.InviteHours = *p.InviteHours
+		}
+		if p.Booking != nil {
+			u.Policy.Booking = string(*p.Booking)
+		}
+		if p.HoldMinutes != nil {
+			u.Policy.HoldMinutes = *p.HoldMinutes
+		}
 		u.Policy.OpensAt, u.Policy.ClosesAt = utc(p.OpensAt), utc(p.ClosesAt)
 	}
 	created, err := s.Service.CreateUnit(ctx, actorOf(mustCaller(ctx)), u)

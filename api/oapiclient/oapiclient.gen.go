@@ -158,6 +158,42 @@ func (e HealthStatus) Valid() bool {
 	}
 }
 
+// Defines values for NewUnitPolicyBooking.
+const (
+	NewUnitPolicyBookingFirstCome NewUnitPolicyBooking = "first_come"
+	NewUnitPolicyBookingRanked    NewUnitPolicyBooking = "ranked"
+)
+
+// Valid indicates whether the value is a known member of the NewUnitPolicyBooking enum.
+func (e NewUnitPolicyBooking) Valid() bool {
+	switch e {
+	case NewUnitPolicyBookingFirstCome:
+		return true
+	case NewUnitPolicyBookingRanked:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for NewUnitPolicyConsent.
+const (
+	NewUnitPolicyConsentDirect NewUnitPolicyConsent = "direct"
+	NewUnitPolicyConsentInvite NewUnitPolicyConsent = "invite"
+)
+
+// Valid indicates whether the value is a known member of the NewUnitPolicyConsent enum.
+func (e NewUnitPolicyConsent) Valid() bool {
+	switch e {
+	case NewUnitPolicyConsentDirect:
+		return true
+	case NewUnitPolicyConsentInvite:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for RosterPersonRole.
 const (
 	RosterPersonRoleCoordinator RosterPersonRole = "coordinator"
@@ -209,6 +245,42 @@ func (e UnitPhase) Valid() bool {
 	case Open:
 		return true
 	case Upcoming:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for UnitPolicyBooking.
+const (
+	UnitPolicyBookingFirstCome UnitPolicyBooking = "first_come"
+	UnitPolicyBookingRanked    UnitPolicyBooking = "ranked"
+)
+
+// Valid indicates whether the value is a known member of the UnitPolicyBooking enum.
+func (e UnitPolicyBooking) Valid() bool {
+	switch e {
+	case UnitPolicyBookingFirstCome:
+		return true
+	case UnitPolicyBookingRanked:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for UnitPolicyConsent.
+const (
+	UnitPolicyConsentDirect UnitPolicyConsent = "direct"
+	UnitPolicyConsentInvite UnitPolicyConsent = "invite"
+)
+
+// Valid indicates whether the value is a known member of the UnitPolicyConsent enum.
+func (e UnitPolicyConsent) Valid() bool {
+	switch e {
+	case UnitPolicyConsentDirect:
+		return true
+	case UnitPolicyConsentInvite:
 		return true
 	default:
 		return false
@@ -425,17 +497,27 @@ type NewSlot struct {
 type NewUnit struct {
 	Code   string `json:"code"`
 	Policy *struct {
-		ClosesAt     *time.Time `json:"closes_at,omitempty"`
-		GuardMinutes *int       `json:"guard_minutes,omitempty"`
-		OpensAt      *time.Time `json:"opens_at,omitempty"`
-		TeamMax      *int       `json:"team_max,omitempty"`
-		TeamMin      *int       `json:"team_min,omitempty"`
+		Booking      *NewUnitPolicyBooking `json:"booking,omitempty"`
+		ClosesAt     *time.Time            `json:"closes_at,omitempty"`
+		Consent      *NewUnitPolicyConsent `json:"consent,omitempty"`
+		GuardMinutes *int                  `json:"guard_minutes,omitempty"`
+		HoldMinutes  *int                  `json:"hold_minutes,omitempty"`
+		InviteHours  *int                  `json:"invite_hours,omitempty"`
+		OpensAt      *time.Time            `json:"opens_at,omitempty"`
+		TeamMax      *int                  `json:"team_max,omitempty"`
+		TeamMin      *int                  `json:"team_min,omitempty"`
 	} `json:"policy,omitempty"`
 
 	// Timezone IANA zone; default UTC.
 	Timezone *string `json:"timezone,omitempty"`
 	Title    string  `json:"title"`
 }
+
+// NewUnitPolicyBooking defines model for NewUnit.Policy.Booking.
+type NewUnitPolicyBooking string
+
+// NewUnitPolicyConsent defines model for NewUnit.Policy.Consent.
+type NewUnitPolicyConsent string
 
 // OpenAPIDocument An OpenAPI 3.0 document (this one).
 type OpenAPIDocument struct {
@@ -737,19 +819,37 @@ type UnitList struct {
 
 // UnitPatch A JSON merge patch of a unit: members left out keep their value; `null` clears
 // `opens_at` or `closes_at`. Limits: title 1–200 characters, timezone an IANA name,
-// 1 ≤ team_min ≤ team_max ≤ 10, guard_minutes 0–10080, closes_at after opens_at.
+// 1 ≤ team_min ≤ team_max ≤ 10, guard_minutes 0–10080, closes_at after opens_at,
+// consent direct|invite, invite_hours 1–720, booking first_come|ranked, hold_minutes 1–1440.
 type UnitPatch = pairup.UnitPatch
 
 // UnitPolicy defines model for UnitPolicy.
 type UnitPolicy struct {
-	ClosesAt *time.Time `json:"closes_at"`
+	// Booking `first_come`: a team books a free slot when it asks. `ranked`: teams rank up to 10 slots while sign-up is open and one allocation books every team.
+	Booking  UnitPolicyBooking `json:"booking"`
+	ClosesAt *time.Time        `json:"closes_at"`
+
+	// Consent `direct`: a new team's named partners are in it at once. `invite`: they are invited and join when they accept.
+	Consent UnitPolicyConsent `json:"consent"`
 
 	// GuardMinutes Students can neither book a slot starting within this many minutes nor change a team whose slot does.
-	GuardMinutes int        `json:"guard_minutes"`
-	OpensAt      *time.Time `json:"opens_at"`
-	TeamMax      int        `json:"team_max"`
-	TeamMin      int        `json:"team_min"`
+	GuardMinutes int `json:"guard_minutes"`
+
+	// HoldMinutes How long a team offered a place from a slot's waitlist has to take it.
+	HoldMinutes int `json:"hold_minutes"`
+
+	// InviteHours An invitation lapses this many hours after it was sent.
+	InviteHours int        `json:"invite_hours"`
+	OpensAt     *time.Time `json:"opens_at"`
+	TeamMax     int        `json:"team_max"`
+	TeamMin     int        `json:"team_min"`
 }
+
+// UnitPolicyBooking `first_come`: a team books a free slot when it asks. `ranked`: teams rank up to 10 slots while sign-up is open and one allocation books every team.
+type UnitPolicyBooking string
+
+// UnitPolicyConsent `direct`: a new team's named partners are in it at once. `invite`: they are invited and join when they accept.
+type UnitPolicyConsent string
 
 // AuditAction defines model for AuditAction.
 type AuditAction = string

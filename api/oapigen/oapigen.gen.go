@@ -285,6 +285,42 @@ func (e LeaveMessageType) Valid() bool {
 	}
 }
 
+// Defines values for NewUnitPolicyBooking.
+const (
+	NewUnitPolicyBookingFirstCome NewUnitPolicyBooking = "first_come"
+	NewUnitPolicyBookingRanked    NewUnitPolicyBooking = "ranked"
+)
+
+// Valid indicates whether the value is a known member of the NewUnitPolicyBooking enum.
+func (e NewUnitPolicyBooking) Valid() bool {
+	switch e {
+	case NewUnitPolicyBookingFirstCome:
+		return true
+	case NewUnitPolicyBookingRanked:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for NewUnitPolicyConsent.
+const (
+	NewUnitPolicyConsentDirect NewUnitPolicyConsent = "direct"
+	NewUnitPolicyConsentInvite NewUnitPolicyConsent = "invite"
+)
+
+// Valid indicates whether the value is a known member of the NewUnitPolicyConsent enum.
+func (e NewUnitPolicyConsent) Valid() bool {
+	switch e {
+	case NewUnitPolicyConsentDirect:
+		return true
+	case NewUnitPolicyConsentInvite:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for ProjectChangedMessageType.
 const (
 	ProjectChanged ProjectChangedMessageType = "project.changed"
@@ -426,6 +462,42 @@ func (e UnitPhase) Valid() bool {
 	case Open:
 		return true
 	case Upcoming:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for UnitPolicyBooking.
+const (
+	UnitPolicyBookingFirstCome UnitPolicyBooking = "first_come"
+	UnitPolicyBookingRanked    UnitPolicyBooking = "ranked"
+)
+
+// Valid indicates whether the value is a known member of the UnitPolicyBooking enum.
+func (e UnitPolicyBooking) Valid() bool {
+	switch e {
+	case UnitPolicyBookingFirstCome:
+		return true
+	case UnitPolicyBookingRanked:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for UnitPolicyConsent.
+const (
+	UnitPolicyConsentDirect UnitPolicyConsent = "direct"
+	UnitPolicyConsentInvite UnitPolicyConsent = "invite"
+)
+
+// Valid indicates whether the value is a known member of the UnitPolicyConsent enum.
+func (e UnitPolicyConsent) Valid() bool {
+	switch e {
+	case UnitPolicyConsentDirect:
+		return true
+	case UnitPolicyConsentInvite:
 		return true
 	default:
 		return false
@@ -748,17 +820,27 @@ type NewSlot struct {
 type NewUnit struct {
 	Code   string `json:"code"`
 	Policy *struct {
-		ClosesAt     *time.Time `json:"closes_at,omitempty"`
-		GuardMinutes *int       `json:"guard_minutes,omitempty"`
-		OpensAt      *time.Time `json:"opens_at,omitempty"`
-		TeamMax      *int       `json:"team_max,omitempty"`
-		TeamMin      *int       `json:"team_min,omitempty"`
+		Booking      *NewUnitPolicyBooking `json:"booking,omitempty"`
+		ClosesAt     *time.Time            `json:"closes_at,omitempty"`
+		Consent      *NewUnitPolicyConsent `json:"consent,omitempty"`
+		GuardMinutes *int                  `json:"guard_minutes,omitempty"`
+		HoldMinutes  *int                  `json:"hold_minutes,omitempty"`
+		InviteHours  *int                  `json:"invite_hours,omitempty"`
+		OpensAt      *time.Time            `json:"opens_at,omitempty"`
+		TeamMax      *int                  `json:"team_max,omitempty"`
+		TeamMin      *int                  `json:"team_min,omitempty"`
 	} `json:"policy,omitempty"`
 
 	// Timezone IANA zone; default UTC.
 	Timezone *string `json:"timezone,omitempty"`
 	Title    string  `json:"title"`
 }
+
+// NewUnitPolicyBooking defines model for NewUnit.Policy.Booking.
+type NewUnitPolicyBooking string
+
+// NewUnitPolicyConsent defines model for NewUnit.Policy.Consent.
+type NewUnitPolicyConsent string
 
 // OpenAPIDocument An OpenAPI 3.0 document (this one).
 type OpenAPIDocument struct {
@@ -1145,19 +1227,37 @@ type UnitList struct {
 
 // UnitPatch A JSON merge patch of a unit: members left out keep their value; `null` clears
 // `opens_at` or `closes_at`. Limits: title 1–200 characters, timezone an IANA name,
-// 1 ≤ team_min ≤ team_max ≤ 10, guard_minutes 0–10080, closes_at after opens_at.
+// 1 ≤ team_min ≤ team_max ≤ 10, guard_minutes 0–10080, closes_at after opens_at,
+// consent direct|invite, invite_hours 1–720, booking first_come|ranked, hold_minutes 1–1440.
 type UnitPatch = pairup.UnitPatch
 
 // UnitPolicy defines model for UnitPolicy.
 type UnitPolicy struct {
-	ClosesAt *time.Time `json:"closes_at"`
+	// Booking `first_come`: a team books a free slot when it asks. `ranked`: teams rank up to 10 slots while sign-up is open and one allocation books every team.
+	Booking  UnitPolicyBooking `json:"booking"`
+	ClosesAt *time.Time        `json:"closes_at"`
+
+	// Consent `direct`: a new team's named partners are in it at once. `invite`: they are invited and join when they accept.
+	Consent UnitPolicyConsent `json:"consent"`
 
 	// GuardMinutes Students can neither book a slot starting within this many minutes nor change a team whose slot does.
-	GuardMinutes int        `json:"guard_minutes"`
-	OpensAt      *time.Time `json:"opens_at"`
-	TeamMax      int        `json:"team_max"`
-	TeamMin      int        `json:"team_min"`
+	GuardMinutes int `json:"guard_minutes"`
+
+	// HoldMinutes How long a team offered a place from a slot's waitlist has to take it.
+	HoldMinutes int `json:"hold_minutes"`
+
+	// InviteHours An invitation lapses this many hours after it was sent.
+	InviteHours int        `json:"invite_hours"`
+	OpensAt     *time.Time `json:"opens_at"`
+	TeamMax     int        `json:"team_max"`
+	TeamMin     int        `json:"team_min"`
 }
+
+// UnitPolicyBooking `first_come`: a team books a free slot when it asks. `ranked`: teams rank up to 10 slots while sign-up is open and one allocation books every team.
+type UnitPolicyBooking string
+
+// UnitPolicyConsent `direct`: a new team's named partners are in it at once. `invite`: they are invited and join when they accept.
+type UnitPolicyConsent string
 
 // AuditAction defines model for AuditAction.
 type AuditAction = string
@@ -10122,244 +10222,250 @@ func (sh *strictHandler) UpdateUnitStudentProject(ctx echo.Context, unit UnitCod
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7L3rcts4viD+KvjzP1WxdyhZvqSTyDW1x+2ke9zHcby2Mz1nomwEkbCEMQloCMiKOsdV83U/zyvsk82T",
-	"bOEHgAQpUBYtKbd2f+hYEgHi8rtfPwURT8ecESZF0P0UkI84HScE/j7P+N9JJNWftziZEPVHTESU0bGk",
-	"nAXd4Aip0TQhGbrmGcJIUjZDCWbDCR6SIAwSPAi6wfHl5Su01+7sotecxXgWotd4hvY6aPdZd/epfuwD",
-	"jYPufhikJB2QTATdd58C9VWwt7u3f/D0h2dBGDCcEvXWGKNTfksSHJHgLiw/97x47niEs4QI9CMeDNRy",
-	"7t6HwVg9+ywMMs5Td2VBGAiJMyk+YKkm6+w9a3WetvY6V3aNkuC08nLUm3Q6ez+g6ovCYMKomiaiUuwf",
-	"dPZbaj6xG9zdhcFb+Mk5UpxFI3pL4qB7jRNBwiDiMfEMDoOYXONJIvMHxyMs1JN8TFgQBmOe0GimpowS",
-	"LkhlK7sHaiudTrfT+WPnebfTCcJgOMFZ/CGlbCLVlf/QCWGuysjO/lXnRWWkOo0PKf4YdPfsB8qC7t5d",
-	"GEiakt84g5uaCJnhhOKdc5LJkRpHZQJ3c3J1qTaHjoY0IehXMkAvyS1J+DglTIbokqRESJKhXaSWEdyp",
-	"oxvjDKdEAnh8Co4mMZVHkQbFKmS+YckMESYzSgTi10iOqEAYHm4HoQXzoBuMNZC3o4xgSeIgDNQ+gn9M",
-	"SDYrQEmPVEASjUiK1fvGWEqSqWf/9zvc+u39H3u9tv7jD2qfs7EaJ2RG2RDuHZbroNSC9eIBn0i9ZHW0",
-	"pQU/8y9QwbW7umuepXCJlMkfDoIwSCmj6SQNurv54iiTZEiyYnWXchIT1mB1Qg8on6iDsL6VmjG1Z9lp",
-	"vXj/6fmd/xBP8eDk5fz6rkYEiYTLJwLRuLSafbOIMQbwM2tQZCkMMvKPCc0U4slsQlY5PXOtdUszMDa/",
-	"umfe1em7XN/qzLWeTRRl9a/weSumQyrthSIGzy6+1/Ki71nz0jesyOMxEEDfOhVdfSKQopAh2vv3P/91",
-	"0EHRCGc4UlRBITpu/RaiTusFwixGvaDVC8q7mKeqns0A+V52O7j1W6f1ovX+01540PHu6k5NJcacCc1Y",
-	"f8TxcUbUQVOcwDcRZ9JgHh6PExphtemdccYHCUn/+HehaVy+DXU2EtME1nrD+JRVrg7xDE0zzobo/ORM",
-	"Mzc5EUH3oLNbEOG3DE/kiGf0NyB8ZtmA391BgtlNcOdu+g8ZuQ66wf+/U4gMO/pXsXOuV6o3W763t5UF",
-	"uitDW5TFVEjKhhMqRniQkG11XyOCY0Pmf/3119bRRI7UaUVYktI5BD9iQSOUEZykf+oFY0yzybgXlIjL",
-	"3G3cheoGLsg/JkTIFU9fjgjK9ExowOMZogJRdosTwAeSZdzIMteUJEpMcc9GSTtCKImhG6QTNQNBu0hy",
-	"9LTjgjUILsUFdooL/BHHyO5jY/f3GieK4pBY3ZzZG6JsPJGHqK932EcKcQQiOBohfn1NWEzZEMGe22oR",
-	"x5xdJzRa/bSxRAkeALFXR309SRL/ORuR0j1i/+jy4b5wRBS75o2d7FGSEaxghiFsmUSIxjiTjGRI4hvC",
-	"QnXosF61WDjLn3g2oHFM2IqHOeMTlOIZYlwiHEVEiBJTLxGN/eJYitdv7FwUpY9wotQKu8CYw+LgAM64",
-	"/IlPWLwG1LU0aYQFYtzeQWnrB8XWz7hE+s0b2/oZR2ISjVBGBJ9kEYENX3F+irMh2QCt4rckQz8coP+k",
-	"P7q73nUu3BAY9IpJKmfoinOkV7PR+/cs0J7Fa8xmZlGrMk/JOUoxm6FrTBMSI8XW07EUh0hmM4SHmDKU",
-	"YEky93D2HCKhTkOtB+UL2typVNYq6JC1KBOgeruYa0SAQzTFVKL+BZHZrHV0LUnWR4JEnMWiwmOdR0on",
-	"9fyg4+GkhWypBTZHiFjtNjDSzGVAcKYIIL8hTMFALod9UTnmjIdogOMQkY9jtRpFmTNyy29IecXN5Bc9",
-	"sKEAk2+npAhzuDwcx1StGCfnGR+TTFIldFqLgfOVtpv4pGys5noyD09skiQG2giKeJoqGTuhjKgtqx+V",
-	"/GaF5cqqrWz9ySPzF3L2O61HwKPv8zn4AKiyVVNfMZnNGm4V53YCwpSm9M6j+NtvJuO48k1MEqK/0eap",
-	"dkZSfut+geO4NML+rDSVdkYYmcJHpVg4b4SPxevgY24OCoOMC0myNk3HPNNPJHgg3M+EZTxJlQpuF1B8",
-	"E40wG1a+K9Y9pqydEUGA2SXcXRV8LFYFH+0JvPdcLLagtwixHCBVQ2RJkVWvakmaksAzvSYPov7CNbyV",
-	"wfhXJeuZEwjRYObYfmoAtQAyjRZzWnaV+hVmS8/DNS9xBo8fPDIj2BDRe3FO1Fl0rhzhB7AZjgpNsbHv",
-	"hGg6IgzxpXDbh8JYAZaGjLAwn2nTRi6bF6KmveR8d7XYf461INQA+Y3lCkieJKlYClY1lbkr2EmWYfjM",
-	"yMeaA40mmeCZNjcSpJ5DWzyJSbaNxnhIDAHlDH5OsJDwdfMDtvsxa/Ee1S2mMOMpHoimtNKO/ZCYwUud",
-	"2ikezB9XZeWVqX0rPx5h+drqbM3W3YCoXGc8rcEKwmKiuJ9iQmiLESWA4govBCPF3KQ+fnrCFGEVRKAp",
-	"lSOkZpsho5MeImz/RBFmCGcZvVWirxxpnXBEheRKEAU+e0tCJDiKEqrOHcUZH6OMjIFsI6qFuiWoViqG",
-	"HjZsXSKL7/hCPZNfcsFMrZLtYw8T4/Dw4AuPicUW9RT8MZ6IkRL6gAy1g/twAX4NjflRrc7crd6noUOw",
-	"BC+wwVk64Fb1b11nCgqAQsKjAB5C4fAOHtOdKRx6TNWglDJsGGGKx2O12O6n4O8c7Ive0/yFU2bfHQYJ",
-	"wbekFrnUj8WzEmiQ/9Er8jHf0V2OI7MzbdqEI7gLA87Im2uwmCy6b3eFd+HiZ8vvvYdWuNu5e38XBq+s",
-	"jNIQ6SNjK/aAc1IC0YLXRJxnsbksH8AateI+SRXebJ827/PBWL6zY+CxTXlXCrqRgqmPp4QN5Sjo7j09",
-	"aCBvuwM7HfAW2M+7nmFjyrwG+4PQa7J/+EFXjvP+87sgAryfDzu/e89LU+/lHBW12kx+flVCwsgUZZjF",
-	"PEXnJ2chGtJbkK8iYkQtoH0kE5yBFGbEceAafCKXlMTWdhuFGmamDM1J6g167ynLeLYs5/bTWbXxjFxP",
-	"BIkPjZLJGAHhEQmJZwLxsVaw/UTAbnqA4w8wI9B+cD98sIwiN85fO4ZMxuUHRam12oUl+ZDQlFp/sAII",
-	"nHhpRVrsd56OVJgkWKnvP3qzUENe5jlrceI/UZLEcOwNkcIYyX08+ZfLN2da9DGMuWLOR1s8Q2MsRyj3",
-	"xvuFofqTqexXL2bxTn/OaHxJhDA6fIOtxsbkUivuzOtMCZfLS72wsoTLe0VfWEguo+iX1G5VTdhsnwPO",
-	"b7QBbl7ii/AYR1TO/L8u0GLnH3aCZKrQ8ytOklaU8OgGKalbSbCycNn+xhkJkQ41QeOMRFQYfXye09y1",
-	"9B97xR9X9o+u/eMP94qGjpppF+2cRWiPzHcJfyY4UQyy0RVY22SB8fzmfnQ3o7yr0OL/w2iqQmYFbE+E",
-	"VjWfdqyuIUKktFIh0TXNhNSUFjMxBQsmwkhRwnkia0cvjRquJufRo1fRN4xi9OX0DYPG+Zks0DFOFP+4",
-	"JUw2J16Fpadq3ZodomlGpVSCA9cXOImpRAkfqj04Mt9TJfPdb1+YW7YS/W0gxgPk8fKCX9HhSKKESAjT",
-	"UOosxJsIBD5ZnBE0wlmsthJxpvh/CORjytEw45OxqNKJo9bfclJR/O0V1MZL0rbKPWtLFezmfc3pPMxK",
-	"sQrYgzL5vgmI1q3diX5Y+XKPsSBwpxilVAglKvAMkY8yw2g0G4MdMUNijCMiUMzBn5vCZVZAde8+7cSn",
-	"gfl2eIoHDXeW6BHljalrgI0BAwGuFiLSHrZR756YVh11NAeLjVhtvYBSz4NPeYST0nKrHDfMNQoMPLkS",
-	"4zUf97o+9rwsaTaRfOANWZ7Jm5gtE9pnpKz8pGqgxJhJaWKko4dYSX3kmcgRyfLNQHiBWhJKyLVEWwBS",
-	"HA1IwtlQKEr386srbVBK8EC48vSA84RgZoDHCw4bAKpN3PlarjF0jr3mSk9in/pdhP3EbXQURWSslGus",
-	"eBEyx6OIlPoC6SUqaDRMaktd5F5n90XZCChHpMcgjBsCD1G/N+l09iNBEhJJ+Jv0t0OE2UyO1IQkEQQk",
-	"DXTQ6bR7Su8srHCNgjpDzxXthrteU8X7MPjYGvKW+Vp7mNs6kNb5qaW9iub2R0E3GFI5mgzaEU939CD7",
-	"j4JT/aeNyRXatBU/TFJV2o5A0xFXbMRBSOu/mxdFm/olSmjuEUWrfBbcrNZ/+sVkTNjlAsGyZET9fEKI",
-	"tlOvLIWcUkYeYrtIKCN+RXZpiwNMsdjg8Jo8KJZiZeuhoJJ8wHHqMyJeUkkQ/CYgLg5HUvEO7VKqcEuH",
-	"b6hflseWwg5/n0HDNRE6y7Yv9J4qv216rtc8i3zB4PiGIIzGkIYzIDPOYld2sFr+IWKExIrkalWqlrMa",
-	"DnoPHTmJy/73jWtlHhbpO9czMn1NbHT/xoD2C+27fs9ONk0DdnNmPXom0NZ4Zvvmo06T6KMtzvJHtpVs",
-	"UH5A9NFW59///NcLpOPXI9ljZR+x2A6R9h4PuBy1keIOkuBUixNg31cShwFcu5htBJHg15pz9Jgxnwn6",
-	"G0E6wUtLDhUrp7vD6v3s/vuf/ypHlCN8LZV8mtE0VZKJmGQZn2gr73SkyAxoayFioJDLjCfOaN+VLlLb",
-	"lJTB8Zi2FG8cEtYC1bAl8VCYRDiqrbSldd81R8zSBS0N2csvj6cUwkNnoblpfdHBXfXdZXK7LH6l+OOJ",
-	"HvOiQnqBpv5jQszPGmuarzrFH//0ItRThTG9JXP7qNqsS8kKiwnQA2zWrl06xR+NuNsx8FQv/ebiiwOF",
-	"u0u4Nr8l4/VSGuwZmdp00gdYcRolMbnppU3eVWSi1oTm3OvRrCSplkHluQsrHR+sFAmtD11Aketaevd9",
-	"QFpkxTYY5rPEFgm1c8FFR2dHAJyHyOQGo7dXxxX6/MPBohiHRtEBiyIgfPD5ZkzY0fnJSx5NFod2+EI4",
-	"jxgy49F+u4NiM4lin1QgznSmWEWgYdf8vrfMrVJBCB7TcmD2frvT3veiAZYj0fAdlXOzLwz1eu2c3hO8",
-	"JdktJdPGKD4xCf2LGKed/Fg/fafWox5LiPSJ3ASnAoxWU2RhW93AUmqFFdU8yrfQfl3hSzuGkAhtOgOn",
-	"AZ5px4Ai0TyLtQV5eT+t8SB7FjFhakskXph2arglWOwYz3Ozl3q/za2+T6syN+cci7O40gUtApfj/P6b",
-	"uJDV1VqKNU/PIIo8qfMxX2eEfAB1TPgfoOyDLqHg+5Fx+WHhA+qXmomNPfuDMALIPY6dfBvFksrvty8L",
-	"nQOpvKW8Xd9FnFN2AdH1m1TI6kK1flhCvqDxglCe8wQzRuIVRToPCH2kJmfLj2NgKNepTAmXCOv8yEM0",
-	"JIxkWCr1BKxPAlGJMPyfCr9O/xDvydcvBJbiF8xpei8QZLVX19ckakwGcJLwqY8SWrfG+dHV8Z/RlE+S",
-	"GBJHx1JdxBZGVlAyTAIzBEtU1waKL82ju2pcHN4Qg5q4Ksd6q9D1Ax7wW2LFtBoC8mEhiavGqptzmB87",
-	"/0pn6d7rMFll8x7Gn47Ri4Onz5BJj0MmD6Lt0fClCWScOw+b/exjn4TJbAZMdC6Oy6iIlDPIKJxkRHvm",
-	"I5P3rP1QSzE3JxDNcz+UCYlZROrQ0QTNeO6sJhC3sElX3TxvL04UiJGMsIgcop6bBNgLikBL/VYk8EyT",
-	"kiRZ2ipv430XxO0sa5daaMPx+fmWclFb74MObwJKurozOi/L9GlFcWf5gIyChvuyg/O9PdGuVe8WF9D6",
-	"+VmSB/nO1+kqteLP/ErN8T8xdRZ0qCoazFAvsEWoakIOlvNUFRVqlvO6j11frZGavMaiBZ5cC1ILMGgl",
-	"t+KR3ZWxdlJZCqzmGTI5jvPEdlwgcCOlxpNd+qWdiEVJg1o/otnGS53i+dDDBg4fUyF4cus906XRvu4s",
-	"F+Wgfp6zLKB+wTme0sZxVePyyNU06iqqOnMvWPXbsY2UbhhjOs2oxIOEaLFC12CymNdGR2g64klOYJB+",
-	"Lxy9DcKQnHcRlUo2xHGLs2TWY2YunBFEh4xnJP59eT08pj59DCGajrAEr5I6Mog+aeus2fgNS2baANXc",
-	"deLw99XeO/YmQTacxM/4m86ygPs3ncrPmZvO4idSzWZ5qIfmQmnSD48kdxJxGJ+ijESEKj1cEVIiDpGA",
-	"yl6QzQRB5fP0v0rVQbVfMozEvyExY9HDdnQOq4YgihG+JWhACIPYVRJr76wgmbqIhAsJt0Fu1f6uCYkP",
-	"FXXoq5vsg1cYKrJAfJew8UoI66NAFBLoNdfRTt8iBQvZKg4II13nwVZ6EodmfiPsUbl9CEqNjEYoUSr/",
-	"MoerDudLcUrvdXlRup/wwWDW16djXRjG3gI/bYdIP9PWwXXqNxNah7Zw6VHNRMaEjxOCFBvRXnuFui09",
-	"eEzjfCwEnqvfnggrXetB5YBYmLks5m/Bd/8N/zc1Px3X2X/D+97ttl68B1n/f2x7Rf0LuPKHiAqwv6Wl",
-	"BP2ec8grvF9U0HP7r8+Z56vPwKwx4+v0yifCWKMK616I6DXCbObNoF+iIMdnyLmMF1zLBbGhm03MfHHc",
-	"EIou+NSnz0OVp0X2QnXK1zQx1UX007awgi4bPc7ILSVTiMA1j0KxBDBs1dgKC6vXclGgebihLxUJyuIs",
-	"5/uxKQ7XGU/zrS1tKVt4khNm1cW1XMwkF+lXnatqGTU3HgIQ5S9yN5CfaX5RC8CXTzdGUmy06Py9qmtT",
-	"rIMygrY6BhBtBJf3kl1AdH1XdXSIcelNDpjBjBmfKr4K1RcNTmBhw+hMmomTE65YcCK4rguSc2dTJTHm",
-	"RM+U0xtdKkSOCM10Ni9mMRRcVSrVDRnLpZLJF+SyV5LYu8A8LU01yYRKFWSwu1kIB5zxqUn5GuEYsU3n",
-	"tOcFhj6wZiFhNQHDldkWJcib2/cB/SXIlkvVHDFiaNOaIzrRvC7A103TD/NMypqnKymoYTk0vl6rrGYE",
-	"uHVY700WDefMZ4ttIHPvqlqMFg+vGL5Co5rUkUlXkQqtpF37sKukFN6OOqO5+nVdtVtKC72vIEt5ofc9",
-	"7T/3JUdVjvveUjHzwHTfkArQ3vd49dibZDXfE0zv4hqUuTEhKOcJbipGNytL4Hrw72Pn9bUIzGovxyT6",
-	"XKGdVmRZyq/i1QsI86sR93lfMs7T8gE3DC8t4ndNIqv5tOuJeUq49IY0HpQCGp/WlmB4wA49sQUiCG1d",
-	"Cj2rPr3K+ryQ8TkrVEAOiEfBOIf4GyOFOEkgdjY0mCEY264r3/i5Eiq/tjgTJ6BqOXduwuUVwalfa1lr",
-	"gud8gY4cAOyq6wDyAeaUZlR1VXKacHmOZTR6jJNfKUTKe7BXxkTfxJa2vEuyHJi40CsOz3qvvyRnNMyR",
-	"5SnhOp6HmNrTkEsuTZWXvC5BqT/VCIt8hH2yDdWlK6VdNlASci4+5gtVaIEqkLU+W6fl0RoKZ9e30VnR",
-	"qNmoSLbChJ94lq4Wf9TE12l59NeVp+mLWWqei7W7UJbzZGZ9uUxJu+FwebegW7SzGbgYmjHvdFeMyfGb",
-	"L+dOz7nZIhhbhRzJcqXkpWmH99D4DWnsBfk4prpq/XIFiqV9R9U69MuvVwp0BGFgMOwfmdYHEMnZRaah",
-	"gHZ4wSTG5bUE4YRXhnapvp0/INusaG/4aT7Bx/6oiT11YkDAXgip7ZDeBK497bWFGFVtQ7wlSEg+Hut4",
-	"o3mC8cBMt7zPYr1Hgwq1Wu21HCd8lhKm6JnrwgzRdESjkWG8SpPKwwd3IEV+55P65w7y+OtInmnxOOc3",
-	"nYwjnlI27KMBueYZQX2b59YPUR+y7uK+CXjp50l4/RBxtYEpFWYEgIXFETtpENqWknoiLxMv0gEXoaMC",
-	"GB2MvkQmG0iUOp0N4v/VZx0ENC2LnZCBQ/1hrQ+r3puvzB55AQVh4LRkMLuuw40HaCDNyjMAAt6ngdQX",
-	"YIDrWEoDmSM7l2/OUEqyIUFjNYGO81Jv6ub+c5BIFXzfEDI2zgeIYzlEfcXJ+ihKCM5EjxXQCj76AkDb",
-	"6JSmVIougptBiqHsVfiJvSuEGQK4UZJQ2GO76N//5//mqWnOB/wRPux2QlRKJkUdza6ed0KUL8EgjV2g",
-	"L+7sMRP2K8iErWS43iM6PDjftbwGby2lAqnWUk/JIZlfHsIqWqh1gkeYIUYoMMMB5zcIa4oNlgOIp6Ry",
-	"BLYBKnSIlEU5xjPbbEQnDJnCTzA85kQLht8XHJeELDuHswpnS6Fzi9XreO/LKxYkmmRUzi4VgzCGVixo",
-	"pMRCMHDB90qoUN8WDHMk5VjtSXeusk/rTz/ZQ/3l1yvbiQqmgF+rc9zdhXnedQ24CDpkimVDVIfmC5V2",
-	"pcY9HWqQmIxDpKcaEPN8HsvPYoC4HsMoJilnQmY6icmWeIMMYdOJ0gwGhoi2Ij7JhK5orSBBbLfRK/Vc",
-	"nnqonuJT1mM6Ii90A/ZEqKPzzBKhIAsk3tAha03GaEpZzKe6zIsR9yYsVuJXSdrr95ip2wQ9YnBqhN9D",
-	"1N+xMSY77XZbiXFQDbAPb+nvmANQn4vxrvDZY670OVe0DvJk1LLUrqFkFHxE5CNk8PXzEoQjqH3cD3us",
-	"f/7m0nwJuoHohxqji1z8YphJam/PcJr0t2HROqhbHQKJi7SsHnNGxTwS/e1c+y91foPgi/k1tHusx/QO",
-	"oA45hEXoiANTygcjmWGaQIx3gsWojcARp0XJupQ7tay6hnX9bS0G2IZz55hmrbdjdHR+EoTBLcmEUX/b",
-	"nXanVFIgryOQlw2ALas/hkT69DuR4iRBf756fQrdgXS4hD5FUTl9AwSDjE8FyfTeL0jMIwOF+ugzREWP",
-	"QSgBpAyB+QUKvGd0SBnayoNcBhOaSDQlAwMyIeqn+EZ/H7emZNDPSxrBGNxjxy/PbKSJXu6UZzdCoRj0",
-	"hUNn3FymumGI4u+xK/usg3LoWLcNbF0aetbSLLCL9OkIJCRNEhTxVAd3FqE5ai89pjcTosHEGEXt5lM8",
-	"QxNBEGUQ6iPkLDFKJEb9QcIH3T4s2gSjqfUIoiR+U6FxTDR9OYmDbvAzkUfnJxcWlINKY+e9TqfSAlGS",
-	"j3JnJNOkXF1Cq+f/X8wjRUqRekCr6T1mNHcFaforB9gcJIKndpzH7MhMAQASYxK1Jlnyp14wh529wIzQ",
-	"c8CA8hz6zJHIIjVeAax+qi0kZjFOOCPtv4vKPHqQnWhxB0NvsXK7t7wrltNFsQY8auI88ZA80WClRXW0",
-	"JQhBkK5bie81JLMlsgg9ESS5fnJoIK78lYIa5xv0ZMIEviYtDVVPDhFNh+7vMZa4e4iuOStPZOLoS99p",
-	"6HNHA1gemmQZ/QPj8JoBFqQ1yWj+BQQLtTCLiFBMqvieZ2lL910z3y3RU9IcbtB99z4MxCRNMUQGXRAc",
-	"u0gVl2FREUbIankXFN9B2VGlZF/CUevmzAkekEQJEppigWmSDZWkMCLQyFk3vQ26wcd42FIwi5SM0d3Z",
-	"geTMERey+7zzvJOzjh4L7t6rpRuu5dDVOcQ1Nf3vRVmXCXi6leYhPLxBW1Hzbg/k619m0Nv2aWd/DS1+",
-	"FegpMCmiAjVzdMKPnroNnS9Jdksjgt6yorbuRlv71i2wHSwGQqVPoalbW9ms3Moa+cT5hi1cGuhYCJTR",
-	"JEsWQKT6eQE06jcU8GhL1Hq5/NV8toOSaSGNzgiZWDgimStAGqEQEkHUKaSHNudBnaStblIIiI5IOCQS",
-	"HXT223Ns7ZQKWe4YuCqWVHsIvjMl1u+pm144K7r71t5fDClFCniLlWvPYm66g5Cr5WC2vP0ayL3OiLkg",
-	"wNeDzm7dtPnp7ZSaE8Og/fsHFU3WASVyJFAXZbpHamXHSLx5cfFKeSQHBWzDxdUQoPVn1Av8Loc/XL35",
-	"z1dnvWABkqg1FCiiPZ21CKJjm58IoyKG2sznEoAZCPQYibwwbgi0oKiIWzzlIoajhmY8AQ0zI22fsPea",
-	"rIwJCpaDvd29/YOnPzyzbttuyU9fLqBrjTvGMPzOFuxzDNI6INqJg7a0/Pjk6nL/oLOPjoY0IehXMkAv",
-	"yS1J+FiX9F0eH16TxZ35H4oAd17BQinRJG5RZsPdTVlUq7s7cJwbt78kICuNw4KxK1ovBGjyUWnu/ZKi",
-	"7IZ5T7EwKpjSbeZ1Jx+AVivsNYJWu2IXWo0hZw2a7t3SsFbdRA3g+aoBAqP8r6PXp4uFh5d8yhIOwEZF",
-	"PlFcnFpDAXYpCOPIveoF0FRSznK4sgafJlKEHbMmmeDcLmFVIlgqcPBu3uihgIImeT6YpGyG1OFO8qSD",
-	"hqJDHvvxbjkKfBeWn3tePHc8wllCBPoRDwY6jtukGD57iISiI8nKYVqmgkv1RauIM24tCg86GfOZSZP4",
-	"grIMcReiADR3/M4JMDk+fGHab9dRYGput/1E47uF6Oq0XE+Vqh8aJqegIsXStFEqSvxnikFSeYgwm0H4",
-	"XyKIQlnhx9mfibzMZYLNiy1LQ2NeDcpP2M2pGDjs3A9SP+LYNrD6XKCrRhzcP+KMy5/4hHkFnTy90AFq",
-	"CzpfGqhzELZXrqEb6prrLp+iNuGoeMRetKnADhOUsWPHKa2ks7N8zeJAwNckHPqNYqaRYhuQQo8z8R9l",
-	"BNC5RWYV53npowoqHMy/0yQlfccg+NKUZgIRAFxYitaARgs2b13XdANw+Vf08tXpq6tX64ZQC0oWUtdN",
-	"dBeR11rQakBll6k0Zh8tqj01lQDqaG6Z93+3NFcW91+Ix98C/a1C92p0OAzGXEhfidBk5p5RjiMesqsL",
-	"53kR4xh+8uAGwMuPPJ41Ez6aqwdW7q+0ACnE+aXxxukrU+mHkQd3lzB+91vAeH1BccWpdsr1Omu8aHlN",
-	"yLcXp+17vEffERFRA17cP+DYlMmFAbtLrOmK81OcKQWyRKb01RQ182wIg4HkPOAF4dzo+8XoV+vP6In1",
-	"xF7NxqSLqtD+BPV6PYZQK0ZPPvXK6NgLur0cIXtB2HOBDn5cjOkwRON6L+ju39l3rUJVJ7K5/KnLnShC",
-	"aMIs8pD1+QqIaKs/pjEE0yhxox+ifoIH6p+Mc/iY2wvUB2O26G+7pQ912eJxRgQYvARH2DaiTPGsx87f",
-	"XqEBjm6AkJfLLVJpS7XFvnAGXfRxPXTbNmY8iU9M6Fv3kwPmnlKRIdKXWW7DGYQBxAw35QOhRZyLV+en",
-	"DlM4UOhm39xsTSgv5bjWFQUHmkQ3ouqmPudSLOmbEUJNAd7vUxj93HxEB9WWqzk7Rw6MZLMc5K9IkaKN",
-	"MJJmnKKEeWW20QsOesHqrOMuDEw84iJLBrT8AxdO0fogD1xjiDM0mBkTqPEB2Vr5hxXNhWufJ7xRp1dM",
-	"eXZD2XBeGL8gt/yGXJlkrvtNH/r5eC0OvUs6ZIhPZIgyNSt0fgCABN4FxX71siz0mTP8aqwMej25eOBV",
-	"mv58dXWOfsSCRkonUhdEcSIUJy+FNHfR+clZH0ogZ5wNdfUtFitWN2E3jE9ZrnUNien2CHGZB53dNjqC",
-	"LJTdDvRmgJqi0MRPALhzRqoB1CbgfvepjbQPNWD1mBmpA4IzOhxJWAplUTKJSbxt7Ml7L9CESZpoKQKC",
-	"mSFAc4yF8EsPWnKtAbSG5mabHllymTzv7j7tdjp/C/J0yIDMfhkNfo7oG/rLydvfTnbP6Ik4YRdPo+OT",
-	"H05uxn/9y/EvL9pkv9MWdMiwnGQNrNR6Jx5WdVSKS94ol/oRx8cFTMGwvRdL8YTXmM3M20TVF1rKCXj3",
-	"/u79HM7aqAh/WP4mEHaCLGXtqn+Be7y5vFoSNxX9zTPnvBF/p1TItyZ2YDXYLAIxilxWE6NhIjMiKsX+",
-	"QWe/paBX7DrJg3mmjs7jtHmVRQaZk7STw/7uwdXus26n0+10/th53u105lJBuh03DYZNksRNatlzU1X2",
-	"SnlTwdFEyAwnFO+ckwzCIZeLHQnRJUkJ1CneRWqhTbyReWpknRyoTjhUzFAd6Fo4UR4plYcRmSQQJzhI",
-	"kdIidkhsf21RJrCIKi/y0eC3uqbOg+1ttWBcwGkBXfufB7oa2Ot0UuyajXXl3PVHfA8aYfsiTP/q1bwv",
-	"Yf3TOVsbpkaGxW5EQ1MLA/2qghygfuk8FfVrQ6gzozU4a82vDNBLKXMOIc0FBxNOvUh9U5dMs1SnTTGc",
-	"WnXGBFtBsSLKUD/Sz/Xb6FxHXbkRV4wb5Q1uGGfE+K+h8UmdB9sQ9IrTp7Y4tVpJiORsrBSFIdZ9WYsk",
-	"l3lypQhF8I8JyWZFaIfZRVCloosM/+9/t771xnSi7IzXIQx5mSttrkgS08IgE5zhBPIZHCoQcSZ4Qj63",
-	"srwUcu1UYOx/Gmj6U5UaLHLWe7AnPyGdaptTxwdGR+WC0kr2Ulu/bKGx1HDB3w3TXDk4yjRiUAigk/Zs",
-	"Wo/NsLaFWb4+GX2nBsqbOe0VCBwrARP89bZKS5UlFQnppUJ5VfzgLJlp/9SAxzMonzdfw2Xr4qdj9Gz/",
-	"xQ/bPcavUR/YdD9Uf2iOa5LP9YX0l6j0EpYrvSDMeoyPdQELCOtsoyPdk0WJrn3bThxSAH4jpmJ8XddY",
-	"TSYPOi/qfVmrakLNBfVCDD9wxfD9Zqiv64dsxLvzJaiVbbWm9G/wSzy6dlZ37eTtjgBNnTpIPMvznKso",
-	"viEtAjpAbyZiADbSC7qfejlq9RRu9XIFuKc14LtlBX8/da4qAjtG2dcVex5Ot71mmiM998riR9kooaXz",
-	"R5vEigSrVITwUUsp6I6B2lzI6NaUZwznSjMKyccb0lyWtmA8iDZYKlBHIyaxZqZe/aWhcHaOhUB9Rj7K",
-	"vnpaUXIoi4IF6keTTPCsjyS3zkGkHvSnaSngPoKVNRU5YVTRq3u554vOs8s9fxTp1qahz4JR7N84im8p",
-	"n4i8BEhhxNjd69QZLuCsSgGKbsHPvBXfp064+8xfUnwuBIzJjBJQxWEpYV6IcMtmzz3tlEuJPO34V5fQ",
-	"FC6mWFxeOmzvvgruHvtKU7+q3oj2XkVmd3l3HR0VGoTqJ91FaMm0nzKr6Fx1XgCr2P8bsB2opwQ7zbPw",
-	"3DnzmNz3puff7t5uOYjXZteZMsqat9jkGc3834eBghwAjN3l+YAGYEjjm2cGbywG8mtkDu73EB9vpMq8",
-	"EHWIGJkSIXUn129C4daEeWW120/v25G4rXUzv/o45tm3QoHfL1evyuy3oL00DrEMgUh8UH+rP0JNTsIx",
-	"jUONu6HB0FDjbZgXVlP47SMWoSUKoUtfwgp5Cp+F+8WTYS/41At6lrSoP7vv1P/zxLWgF7y/6wUPKUFl",
-	"kL6MAN9zTliRFu8UolcCyPHlX9AWRCNd00QB0vZGxLnNiXEWcddPEyKcEBbjrE2j+ugTmMA8uGSVODtv",
-	"GfV+fPXzyVn3L8dHp6/OXh5d9LIe+8uri8uTN2fdvXZHfTy/ePPy5GW3tbNjijXs7Lw6Uz+Yoa/+8urs",
-	"Sn1+e/Kym+BBa78FPYqf/YcuOqt+enl1eXX0+ryrTq/zVOHobqfT6fwt/+3iyvy2p/B392n+26uzl+4v",
-	"+3bU5dvXr48u/qv7kqS8i5ZId1eDTt8cH12preUJ9epb9YpiF/DJPY5maK54vO7mrWQ7dRBQMuft1fHv",
-	"Ac918Ivuq6RT7bFA1AHUbwjFXTxcP5aDEyotZfXXuYmPbKoIJH6AzTrCjHGJBkq4su6sLjrovHDdyOrJ",
-	"eYXurR5Qm8fvcbC+zd/xaL0ogN6cCsK2plBeMdS0IPsW/aouXK6Wql8Af/iQdNKJXNRjHVFh8kVN9hIj",
-	"UwhAZqivVMq+9upoR8dh3hejP6asjzDKMIt5ChYReE5OMkZiaDS83UaQtFr1BePxmFMmSxWb55HrVRW1",
-	"HugmMg2oAxzj/zBft0k8qS3vVSnYtbS6+sretnYBrN1BtHgvy5UugybRwcGL/c7es3Vs9YIIKHZTJ6Kb",
-	"xx49Sit4lOCwtcXR4GsRahGiokR/USRvU9bcTSUMKVjV8WIOtEI0mdoN/GJAdPkIsuWJ8bw4AWaCHehf",
-	"uYQ94Qr6XD5QW1caOQi25X7lIdRPBGwPHbwKoX1gnoXaY2VtvEZar1HdKzQkLNK0wlykD6tVsR4iwmd8",
-	"CgK8lry6RpAvV4rUW3Vz4ELTKxF2+/uR93W1F1Dqvy0Rv4o16xfz/851O481eHznCvmbVBrXEWQFHaMm",
-	"qLeLoiCP7oQCYaWmw1ho87qKkJkwL5hZdJ2w5TJ1eyMIDFDaxoHJjTQzYokY128aYYG2MMoII1MQrEiR",
-	"DxaCngJSW74yKtD1JEkUZ3CrhVBoxGU2gxPomz8vdP3CKYPurKtnKPzns/+113r94q8vl5cr1Ntz7P2u",
-	"sqdzEPrd632rCUMKQvJmRFSOIOjQ9of7/K6Ph0fe59gBIk1TYqsgqUZ6WVjM/NJThlpTG2jQyGxbKBKj",
-	"Lci4MpnVoe7cwidS0JhUyNd2vaf7O6hPXo3V2Xid8u9RyMkz/KoV9PPa6PXF0L9iT2ZRI32dcg6/Jdkt",
-	"JdNFDTLU+Df2uVURLOITprNzIcRXx4F1wsBaKoPuQScMFKB+gObQIui+2A8Dyj7oCrk/hAHj8kP+ef/A",
-	"dv9XmGfkqA9Qy6LbgQ5k6lC0gRZqPxMhKGcmcQarrx2EDPzIC537IV0aLOQQk1E03y8HKSzE9DvIsZ4w",
-	"tWLo+7ZkZMXydCC/qBoSYC/8OyYAl0YGxkqeHiaYRaSLNNyF6puMxqAjGlAIlXytRNaUCqHL+nxDqpC9",
-	"z/WTBh0HugOhV5pArD389VzPbXo2rSU8/yuLtIefk4RPi7jcVLdVBwDbB+lSN6ArUh4YmSIb/vXekLcP",
-	"0KVKx9B27HcOCd1fXnuAs3p1fQ1Fsz1k4kQKRPTP353+sII6cIlnaDoComKi6o0xdMonSYxifmi+gN5F",
-	"o01Rkk3m6s4H2VMGJfUebAktE5EaNcLT0cAv4j/2Hfgq+g6soKY06T/gWsi+d32F1G18ce+Dr1hfKbdD",
-	"CDdhSXV8uk8E1InMbgnTy7fWhAVm1rDoRm3SDDW1CrXxEk59a0Bm3OSbWolf2zT61zyLTCIkRjq00WOd",
-	"+Iln6forHwvdGMm2bXUOoo7s+AOti1jqYMDlqHJADUpkEZyqnW6k2sojcV6JOK/RqvxoTl5BflT4Yc3J",
-	"EHIUjbggebE/8c1Ji3modfedG2YdusWc3/uqORvq1bxu8zKcpla63Pk0pvHdjvYYLejFoy7oichT2q0L",
-	"LS+p4sQRobyT/XTE0Q3jU8S4zqtnTsgfOGOQLeehCXZM0JbTw3zO+djf9haq+IVTdqxdEKva4SqOM0un",
-	"GjnQNIuu6QdYlGz7rtNkDLzAHX8579BqqLPzDPBi8xGDhsmcvFwg2HmQcKskqbku7u2FCOopgsvI9BtC",
-	"Ikam3yEirRbAC3foRT1dHZknsamEy8fC1kP+slXT1oid9/G32PRzWsVg+1A8rpQsMytZg/qTaylY3BRq",
-	"TzMd5cTRD5fTU3w1y8ye4kfLqKeFmKtX50rxNyfX6mWDqDoHbisEhTrYbHF0OYzO1dNPX5gx/2qYsAk5",
-	"O8xtIFulC98GlztUCNeOeJFw4MzWfkJ1d3/dvhiNSEa6RUjZDSFjoct9KX13noUfxbFZ7Gs4mFXoiqvF",
-	"vwgca4gOn0IJ9NZoUHLWLGkTbqRHM8ijGeQ7MIMcxU7HUyS5tTV+a1zCdA2xxEOnEBScwyEg6+EZ1trS",
-	"hGUsn6Koy2amXFf1Ma3+EoJvyfYhRArnSlXJoO4M07U2obRgj1UouWIAWjZPFE8w71TTUzZElhuqZ30V",
-	"/C7gBVWav7AG7q+jGdrCFQcBLBQn24fQ3EkSpqCvlOFeriyj3hoDhDLTZkXDqa+aSy7qlMq5nBI2lKOg",
-	"+7TTCR9WI1fv/TF/0/WXKajMRU2e5QBo4QqMq1RuRONbSzOZZXH9M2ZyOuJf+KBuzgupEf8y6ui89FpI",
-	"rCW3XSF9KoIm8Q30XQQ5w/j/PGLsvGT6mq9F2c071DnyaJRgMTJ6FUPq4eUlGrWsR4n0USJ9lEj9Eulr",
-	"nvMTl9tr/3+uxNZmVG1/c6Jr7nM7KMus80RmTaIrrzV1ZFxI3RK0NvDrQj+ycsgXFJGHi1g9s93SjUpK",
-	"ez61rkynZ+vo/4rZFGNDx6WQDZhRDzKTuiEdDeKr9GEt6qmkTzw0rSvI7ygRRO+8a2Kt8m4COtM9dHLa",
-	"Q0Ra6h41sm9KOd2Y20Dvc2NxVwqIbAUwAkeUkTHPoGRQXquTTENNhUjchQYW/BqZEgImOFZnkmI2g5zt",
-	"ke71S7KMZ6YjoZ40oULqeeE37Y/vm6mhXAhUMd5uows+FU4A0/nJGZRIzauG/NCK6ZBCk8OwXDsEmrWM",
-	"Keu3kRYStUbxJyUk9d3E1jxHoKgZow8hcwv6KM1TC5NaH8mL/kClH49f/2g8TmY5mVuo2B4lgttXubC9",
-	"eIElvdZUffZrsSCqe7LuB5wnBDOrttZJtv7CA756A2PKQsA1oJg95q8bkJcOrJDqXq2qvds5eP702Q+h",
-	"r1zAuuP64/gedpJQRqDktZ+PMC6JJfuLq6WElTN0uZS6EYMPNsVAo4pOeDJ3Cn9PmI5Qj81H3Tu6+64p",
-	"f7kA3PRxmF9HWKIpFijm7LG4/0p2UkUUFPWCE9d0hjJwbMsMM2Gq9n51sqclAbnM2YqxxK0BZTibof/Q",
-	"22lH4nYN3K1GnFxzzlJVzT2+/Iu9FROSEvE0hTbalJEn0Io3xRJt9RcRvn6IxskEuF7eCKUPpKSPIp5M",
-	"UnZo6l6leIYGBJF0LGfbbcud+g5rXIoJoC09MIYy44b9KiADZjzH9yxHNYXp8mppkJzttmIyPeqKnpoo",
-	"5joHprC/EtsQBkszzxOYmdhOsqGuhY5nSHBgx4o29udZpckYc3SCR1a0EVZUUkYasyEjY+R86JN5/9M8",
-	"/W3uLpD2pfQC6x5+jkBeE6Y88WfnYjlu5AhkE70eYz8KNmUQssyouiZRzp4gld9Sktzn4WD35MSZnPN7",
-	"EuKgxsbKppF78tv3wgCs5jFknn6Ochgmof/dp9zU0sDgqjPsV01UUye7OEtNnVqlksTvI0sNDKPVtCrw",
-	"8yrwoWwovi17CYD/Gs0lvk7cCpxWqnPlYmNThGoSwAQL3UQWlyUtna+DtLxf3S9THJU/blvB1aMKvHqo",
-	"kEadbyyGlPNU97XOK9YHYa8ATh07VC14qR6xyNELunsPdr44JM0vWewMCVNUajNt7X42k1/qCivrIXy7",
-	"obdeD2HqjbumFZ06dwATlyTYv/cV0KjtF73qdp8aiqHmeKbmWB799eYuxyTaiE73KJU9VCor91h77Di6",
-	"Rlc5viF5LIzQjQ1MGSW0JaFMKdh4Yg4qPDTsRTMit79JAm5SWx0SDumsENJZIt8FbYcfgJDAd4TpKFEg",
-	"T/oph/z0gP6USP7uaiQ/J+sLaf9nKOn0SPnXQvlLZwDYJHLjWiMCrrb3vukGzxPM6gRcXyHFw6JDN2dE",
-	"V7VKcXbzmC3ls5gVZLSgodpKluIb8u0Xk/pGKegSZrmdTwkeLIyrv7CN6Uc0IW6NN91hCaoBVPr+AO+E",
-	"gubotQ3Dt43mql6Ql/Da3KZwb9IiPP4YRO6mLMKRbFa73HjPHw2M+5uPDj/FAxtaDVUS52s9jzLKbhQg",
-	"F1UMrTFQt+rR+LDlaXUlDFZ4AmPegmtnfbaz/UaKxuYqQnoVuv3vR6FbhwXt0Xq2opyhW0MZEgfhjzwN",
-	"rbSWZzFsSqw4ujr+84bK2he8fn9FXr9fx+VNIEWeP+ctFnQkUP/nV6aAT2lIP7SRIQynJDYVDEN/ae3a",
-	"jn6dh+cyL2jRvSRm2pjmGuTUP3/v5X2wr1nLt1F+MYfHL9cNcDFa1fXLrQW2PDHVhmorZpViSXRM8OK6",
-	"P2Ztj613v+bWuyY8nJFKHcrfS6dtA+hPBOJTtrAN71dfWGyO/Ky1Le/aadF4tW5fD+qUWptcwcjUTVaY",
-	"a3Ua5kloRVNVUw9W4QwEaUxHJCNoS/IbwpQGJiYkRgNyzTNtv8+IIBJMEkY1226jC0dJ2zY5nCsFffrK",
-	"rwliBZ5zytYu85Si6JdPsKQMFrbImX9+cvZoPyno1s8UciYta8ZwRibR5vzk7EsbK9dFtMa1ra8q9KPo",
-	"9VaYBH02O0fgdzPFHy14zS14tuhYnruvqCJ0uLIlR761ChAe+NMwYvnlog5N90HVN9O+0Lz491A6thD4",
-	"bOV/p9/yN6pnVmH265Cp5nVI0wHVW9cohBSeogNrG53hVFOaMc4kgzpMOmXGfNaL6KMtzsi2mrv8g+ij",
-	"rc6///mvF9shYkpAQwMuR4cF7dqCrvhqTSzuMfuSbZROhETXtJTH7LQqaKMj3X3VOAl95ZN0AGoNiVhP",
-	"O4IlKn9YK3X5WJzGBM+LxgQvgvdNQlZL9GSNUatfjgzqK4uV/DwiODbFH0+5Xqcfws1Cnwj09uK0vVgD",
-	"f7Sqr6WKv0OsQfgYcH6DcN5n8htpE1vGyFI1/+duNf8XNdX8c+RfVz3/+1nKxCMGaV/hlyNzedXbi1fn",
-	"pw7NO2hKEPRGvrOe1DpJL/4+hbsv49iTJaLvHDnQog0Sob+i87cbihmqJy4l9CpTmoNNURql9E8V3sD5",
-	"k2iSgaP+3adgABtVu4e8U+grm91aGVcdYjdQ7wWp1Jz/XMwEHTJIjtQXxifgIjReO224Aym4MsrmeBsb",
-	"IM0sEAhneN5TZn6ClyTlTEhNOYueyM5g6Hw9P1DHV2t7fP5s3rpv/nlFigXaivgkEwTx62uixA+xbd03",
-	"IMFSIgpzJlSVsZJ6xieSCGjUat2n5p0ajudfeFXuhAW9IMD2dFhyDpWjw1mMBJUE4TilTEBqvPMqa7ya",
-	"f9kpvSWMiHw2df800vnsat8xlniABXEmGxGcyJFnrvOJGFkv1ghL6NGLMPqVDC55dEPcvWdqDpoS7/Yp",
-	"7FhmOJL5OjLCYpKRGGXkmmSERUqFGZLSlOYHBfL/LwAA//8=",
+	"7L3rcts42iB8K/j4TVXsHVqWD+kkck3t63bS3e5xHK/tTOadKBtBJCxhTAEcArKizrhq/u7vuYW9srmS",
+	"LTwASJACZdGSkjjt/tGxJALE4TkfPwcRH6WcESZF0PkckE94lCYE/j7L+N9JJNWfNzgZE/VHTESU0VRS",
+	"zoJOcIjUaJqQDF3xDGEkKZuiBLPBGA9IEAYJ7ged4Oji4hXabbV30GvOYjwN0Ws8RbtttPOss/NUP/aR",
+	"xkFnLwxGZNQnmQg67z8H6qtgd2d3b//pD8+CMGB4RNRbY4xO+A1JcESC27D83PPiuaMhzhIi0I+431fL",
+	"uf0QBql69lkYZJyP3JUFYSAkzqT4iKWarL37bKv9dGu3fWnXKAkeVV6OuuN2e/cHVH1RGIwZVdNEVIq9",
+	"/fbelppP7AS3t2HwFn5yjhRn0ZDekDjoXOFEkDCIeEw8g8MgJld4nMj8wXSIhXqSp4QFYZDyhEZTNWWf",
+	"82vKBkEnuKKZkB8jPlKrihIuSGWHO/tqh+12p93+Y/t5p91Wz3EmCFNPxTRTEBAGgzHO4o8jysZSAccP",
+	"7TAY8sT5ZqcdBpTdUEk+DvlYXeD+8xBWVnlhe++y/aLyQnW2H0f4U9DZtR8oCzq7t2Eg6Yj8xhnc+1jI",
+	"DCcUb5+RTA7VOCoTuOnjywt1VOhwQBOC3pE+ekluSMLTEWEyRBdkRIQkGdpBahnBrbqIFGd4RCQA2+fg",
+	"cBxTeRhpwK7C+RuWTBFhMqNEIH6F5JAKhOHhVhBapAk6QapRphVlBEsSB+pMgk7wjzHJpgVg6pEK5KIh",
+	"GWH1vhRLSTL17P9+j7d++/DHbrel//iD2uc0VeOEzNStqsXDch0EnbNe3OdjqZesjra04Gf+BSoscVd3",
+	"xbMRXCJl8of9IAxGlNHReBR0dvLFUSbJgGTF6i7kOAYoWnR1Qg8on6iD/r6VmjG1Z9neevHh8/Nb/yGe",
+	"4P7xy9n1XQ4JEgmXTwSicWk1e2YRKQbwM2tQRC4MMvKPMc0UGstsTJY5PXOtdUszMDa7umfe1em7XN3q",
+	"zLWejhWd9q/w+VZMB1TaC0UMnp1/r+VF37HmhW9YEdsjIKe+dSoq/UQgRW9DtPuff/17v42iIc5wpKiC",
+	"QnS89VuI2lsvEGYx6gZb3aC8i1ka7dkMMINFt4O3fmtvvdj68Hk33G97d3WrphKpotFAuX7E8VFG1EFT",
+	"nMA3EWfSYB5O04RGWG16O814PyGjP/5daBqXb0OdjcQ0gbVeMz5hlatDPEOTjLMBOjs+1axSjhWJb+8U",
+	"RPgtw2M55Bn9DQifWTbgd6efYHYd3Lqb/kNGroJO8P9vFwLItv5VbJ/plerNlu/tbWWB7srQBmUxFZKy",
+	"wZiKIe4nZFPd15Dg2JD5d+/ebR2O5VCdVoQlKZ1D8CMWNEIZwcnoT90gxTQbp92gRFxmbuM2VDdwTv4x",
+	"JkIuefpySFCmZ0J9Hk8RFYiyG5wAPpAs40YyuqIkUUKPezZKdhJCyR+dYDRWMxC0gyRHT9suWIMYVFxg",
+	"u7jAH3GM7D7Wdn+vcaIoDonVzZm9IcrSsTxAPb3DHlKIIxDB0RDxqyvCYsoGCPbcUos44uwqodHyp40l",
+	"SnAfiL066qtxkvjP2Qio7hH7R5cP94Ujotg1r+1kD5OMYAUzDGHLJEKU4kwykiGJrwkL1aHDetVi4Sx/",
+	"4lmfxjFhSx7mlI/RCE8R4xLhKCJClJh6iWjsFcdSvH5t56IofYQTpaTYBcYcFgcHcMrlT3zM4hWgrqVJ",
+	"QywQ4/YOSlvfL7Z+yiXSb17b1k85EuNoiDIi+DiLCGz4kvMTnA3IGmgVvyEZ+mEf/Zn+6O56x7lwQ2DQ",
+	"KyapnKJLzpFezVrv37NAexavMZuaRS3LPCXnaITZFF1hmpAYKbY+SqU4QDKbIjzAlKEES5K5h7PrEAl1",
+	"Gmo9KF/Q+k6lslZBB2yLMgGKvIu5RgQ4QBNMJeqdE5lNtw6vJMl6SJCIs1hUeKzzSOmknu+3PZy0kC21",
+	"wOYIEcvdBkaaufQJzhQB5NeEKRjI5bCvKsec8hD1cRwi8ilVq1GUOSM3/JqUV9xMftEDGwow+XZKijCH",
+	"y8NxTNWKcXKW8ZRkkiqh09ofnK+0FcYnZWM115NZeGLjJDHQRlDERyMlYyeUEbVl9aOS36ywXFm1la0/",
+	"e2T+Qs5+r/UIePRDPgfvA1W2auorJrNpw63i3E5AmNKU3nsUf/vNOI0r38QkIfobbexqZWTEb9wvcByX",
+	"RtiflabSyggjE/ioFAvnjfCxeB18zI1LYZBxIUnWoqOUZ/qJBPeF+5mwjCcjpYLbBRTfREPMBpXvinWn",
+	"lLUyIggwu4S7q4KPxargoz2BD56LxRb05iGWA6RqiCwpsupVW5KOSOCZXpMHUX/hGt7KYPxOyXrmBELU",
+	"nzq2nxpALYBMo8WMll2lfoUR1PNwzUucwem9R2YEGyJ6J86JOovOpSP8ADbDUaEJNvadEE2GhCG+EG77",
+	"UBgrwNKQERbmM23ayGXzQtS0l5zvrhb7z7AWhBogv7FcAcmTZCQWglVNZW4LdpJlGD4z8qnmQKNxJnim",
+	"zY0EqefQBk9ikm2iFA+IIaCcwc8JFhK+bn7Adj9mLd6jusEUZjzBfdGUVtqxHxMzeKFTO8H92eOqrLwy",
+	"tW/lR0MsX1udrdm6GxCVq4yParCCsJgo7qeYENpgRAmguMILwUgxM6mPnx4zRVgFEWhC5RCp2abI6KQH",
+	"CNs/UYQZwllGb5ToK4daJxxSIbkSRIHP3pAQCY6ihKpzR3HGU5SRFMg2olqoW4BqjcTAw4atg2X+HZ+r",
+	"Z/JLLpipVbJ97GFs3CcefOExsdiinoI/0rEYKqEPyFAruAsX4NfQmB/V6szd6n0aOgRL8AIbnKUDblVv",
+	"2VWmoAAoJDwK4CEUDm/jlG5P4NBjqgaNKMOGEY5wmoI353Pwdw72Re9p/sops+8Og4TgG1KLXOrH4lkJ",
+	"NMj/6CX5lO/oNseR6ak2bcIR3IYBZ+TNFVhM5t23u8LbcP6z5ffeQSvc7dx+uA2DV1ZGaYj0kbEVe8A5",
+	"KYFowWsizrPYXJYPYI1acZekCm+2T5v3+WAs39kR8NimvGsEupGCqU8nhA3kMOjsPt1vIG+7A9tt8BbY",
+	"zzueYSllXoP9fug12d//oCvHeff5nRMBvtT7nd+d56Wp92KOilptJj+/KiFhZIIyzGI+QmfHpyEa0BuQ",
+	"ryJiRC2gfSQTnIEUZsRx4Bp8LBeUxFZ2G4UaZqYMzUnqDXrvKct4tijn9tNZtfGMXI0FiQ+MkskYAeER",
+	"CYmnAvFUK9h+ImA33cfxR5gRaD+4Hz5aRpEb568cQybj8qOi1FrtwpJ8TOiIWn+wAgiceGnFqNjvLB2p",
+	"MEmwUt999GahhrzMctbixH+iJInh2BsihTGS+3jyrxdvTrXoYxhzxZyPNniGUiyHKPfG+4Wh+pOp7Fcv",
+	"Zv5Of85ofEGEMDp8g63GxuRSK+7M6kwJl4tLvbCyhMs7RV9YSC6j6JfUblVN2Gyffc6vtQFuVuKLcIoj",
+	"Kqf+X+dosbMPOyE3Veh5h5NkK0p4dI2U1K0kWFm4bH/jjIRIB5+gNCMRFUYfn+U0t1v6j93ij0v7R8f+",
+	"8Yc7RUNHzbSLds4itEfmu4RfCE4Ug2x0BdY2WWA8v74b3c0o7yq0+H8/mqqQWQHbE6FVzadtq2uIECmt",
+	"VEgEsUaa0mImJmDBRBgpSjhLZO3ohVHD1eQ8evQy+oZRjL6evmHQOD+TOTrGseIfN4TJ5sSrsPRUrVvT",
+	"AzTJqJRKcOD6AscxlSjhA7UHR+Z7qmS+u+0LM8tWor8NxLiHPF5e8Cs6GEqUEAlhGkqdhXgTgcAnizOC",
+	"hjiL1VYizhT/D4F8TDgaZHyciiqdONz6W04qir+9glq6IG2r3LO2VMFuPtSczv2sFMuAPSiTH5qAaN3a",
+	"neiHpS/3CAsCd4rRiAqhRAWeIfJJZhgNpynYETMkUhwRgWIO/twRXGYFVHfv0k58Gphvhye433BniR5R",
+	"3pi6BtgYMBDgaiEirUELde+IkNVRRzOw2IjV1gso9Tz4hEc4KS23ynHDXKPAwJMrMV6zUbSrY8+LkmYT",
+	"yQfekMWZvInZMqF9RsrKT6oGSoyZlCZGOrqPldRHnokckizfDIQXqCWhhFxJtAEgxVGfJJwNhKJ0P7+6",
+	"1AalBPeFK0/3OU8IZgZ4vOCwBqBax52v5BpD59hrrvQ49qnfRdhP3EKHUURSpVxjxYuQOR5FpNQXSC9R",
+	"QaNhUhvqInfbOy/KRkA5JF0GQeEQeIh63XG7vRcJkpBIwt+ktxkizKZyqCYkiSAgaaD9drvVVXpnYYVr",
+	"FNQZeq5oJ9zxmio+hMGnrQHfMl9rD3NLB9I6P21pr6K5/WHQCQZUDsf9VsRH23qQ/UfBqf7TxuQKbdqK",
+	"7yepKm1HoMmQKzbiIKT1382Kok39EiU094iiVT4LblbrP/1qMibsco5gWTKifjkhRNupl5ZCTigj97Fd",
+	"JJQRvyK7sMUBpphvcHhN7hVLsbT1UFBJPuJ45DMiXlBJEPwmIC4OR1LxDu1SqnBLh2+oXxbHlsIOf5dB",
+	"wzUROsu2L/SeKr9peq5XPIt8weD4miCMUkjq6ZMpZ7ErO1gt/wAxQmJFcrUqVctZDQe9g44cx2X/+9q1",
+	"Mg+L9J3rKZm8Jja6f21A+5X2Xb9nJ5umAbs5tR49E2hrPLM981GnSfTQBmf5I5tKNig/IHpoo/2ff/37",
+	"BdLx65HssrKPWGyGSHuP+1wOW0hxB0nwSIsTYN9XEocBXLuYTQSR4Feac3SZMZ8J+htBOl1MSw4VK6e7",
+	"w+r97PznX/8uR5QjfCWVfJrR0UhJJmKcZXysrbyToSIzoK2FiIFCLjOeOKN9VzpPbVNSBscp3VK8cUDY",
+	"FqiGWxIPhEmro9pKW1r3bXPELF3QwpC9+PL4iEJ46DQ0N60vOritvrtMbhfFrxH+dKzHvKiQXqCp/xgT",
+	"87PGmuarHuFPf3oR6qnCmN6QmX1UbdalZIX5BOgeNmvXLj3Cn4y42zbwVC/95uKLA4U7C7g2H5LxeiEN",
+	"9pRMbHLqPaw4jZKY3GTVhm4JEwlh5cdSgmuG2XWNjO3kvtZE9dzpDM3TYou35/mxOvXV++ZK6mwZOJ+7",
+	"0Nn2QWc5zdYdvb9/J2iXM3Kdwc927xxb5O7e98CKtN7Spu96cZEA3GCYz+hc5A7PxFEdnh4CHh4gk1SN",
+	"3l4eVVjRD/vzwjkaBULMC/bwoeKblLDDs+OXPBrPj2LxRaseMmTGo71WG8VmEiUpUIE400lxFdmNXfG7",
+	"3jKzSgUhOKXlGPS9Vru158V4LIei4Tsq52ZfGOr12jm9J3hDshtKJo2p2dhUQpgnI9jJj/TTgGjqsYRI",
+	"n3ZB8EiAfW6CLGyrG1hIg7JSqcfOILQLW/gyrCH6Q1sJwT+Cp9oHorgRz2JtLF/cJW2c5Z5FjJnaEonn",
+	"ZtgawQCMk4znaegLvd+mkd+lQJqbc47FWVzpguaBy1F+/03YkrpaS7Fm6RkEzCd17vSrjJCPoHkK/wOU",
+	"fdS1J3w/Mi4/zn1A/VIzsTHdfxRG1rrDh5Vvo1hS+f32ZaFzIJW3lLfru4gzys4hkWCdumddVNoPC4hS",
+	"NJ4TtXSWYMZIvKT06gGhT9Skp/lxDHwCOmsr4RJhnQp6gAaEkQxLpYmBoU0gKhGG/1PhN1/cx1H07cu7",
+	"pVANc5reCwSx9NXVFYkakwGcJHzio4TWg3N2eHn0C5rwcRJDjmwq1UVsYGQFJcMkMEOwRHVtoOPTPJCt",
+	"xpvjjaaoCSFzDNUKXT/iPr8hVkyrISAf55K4ali+OYfZsbOvdJbuvQ6TQDfrTP3pCL3Yf/oMmUxAZFI+",
+	"Wh5jhjQxmzPnYRO9feyTMJlNgYnOhKwZbZhyBsmT44zoIITIpHhrl9tCzM2JufPcD2VCYhaROnQ08UGe",
+	"O6uJOS7M71WP1tvzYwViJCMsIgeo6+Y7doMiplS/FQk81aQkSRZ2QNjQ5jkhSoua4Oaaq3wuzYW88dbR",
+	"oiO5gJIu73fP61l9XlLcWTz2pKDhvkTofG9PtBfZu8U5tH52luReYQKr9Apb8Wd2peb4n5iSEjoqF/Wn",
+	"qBvY6l010RWLOeWKYjyLBRikrlvaSE1eu9gcp7UFqTkYtJQH9dDuyhh2qSzFkPMMmXTOWWKbFgjcSKnx",
+	"JNJ+bX9pUb2h1mVqtvFSZ7Pe97CBw8dUCJ7ceM90YbSvO8t56bZf5iwLqJ9zjie0cQhZWh65nEZdRVVn",
+	"7jmrfpvaoPCG4bSTjErcT4gWK3S5KYt5LXSIJkOe5AQG6ffC0dt4E8l5B1GpZEMcb3GWTLvMzIUzguiA",
+	"8YzEvy8Hj8fUp48hRJMhluBAU0cGgTYtnSAcv2HJVBugmnuJHP6+3HtTb75nw0n8jL/pLHO4f9Op/Jy5",
+	"6Sx+ItVslvs6o86VJn3/oHkn54jxCcpIRKjSwxUhJeIACShiBolb4MqYpf9Vqg6q/YIRM/4NiSmL7rej",
+	"M1g1xIsM8Q1BfUIYhOmSWDuiBcnURSRcSLgNcqP2d0VIfKCoQ0/dZA8c4FB8BkLZhA3NQlgfBaJQK0Bz",
+	"He3fLrLNkC1YgTDSJS1sUStxYOY3wh6Vmweg1MhoiBKl8i9yuOpwvhan9F6XF6V7Ce/3pz19OtaFYewt",
+	"8NNmiPQzLR1HqH4zUYRoA5ce1UwkJTxNCFJsRAcoKNTd0oNTGudjIcZe/fZEWOlaDyrH/sLMZTF/A777",
+	"J/zflDd1vIT/hPe939l68QFk/f+x6RX1z+HK7yMqwP4WlhL0e84ghfJuUUHP7b8+Z55vPtm0xoyvM0mf",
+	"CGONKqx7IaJXCLOpt1jAArVHvkB6aTznWs6JjVJtYuaL44ZQdM4nPn0eClrNsxeqU76iiSmkop+2NSR0",
+	"ve00IzeUTCDY2DwKdSHAsFVjKyysXosFvOaRlb6sK6gAtJjvx2ZzXGV8lG9tYUvZ3JMcM6suruRixrlI",
+	"v+xcVcuoufEQgCh/kbuB/Ezzi5oDvnyyNpJiA2Nn71Vdm2IdlBG00TaAaIPVvJfsAqLru6qjQ4xLbx7E",
+	"FGbM+ETxVSg0aXACCxsxaDJqnPR3xYITwXUJlJw7m4KQMSd6ppze6KoockhophOXMYuhtqxSqa5JKhfK",
+	"m5+Ttl/J1+8A87Q01eRNKlWQwe6mIRxwxicmu22IY8TWnb6f11L6yJpFv9XERldmm1cLwNy+D+gvQLZc",
+	"qLyKEUObllfROfV1scxuRYIwTxqtebqSbRuWswDqtcpq8oNbcvbOvNhwxnw23wYy866qxWj+8IrhKzSq",
+	"SR2ZdBWp0EratQ+7Skrh7agzmqtfV1WmprTQu2rPlBd619P+c19wVOW476yKMwtMdw2pAO1dj1ePvUkC",
+	"9x15Ay6uQUUfE4JyluCmYnSzCgyuB/8udl5fdsGs9iIl0ZeKYrUiy0J+Fa9eQJhfjbjL+5JxPiofcMNI",
+	"2iJU2UQlmk87npinhEtvNOR+KZLyaW21iXvs0BNbIILQluDQs+rTq6zPCxlfshgHpLt4FIwziL8xUoiT",
+	"72JnQ/0pgrGtukqVXyp39FuLM3ECqhZz5yZcXhI88mstK81lna1FkgOAXXUdQN7DnNKMqi5LThMuz7CM",
+	"ho8pAUuFSHkP9tKY6JvY0hZ3SZYDE+d6xeFZ7/WX5IyG6cB8RLiO5yGmzDakzUtT0CYvwVBq7DXEIh9h",
+	"n2xBIe1KFZs1VL+ciY/5SsVooOBlrc/W6e60ghrh9R2DljRqNqoHrjDhJ56Nlos/auLrtDz620pJ9cUs",
+	"NU8725kry3mS0L5eUqjdcLi4W9CtT9oMXAzNmHW6K8bk+M0Xc6fn3GwejC1DjmS5KPTCtMN7aPyaNPaC",
+	"fEqpLtC/WC1mad9RtQ79+u5SgY4gDAyGvUPT5QEiOTvI9E7QDi+YxLi8FiCc8MrQLtW383sk1hV9IT/P",
+	"JvjYHzWxp04MCNgLIYsf0pvAtae9thCjqm2INwQJydNUxxvNEox7JvXlDSrrPRpUqNVqr2Wa8OmIMEXP",
+	"XBdmiCZDGg0N41WaVB4+uA3VALY/q39uoWRBHckzvTFn/KbjNOIjygY91CdXPCOoZ/PceiHqQZZg3DMB",
+	"L708abAXIq42MKHCjACwsDhiJw1C24tTT+Rl4kXm4zx0VACjg9EXyGQDiVKns0H8v/qsg4AmZbETMnCo",
+	"P6z1foWK85XZIy+gIAyc7hNm13W4cQ8NpFklCkDAuzSQ+loTcB0LaSAzZOfizSkakWxAUKom0HFe6k2d",
+	"3H8OEqmC72tCUuN8gDiWA9RTnKyHooTgTHRZAa3goy8AtIVO6IhK0UFwM0gxlN0KP7F3hTBDADdKEgq7",
+	"bAf95//83zw1zfmAP8GHnXaISlmsqK3Z1fN2iPIlGKSxCwy7zCTMIp0l+0+djBoiNykV1vlstx0ik9uL",
+	"ioTef+p03hC5KbAwYGd/v+2La3tMKn5MKv6SScWVZOE7pLB7pw6X1+CtwFXQp5VU4XK4z72RqcJ4C5zq",
+	"dZBOeQKcV7rLVUZMbTtINIEctWvRQj2Ne70OPC6Q+ojGqRLjdto65kvJCgnR7cvGKfR4SwkDWQcoXZJw",
+	"3TPMvEzXN8obIX9VhK+ckMZ7OB1GJjbGStHouKguA5G9+oh0sFwL9TRCqlMakql5Qn0TwzH8nVOWJ/BM",
+	"Tfiwu/l70ZuKlcUGeUSYIUYoCHvqwBHW9wqWMYgXpnIIti8qdAigpeuMZ7ZvkIEOXcMNhsecaMWnEVUr",
+	"r/EXPkEJZwM7Pb+6AvuOVbIhZAFbBXuCqUyoMJmVHPpnGslpKWI5I8nDAxpCE5wKIpyz0SyylIUhTIfs",
+	"75rolpQrO4ezCmdLLk5WwbRAtso9hDmdqgDNB18FAkGicUbl9EKJkobMYUEjpUCCKRy+V+qH+rYQrYdS",
+	"puoUdDs/+7T+9JO9hl/fXdr2fDAF/Fqd4/Y2zCs01CCeIoCKMED8l5YgKz2cTSBLqKF/nIZIT9Un5vk8",
+	"64fFgLtdhlFMRpwJmVkA1XUvoZaAac9rBoPojDYidb66zL+CHbHZQq/Uc3mSsnqKT1iX6djd0A3tFaGm",
+	"6WaJUKUKUvQMcZ9QFvOJrn1lFMMxi5WiVtILe11mitlB4yygn+qHA9TbttFo261WSyl8UCK1B2/pbZsD",
+	"UJ+L8a6a2mWunjpTyRMy6tSy1K6Bz8BHRD5Brm8vr8s6hILwvbDLemdvLsyXYEUQvVDjf1G1oxhmyl+0",
+	"pniU9DZh0Tr9Qx0CiYsEzi5zRsU8Er3N3E5YaocJNG92Da0u6zK9A2jOAAFUOjbJ1DfDSGaYJpANkmAx",
+	"bCFw2Wv+VJecq5ZV18Wzt6kFetuF8wzTbOttig7PjoMwuCGZMIayVrvVLhUfySuO5AVGYMvqjwGRPkuQ",
+	"GOEkQb9cvj6Blmk6sEqfoqicvgGCfsYngmR67+ck5pGBQn30GaKiyyDoCJILwVALXS8yOqAMbeThcP0x",
+	"TSSakL4BmRD1RoqzqO/jrQnp9/I6b5ofddnRy1Mbk6aXO+HZtVAoBs0y0Sk3l6luGPJ9uuzSPuugHDrS",
+	"vVS3Lgw929ISXgfp0xFISJokSElBOigtX7XaS5fpzYSoPzbuE7v5EZ6isVBSBwQFCjlNjLkJo14/4f1O",
+	"DxZtwlbVegTBWTQ0ZWtTounLcRx0gp+JPDw7PregHFS63e+225W+sJJ8kttDOUrKdWi0Ie//i3mkSClS",
+	"D2iDXpcZG5+CNP2VA2wOEsFT285jdmSmAACJlERb4yz5UzeYwc5uYEboOWBAeQ595khkkRqvAFY/1RIS",
+	"sxgnnJHW30VlHj3ITjS/rau3g4PdW94q0GktWwMeNRHheECeaLDSSjfaEIQgSOyvZAIYkrklsgg9ESS5",
+	"enJgIK78lYIa5xv0ZMwEviJbGqqeHCA6Gri/x1jizgG64qw8kcm4KX2noc8dDWB5YNLq9A+Mw2v6WJCt",
+	"cUbzLyCscAuziAjFpIrveTba0s0ozXcLNNo1hxt03n8IAzEejTDEEJ4THLtIFZdhURFGyH97HxTfQS3m",
+	"iMfkAo5ad6xPcJ8kSpDQFAucGEofCy6GBLrb607gQSf4FA+2QFdSMkZnexvSuIdcyM7z9vN2zjq6LLj9",
+	"oJZuuJZDV2cQ1zQ6uRNlXSbgaeGcB/vxBr2Wzbs9kK9/mULD76ftvRX0PVegp8CkiB/WzNEJVHzqdrm/",
+	"INkNjQh6y4qC42vtd163wFYwHwhTnoEOXhScNyu3skY+cb5hC5cGOuYCZTTOkjkQqX6eA436DQU82rrd",
+	"Xi5/OZsXpWRaSLg1QiYWjkjmCpBGKISUMXUKowObHaVO0tZBKgRERyQcEIn223utGbZ2QoUst1FdFkuq",
+	"jVXfm74TdzSTKNyanT3rGSyGlGKKvB0cdAxCbuSH4MzFYLa8/RrIzU1BAvB1v71TN21+etulju0waO/u",
+	"QT/lDdsAJXIkUBdlWur2rYlJSX15x4VKITUHBWwX2uUQYOsX1A38zsk/XL7586vTbjAHSdQaChTRMRG1",
+	"CKKzIJ4IoyKG2iHgEgBtTsJI5NXCQ6AFRZnw4ikXMRw1NOMJaJgZafmEvddkaUxQsBzs7uzu7T/94ZkN",
+	"8OiUInrKVcWt7dK4kN7bKqaO60qnTjgZE5aWHx1fXuztt/fQ4YAmBL0jffSS3JCEp7rO+eL48JrUIYG+",
+	"l/siwK1XsFBKNIm3KLOJMaZWtNXdHTjO3WBfE5CVxmHB2BWt5wI0+aQ0915JUXYTQiZYGBVM6TazupMP",
+	"QKu1OBtBq12xC63GkLMCTfd2YVirbqIG8Hx1Q4FR/vfh65P5wsNLPmEJB2CjIp8oLk6toQC7EIRx5F71",
+	"HGgqKWc5XFmDTxMpwo5ZkUxwZpewLBEslUJ5P2v0UEBBkzxzVFI2Repwx3l6UkPRIY8Se78YBb4Ny889",
+	"L547GuIsIQL9iPt9nfFhkpGf3UdC0TGn5YBOU+up+qJlxBm3ao0HnYz5zCRUfUVZhrgLUQCah4jMCDA5",
+	"Pnxl2m/XUWBqbrf9TOPbuehqrd5KbleqfmiYnIKKEZamt1zR9yRTDJLKA4TZFAKFE0EUygo/zv5M5EUu",
+	"E6xfbFkYGvO6cX7Cbk7FwGH7bpD6Ece2q9+XAl01Yv/uEadc/sTHzCvo5InIDlBb0PnaQJ2DsL1yDd3Q",
+	"7EG3Pha1qYnFI/aiTVsKmKCMHdtOETadx+nroAkCvibh0IQZM40Um4AUepzxd5YRQGchmlWc5UXSKqiw",
+	"P/tOk774HYPgS1PEDUQAcGEpWgMaLdi8dQXkNcDlX9HLVyevLl+tGkItKFlIXTXRnUdea0GrAZVdpCah",
+	"fbSoC9dUAqijuWXe/93SXFncfyEePwT6W4Xu5ehwGKRcSF8x4WTqnlGOIx6yq0tsehHjCH7y4AbAy488",
+	"njYTPpqrB1bur/RFKsT5hfHGabZVaRKUp4GUMH7nIWC8vqC44lQ7MdFnNV60vHrs2/OT1h3eo++IiKgB",
+	"L+4ecGQKasOAnQXWdMn5Cc6UAlkiU/pqiuqaNoTBQHIe8IJwbvT9avRr6xf0xHpiL6cp6aAqtD9B3W6X",
+	"IbQVoyefu2V07Aadbo6Q3SDsukAHP87HdBiicb0bdPZu7buWoapj2Vz+1IWRFCE0YRZ5cstsrVS00Utp",
+	"DME0StzohaiX4L76J+McPub2AvXBmC16m26RVB0fmWZEgMFLcIRtd94RnnbZ2dtL1MfRNRDycmFWKm1R",
+	"x9gXzqDLw66GbttutcfxsQmW63x2wNxTVDZE+jLLvYmDMIDsgqZ8ILSIc/7q7MRhCvsK3eybm60J5UVf",
+	"V7qiYF+T6EZU3VTyXYglPRgh1JTq/j6F0S/NR3R4crnuu3PkwEjWy0H+ihQpWgsjacYpSphXZhvdYL8b",
+	"LM86bsPAxCPOs2RAH1Rw4RRNUvLANYY4Q/2pMYEaH5DtqnFQ0Vy49nnCG3Ui1oRn15QNZoXxc3LDr8ml",
+	"Sfu82/Shn49X4tC7oAOG+FiGKFOzQo8YAEjgXVAWXC/LQp85w2/GyqDXk4sHXqXpl8vLM/QjFjRSOpG6",
+	"IIoToTh5KaS5g86OT3tQLD3jbKDr9LFYsboxu2Z8wnKta0BMC1yIy9xv77TQIcTV77ShiwtUH4bOpgLA",
+	"nTNSDaA2qQs7T23OQqgBq8vMSB0QnNHBUMJSKIuScUziTWNP3n2BxkzSREsREMwMAZopFsIvPWjJtQbQ",
+	"GpqbbSJ1yWXyvLPztNNu/y3IE6cDMv112P85om/or8dvfzveOaXH4pidP42Ojn84vk7/+pejX1+0yF67",
+	"JeiAYTnOGlip9U48rOqwFJe8Vi71I46PCpiCYbsvFuIJrzGbmreJqi+0lBPw/sPthxmctVER/rD8dSDs",
+	"GFnK2lH/Avd4c3G5IG4q+pvn2Hoj/k6okG9N7MBysFkEYhRZ7yZGw0RmRFSKvf323paCXrHjpBnniWg6",
+	"49tmYBe5oHlOWjnNy8nlylFiZ/9y51mn3e60239sP++0204OSadIlKpkQ7WrqUc77Wriz/5zNw2HjZPE",
+	"TarZdVNldktJhsHhWMgMJxRvn5EMgisXi0QJ0QUZEaiPvoPU/pr4NvOU7DqpUt1XqFirup6V8LU87ioP",
+	"SjIpJU6okSLMRSSS2PzWYlZgEVXO5qPob3Utr3tb72qRooD6Arr2vgx0NbD+6WT8FZv+yjUzHqnH17rf",
+	"4nL9dOObV0G/hmVS55OtmbYZ9r8W7VEtDHS/CqqBaqhzaNSvDaHOjNbgrLXSMkAvpGg6ZDkXakyo9zzV",
+	"Ul0yzUY6pYvhkVW1TCAYlFyjDPUi/Vyvhc50RJgbDca4USzhhnFGjG8d2jfVedcNe6g4pGpL7KuVhEhO",
+	"U6XEDLDuLl0k4MwSP0Uogn+MSTYtwk7MLoIqTZ7nlPjwu/X7N6YT5UABHV6RF+vTppQkMY1YMsEZTiDX",
+	"wqECipPwhHxpRX4h5NquwNj/NND0pyo1mBdI4MGe/IR0GnBOHe8ZuZWLXUvZcm0VxrmGXMMFfzdMc+nA",
+	"LdNORiGATii0KUc2+9uWl/r2JP7tGihvFlCgQOBIiasQS2BrTVVZUpEsXyr3WcUPzpKp9p31eTyFIqCz",
+	"lag2zn86Qs/2Xvyw2WX8CvWATfdC9YfmuCYxXl9Ib4F6VWG5XhXCrMt4qmvHQMhpCx3qzlJKdO2Zftc6",
+	"PeE3Yvpe1PW+1mRyv/2i3s+2rF5ViP2LyveFGL7viuF7zVBfl+5Zi+fpa1Ar2zBSafPgM3l0Oy3vdsqb",
+	"tgGaOtXceJbnYFdRfE1aBPSxX080A2ykG3Q+d3PU6irc6uYKcFdrwLeLCv5+6lxVBLaN6UAXy7o/3fYa",
+	"fQ713EuLH2UTh5bOHy0c35SFo1SY9VHnKaiYwYFcZOnUlKwNZ8rVCsnTNelBC9tD7kVpLE2pozjjWLNm",
+	"rzbUUNQ7w0KgHiOfZE89rfgCFIDBAvWicSZ41kOSWzcoUg/6E9IUcB/CypoKsDAqz0MJF3u+6Ma92POH",
+	"kW73HPrsIcX+jUv8hvKxyIudFCaRnd12nRkEzqoUiukWQc7bk35uhzvP/G0WZoLdmMwoAcUelhLmxVk3",
+	"bJ7g03a5aMrTtn91CR3BxRSLy8uq7d7V1cJjrWnqQdYb0X66yOwu7zim41+DUP2kO6stmOBU5jDty/YL",
+	"4DB7fwMmBpWjYKd5vqE7Zx59/MH0Qd3Z3SmHK9s8QlNaXvMWmyakRYkPYaAgBwBjZ3E+oAEYEhZnmcEb",
+	"i4H8CpmD+z1kAhgZNS/OHyJGJkRIXdf3QajvmjAvrcT76X0rEje1DvVXn1KePRQK/GGxylxmvwXtpXGI",
+	"ZQhE4qP6W/0RanISpjQONe6GBkNDjbdhXkJO4bePWISWKIQufQkr5Cl8Fu4VT4bd4HM36FrSov7svFf/",
+	"z1P0gm7w4bYb3KfYlkH6MgJ8z9lvRQEApzmHEkCOLv6CNiDu6oomCpA21yLOrU+Ms4i7epoQ4YSwGGct",
+	"GtXH2cAE5sEF6+HZecuo9+Orn49PO385Ojx5dfry8LybddlfXp1fHL857ey22urj2fmbl8cvO1vb26Ys",
+	"xfb2q1P1gxn66i+vTi/V57fHLzsJ7m/tbUHf9mf/patHq59eXl5cHr4+66jTaz9VOLrTbrfbf8t/O780",
+	"v+0q/N15mv/26vSl+8ueHXXx9vXrw/P/7rwkI95BCyT2q0Enb44OL9XW8tIB6lv1imIX8Mk9jmZorng8",
+	"uSFMgmynDgKKA729PPo94LkOzNG95nRRASwQdQD1AaG4i4erx3JwaY1K9QvqnM6HNikGUlzAAh5hxrhE",
+	"fSVcWedYB+23X7hOaVvRvEo5YEBtxQKPu/Zt/o5H60UB9OZUELbVk/LaqKYt40P00rpwuVxRggL4w/sk",
+	"zo5r0sqLFu5GfNN5WoxMINSaoZ5SKXvaR6TdJgd5r6BeSlkPYZRhFvMRWETgOTnOGImhdv5mC0F6btWz",
+	"jNOUUyZLtalnketVFbXu6XQyTfkDHOP/Ml+3SDyuLWRWKU22sLr6yt62diis3N00fy+LFWmDxvnB/ou9",
+	"9u6zVWz1nAgo61MnopvHHv1TS/in4LC1xdHgaxG4EaKirUNRDnBd1tx1pUYpWNXRZw60Qmya2g38YkB0",
+	"8Xi0xYnxrDgBZoJt6ImygD3hEnr/3lNbVxo5CLZmgx9NqUioFAnYHjp4FUJL1TzftsvK2niNtF6juldo",
+	"SFgkpIW5SB9W63/dR4TP+AQEeC15dYwgX66JqbfqZvuFpn8s7Pb3I+/rujag1D8sEb+KNasX8//OdauT",
+	"FfiPZ1oWmKQh1xFkBR2jJqi3i6L0kO6eA0GqputiaDPYigCcMC8NWvTXsIVBdcs3CDNQ2sa+yQI1M2KJ",
+	"GNdvGmKBNjDKCCMTotsu5ZlvIegptvtQHtFzNU4SxRncuigUmhOazeAkIziezgpdv3LKoGP18tkTf372",
+	"v3a3Xr/468vF5Qr19hx7v6s88RyEfvd633LCkIKQvIEVlUMIYbQ9M7+86+P+cfw5doBI05TYKkiqkV7m",
+	"lm2/8BTc1tQGmtYy20qMxGgDssFMDnmoe9TwsRQ0JhXytVnv6f4OKrFXI3/WXpH9exRy8uzDaq+AvAp8",
+	"fdn3b9iTWVSDX6Wcw29IdkPJZF4rEDX+jX1uWQSL+JjpPGQIGNZxYO0wsJbKoLPfDgMFqB+hl58IOi/2",
+	"woCyj7oW8A9hwLj8mH/eM7G6AjDPyFEfoWpHpw291tShaAMtVLkmQlDOTBoOVl87CBn4kVcBjU4MBws5",
+	"xGTYtv3wwUH+uZh+C9nkY6ZWDD3xFoysWJwO5BdVQwLshX/HBODCyMBYydODBLOIdJCGu1B9k9EYdEQD",
+	"CqGSr5XIOqJC6AJGD0gVsve5etKgo0q3IfRKE4iVB9Oe6blNd6qVBPt/Y3H78HOS8EkR5TsiQuABAFGw",
+	"Z7rh4ow4CRSMTJAN//pgyNtH6MelY2jb9juHhO4trj3AWb26uoLy4B4ycSwFIvrn705/WEIduMBTNBkC",
+	"UTEx+sYYOuHjJEYxPzBfQJem4booyTozf2dD9imD4oH3toSWiUiNGuHp3eAX8R87LHwTHRaWUFOadFpw",
+	"LWTfu75C6jY+v8vDN6yvlBs/hOuwpDo+3ScCKmJmN4Tp5Vtrwhwza1h0MDdJi5pahdp4Cae+0SdTbrJX",
+	"rcSvbRq9K55FJq0SIx3a6LFO/MSz0eprPAvdAso2qHUOoo7s+AOti1jqoM/lsHJADYqBETxSO11LJZhH",
+	"4rwUcV6hVfnRnLyE/Kjww5qTIeQoGnJB8rKG4sFJi3modee9G2YdumWrP/jqVhvq1bxC9SKcpla63P6c",
+	"0vh2W3uM5nQdUhf0ROQJ8taFlhdoceKIUN6zfzLk6JrxCWJcZ+kzJ+QPnDHIFgfRBDsmaMPp1j7jfOxt",
+	"este/MopO9IuiGXtcBXHmaVTjRxomkXXdD4sysl912kyBl7gjr+ed2g51Nl+Bnix/ohBw2SOX84R7DxI",
+	"uFGS1FwX9+ZcBPWU+2Vk8oCQiJHJd4hIywXwwh16UU/XgeZJbGr+8lTYys9ftwbbCrHzLv4Wm85Vyxhs",
+	"74vHlQJoZiUrUH9yLQWL60LtaaajHDv64WJ6iq8CmtlT/GgZ9TRLc/XqXCl+cHKtXjaIqjPgtkRQqIPN",
+	"FkcXw+hcPf38lRnzO8OETcjZQW4D2Shd+Ca43KEWunbEi4QDZ7b2EwoWctOoGQ1JRjpFSNk1IanQxcOU",
+	"vjvLwg/j2Cz2NRzMMnTF1eJfBI41RIdPoQS6iDQoh2uWtA430qMZ5NEM8h2YQQ5jp7crktzaGh8alzD9",
+	"USzx0CkEBedwCMhqeIa1tjRhGYunKOoinCOuq/qYpoYJwTdk8wAihXOlqmRQd4bpyp1QqLDLKpRcMQAt",
+	"myeKJ5h3qukpGyDLDdWzvnqA5/CCKs2fW1H33XCKNnDFQQALxcnmAbSxkoQp6CtluJcry6i3xgChzDSU",
+	"0XDqq+aSizqlci4nhA3kMOg8bbfD+1Xc1Xt/zN90/WUKKnNRk2c5AFq4AuMqlWvR+FbSNmdRXP+CmZyO",
+	"+Bfeq2/1XGrEv446Oiu9FhJryW1XSJ+KoEl8DR0mQc4w/j+PGDsrmb7mK1F28158jjwaJVgMjV7FkHp4",
+	"cYlGLetRIn2USB8lUr9E+prn/MTl9tr/nyuxtRlVmw9OdM19bvtlmXWWyKxIdOW1po6MC6mbn9YGfp3r",
+	"R5YO+YKS9HARy2e2W7pRSWnPp9aV6fRsbf1fMZtibOioFLIBM+pBZlI3pKNBfJU+rHn9nvSJh6YRBvkd",
+	"JYLonXdMrFXem0BnuodOTnuIyJa6R43s61JO1+Y20PtcW9yVAiJbAYzAEWUk5RmUDMprdZJJqKkQiTvQ",
+	"DoNfIVNCwATH6kxSzKaQsz3UXY1JlvHM9F7UkyZUSD0v/Kb98T0zNZQLgZrImy10zifCCWA6Oz6FEql5",
+	"1ZAftmI6oNDOMSzXDoHWLyllvRbSQqLWKP6khKSem9ia5wgUNWP0IWRuQR+leWphUusjedEfqPTj8esf",
+	"pmkyzcncXMX2MBHcvsqF7fkLLOm1poa0X4sFUd2Tdd/nPCGYWbW1TrL1Fx7w1RtIKQsB14Bidpm/bkBe",
+	"OrBCqru1qvZOe//502c/hL5yAauO64/jO9hJQhmBktd+PsK4JJbsz6+WElbO0OVS6kYMPtgUA40qOuHJ",
+	"3Cn8PWY6Qj02H3WX7M77pvzlHHDTx2HeDbFEEyxQzNljq4Cl7KSKKCjqBSeu6Qxl4NiWGWbCVO395mRP",
+	"SwJymXMrxhJv9SnD2RT9l95OKxI3K+BuNeLkinOWqmru0cVf7K2YkJSIj0bQMJwy8gSaDo+wRBu9eYSv",
+	"F6I0GQPXy9uq9ICU9FDEk/GIHZi6VyM8RX2CyCiV082W5U49hzUuxATQhh4YQ5lxw34VkAEznuF7lqOa",
+	"wnR5tTRIznYbO5mOd0W/TxRznQNT2F+JbS+DpZnnCcxMbM/cUNdCx1MkOLBjRRt7s6zSZIw5OsEjK1oL",
+	"KyopI43ZkJExcj702bz/aZ7+NnMXSPtSuoF1Dz9HIK8JU574i3OxHDdyBLKJXo+xHwWbMghZZlQdkyhn",
+	"T5DKh5Qk92U42B05cSbn/I6EOKixsbRp5I789t0wAKt5DJmnX6Ichknof/85N7U0MLjqDPtlE9XUyc7P",
+	"UlOnVqkk8fvIUgPDaDWtCvy8pv2QeFj2EgD/FZpLfF3CFTgtVefKxcamCNUkgAkWuo4sLkta2t8Gafmw",
+	"vF+mOCp/3LaCq0cVePlQIY06DyyGlPOR7pKdV6wPwm4BnDp2qFrwUj1ikaMbdHbv7XxxSJpfstgeEKao",
+	"1Hqa5P1sJr/QFVZWQ/h2Qm+9HsLUG3dMBzt17gAmLkmwf+8poFHbd9rXPTUUQ83xTM2xOPrrzV2kJFqL",
+	"Tvcold1XKiv3WHvsX7pCVzm+JnksjNCNDUwZJbQhoUwp2HhiDio8tP9FUyI3HyQBN6mtDgmHdFYI6SyR",
+	"74K2ww9ASOA7wnSUKJAn/ZRDfrpAf0okf2c5kp+T9bm0/wuUdHqk/Cuh/KUzAGwSuXGtEQFX2/vQdINn",
+	"CWZ1Aq6vkOJB0e+bM6KrWo1wdv2YLeWzmBVktKCh2ko2wtfk4ReTeqAUdAGz3PbnBPfnxtWf2zb3Q5oQ",
+	"t8ab7rAE1QAqfX+Ad0JBc/TahuHbRnNVL8hLeG1uU7gzaREefwwid1MW4UjWq12uveePBsa99UeHn+C+",
+	"Da2GKomztZ6HGWXXCpCLKobWGKhb9Wh82PC0uhIGKzyBMW/BtbM629leI0VjfRUhvQrd3vej0K3CgvZo",
+	"PVtSztCtoQyJg/BHPgqttJZnMaxLrDi8PPplTWXtC16/tySv36vj8iaQIs+f8xYLOhSo9/MrU8CnNKQX",
+	"2sgQhkckNhUMQ39p7dqOfu375zLPadG9IGbamOYa5NQ/f+/lfbCvWcvDKL+Yw+PX6wY4H63q+uXWAlue",
+	"mGpDtRWzGmFJdEzw/Lo/Zm2PrXe/5da7JjyckUodyt9Lp20D6E8E4hM2tw3vN19YbIb8rLQt78ppUbpc",
+	"t697dUqtTa5gZOImK8y0Og3zJLSiqaqpB6twBoI0JkOSEbQh+TVhSgMTYxKjPrnimbbfZ0QQCSYJo5pt",
+	"ttC5o6RtmhzOpYI+feXXBLECzxllK5d5SlH0iydYUgYLm+fMPzs+fbSfFHTrZwo5k5Y1Yzgjk2hzdnz6",
+	"tY2VqyJaaW3rqwr9KHq9FSZBn83OEfjdTPFHC15zC54tOpbn7iuqCB2ubMmRh1YBwgN/GkYsv5zXoeku",
+	"qHow7QvNi38PpWMLgc9W/nf6LT9QPbMKs9+GTDWrQ5oOqN66RiGk8BQdWFvoFI80pUlxJhnUYdIpM+az",
+	"XkQPbXBGNtXc5R9ED220//Ovf7/YDBFTAhrqczk8KGjXBnTFV2ticZfZl2yi0VhIdEVLecxOq4IWOtTd",
+	"V42T0Fc+SQeg1pCI1bQjWKDyh7VSl4/FaUzwvGhM8CL40CRktURPVhi1+vXIoL6yWMnPQ4JjU/zxhOt1",
+	"+iHcLPSJQG/PT1rzNfBHq/pKqvg7xBqEjz7n1wjnfSYfSJvYMkaWqvk/d6v5v6ip5p8j/6rq+d/NUsYe",
+	"MUj7Cr8emcur3p6/OjtxaN5+U4KgN/Kd9aTWSXrx9yncfR3HniwRfefIgRatkQj9FZ29XVPMUD1xKaFX",
+	"mdLsr4vSKKV/ovAGzp9E4wwc9e8/B33YqNo95J1CX9nsxsq46hA7gXovSKXm/GdiJuiAQXKkvjA+Bheh",
+	"8dppwx1IwZVRNsfb2ABpZoFAOMPznjKzE7wkI86E1JSz6InsDIbO17MDdXy1tsfnz+at+2afV6RYoI2I",
+	"jzNBEL+6Ikr8EJvWfQMSLCWiMGdCVRkrqWd8LImARq3WfWreqeF49oWX5U5Y0AsCbE8HJedQOTqcxUhQ",
+	"SRCOR5QJSI13XmWNV7MvO6E3hBGRz6bun0Y6n13tO8YS97EgzmRDghM59Mx1NhZD68UaYgk9ehFG70j/",
+	"gkfXxN17puagI+LdPoUdywxHMl9HRlhMMhKjjFyRjLBIqTADUprS/KBA/v8FAAD//w==",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

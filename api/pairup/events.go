@@ -25,7 +25,9 @@ type Event struct {
 	LabIDs    []int64 `json:"labs,omitempty"` // slots whose availability may have changed
 	MessageID int64   `json:"msg,omitempty"`
 	Room      string  `json:"room,omitempty"`
-	Text      string  `json:"text,omitempty"` // a status line
+	Text      string  `json:"text,omitempty"`    // a status line
+	Student   string  `json:"student,omitempty"` // the one person it is for (a notice)
+	NoticeID  int64   `json:"notice,omitempty"`
 }
 
 // EventBus carries events between instances.

@@ -53,15 +53,60 @@ type Policy struct {
 	OpensAt          *time.Time // sign-up opens; nil: always has
 	ClosesAt         *time.Time // sign-up closes; nil: never does
 	GuardMinutes     int        // no booking, changing or dissolving within this long of a slot's start
+	// Consent is how named partners join a new team: ConsentDirect adds them, ConsentInvite
+	// invites them and they accept or decline.
+	Consent     string
+	InviteHours int // an invitation lapses this long after it was sent
+	// Booking is how teams get slots: BookingFirstCome books on request, BookingRanked lets
+	// teams rank slots and one allocation books them all.
+	Booking     string
+	HoldMinutes int // a waitlist hold lasts this long
 }
 
-// DefaultPolicy is the seed's: pairs, always open, no guard time.
-func DefaultPolicy() Policy { return Policy{TeamMin: 2, TeamMax: 2} }
+// Consent and booking modes.
+const (
+	ConsentDirect    = "direct"
+	ConsentInvite    = "invite"
+	BookingFirstCome = "first_come"
+	BookingRanked    = "ranked"
+)
+
+// DefaultPolicy is the seed's: pairs, always open, no guard time, partners added directly,
+// slots booked first come first served.
+func DefaultPolicy() Policy {
+	return Policy{TeamMin: 2, TeamMax: 2, Consent: ConsentDirect, InviteHours: 48, Booking: BookingFirstCome, HoldMinutes: 10}
+}
+
+// WithDefaults fills the modes and durations left at their zero value with DefaultPolicy's.
+func (p Policy) WithDefaults() Policy {
+	d := DefaultPolicy()
+	if p.Consent == "" {
+		p.Consent = d.Consent
+	}
+	if p.InviteHours == 0 {
+		p.InviteHours = d.InviteHours
+	}
+	if p.Booking == "" {
+		p.Booking = d.Booking
+	}
+	if p.HoldMinutes == 0 {
+		p.HoldMinutes = d.HoldMinutes
+	}
+	return p
+}
+
+// InviteTTL is how long an invitation lasts.
+func (p Policy) InviteTTL() time.Duration { return time.Duration(p.InviteHours) * time.Hour }
+
+// HoldTTL is how long a waitlist hold lasts.
+func (p Policy) HoldTTL() time.Duration { return time.Duration(p.HoldMinutes) * time.Minute }
 
 // Limits of a policy.
 const (
 	MaxTeamSize     = 10
 	MaxGuardMinutes = 7 * 24 * 60
+	MaxInviteHours  = 30 * 24
+	MaxHoldMinutes  = 24 * 60
 )
 
 // Validate checks the policy's own rules; fields are named as in the API.
@@ -75,6 +120,14 @@ func (p Policy) Validate() error {
 		return FieldErrorf(EINVALID, "policy.team_min", "must not be above team_max (%d)", p.TeamMax)
 	case p.GuardMinutes < 0 || p.GuardMinutes > MaxGuardMinutes:
 		return FieldErrorf(EINVALID, "policy.guard_minutes", "must be from 0 to %d", MaxGuardMinutes)
+	case p.Consent != ConsentDirect && p.Consent != ConsentInvite:
+		return FieldErrorf(EINVALID, "policy.consent", "must be direct or invite")
+	case p.InviteHours < 1 || p.InviteHours > MaxInviteHours:
+		return FieldErrorf(EINVALID, "policy.invite_hours", "must be from 1 to %d", MaxInviteHours)
+	case p.Booking != BookingFirstCome && p.Booking != BookingRanked:
+		return FieldErrorf(EINVALID, "policy.booking", "must be first_come or ranked")
+	case p.HoldMinutes < 1 || p.HoldMinutes > MaxHoldMinutes:
+		return FieldErrorf(EINVALID, "policy.hold_minutes", "must be from 1 to %d", MaxHoldMinutes)
 	case p.OpensAt != nil && p.ClosesAt != nil && !p.ClosesAt.After(*p.OpensAt):
 		return FieldErrorf(EINVALID, "policy.closes_at", "must be after opens_at")
 	}
@@ -155,6 +208,10 @@ type PolicyPatch struct {
 	OpensAt      Optional[time.Time] `json:"opens_at"`
 	ClosesAt     Optional[time.Time] `json:"closes_at"`
 	GuardMinutes Optional[int]       `json:"guard_minutes"`
+	Consent      Optional[string]    `json:"consent"`
+	InviteHours  Optional[int]       `json:"invite_hours"`
+	Booking      Optional[string]    `json:"booking"`
+	HoldMinutes  Optional[int]       `json:"hold_minutes"`
 }
 
 // UnitPatch is a JSON merge patch (RFC 7396) of a unit's title, timezone and policy.
@@ -196,6 +253,14 @@ func (p *UnitPatch) UnmarshalJSON(b []byte) error {
 					err = decodeMember(v, &pp.TeamMax, field, "an integer")
 				case "guard_minutes":
 					err = decodeMember(v, &pp.GuardMinutes, field, "an integer")
+				case "invite_hours":
+					err = decodeMember(v, &pp.InviteHours, field, "an integer")
+				case "hold_minutes":
+					err = decodeMember(v, &pp.HoldMinutes, field, "an integer")
+				case "consent":
+					err = decodeMember(v, &pp.Consent, field, "direct or invite")
+				case "booking":
+					err = decodeMember(v, &pp.Booking, field, "first_come or ranked")
 				case "opens_at":
 					err = decodeMember(v, &pp.OpensAt, field, "an RFC 3339 time or null")
 				case "closes_at":
@@ -248,10 +313,23 @@ func (p UnitPatch) Apply(u Unit) (Unit, error) {
 			name string
 			o    Optional[int]
 			dst  *int
-		}{{"team_min", pp.TeamMin, &u.Policy.TeamMin}, {"team_max", pp.TeamMax, &u.Policy.TeamMax}, {"guard_minutes", pp.GuardMinutes, &u.Policy.GuardMinutes}} {
+		}{{"team_min", pp.TeamMin, &u.Policy.TeamMin}, {"team_max", pp.TeamMax, &u.Policy.TeamMax}, {"guard_minutes", pp.GuardMinutes, &u.Policy.GuardMinutes},
+			{"invite_hours", pp.InviteHours, &u.Policy.InviteHours}, {"hold_minutes", pp.HoldMinutes, &u.Policy.HoldMinutes}} {
 			if f.o.Set {
 				if f.o.Null {
 					return u, FieldErrorf(EINVALID, "policy."+f.name, "must be an integer")
+				}
+				*f.dst = f.o.Value
+			}
+		}
+		for _, f := range []struct {
+			name string
+			o    Optional[string]
+			dst  *string
+		}{{"consent", pp.Consent, &u.Policy.Consent}, {"booking", pp.Booking, &u.Policy.Booking}} {
+			if f.o.Set {
+				if f.o.Null {
+					return u, FieldErrorf(EINVALID, "policy."+f.name, "must not be null")
 				}
 				*f.dst = f.o.Value
 			}

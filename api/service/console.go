@@ -88,6 +88,13 @@ func (s *Service) MoveProject(ctx context.Context, acc Access, pid, labID int64,
 		if err := tx.Audit(ctx, entry); err != nil {
 			return err
 		}
+		text := "A coordinator moved your team to " + lab.Label() + "."
+		if reason != "" {
+			text += " Reason: " + reason
+		}
+		if err := s.notice(ctx, tx, u, pairup.NoticeMoved, text, map[string]any{"pid": pid, "lab_id": labID}, memberNumbers(moved)...); err != nil {
+			return err
+		}
 		return tx.Notify(ctx, pairup.Event{Kind: pairup.EventProjectChanged, Unit: u.Code, ProjectID: pid, LabIDs: []int64{before.Lab.ID, labID}})
 	})
 	return moved, err

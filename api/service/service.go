@@ -15,8 +15,9 @@ import (
 
 // Service runs the use cases on one store.
 type Service struct {
-	st  *store.Store
-	now func() time.Time
+	st   *store.Store
+	now  func() time.Time
+	mail bool // notices also go by email (EnableMail)
 }
 
 // New returns the use cases on st; now is the clock (time.Now in production, a test's own clock

@@ -609,7 +609,7 @@ func TestUpdateUnit(t *testing.T) {
 	closes := time.Date(2027, 5, 24, 17, 0, 0, 0, perth).UTC()
 	initial := pairup.Unit{Code: "net", Title: "Networks", Timezone: "Australia/Perth", Policy: pairup.Policy{
 		TeamMin: 1, TeamMax: 4, OpensAt: &opens, ClosesAt: &closes, GuardMinutes: 15,
-	}}
+	}.WithDefaults()}
 	for _, tc := range []struct {
 		name    string
 		patch   string

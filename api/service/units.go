@@ -27,6 +27,7 @@ func (s *Service) CreateUnit(ctx context.Context, a Actor, u pairup.Unit) (pairu
 	if u.Timezone == "" {
 		u.Timezone = "UTC"
 	}
+	u.Policy = u.Policy.WithDefaults()
 	if err := u.Validate(); err != nil {
 		return pairup.Unit{}, err
 	}
@@ -196,5 +197,6 @@ func unitDetails(u pairup.Unit) map[string]any {
 		"title": u.Title, "timezone": u.Timezone,
 		"team_min": u.Policy.TeamMin, "team_max": u.Policy.TeamMax,
 		"opens_at": u.Policy.OpensAt, "closes_at": u.Policy.ClosesAt, "guard_minutes": u.Policy.GuardMinutes,
+		"consent": u.Policy.Consent, "invite_hours": u.Policy.InviteHours, "booking": u.Policy.Booking, "hold_minutes": u.Policy.HoldMinutes,
 	}
 }

@@ -12,9 +12,10 @@ import (
 	"github.com/pairup/pairup/db/dbgen"
 )
 
-func unitFrom(code, title, tz string, min, max int32, opens, closes *time.Time, guard int32, def bool, archived *time.Time) pairup.Unit {
-	return pairup.Unit{Code: code, Title: title, Timezone: tz, Default: def, ArchivedAt: utcPtr(archived), Policy: pairup.Policy{
-		TeamMin: int(min), TeamMax: int(max), OpensAt: utcPtr(opens), ClosesAt: utcPtr(closes), GuardMinutes: int(guard),
+func unitFrom(r dbgen.Unit) pairup.Unit {
+	return pairup.Unit{Code: r.Code, Title: r.Title, Timezone: r.Timezone, Default: r.IsDefault, ArchivedAt: utcPtr(r.ArchivedAt), Policy: pairup.Policy{
+		TeamMin: int(r.TeamMin), TeamMax: int(r.TeamMax), OpensAt: utcPtr(r.OpensAt), ClosesAt: utcPtr(r.ClosesAt), GuardMinutes: int(r.GuardMinutes),
+		Consent: r.Consent, InviteHours: int(r.InviteHours), Booking: r.Booking, HoldMinutes: int(r.HoldMinutes),
 	}}
 }
 
@@ -39,7 +40,7 @@ func (q Queries) Unit(ctx context.Context, code string) (pairup.Unit, error) {
 	if err != nil {
 		return pairup.Unit{}, noUnit(code, err)
 	}
-	return unitFrom(r.Code, r.Title, r.Timezone, r.TeamMin, r.TeamMax, r.OpensAt, r.ClosesAt, r.GuardMinutes, r.IsDefault, r.ArchivedAt), nil
+	return unitFrom(r), nil
 }
 
 // UnitForShare is Unit with the unit's row share-locked until the transaction ends, so its
@@ -49,7 +50,7 @@ func (tx Tx) UnitForShare(ctx context.Context, code string) (pairup.Unit, error)
 	if err != nil {
 		return pairup.Unit{}, noUnit(code, err)
 	}
-	return unitFrom(r.Code, r.Title, r.Timezone, r.TeamMin, r.TeamMax, r.OpensAt, r.ClosesAt, r.GuardMinutes, r.IsDefault, r.ArchivedAt), nil
+	return unitFrom(r), nil
 }
 
 // UnitForUpdate is Unit with the unit's row locked for update until the transaction ends.
@@ -58,7 +59,7 @@ func (tx Tx) UnitForUpdate(ctx context.Context, code string) (pairup.Unit, error
 	if err != nil {
 		return pairup.Unit{}, noUnit(code, err)
 	}
-	return unitFrom(r.Code, r.Title, r.Timezone, r.TeamMin, r.TeamMax, r.OpensAt, r.ClosesAt, r.GuardMinutes, r.IsDefault, r.ArchivedAt), nil
+	return unitFrom(r), nil
 }
 
 // DefaultUnitCode returns the code of the deployment's default unit.
@@ -80,7 +81,7 @@ func (q Queries) Units(ctx context.Context) ([]pairup.Unit, error) {
 	}
 	out := make([]pairup.Unit, len(rows))
 	for i, r := range rows {
-		out[i] = unitFrom(r.Code, r.Title, r.Timezone, r.TeamMin, r.TeamMax, r.OpensAt, r.ClosesAt, r.GuardMinutes, r.IsDefault, r.ArchivedAt)
+		out[i] = unitFrom(r)
 	}
 	return out, nil
 }
@@ -93,7 +94,7 @@ func (q Queries) UnitsOf(ctx context.Context, number string) ([]pairup.Unit, err
 	}
 	out := make([]pairup.Unit, len(rows))
 	for i, r := range rows {
-		out[i] = unitFrom(r.Code, r.Title, r.Timezone, r.TeamMin, r.TeamMax, r.OpensAt, r.ClosesAt, r.GuardMinutes, r.IsDefault, r.ArchivedAt)
+		out[i] = unitFrom(r.Unit)
 	}
 	return out, nil
 }
@@ -104,6 +105,7 @@ func (tx Tx) InsertUnit(ctx context.Context, u pairup.Unit) error {
 		Code: u.Code, Title: u.Title, Timezone: u.Timezone,
 		TeamMin: int32(u.Policy.TeamMin), TeamMax: int32(u.Policy.TeamMax),
 		OpensAt: u.Policy.OpensAt, ClosesAt: u.Policy.ClosesAt, GuardMinutes: int32(u.Policy.GuardMinutes),
+		Consent: u.Policy.Consent, InviteHours: int32(u.Policy.InviteHours), Booking: u.Policy.Booking, HoldMinutes: int32(u.Policy.HoldMinutes),
 	})
 	if err != nil {
 		return fmt.Errorf("insert unit: %w", err)
@@ -120,6 +122,7 @@ func (tx Tx) UpdateUnit(ctx context.Context, u pairup.Unit) error {
 		Code: u.Code, Title: u.Title, Timezone: u.Timezone,
 		TeamMin: int32(u.Policy.TeamMin), TeamMax: int32(u.Policy.TeamMax),
 		OpensAt: u.Policy.OpensAt, ClosesAt: u.Policy.ClosesAt, GuardMinutes: int32(u.Policy.GuardMinutes),
+		Consent: u.Policy.Consent, InviteHours: int32(u.Policy.InviteHours), Booking: u.Policy.Booking, HoldMinutes: int32(u.Policy.HoldMinutes),
 	})
 	if err != nil {
 		return fmt.Errorf("update unit: %w", err)

@@ -73,6 +73,8 @@ func Unit(u pairup.Unit, phase string) oapigen.Unit {
 		Policy: oapigen.UnitPolicy{
 			TeamMin: u.Policy.TeamMin, TeamMax: u.Policy.TeamMax,
 			OpensAt: u.Policy.OpensAt, ClosesAt: u.Policy.ClosesAt, GuardMinutes: u.Policy.GuardMinutes,
+			Consent: oapigen.UnitPolicyConsent(u.Policy.Consent), InviteHours: u.Policy.InviteHours,
+			Booking: oapigen.UnitPolicyBooking(u.Policy.Booking), HoldMinutes: u.Policy.HoldMinutes,
 		},
 	}
 }

@@ -167,6 +167,12 @@ func TestAzTMatrixCoversSpec(t *testing.T) {
 		}
 		unitRows[r.key()] = r.want[:]
 	}
+	for _, r := range fzMatrix {
+		if _, dup := unitRows[r.key()]; dup {
+			t.Errorf("%s: two rows in the unit matrices", r.key())
+		}
+		unitRows[r.key()] = r.want[:]
+	}
 	ops := 0
 	for path, item := range spec.Paths.Map() {
 		for method, op := range item.Operations() {
@@ -208,7 +214,7 @@ func TestAzTMatrixCoversSpec(t *testing.T) {
 	for key := range unitRows {
 		t.Errorf("unit matrix row %s is not an operation of openapi.yaml", key)
 	}
-	if rows := len(azTMatrix) + len(uzMatrix) + len(czMatrix); ops != rows {
+	if rows := len(azTMatrix) + len(uzMatrix) + len(czMatrix) + len(fzMatrix); ops != rows {
 		t.Errorf("spec has %d operations, matrices %d rows", ops, rows)
 	}
 }

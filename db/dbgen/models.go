@@ -49,6 +49,31 @@ type LabSlot struct {
 	Forced   int32
 }
 
+type MailOutbox struct {
+	ID            int64
+	NoticeID      *int64
+	ToAddress     string
+	Subject       string
+	Body          string
+	CreatedAt     time.Time
+	Attempts      int32
+	NextAttemptAt time.Time
+	LastError     *string
+	SentAt        *time.Time
+}
+
+type Notice struct {
+	ID            int64
+	Unit          string
+	StudentNumber string
+	Kind          string
+	Text          string
+	Data          []byte
+	CreatedAt     time.Time
+	ReadAt        *time.Time
+	DedupeKey     *string
+}
+
 type Person struct {
 	StudentNumber   string
 	Name            string
@@ -105,4 +130,8 @@ type Unit struct {
 	IsDefault    bool
 	CreatedAt    time.Time
 	ArchivedAt   *time.Time
+	Consent      string
+	InviteHours  int32
+	Booking      string
+	HoldMinutes  int32
 }

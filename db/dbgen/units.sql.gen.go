@@ -110,26 +110,13 @@ func (q *Queries) EnrolledNumbers(ctx context.Context, unit string) ([]string, e
 }
 
 const getUnit = `-- name: GetUnit :one
-SELECT code, title, timezone, team_min, team_max, opens_at, closes_at, guard_minutes, is_default, archived_at
+SELECT code, title, timezone, team_min, team_max, opens_at, closes_at, guard_minutes, is_default, created_at, archived_at, consent, invite_hours, booking, hold_minutes
 FROM units WHERE code = $1
 `
 
-type GetUnitRow struct {
-	Code         string
-	Title        string
-	Timezone     string
-	TeamMin      int32
-	TeamMax      int32
-	OpensAt      *time.Time
-	ClosesAt     *time.Time
-	GuardMinutes int32
-	IsDefault    bool
-	ArchivedAt   *time.Time
-}
-
-func (q *Queries) GetUnit(ctx context.Context, code string) (GetUnitRow, error) {
+func (q *Queries) GetUnit(ctx context.Context, code string) (Unit, error) {
 	row := q.db.QueryRow(ctx, getUnit, code)
-	var i GetUnitRow
+	var i Unit
 	err := row.Scan(
 		&i.Code,
 		&i.Title,
@@ -140,33 +127,25 @@ func (q *Queries) GetUnit(ctx context.Context, code string) (GetUnitRow, error) 
 		&i.ClosesAt,
 		&i.GuardMinutes,
 		&i.IsDefault,
+		&i.CreatedAt,
 		&i.ArchivedAt,
+		&i.Consent,
+		&i.InviteHours,
+		&i.Booking,
+		&i.HoldMinutes,
 	)
 	return i, err
 }
 
 const getUnitForShare = `-- name: GetUnitForShare :one
-SELECT code, title, timezone, team_min, team_max, opens_at, closes_at, guard_minutes, is_default, archived_at
+SELECT code, title, timezone, team_min, team_max, opens_at, closes_at, guard_minutes, is_default, created_at, archived_at, consent, invite_hours, booking, hold_minutes
 FROM units WHERE code = $1 FOR SHARE
 `
 
-type GetUnitForShareRow struct {
-	Code         string
-	Title        string
-	Timezone     string
-	TeamMin      int32
-	TeamMax      int32
-	OpensAt      *time.Time
-	ClosesAt     *time.Time
-	GuardMinutes int32
-	IsDefault    bool
-	ArchivedAt   *time.Time
-}
-
 // The unit's policy, share-locked for the transaction: a policy change waits until it ends.
-func (q *Queries) GetUnitForShare(ctx context.Context, code string) (GetUnitForShareRow, error) {
+func (q *Queries) GetUnitForShare(ctx context.Context, code string) (Unit, error) {
 	row := q.db.QueryRow(ctx, getUnitForShare, code)
-	var i GetUnitForShareRow
+	var i Unit
 	err := row.Scan(
 		&i.Code,
 		&i.Title,
@@ -177,32 +156,24 @@ func (q *Queries) GetUnitForShare(ctx context.Context, code string) (GetUnitForS
 		&i.ClosesAt,
 		&i.GuardMinutes,
 		&i.IsDefault,
+		&i.CreatedAt,
 		&i.ArchivedAt,
+		&i.Consent,
+		&i.InviteHours,
+		&i.Booking,
+		&i.HoldMinutes,
 	)
 	return i, err
 }
 
 const getUnitForUpdate = `-- name: GetUnitForUpdate :one
-SELECT code, title, timezone, team_min, team_max, opens_at, closes_at, guard_minutes, is_default, archived_at
+SELECT code, title, timezone, team_min, team_max, opens_at, closes_at, guard_minutes, is_default, created_at, archived_at, consent, invite_hours, booking, hold_minutes
 FROM units WHERE code = $1 FOR UPDATE
 `
 
-type GetUnitForUpdateRow struct {
-	Code         string
-	Title        string
-	Timezone     string
-	TeamMin      int32
-	TeamMax      int32
-	OpensAt      *time.Time
-	ClosesAt     *time.Time
-	GuardMinutes int32
-	IsDefault    bool
-	ArchivedAt   *time.Time
-}
-
-func (q *Queries) GetUnitForUpdate(ctx context.Context, code string) (GetUnitForUpdateRow, error) {
+func (q *Queries) GetUnitForUpdate(ctx context.Context, code string) (Unit, error) {
 	row := q.db.QueryRow(ctx, getUnitForUpdate, code)
-	var i GetUnitForUpdateRow
+	var i Unit
 	err := row.Scan(
 		&i.Code,
 		&i.Title,
@@ -213,14 +184,20 @@ func (q *Queries) GetUnitForUpdate(ctx context.Context, code string) (GetUnitFor
 		&i.ClosesAt,
 		&i.GuardMinutes,
 		&i.IsDefault,
+		&i.CreatedAt,
 		&i.ArchivedAt,
+		&i.Consent,
+		&i.InviteHours,
+		&i.Booking,
+		&i.HoldMinutes,
 	)
 	return i, err
 }
 
 const insertUnit = `-- name: InsertUnit :execrows
-INSERT INTO units (code, title, timezone, team_min, team_max, opens_at, closes_at, guard_minutes)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+INSERT INTO units (code, title, timezone, team_min, team_max, opens_at, closes_at, guard_minutes,
+    consent, invite_hours, booking, hold_minutes)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
 ON CONFLICT (code) DO NOTHING
 `
 
@@ -233,6 +210,10 @@ type InsertUnitParams struct {
 	OpensAt      *time.Time
 	ClosesAt     *time.Time
 	GuardMinutes int32
+	Consent      string
+	InviteHours  int32
+	Booking      string
+	HoldMinutes  int32
 }
 
 func (q *Queries) InsertUnit(ctx context.Context, arg InsertUnitParams) (int64, error) {
@@ -245,6 +226,10 @@ func (q *Queries) InsertUnit(ctx context.Context, arg InsertUnitParams) (int64, 
 		arg.OpensAt,
 		arg.ClosesAt,
 		arg.GuardMinutes,
+		arg.Consent,
+		arg.InviteHours,
+		arg.Booking,
+		arg.HoldMinutes,
 	)
 	if err != nil {
 		return 0, err
@@ -266,32 +251,19 @@ func (q *Queries) LargestTeam(ctx context.Context, unit string) (int32, error) {
 }
 
 const listUnits = `-- name: ListUnits :many
-SELECT code, title, timezone, team_min, team_max, opens_at, closes_at, guard_minutes, is_default, archived_at
+SELECT code, title, timezone, team_min, team_max, opens_at, closes_at, guard_minutes, is_default, created_at, archived_at, consent, invite_hours, booking, hold_minutes
 FROM units ORDER BY code
 `
 
-type ListUnitsRow struct {
-	Code         string
-	Title        string
-	Timezone     string
-	TeamMin      int32
-	TeamMax      int32
-	OpensAt      *time.Time
-	ClosesAt     *time.Time
-	GuardMinutes int32
-	IsDefault    bool
-	ArchivedAt   *time.Time
-}
-
-func (q *Queries) ListUnits(ctx context.Context) ([]ListUnitsRow, error) {
+func (q *Queries) ListUnits(ctx context.Context) ([]Unit, error) {
 	rows, err := q.db.Query(ctx, listUnits)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	var items []ListUnitsRow
+	var items []Unit
 	for rows.Next() {
-		var i ListUnitsRow
+		var i Unit
 		if err := rows.Scan(
 			&i.Code,
 			&i.Title,
@@ -302,7 +274,12 @@ func (q *Queries) ListUnits(ctx context.Context) ([]ListUnitsRow, error) {
 			&i.ClosesAt,
 			&i.GuardMinutes,
 			&i.IsDefault,
+			&i.CreatedAt,
 			&i.ArchivedAt,
+			&i.Consent,
+			&i.InviteHours,
+			&i.Booking,
+			&i.HoldMinutes,
 		); err != nil {
 			return nil, err
 		}
@@ -315,23 +292,14 @@ func (q *Queries) ListUnits(ctx context.Context) ([]ListUnitsRow, error) {
 }
 
 const listUnitsOfPerson = `-- name: ListUnitsOfPerson :many
-SELECT u.code, u.title, u.timezone, u.team_min, u.team_max, u.opens_at, u.closes_at, u.guard_minutes, u.is_default, u.archived_at
+SELECT u.code, u.title, u.timezone, u.team_min, u.team_max, u.opens_at, u.closes_at, u.guard_minutes, u.is_default, u.created_at, u.archived_at, u.consent, u.invite_hours, u.booking, u.hold_minutes
 FROM units u JOIN enrolments e ON e.unit = u.code
 WHERE e.student_number = $1
 ORDER BY u.code
 `
 
 type ListUnitsOfPersonRow struct {
-	Code         string
-	Title        string
-	Timezone     string
-	TeamMin      int32
-	TeamMax      int32
-	OpensAt      *time.Time
-	ClosesAt     *time.Time
-	GuardMinutes int32
-	IsDefault    bool
-	ArchivedAt   *time.Time
+	Unit Unit
 }
 
 func (q *Queries) ListUnitsOfPerson(ctx context.Context, studentNumber string) ([]ListUnitsOfPersonRow, error) {
@@ -344,16 +312,21 @@ func (q *Queries) ListUnitsOfPerson(ctx context.Context, studentNumber string) (
 	for rows.Next() {
 		var i ListUnitsOfPersonRow
 		if err := rows.Scan(
-			&i.Code,
-			&i.Title,
-			&i.Timezone,
-			&i.TeamMin,
-			&i.TeamMax,
-			&i.OpensAt,
-			&i.ClosesAt,
-			&i.GuardMinutes,
-			&i.IsDefault,
-			&i.ArchivedAt,
+			&i.Unit.Code,
+			&i.Unit.Title,
+			&i.Unit.Timezone,
+			&i.Unit.TeamMin,
+			&i.Unit.TeamMax,
+			&i.Unit.OpensAt,
+			&i.Unit.ClosesAt,
+			&i.Unit.GuardMinutes,
+			&i.Unit.IsDefault,
+			&i.Unit.CreatedAt,
+			&i.Unit.ArchivedAt,
+			&i.Unit.Consent,
+			&i.Unit.InviteHours,
+			&i.Unit.Booking,
+			&i.Unit.HoldMinutes,
 		); err != nil {
 			return nil, err
 		}
@@ -379,7 +352,7 @@ func (q *Queries) SetDefaultUnit(ctx context.Context, code string) (int64, error
 
 const updateUnit = `-- name: UpdateUnit :exec
 UPDATE units SET title = $2, timezone = $3, team_min = $4, team_max = $5, opens_at = $6,
-    closes_at = $7, guard_minutes = $8
+    closes_at = $7, guard_minutes = $8, consent = $9, invite_hours = $10, booking = $11, hold_minutes = $12
 WHERE code = $1
 `
 
@@ -392,6 +365,10 @@ type UpdateUnitParams struct {
 	OpensAt      *time.Time
 	ClosesAt     *time.Time
 	GuardMinutes int32
+	Consent      string
+	InviteHours  int32
+	Booking      string
+	HoldMinutes  int32
 }
 
 func (q *Queries) UpdateUnit(ctx context.Context, arg UpdateUnitParams) error {
@@ -404,6 +381,10 @@ func (q *Queries) UpdateUnit(ctx context.Context, arg UpdateUnitParams) error {
 		arg.OpensAt,
 		arg.ClosesAt,
 		arg.GuardMinutes,
+		arg.Consent,
+		arg.InviteHours,
+		arg.Booking,
+		arg.HoldMinutes,
 	)
 	return err
 }

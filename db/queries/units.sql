@@ -1,37 +1,38 @@
 -- name: GetUnit :one
-SELECT code, title, timezone, team_min, team_max, opens_at, closes_at, guard_minutes, is_default, archived_at
+SELECT *
 FROM units WHERE code = $1;
 
 -- The unit's policy, share-locked for the transaction: a policy change waits until it ends.
 -- name: GetUnitForShare :one
-SELECT code, title, timezone, team_min, team_max, opens_at, closes_at, guard_minutes, is_default, archived_at
+SELECT *
 FROM units WHERE code = $1 FOR SHARE;
 
 -- name: GetUnitForUpdate :one
-SELECT code, title, timezone, team_min, team_max, opens_at, closes_at, guard_minutes, is_default, archived_at
+SELECT *
 FROM units WHERE code = $1 FOR UPDATE;
 
 -- name: DefaultUnitCode :one
 SELECT code FROM units WHERE is_default;
 
 -- name: ListUnits :many
-SELECT code, title, timezone, team_min, team_max, opens_at, closes_at, guard_minutes, is_default, archived_at
+SELECT *
 FROM units ORDER BY code;
 
 -- name: ListUnitsOfPerson :many
-SELECT u.code, u.title, u.timezone, u.team_min, u.team_max, u.opens_at, u.closes_at, u.guard_minutes, u.is_default, u.archived_at
+SELECT sqlc.embed(u)
 FROM units u JOIN enrolments e ON e.unit = u.code
 WHERE e.student_number = $1
 ORDER BY u.code;
 
 -- name: InsertUnit :execrows
-INSERT INTO units (code, title, timezone, team_min, team_max, opens_at, closes_at, guard_minutes)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+INSERT INTO units (code, title, timezone, team_min, team_max, opens_at, closes_at, guard_minutes,
+    consent, invite_hours, booking, hold_minutes)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
 ON CONFLICT (code) DO NOTHING;
 
 -- name: UpdateUnit :exec
 UPDATE units SET title = $2, timezone = $3, team_min = $4, team_max = $5, opens_at = $6,
-    closes_at = $7, guard_minutes = $8
+    closes_at = $7, guard_minutes = $8, consent = $9, invite_hours = $10, booking = $11, hold_minutes = $12
 WHERE code = $1;
 
 -- name: ClearDefaultUnit :exec

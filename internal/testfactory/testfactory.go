@@ -31,6 +31,9 @@ type UnitSpec struct {
 	TeamMin, TeamMax      int
 	OpensAt, ClosesAt     *time.Time
 	GuardMinutes          int
+	Consent, Booking      string // "" takes direct, first_come
+	InviteHours           int    // 0 takes 48
+	HoldMinutes           int    // 0 takes 10
 }
 
 // Unit creates the unit, or returns it when it exists already (so a demo can run twice). The
@@ -38,7 +41,8 @@ type UnitSpec struct {
 func (f *Factory) Unit(ctx context.Context, spec UnitSpec) (pairup.Unit, error) {
 	u := pairup.Unit{Code: spec.Code, Title: spec.Title, Timezone: spec.Timezone, Policy: pairup.Policy{
 		TeamMin: spec.TeamMin, TeamMax: spec.TeamMax, OpensAt: spec.OpensAt, ClosesAt: spec.ClosesAt, GuardMinutes: spec.GuardMinutes,
-	}}
+		Consent: spec.Consent, Booking: spec.Booking, InviteHours: spec.InviteHours, HoldMinutes: spec.HoldMinutes,
+	}.WithDefaults()}
 	if u.Title == "" {
 		u.Title = "Unit " + u.Code
 	}
@@ -81,6 +85,9 @@ func patchTo(u pairup.Unit) pairup.UnitPatch {
 		Policy: pairup.Optional[pairup.PolicyPatch]{Set: true, Value: pairup.PolicyPatch{
 			TeamMin: ints(u.Policy.TeamMin), TeamMax: ints(u.Policy.TeamMax),
 			OpensAt: times(u.Policy.OpensAt), ClosesAt: times(u.Policy.ClosesAt), GuardMinutes: ints(u.Policy.GuardMinutes),
+			InviteHours: ints(u.Policy.InviteHours), HoldMinutes: ints(u.Policy.HoldMinutes),
+			Consent: pairup.Optional[string]{Set: true, Value: u.Policy.Consent},
+			Booking: pairup.Optional[string]{Set: true, Value: u.Policy.Booking},
 		}},
 	}
 }

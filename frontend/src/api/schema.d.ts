@@ -1097,11 +1097,26 @@ export interface components {
             closes_at: string | null;
             /** @description Students can neither book a slot starting within this many minutes nor change a team whose slot does. */
             guard_minutes: number;
+            /**
+             * @description `direct`: a new team's named partners are in it at once. `invite`: they are invited and join when they accept.
+             * @enum {string}
+             */
+            consent: "direct" | "invite";
+            /** @description An invitation lapses this many hours after it was sent. */
+            invite_hours: number;
+            /**
+             * @description `first_come`: a team books a free slot when it asks. `ranked`: teams rank up to 10 slots while sign-up is open and one allocation books every team.
+             * @enum {string}
+             */
+            booking: "first_come" | "ranked";
+            /** @description How long a team offered a place from a slot's waitlist has to take it. */
+            hold_minutes: number;
         };
         /**
          * @description A JSON merge patch of a unit: members left out keep their value; `null` clears
          *     `opens_at` or `closes_at`. Limits: title 1–200 characters, timezone an IANA name,
-         *     1 ≤ team_min ≤ team_max ≤ 10, guard_minutes 0–10080, closes_at after opens_at.
+         *     1 ≤ team_min ≤ team_max ≤ 10, guard_minutes 0–10080, closes_at after opens_at,
+         *     consent direct|invite, invite_hours 1–720, booking first_come|ranked, hold_minutes 1–1440.
          */
         UnitPatch: {
             title?: string;
@@ -1114,6 +1129,12 @@ export interface components {
                 /** Format: date-time */
                 closes_at?: string | null;
                 guard_minutes?: number;
+                /** @enum {string} */
+                consent?: "direct" | "invite";
+                invite_hours?: number;
+                /** @enum {string} */
+                booking?: "first_come" | "ranked";
+                hold_minutes?: number;
             };
         };
         AuditPage: {
@@ -1159,6 +1180,12 @@ export interface components {
                 /** Format: date-time */
                 closes_at?: string | null;
                 guard_minutes?: number;
+                /** @enum {string} */
+                consent?: "direct" | "invite";
+                invite_hours?: number;
+                /** @enum {string} */
+                booking?: "first_come" | "ranked";
+                hold_minutes?: number;
             };
         };
         RosterRow: {
@@ -2170,7 +2197,11 @@ export interface operations {
                      *             "team_max": 2,
                      *             "opens_at": null,
                      *             "closes_at": "2027-05-14T17:00:00+08:00",
-                     *             "guard_minutes": 0
+                     *             "guard_minutes": 0,
+                     *             "consent": "direct",
+                     *             "invite_hours": 48,
+                     *             "booking": "first_come",
+                     *             "hold_minutes": 10
                      *           }
                      *         }
                      *       ]
@@ -2225,7 +2256,11 @@ export interface operations {
                      *         "team_max": 2,
                      *         "opens_at": null,
                      *         "closes_at": "2027-05-14T17:00:00+08:00",
-                     *         "guard_minutes": 0
+                     *         "guard_minutes": 0,
+                     *         "consent": "direct",
+                     *         "invite_hours": 48,
+                     *         "booking": "first_come",
+                     *         "hold_minutes": 10
                      *       }
                      *     }
                      */
@@ -2888,7 +2923,11 @@ export interface operations {
                      *         "team_max": 2,
                      *         "opens_at": null,
                      *         "closes_at": "2027-05-14T17:00:00+08:00",
-                     *         "guard_minutes": 0
+                     *         "guard_minutes": 0,
+                     *         "consent": "direct",
+                     *         "invite_hours": 48,
+                     *         "booking": "first_come",
+                     *         "hold_minutes": 10
                      *       }
                      *     }
                      */

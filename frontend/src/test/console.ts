@@ -3,7 +3,7 @@ import type { Session } from '@/stores/session'
 import ConsoleView from '@/views/admin/ConsoleView.vue'
 
 import { mountInApp } from './app'
-import { project, unit } from './fixtures'
+import { modes, project, unit } from './fixtures'
 import type { Handler } from './network'
 
 /** Grace, coordinator of the default unit. */
@@ -29,7 +29,14 @@ export const me = (site_admin = false, role: 'coordinator' | 'student' = 'coordi
 export const perthUnit: Unit = {
   ...unit,
   timezone: 'Australia/Perth',
-  policy: { team_min: 2, team_max: 3, opens_at: null, closes_at: '2027-05-14T17:00:00+08:00', guard_minutes: 0 },
+  policy: {
+    team_min: 2,
+    team_max: 3,
+    opens_at: null,
+    closes_at: '2027-05-14T17:00:00+08:00',
+    guard_minutes: 0,
+    ...modes,
+  },
 }
 
 export function slot(lab_id: number, room: string, starts_at: string, booked = 0, capacity = 1): Slot {

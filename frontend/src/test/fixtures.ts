@@ -1,6 +1,14 @@
 import type { Enrolment, Lab, Project, Unit } from '@/api'
 import type { Session } from '@/stores/session'
 
+/** The fair sign-up modes at their defaults. */
+export const modes = {
+  consent: 'direct',
+  invite_hours: 48,
+  booking: 'first_come',
+  hold_minutes: 10,
+} as const
+
 export const ADA = '21234567'
 export const CHARLES = '21234568'
 /** The unit the fixtures' projects and slots belong to. */
@@ -27,7 +35,7 @@ export const unit: Unit = {
   phase: 'open',
   default: true,
   archived: false,
-  policy: { team_min: 2, team_max: 2, opens_at: null, closes_at: null, guard_minutes: 0 },
+  policy: { team_min: 2, team_max: 2, opens_at: null, closes_at: null, guard_minutes: 0, ...modes },
 }
 
 /** A unit of teams of 3 to 4. */
@@ -38,7 +46,7 @@ export const trio: Unit = {
   phase: 'open',
   default: false,
   archived: false,
-  policy: { team_min: 3, team_max: 4, opens_at: null, closes_at: null, guard_minutes: 0 },
+  policy: { team_min: 3, team_max: 4, opens_at: null, closes_at: null, guard_minutes: 0, ...modes },
 }
 
 export function lab(lab_id: number, room: string, starts_at: string): Lab {
