@@ -29,10 +29,14 @@ func (s *Server) ExportTeams(ctx context.Context, _ oapigen.ExportTeamsRequestOb
 	w.UseCRLF = true
 	_ = w.Write([]string{"pid", "team", "student_number", "name", "email", "description", "room", "starts_at"})
 	for _, t := range teams {
+		starts := ""
+		if t.Lab.ID != 0 {
+			starts = t.Lab.StartsAt.Format(pairup.LabTimeLayout)
+		}
 		for i, m := range t.Members {
 			_ = w.Write([]string{
 				strconv.FormatInt(t.ID, 10), wire.CSVCell(t.Team()), m.Number, wire.CSVCell(m.Name), wire.CSVCell(t.Emails[i]),
-				wire.CSVCell(t.Description), wire.CSVCell(t.Lab.Room), t.Lab.StartsAt.Format(pairup.LabTimeLayout),
+				wire.CSVCell(t.Description), wire.CSVCell(t.Lab.Room), starts,
 			})
 		}
 	}

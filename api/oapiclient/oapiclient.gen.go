@@ -599,17 +599,21 @@ type Problem struct {
 type Project struct {
 	Description string `json:"description"`
 
-	// Lab Room and start time of the booked slot.
-	Lab     string    `json:"lab"`
-	LabId   int64     `json:"lab_id"`
+	// Lab Room and start time of the booked slot (null without one).
+	Lab *string `json:"lab"`
+
+	// LabId The booked slot; null while the team has none (a team formed by invitation and still
+	// below team_min, one waiting for the ranked allocation, one made by "match the rest").
+	// Teams of the seed's routes in a first-come unit with direct consent always have one.
+	LabId   *int64    `json:"lab_id"`
 	Members []Student `json:"members"`
 	Pid     int64     `json:"pid"`
 
-	// Room The booked slot's room.
-	Room string `json:"room"`
+	// Room The booked slot's room (null without one).
+	Room *string `json:"room"`
 
-	// StartsAt The booked slot's local start time, minute precision, without a zone.
-	StartsAt string `json:"starts_at"`
+	// StartsAt The booked slot's local start time, minute precision, without a zone (null without one).
+	StartsAt *string `json:"starts_at"`
 
 	// Team The members' names joined by " & ".
 	Team string `json:"team"`

@@ -81,6 +81,9 @@ type Project struct {
 	Members     []Student // in the order they joined: the creator first
 }
 
+// Booked reports whether the team has a slot (Lab.ID 0: none yet).
+func (p Project) Booked() bool { return p.Lab.ID != 0 }
+
 // Team is the members' names joined by " & ".
 func (p Project) Team() string {
 	names := make([]string, len(p.Members))

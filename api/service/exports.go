@@ -64,6 +64,9 @@ func (s *Service) calendar(ctx context.Context, u pairup.Unit, projects []pairup
 		return Calendar{}, err
 	}
 	for _, p := range projects {
+		if !p.Booked() {
+			continue // no slot yet: nothing to put in a calendar
+		}
 		start := u.SlotStart(p.Lab).UTC()
 		c.Demos = append(c.Demos, pairup.Demo{Team: p, Start: start, End: start.Add(pairup.DemoLength(slots, p.Lab))})
 	}

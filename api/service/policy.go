@@ -42,8 +42,8 @@ func (s *Service) checkBookable(acc Access, u pairup.Unit, l pairup.LabSlot) err
 // checkTeamGuard refuses a student's change to a team whose slot starts within the guard time
 // (or has started).
 func (s *Service) checkTeamGuard(acc Access, u pairup.Unit, l pairup.LabSlot) error {
-	if acc.Coordinates() {
-		return nil
+	if acc.Coordinates() || l.ID == 0 {
+		return nil // coordinators are not held by it; a team without a slot has no guard time
 	}
 	start, now := u.SlotStart(l), s.now()
 	if !start.After(now) {

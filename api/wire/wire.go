@@ -21,17 +21,12 @@ func Project(p pairup.Project) oapigen.Project {
 	for i, m := range p.Members {
 		members[i] = Student(m)
 	}
-	return oapigen.Project{
-		Pid:         p.ID,
-		Unit:        p.Unit,
-		Team:        p.Team(),
-		Description: p.Description,
-		LabId:       p.Lab.ID,
-		Lab:         p.Lab.Label(),
-		Room:        p.Lab.Room,
-		StartsAt:    p.Lab.StartsAt.Format(pairup.LabTimeLayout),
-		Members:     members,
+	out := oapigen.Project{Pid: p.ID, Unit: p.Unit, Team: p.Team(), Description: p.Description, Members: members}
+	if p.Booked() {
+		id, label, room, at := p.Lab.ID, p.Lab.Label(), p.Lab.Room, p.Lab.StartsAt.Format(pairup.LabTimeLayout)
+		out.LabId, out.Lab, out.Room, out.StartsAt = &id, &label, &room, &at
 	}
+	return out
 }
 
 // ProjectList is GET /api/projects' answer.

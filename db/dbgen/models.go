@@ -87,7 +87,7 @@ type Person struct {
 type Project struct {
 	ID          int64
 	Description string
-	LabID       int64
+	LabID       *int64
 	CreatedAt   time.Time
 	UpdatedAt   time.Time
 	Unit        string

@@ -44,7 +44,7 @@ func (q *Queries) CountMembers(ctx context.Context, arg CountMembersParams) (int
 }
 
 const deleteProject = `-- name: DeleteProject :one
-DELETE FROM projects WHERE unit = $1 AND id = $2 RETURNING lab_id
+DELETE FROM projects WHERE unit = $1 AND id = $2 RETURNING coalesce(lab_id, 0)::bigint AS lab_id
 `
 
 type DeleteProjectParams struct {
@@ -60,10 +60,11 @@ func (q *Queries) DeleteProject(ctx context.Context, arg DeleteProjectParams) (i
 }
 
 const getProjectRows = `-- name: GetProjectRows :many
-SELECT p.id, p.unit, p.description, l.id AS lab_id, l.room, l.starts_at, l.capacity, l.booked,
+SELECT p.id, p.unit, p.description, coalesce(l.id, 0)::bigint AS lab_id, coalesce(l.room, '')::text AS room,
+       coalesce(l.starts_at, '0001-01-01 00:00')::timestamp AS starts_at, coalesce(l.capacity, 0)::int AS capacity, coalesce(l.booked, 0)::int AS booked,
        s.student_number, s.name
 FROM projects p
-JOIN lab_slots l ON l.unit = p.unit AND l.id = p.lab_id
+LEFT JOIN lab_slots l ON l.unit = p.unit AND l.id = p.lab_id
 JOIN project_members m ON m.unit = p.unit AND m.project_id = p.id
 JOIN people s ON s.student_number = m.student_number
 WHERE p.id = $1
@@ -115,7 +116,7 @@ func (q *Queries) GetProjectRows(ctx context.Context, id int64) ([]GetProjectRow
 }
 
 const insertProject = `-- name: InsertProject :one
-INSERT INTO projects (unit, description, lab_id) VALUES ($1, $2, $3) RETURNING id
+INSERT INTO projects (unit, description, lab_id) VALUES ($1, $2, NULLIF($3::bigint, 0)) RETURNING id
 `
 
 type InsertProjectParams struct {
@@ -124,6 +125,7 @@ type InsertProjectParams struct {
 	LabID       int64
 }
 
+// @lab_id 0: no slot yet.
 func (q *Queries) InsertProject(ctx context.Context, arg InsertProjectParams) (int64, error) {
 	row := q.db.QueryRow(ctx, insertProject, arg.Unit, arg.Description, arg.LabID)
 	var id int64
@@ -132,10 +134,11 @@ func (q *Queries) InsertProject(ctx context.Context, arg InsertProjectParams) (i
 }
 
 const listProjectRows = `-- name: ListProjectRows :many
-SELECT p.id, p.unit, p.description, l.id AS lab_id, l.room, l.starts_at, l.capacity, l.booked,
+SELECT p.id, p.unit, p.description, coalesce(l.id, 0)::bigint AS lab_id, coalesce(l.room, '')::text AS room,
+       coalesce(l.starts_at, '0001-01-01 00:00')::timestamp AS starts_at, coalesce(l.capacity, 0)::int AS capacity, coalesce(l.booked, 0)::int AS booked,
        s.student_number, s.name
 FROM projects p
-JOIN lab_slots l ON l.unit = p.unit AND l.id = p.lab_id
+LEFT JOIN lab_slots l ON l.unit = p.unit AND l.id = p.lab_id
 JOIN project_members m ON m.unit = p.unit AND m.project_id = p.id
 JOIN people s ON s.student_number = m.student_number
 WHERE p.unit = $1
@@ -187,7 +190,7 @@ func (q *Queries) ListProjectRows(ctx context.Context, unit string) ([]ListProje
 }
 
 const lockProject = `-- name: LockProject :one
-SELECT lab_id FROM projects WHERE unit = $1 AND id = $2 FOR UPDATE
+SELECT coalesce(lab_id, 0)::bigint AS lab_id FROM projects WHERE unit = $1 AND id = $2 FOR UPDATE
 `
 
 type LockProjectParams struct {
@@ -237,22 +240,23 @@ func (q *Queries) RemoveMember(ctx context.Context, arg RemoveMemberParams) (int
 }
 
 const updateProject = `-- name: UpdateProject :execrows
-UPDATE projects SET description = $3, lab_id = $4, updated_at = now() WHERE unit = $1 AND id = $2
+UPDATE projects SET description = $1, lab_id = NULLIF($2::bigint, 0), updated_at = now()
+WHERE unit = $3 AND id = $4
 `
 
 type UpdateProjectParams struct {
-	Unit        string
-	ID          int64
 	Description string
 	LabID       int64
+	Unit        string
+	ID          int64
 }
 
 func (q *Queries) UpdateProject(ctx context.Context, arg UpdateProjectParams) (int64, error) {
 	result, err := q.db.Exec(ctx, updateProject,
-		arg.Unit,
-		arg.ID,
 		arg.Description,
 		arg.LabID,
+		arg.Unit,
+		arg.ID,
 	)
 	if err != nil {
 		return 0, err

@@ -8,6 +8,11 @@ ALTER TABLE units
     ADD COLUMN booking      text    NOT NULL DEFAULT 'first_come' CHECK (booking IN ('first_come', 'ranked')),
     ADD COLUMN hold_minutes integer NOT NULL DEFAULT 10 CHECK (hold_minutes BETWEEN 1 AND 1440);
 
+-- A team may have no slot yet: one formed by invitation (below team_min it cannot book), one
+-- waiting for the ranked allocation, one made by "match the rest". The booking triggers count
+-- nothing for a NULL slot.
+ALTER TABLE projects ALTER COLUMN lab_id DROP NOT NULL;
+
 -- Notices: everything that concerns one student (an invitation, a hold, a move...), kept for
 -- their inbox. kind names the event; text is the line the inbox shows; data carries ids
 -- (invitation, lab, project) a client can act on.
@@ -46,6 +51,8 @@ ALTER TABLE audit_log DROP CONSTRAINT audit_log_action_check;
 ALTER TABLE audit_log ADD CONSTRAINT audit_log_action_check CHECK (action ~ '^[a-z]+\.[a-z_]+$');
 
 -- +goose Down
+DELETE FROM projects WHERE lab_id IS NULL;
+ALTER TABLE projects ALTER COLUMN lab_id SET NOT NULL;
 DROP TABLE mail_outbox;
 DROP TABLE notices;
 ALTER TABLE units DROP COLUMN consent, DROP COLUMN invite_hours, DROP COLUMN booking, DROP COLUMN hold_minutes;

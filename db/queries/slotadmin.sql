@@ -41,10 +41,11 @@ DELETE FROM lab_slots WHERE unit = $1 AND id = $2;
 
 -- One row per member of every team of the unit, with the e-mail address, in slot time order.
 -- name: ListTeamExportRows :many
-SELECT p.id AS pid, p.description, l.id AS lab_id, l.room, l.starts_at,
+SELECT p.id AS pid, p.description, coalesce(l.id, 0)::bigint AS lab_id, coalesce(l.room, '')::text AS room,
+       coalesce(l.starts_at, '0001-01-01 00:00')::timestamp AS starts_at,
        s.student_number, s.name, s.email
 FROM projects p
-JOIN lab_slots l ON l.unit = p.unit AND l.id = p.lab_id
+LEFT JOIN lab_slots l ON l.unit = p.unit AND l.id = p.lab_id
 JOIN project_members m ON m.unit = p.unit AND m.project_id = p.id
 JOIN people s ON s.student_number = m.student_number
 WHERE p.unit = $1

@@ -1424,14 +1424,19 @@ export interface components {
             /** @description The members' names joined by " & ". */
             team: string;
             description: string;
-            /** Format: int64 */
-            lab_id: number;
-            /** @description Room and start time of the booked slot. */
-            lab: string;
-            /** @description The booked slot's room. */
-            room: string;
-            /** @description The booked slot's local start time, minute precision, without a zone. */
-            starts_at: string;
+            /**
+             * Format: int64
+             * @description The booked slot; null while the team has none (a team formed by invitation and still
+             *     below team_min, one waiting for the ranked allocation, one made by "match the rest").
+             *     Teams of the seed's routes in a first-come unit with direct consent always have one.
+             */
+            lab_id: number | null;
+            /** @description Room and start time of the booked slot (null without one). */
+            lab: string | null;
+            /** @description The booked slot's room (null without one). */
+            room: string | null;
+            /** @description The booked slot's local start time, minute precision, without a zone (null without one). */
+            starts_at: string | null;
             members: components["schemas"]["Student"][];
         };
         ProjectList: {
