@@ -632,6 +632,14 @@ func TestUpdateUnit(t *testing.T) {
 		{name: "team_min above team_max", patch: `{"policy":{"team_min":4,"team_max":3}}`, code: pairup.EINVALID, field: "policy.team_min"},
 		{name: "closes before it opens", patch: `{"policy":{"closes_at":"2027-05-01T00:00:00Z"}}`, code: pairup.EINVALID, field: "policy.closes_at"},
 		{name: "unknown timezone", patch: `{"timezone":"Mars/Olympus_Mons"}`, code: pairup.EINVALID, field: "timezone"},
+		{name: "fair sign-up modes", patch: `{"policy":{"consent":"invite","invite_hours":24,"booking":"ranked","hold_minutes":5}}`, want: func(u *pairup.Unit) {
+			u.Policy.Consent, u.Policy.InviteHours, u.Policy.Booking, u.Policy.HoldMinutes = pairup.ConsentInvite, 24, pairup.BookingRanked, 5
+		}},
+		{name: "unknown consent", patch: `{"policy":{"consent":"ask"}}`, code: pairup.EINVALID, field: "policy.consent"},
+		{name: "consent null", patch: `{"policy":{"consent":null}}`, code: pairup.EINVALID, field: "policy.consent"},
+		{name: "unknown booking", patch: `{"policy":{"booking":"lottery"}}`, code: pairup.EINVALID, field: "policy.booking"},
+		{name: "invite_hours zero", patch: `{"policy":{"invite_hours":0}}`, code: pairup.EINVALID, field: "policy.invite_hours"},
+		{name: "hold_minutes above a day", patch: `{"policy":{"hold_minutes":1441}}`, code: pairup.EINVALID, field: "policy.hold_minutes"},
 		{name: "by a student", patch: `{"title":"Mine now"}`, student: true, code: pairup.EFORBIDDEN},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

@@ -33,6 +33,7 @@ commands:
   import labs [--unit CODE] FILE        import a unit's lab slots: room,starts_at,capacity
                                         (starts_at is wall-clock time in the unit's timezone)
   unit create CODE --title T [--timezone TZ] [--team-size MIN-MAX] [--opens T] [--closes T] [--guard D]
+                  [--consent direct|invite] [--invite-for D] [--booking first_come|ranked] [--hold-for D]
   unit set CODE [the same flags]        change a unit; an empty --opens or --closes clears it
   unit default CODE                     make CODE the unit of the routes without /units/{unit}
   unit list                             list every unit
@@ -41,7 +42,7 @@ commands:
   demo                                  load two demo units with rosters, slots and teams
 
 Without --unit, imports go to the default unit. Times are RFC 3339 (2027-05-03T09:00:00+08:00);
---guard is a Go duration (90m, 2h).
+--guard, --invite-for and --hold-for are Go durations (90m, 48h, 10m).
 
 environment: DATABASE_URL, PAIRUP_ADDR, PAIRUP_TOKEN_TTL, PAIRUP_JWT_SECRET (see README.md)
 `

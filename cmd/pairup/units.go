@@ -119,6 +119,10 @@ func parseUnitFlags(name string, args []string, stderr io.Writer) (pairup.UnitPa
 	fs.String("opens", "", "when sign-up opens, RFC 3339; empty clears")
 	fs.String("closes", "", "when sign-up closes, RFC 3339; empty clears")
 	guard := fs.String("guard", "", "guard time before a slot, a Go duration such as 90m (default 0)")
+	consent := fs.String("consent", "", "how named partners join: direct or invite (default direct)")
+	booking := fs.String("booking", "", "how slots are booked: first_come or ranked (default first_come)")
+	inviteFor := fs.String("invite-for", "", "how long an invitation lasts, whole hours such as 48h (default 48h)")
+	holdFor := fs.String("hold-for", "", "how long a waitlist hold lasts, whole minutes such as 10m (default 10m)")
 	if err := fs.Parse(args); err != nil {
 		return pairup.UnitPatch{}, err
 	}
@@ -174,6 +178,28 @@ func parseUnitFlags(name string, args []string, stderr io.Writer) (pairup.UnitPa
 			}
 			p.Policy.Set = true
 			p.Policy.Value.GuardMinutes = pairup.Optional[int]{Set: true, Value: int(d / time.Minute)}
+		case "consent":
+			p.Policy.Set = true
+			p.Policy.Value.Consent = pairup.Optional[string]{Set: true, Value: *consent}
+		case "booking":
+			p.Policy.Set = true
+			p.Policy.Value.Booking = pairup.Optional[string]{Set: true, Value: *booking}
+		case "invite-for":
+			d, perr := time.ParseDuration(*inviteFor)
+			if perr != nil || d <= 0 || d%time.Hour != 0 {
+				err = fmt.Errorf("--invite-for %q is not a whole number of hours such as 48h", *inviteFor)
+				return
+			}
+			p.Policy.Set = true
+			p.Policy.Value.InviteHours = pairup.Optional[int]{Set: true, Value: int(d / time.Hour)}
+		case "hold-for":
+			d, perr := time.ParseDuration(*holdFor)
+			if perr != nil || d <= 0 || d%time.Minute != 0 {
+				err = fmt.Errorf("--hold-for %q is not a whole number of minutes such as 10m", *holdFor)
+				return
+			}
+			p.Policy.Set = true
+			p.Policy.Value.HoldMinutes = pairup.Optional[int]{Set: true, Value: int(d / time.Minute)}
 		}
 	})
 	return p, err

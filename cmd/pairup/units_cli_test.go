@@ -53,6 +53,13 @@ func TestUnitsCommandLine(t *testing.T) {
 	if got := q("SELECT coalesce(opens_at::text, 'none') || '|' || team_min || '-' || team_max || '|' || guard_minutes FROM units WHERE code = 'cits3403-2027s1'"); got != "none|2-4|90" {
 		t.Fatalf("after set: %s", got)
 	}
+	run("unit", "set", "cits3403-2027s1", "--consent", "invite", "--invite-for", "24h", "--booking", "ranked", "--hold-for", "5m")
+	if got := q("SELECT consent || '|' || invite_hours || '|' || booking || '|' || hold_minutes FROM units WHERE code = 'cits3403-2027s1'"); got != "invite|24|ranked|5" {
+		t.Fatalf("after setting the modes: %s", got)
+	}
+	fails("policy.consent", "unit", "set", "cits3403-2027s1", "--consent", "ask")
+	fails("--hold-for", "unit", "set", "cits3403-2027s1", "--hold-for", "90s")
+	run("unit", "set", "cits3403-2027s1", "--consent", "direct", "--booking", "first_come")
 
 	// Imports go to the unit named, or the default one; times are the unit's wall-clock times.
 	roster := ccTFile(t, "roster.csv", "student_number,name,pin,role\n31000001,Ada Lovelace,1234,\n31000002,Alan Turing,2345,student\n31000003,Grace Hopper,3456,coordinator\n31000004,Edsger Dijkstra,4567,admin\n")
@@ -70,7 +77,7 @@ func TestUnitsCommandLine(t *testing.T) {
 		// One person, one PIN, in both units.
 		{"SELECT count(*)::text FROM people", "4"},
 		{"SELECT string_agg(action || ':' || actor_name || ':' || coalesce(actor, 'null'), ',' ORDER BY id) FROM audit_log WHERE unit = 'cits3403-2027s1'",
-			"unit.created:command line:null,unit.updated:command line:null,roster.imported:command line:null,labs.imported:command line:null"},
+			"unit.created:command line:null,unit.updated:command line:null,unit.updated:command line:null,unit.updated:command line:null,roster.imported:command line:null,labs.imported:command line:null"},
 	} {
 		if got := q(c.sql); got != c.want {
 			t.Errorf("%s\n = %s\nwant %s", c.sql, got, c.want)

@@ -86,6 +86,37 @@ describe('the console policy', () => {
     expect(s().get('.effects').text()).toBe('No changes.')
   })
 
+  it('sets the fair sign-up modes: consent, invitation hours, ranked booking and the hold', async () => {
+    const saved = {
+      ...perthUnit,
+      policy: { ...perthUnit.policy, consent: 'invite', invite_hours: 24, booking: 'ranked', hold_minutes: 5 },
+    } as const
+    const { net, s } = await open({
+      'POST /api/units/default/policy/preview': {
+        status: 200,
+        body: { allowed: true, teams_below_min: 0, teams_above_max: 0, messages: [] },
+      },
+      'PATCH /api/units/default': { status: 200, body: saved },
+    })
+    expect((control(s(), 'How partners join').element as HTMLSelectElement).value).toBe('direct')
+    expect((control(s(), 'How slots are booked').element as HTMLSelectElement).value).toBe('first_come')
+    await control(s(), 'How partners join').setValue('invite')
+    await control(s(), 'Invitations last (hours)').setValue('24')
+    await control(s(), 'How slots are booked').setValue('ranked')
+    await control(s(), 'Waitlist hold (minutes)').setValue('0')
+    await s().get('form').trigger('submit')
+    expect(s().get('.form-error').text()).toBe('Could not save the policy. A waitlist hold lasts 1 to 1440 minutes.')
+    expect(net.calls('PATCH /api/units/default')).toHaveLength(0)
+    await control(s(), 'Waitlist hold (minutes)').setValue('5')
+    net.routes['GET /api/units/default'] = { status: 200, body: saved }
+    await s().get('form').trigger('submit')
+    await settle()
+    expect(net.calls('PATCH /api/units/default')[0]?.body).toEqual({
+      policy: { consent: 'invite', invite_hours: 24, booking: 'ranked', hold_minutes: 5 },
+    })
+    expect(s().get('.notice').text()).toBe('Policy saved.')
+  })
+
   it('puts the server’s complaint next to its field', async () => {
     const { s } = await open({
       'POST /api/units/default/policy/preview': {
