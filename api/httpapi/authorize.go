@@ -38,6 +38,27 @@ var unitActions = map[string]service.Action{
 	"getJoinCode":              service.ReadUnit, // the use case keeps it to members and coordinators
 	"renewJoinCode":            service.ReadUnit,
 	"joinTeam":                 service.ReadUnit, // the use case keeps it to students
+	"listInvitations":          service.ReadUnit, // invitations: each use case keeps to the invitee, the team, coordinators
+	"createInvitation":         service.ReadUnit,
+	"withdrawInvitation":       service.ReadUnit,
+	"acceptInvitation":         service.ReadUnit,
+	"declineInvitation":        service.ReadUnit,
+	"getRanking":               service.ReadUnit, // the use case keeps it to members and coordinators
+	"setRanking":               service.ReadUnit,
+	"getAllocation":            service.ReadUnit, // the use case shows a student their own team only
+	"runAllocation":            service.CoordinateUnit,
+	"listNotices":              service.ReadUnit, // the use case keeps each caller to their own notices
+	"markNoticesRead":          service.ReadUnit,
+	"joinQueue":                service.ReadUnit, // waitlists: the use case keeps it to a team's members
+	"leaveQueue":               service.ReadUnit,
+	"getWaitlist":              service.ReadUnit, // a student sees their team's, a coordinator the unit's
+	"acceptHold":               service.ReadUnit, // the hold's team and the coordinators
+	"declineHold":              service.ReadUnit,
+	"listBoard":                service.ReadUnit, // the partner board: the unit's students and coordinators
+	"putBoardEntry":            service.ReadUnit, // the use case keeps it to students without a team
+	"deleteBoardEntry":         service.ReadUnit,
+	"previewMatch":             service.CoordinateUnit,
+	"applyMatch":               service.CoordinateUnit,
 	// The console.
 	"deleteUnit":       service.CoordinateUnit,
 	"archiveUnit":      service.CoordinateUnit,

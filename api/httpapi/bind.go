@@ -50,6 +50,12 @@ func newJSONBinder() *jsonBinder {
 			sl.ReportError(sl.Current().FieldByName("LabId").Interface(), "lab_id", "LabId", "labid", "")
 		}
 	}, oapigen.NewProject{}, oapigen.ProjectUpdate{})
+	// The unit route's lab_id is optional (a team by invitation or ranking has no slot yet).
+	v.RegisterStructValidation(func(sl validator.StructLevel) {
+		if f := sl.Current().FieldByName("LabId"); !f.IsNil() && f.Elem().Int() <= 0 {
+			sl.ReportError(f.Interface(), "lab_id", "LabId", "labid", "")
+		}
+	}, oapigen.NewUnitProject{})
 	return &jsonBinder{validate: v}
 }
 

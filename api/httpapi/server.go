@@ -175,7 +175,12 @@ func (s *Server) CreateStudentProject(ctx context.Context, req oapigen.CreateStu
 
 // CreateUnitStudentProject implements POST /api/units/{unit}/students/{id}/project.
 func (s *Server) CreateUnitStudentProject(ctx context.Context, req oapigen.CreateUnitStudentProjectRequestObject) (oapigen.CreateUnitStudentProjectResponseObject, error) {
-	p, err := s.createProject(ctx, req.Id, req.Body)
+	b := req.Body
+	body := &oapigen.NewProject{Description: b.Description, PartnerNumber: b.PartnerNumber, PartnerNumbers: b.PartnerNumbers}
+	if b.LabId != nil {
+		body.LabId = *b.LabId // absent: 0, no slot
+	}
+	p, err := s.createProject(ctx, req.Id, body)
 	if err != nil {
 		return nil, err
 	}

@@ -22,10 +22,19 @@ import (
 
 // Defines values for AuditEntryAction.
 const (
+	AuditEntryActionAllocationRan    AuditEntryAction = "allocation.ran"
 	AuditEntryActionCodeRenewed      AuditEntryAction = "code.renewed"
 	AuditEntryActionEnrolmentAdded   AuditEntryAction = "enrolment.added"
 	AuditEntryActionEnrolmentChanged AuditEntryAction = "enrolment.changed"
 	AuditEntryActionEnrolmentRemoved AuditEntryAction = "enrolment.removed"
+	AuditEntryActionHoldAccepted     AuditEntryAction = "hold.accepted"
+	AuditEntryActionHoldDeclined     AuditEntryAction = "hold.declined"
+	AuditEntryActionHoldLapsed       AuditEntryAction = "hold.lapsed"
+	AuditEntryActionHoldOffered      AuditEntryAction = "hold.offered"
+	AuditEntryActionInviteAccepted   AuditEntryAction = "invite.accepted"
+	AuditEntryActionInviteDeclined   AuditEntryAction = "invite.declined"
+	AuditEntryActionInviteSent       AuditEntryAction = "invite.sent"
+	AuditEntryActionInviteWithdrawn  AuditEntryAction = "invite.withdrawn"
 	AuditEntryActionLabsImported     AuditEntryAction = "labs.imported"
 	AuditEntryActionMemberAdded      AuditEntryAction = "member.added"
 	AuditEntryActionMemberRemoved    AuditEntryAction = "member.removed"
@@ -34,10 +43,14 @@ const (
 	AuditEntryActionProjectDeleted   AuditEntryAction = "project.deleted"
 	AuditEntryActionProjectMoved     AuditEntryAction = "project.moved"
 	AuditEntryActionProjectUpdated   AuditEntryAction = "project.updated"
+	AuditEntryActionQueueJoined      AuditEntryAction = "queue.joined"
+	AuditEntryActionQueueLeft        AuditEntryAction = "queue.left"
+	AuditEntryActionRankingUpdated   AuditEntryAction = "ranking.updated"
 	AuditEntryActionRosterImported   AuditEntryAction = "roster.imported"
 	AuditEntryActionSlotCreated      AuditEntryAction = "slot.created"
 	AuditEntryActionSlotDeleted      AuditEntryAction = "slot.deleted"
 	AuditEntryActionSlotUpdated      AuditEntryAction = "slot.updated"
+	AuditEntryActionTeamMatched      AuditEntryAction = "team.matched"
 	AuditEntryActionUnitArchived     AuditEntryAction = "unit.archived"
 	AuditEntryActionUnitCreated      AuditEntryAction = "unit.created"
 	AuditEntryActionUnitUpdated      AuditEntryAction = "unit.updated"
@@ -46,6 +59,8 @@ const (
 // Valid indicates whether the value is a known member of the AuditEntryAction enum.
 func (e AuditEntryAction) Valid() bool {
 	switch e {
+	case AuditEntryActionAllocationRan:
+		return true
 	case AuditEntryActionCodeRenewed:
 		return true
 	case AuditEntryActionEnrolmentAdded:
@@ -53,6 +68,22 @@ func (e AuditEntryAction) Valid() bool {
 	case AuditEntryActionEnrolmentChanged:
 		return true
 	case AuditEntryActionEnrolmentRemoved:
+		return true
+	case AuditEntryActionHoldAccepted:
+		return true
+	case AuditEntryActionHoldDeclined:
+		return true
+	case AuditEntryActionHoldLapsed:
+		return true
+	case AuditEntryActionHoldOffered:
+		return true
+	case AuditEntryActionInviteAccepted:
+		return true
+	case AuditEntryActionInviteDeclined:
+		return true
+	case AuditEntryActionInviteSent:
+		return true
+	case AuditEntryActionInviteWithdrawn:
 		return true
 	case AuditEntryActionLabsImported:
 		return true
@@ -70,6 +101,12 @@ func (e AuditEntryAction) Valid() bool {
 		return true
 	case AuditEntryActionProjectUpdated:
 		return true
+	case AuditEntryActionQueueJoined:
+		return true
+	case AuditEntryActionQueueLeft:
+		return true
+	case AuditEntryActionRankingUpdated:
+		return true
 	case AuditEntryActionRosterImported:
 		return true
 	case AuditEntryActionSlotCreated:
@@ -77,6 +114,8 @@ func (e AuditEntryAction) Valid() bool {
 	case AuditEntryActionSlotDeleted:
 		return true
 	case AuditEntryActionSlotUpdated:
+		return true
+	case AuditEntryActionTeamMatched:
 		return true
 	case AuditEntryActionUnitArchived:
 		return true
@@ -158,6 +197,33 @@ func (e HealthStatus) Valid() bool {
 	}
 }
 
+// Defines values for InvitationStatus.
+const (
+	Accepted  InvitationStatus = "accepted"
+	Declined  InvitationStatus = "declined"
+	Lapsed    InvitationStatus = "lapsed"
+	Pending   InvitationStatus = "pending"
+	Withdrawn InvitationStatus = "withdrawn"
+)
+
+// Valid indicates whether the value is a known member of the InvitationStatus enum.
+func (e InvitationStatus) Valid() bool {
+	switch e {
+	case Accepted:
+		return true
+	case Declined:
+		return true
+	case Lapsed:
+		return true
+	case Pending:
+		return true
+	case Withdrawn:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for NewUnitPolicyBooking.
 const (
 	NewUnitPolicyBookingFirstCome NewUnitPolicyBooking = "first_come"
@@ -188,6 +254,48 @@ func (e NewUnitPolicyConsent) Valid() bool {
 	case NewUnitPolicyConsentDirect:
 		return true
 	case NewUnitPolicyConsentInvite:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for NoticeKind.
+const (
+	NoticeKindDemoReminder   NoticeKind = "demo.reminder"
+	NoticeKindHoldLapsed     NoticeKind = "hold.lapsed"
+	NoticeKindHoldOffered    NoticeKind = "hold.offered"
+	NoticeKindInviteAccepted NoticeKind = "invite.accepted"
+	NoticeKindInviteDeclined NoticeKind = "invite.declined"
+	NoticeKindInviteLapsed   NoticeKind = "invite.lapsed"
+	NoticeKindInviteReceived NoticeKind = "invite.received"
+	NoticeKindSlotAllocated  NoticeKind = "slot.allocated"
+	NoticeKindTeamMatched    NoticeKind = "team.matched"
+	NoticeKindTeamMoved      NoticeKind = "team.moved"
+)
+
+// Valid indicates whether the value is a known member of the NoticeKind enum.
+func (e NoticeKind) Valid() bool {
+	switch e {
+	case NoticeKindDemoReminder:
+		return true
+	case NoticeKindHoldLapsed:
+		return true
+	case NoticeKindHoldOffered:
+		return true
+	case NoticeKindInviteAccepted:
+		return true
+	case NoticeKindInviteDeclined:
+		return true
+	case NoticeKindInviteLapsed:
+		return true
+	case NoticeKindInviteReceived:
+		return true
+	case NoticeKindSlotAllocated:
+		return true
+	case NoticeKindTeamMatched:
+		return true
+	case NoticeKindTeamMoved:
 		return true
 	default:
 		return false
@@ -287,6 +395,44 @@ func (e UnitPolicyConsent) Valid() bool {
 	}
 }
 
+// Allocation defines model for Allocation.
+type Allocation struct {
+	// Automatic Whether it ran by itself at closes_at.
+	Automatic bool `json:"automatic"`
+
+	// By The coordinator who started it, or "the server at closes_at".
+	By string `json:"by"`
+
+	// Distribution How many teams got each rank (1 up to the longest ranking), a slot they did not rank, or no place.
+	Distribution []RankCount `json:"distribution"`
+	RanAt        time.Time   `json:"ran_at"`
+
+	// Seed The seed of the tie-breaking draw; the same seed and rankings give the same allocation.
+	Seed int64 `json:"seed"`
+
+	// Teams Every team the allocation considered (a student sees their own team only).
+	Teams []AllocationTeam `json:"teams"`
+}
+
+// AllocationRequest defines model for AllocationRequest.
+type AllocationRequest struct {
+	// Seed The tie-breaking draw's seed (at most 2^53 - 1, so JavaScript reads it exactly); drawn at random when absent.
+	Seed *int64 `json:"seed,omitempty"`
+}
+
+// AllocationTeam defines model for AllocationTeam.
+type AllocationTeam struct {
+	Lab *string `json:"lab"`
+
+	// LabId The slot booked for the team; null when none could be.
+	LabId *int64 `json:"lab_id"`
+	Pid   int64  `json:"pid"`
+	Rank  *int   `json:"rank"`
+
+	// Team The members' names joined by " & ".
+	Team string `json:"team"`
+}
+
 // AuditActor defines model for AuditActor.
 type AuditActor struct {
 	// Id The actor's student number; null for the command line.
@@ -325,6 +471,42 @@ type AuditPage struct {
 // AvailableLabs defines model for AvailableLabs.
 type AvailableLabs struct {
 	AvailableLabs []Lab `json:"available_labs"`
+}
+
+// Board defines model for Board.
+type Board struct {
+	// CanPost Whether the caller may post an entry now (a student of the unit in no team, within the sign-up window).
+	CanPost bool `json:"can_post"`
+
+	// Entries Newest first.
+	Entries []BoardEntry `json:"entries"`
+
+	// Times The session times an entry may name, in time order.
+	Times []SessionTime `json:"times"`
+}
+
+// BoardEntry defines model for BoardEntry.
+type BoardEntry struct {
+	// Note Plain text; show it as text.
+	Note    string   `json:"note"`
+	Student Student  `json:"student"`
+	Tags    []string `json:"tags"`
+
+	// Times In time order.
+	Times     []SessionTime `json:"times"`
+	UpdatedAt time.Time     `json:"updated_at"`
+}
+
+// BoardEntryInput defines model for BoardEntryInput.
+type BoardEntryInput struct {
+	// Note At most 280 characters after trimming, no control characters; may be empty.
+	Note string `json:"note"`
+
+	// Tags At most 5, each 1–24 letters, digits, hyphens or spaces; lower-cased, duplicates dropped.
+	Tags *[]string `json:"tags,omitempty"`
+
+	// Times At most 10 of the board's `times`.
+	Times *[]string `json:"times,omitempty"`
 }
 
 // Enrolment defines model for Enrolment.
@@ -394,10 +576,70 @@ type Health struct {
 // HealthStatus defines model for Health.Status.
 type HealthStatus string
 
+// Hold A place of a slot held for a team until expires_at; nobody else can book it meanwhile.
+type Hold struct {
+	// ExpiresAt When the hold lapses and the place passes to the next team in line.
+	ExpiresAt time.Time `json:"expires_at"`
+	Id        int64     `json:"id"`
+
+	// Lab Room and start time, e.g. "CSSE 2.01 Monday, May 20 17:15".
+	Lab       string    `json:"lab"`
+	LabId     int64     `json:"lab_id"`
+	OfferedAt time.Time `json:"offered_at"`
+
+	// Pid The team the place is held for.
+	Pid  int64  `json:"pid"`
+	Room string `json:"room"`
+
+	// StartsAt Local start time, minute precision, without a zone.
+	StartsAt string `json:"starts_at"`
+}
+
 // Intervention defines model for Intervention.
 type Intervention struct {
 	// Reason Why; written to the audit log.
 	Reason *string `json:"reason,omitempty"`
+}
+
+// Invitation defines model for Invitation.
+type Invitation struct {
+	CreatedAt time.Time `json:"created_at"`
+	ExpiresAt time.Time `json:"expires_at"`
+	From      Student   `json:"from"`
+	Id        int64     `json:"id"`
+
+	// Pid The inviting team; null once it has dissolved.
+	Pid *int64 `json:"pid"`
+
+	// Status `lapsed`: the student joined a team, the inviting team dissolved, or the invitation
+	// expired (a pending one past `expires_at` is reported as lapsed).
+	Status  InvitationStatus `json:"status"`
+	Student Student          `json:"student"`
+
+	// Team The inviting team's members' names joined by " & " ("" once it has dissolved).
+	Team string `json:"team"`
+
+	// Unit The code of the unit.
+	Unit string `json:"unit"`
+}
+
+// InvitationStatus `lapsed`: the student joined a team, the inviting team dissolved, or the invitation
+// expired (a pending one past `expires_at` is reported as lapsed).
+type InvitationStatus string
+
+// InvitationList defines model for InvitationList.
+type InvitationList struct {
+	Received []Invitation `json:"received"`
+	Sent     []Invitation `json:"sent"`
+}
+
+// InvitationRequest defines model for InvitationRequest.
+type InvitationRequest struct {
+	// Description The project's description when the caller has no team yet (ignored otherwise).
+	Description *string `json:"description,omitempty" validate:"omitempty,description"`
+
+	// Student The student to invite.
+	Student string `json:"student" validate:"studentnumber"`
 }
 
 // JoinCode defines model for JoinCode.
@@ -437,6 +679,53 @@ type LabId = pairup.LabID
 type LineError struct {
 	Line    int    `json:"line"`
 	Message string `json:"message"`
+}
+
+// MatchPreview defines model for MatchPreview.
+type MatchPreview struct {
+	Seed      int64            `json:"seed"`
+	Teams     []MatchTeam      `json:"teams"`
+	Unmatched []MatchUnmatched `json:"unmatched"`
+}
+
+// MatchPreviewRequest defines model for MatchPreviewRequest.
+type MatchPreviewRequest struct {
+	// Seed The draw that breaks ties; omitted, one is drawn and returned.
+	Seed *int64 `json:"seed,omitempty"`
+}
+
+// MatchRequest defines model for MatchRequest.
+type MatchRequest struct {
+	// Seed The preview's seed, recorded in each team's audit entry.
+	Seed  int64      `json:"seed"`
+	Teams [][]string `json:"teams"`
+}
+
+// MatchResult defines model for MatchResult.
+type MatchResult struct {
+	Seed  int64     `json:"seed"`
+	Teams []Project `json:"teams"`
+}
+
+// MatchTeam defines model for MatchTeam.
+type MatchTeam struct {
+	Members []Student `json:"members"`
+
+	// Reason Why these students, in a sentence.
+	Reason string `json:"reason"`
+
+	// Tags Board tags at least two members share.
+	Tags []string `json:"tags"`
+
+	// Times Session times every member who gave times can make (when two or more gave some).
+	Times []SessionTime `json:"times"`
+}
+
+// MatchUnmatched defines model for MatchUnmatched.
+type MatchUnmatched struct {
+	Id     string `json:"id"`
+	Name   string `json:"name"`
+	Reason string `json:"reason"`
 }
 
 // Me defines model for Me.
@@ -518,6 +807,69 @@ type NewUnitPolicyBooking string
 
 // NewUnitPolicyConsent defines model for NewUnit.Policy.Consent.
 type NewUnitPolicyConsent string
+
+// NewUnitProject As NewProject, with `lab_id` optional. In a direct, first-come unit it is required (400
+// naming `lab_id` without it). In an `invite` unit the named partners are invited and the
+// team is the creator alone: a `lab_id` is accepted only when `team_min` is 1 (else 409
+// naming `lab_id`). In a `ranked` unit the team gets no slot, and a `lab_id` is a 409.
+type NewUnitProject struct {
+	// Description 1–500 characters after trimming surrounding white space, no control characters.
+	Description string `json:"description" validate:"description"`
+
+	// LabId A lab slot id. Accepted as an integer or as a string of digits (the 2019 client sends the
+	// value of a `<select>`), anything else is a 400.
+	LabId          *LabId    `json:"lab_id,omitempty"`
+	PartnerNumber  *string   `json:"partnerNumber,omitempty" validate:"omitempty,studentnumber"`
+	PartnerNumbers *[]string `json:"partnerNumbers,omitempty" validate:"omitempty,max=9,unique,dive,studentnumber"`
+}
+
+// Notice Something that concerned one person in a unit, kept in their inbox.
+type Notice struct {
+	CreatedAt time.Time `json:"created_at"`
+
+	// Data Ids a client can act on, by kind (invitation, hold, pid, lab_id).
+	Data map[string]interface{} `json:"data"`
+
+	// Id Increases with every notice.
+	Id int64 `json:"id"`
+
+	// Kind What happened.
+	Kind NoticeKind `json:"kind"`
+
+	// ReadAt When the person marked it read; null while unread.
+	ReadAt *time.Time `json:"read_at"`
+
+	// Text The line the inbox shows, in plain words (render as text).
+	Text string `json:"text"`
+
+	// Unit The code of the unit.
+	Unit string `json:"unit"`
+}
+
+// NoticeKind What happened.
+type NoticeKind string
+
+// NoticePage defines model for NoticePage.
+type NoticePage struct {
+	// Next The cursor of the next (older) page; null on the last page.
+	Next    *string  `json:"next"`
+	Notices []Notice `json:"notices"`
+
+	// Unread How many of the caller's notices in the unit are unread (on every page).
+	Unread int `json:"unread"`
+}
+
+// NoticeRead defines model for NoticeRead.
+type NoticeRead struct {
+	// UpTo Mark the caller's notices with an id up to this one read.
+	UpTo int64 `json:"up_to"`
+}
+
+// NoticeUnread defines model for NoticeUnread.
+type NoticeUnread struct {
+	// Unread How many of the caller's notices in the unit are still unread.
+	Unread int `json:"unread"`
+}
 
 // OpenAPIDocument An OpenAPI 3.0 document (this one).
 type OpenAPIDocument struct {
@@ -659,6 +1011,73 @@ type ProjectUpdate struct {
 	Unit interface{} `json:"unit,omitempty"`
 }
 
+// QueueEntry A team's place in a slot's line.
+type QueueEntry struct {
+	// Lab Room and start time, e.g. "CSSE 2.01 Monday, May 20 17:15".
+	Lab   string `json:"lab"`
+	LabId int64  `json:"lab_id"`
+
+	// Pid The team.
+	Pid int64 `json:"pid"`
+
+	// Position 1 is next in line.
+	Position int       `json:"position"`
+	QueuedAt time.Time `json:"queued_at"`
+	Room     string    `json:"room"`
+
+	// StartsAt Local start time, minute precision, without a zone.
+	StartsAt string `json:"starts_at"`
+}
+
+// RankCount defines model for RankCount.
+type RankCount struct {
+	Placed bool `json:"placed"`
+
+	// Rank The rank the teams got; null with placed true for a slot they did not rank, with placed false for no place.
+	Rank  *int `json:"rank"`
+	Teams int  `json:"teams"`
+}
+
+// RankedLab defines model for RankedLab.
+type RankedLab struct {
+	// Lab Room and start time.
+	Lab   string `json:"lab"`
+	LabId int64  `json:"lab_id"`
+	Rank  int    `json:"rank"`
+}
+
+// Ranking defines model for Ranking.
+type Ranking struct {
+	Labs []RankedLab `json:"labs"`
+	Pid  int64       `json:"pid"`
+
+	// Result What the allocation gave the team.
+	Result RankingResult `json:"result"`
+
+	// UpdatedAt When the ranking was last saved; null when the team has not ranked.
+	UpdatedAt *time.Time `json:"updated_at"`
+}
+
+// RankingResult What the allocation gave the team.
+type RankingResult struct {
+	Lab *string `json:"lab"`
+
+	// LabId The slot it booked for the team; null before it ran or when it found no place.
+	LabId *int64 `json:"lab_id"`
+
+	// Ran Whether the unit's allocation has run.
+	Ran bool `json:"ran"`
+
+	// Rank The rank the team had given that slot; null for a slot it did not rank.
+	Rank *int `json:"rank"`
+}
+
+// RankingUpdate defines model for RankingUpdate.
+type RankingUpdate struct {
+	// Labs Slot ids of the unit, best first, each once.
+	Labs []int64 `json:"labs"`
+}
+
 // RosterList defines model for RosterList.
 type RosterList struct {
 	People []RosterPerson `json:"people"`
@@ -726,6 +1145,9 @@ type SessionSpec struct {
 	SlotMinutes int      `json:"slot_minutes"`
 	Start       string   `json:"start"`
 }
+
+// SessionTime The start of a slot of the unit, wall-clock time in the unit's zone, minute precision.
+type SessionTime = string
 
 // Slot defines model for Slot.
 type Slot struct {
@@ -855,6 +1277,16 @@ type UnitPolicyBooking string
 // UnitPolicyConsent `direct`: a new team's named partners are in it at once. `invite`: they are invited and join when they accept.
 type UnitPolicyConsent string
 
+// Waitlist defines model for Waitlist.
+type Waitlist struct {
+	Entries []QueueEntry `json:"entries"`
+
+	// Full The unit's slots that are full now (held places count) and that the caller could still
+	// book, in time order: the ones a team may queue for. `labs.changed` pushes keep it current.
+	Full  []Lab  `json:"full"`
+	Holds []Hold `json:"holds"`
+}
+
 // AuditAction defines model for AuditAction.
 type AuditAction = string
 
@@ -936,6 +1368,15 @@ type ExportUnitAuditParams struct {
 	Action *AuditAction `form:"action,omitempty" json:"action,omitempty"`
 }
 
+// ListNoticesParams defines parameters for ListNotices.
+type ListNoticesParams struct {
+	// Cursor The `next` of the previous page.
+	Cursor *string `form:"cursor,omitempty" json:"cursor,omitempty"`
+
+	// Limit Notices per page, 1–200 (default 50).
+	Limit *int `form:"limit,omitempty" json:"limit,omitempty"`
+}
+
 // RemoveProjectMemberParams defines parameters for RemoveProjectMember.
 type RemoveProjectMemberParams struct {
 	// Reason Why (a coordinator's removal); written to the audit log.
@@ -960,11 +1401,29 @@ type CreateUnitJSONRequestBody = NewUnit
 // UpdateUnitJSONRequestBody defines body for UpdateUnit for application/json ContentType.
 type UpdateUnitJSONRequestBody = UnitPatch
 
+// RunAllocationJSONRequestBody defines body for RunAllocation for application/json ContentType.
+type RunAllocationJSONRequestBody = AllocationRequest
+
+// PutBoardEntryJSONRequestBody defines body for PutBoardEntry for application/json ContentType.
+type PutBoardEntryJSONRequestBody = BoardEntryInput
+
 // EnrolStudentJSONRequestBody defines body for EnrolStudent for application/json ContentType.
 type EnrolStudentJSONRequestBody = EnrolmentChange
 
+// CreateInvitationJSONRequestBody defines body for CreateInvitation for application/json ContentType.
+type CreateInvitationJSONRequestBody = InvitationRequest
+
 // JoinTeamJSONRequestBody defines body for JoinTeam for application/json ContentType.
 type JoinTeamJSONRequestBody = JoinRequest
+
+// ApplyMatchJSONRequestBody defines body for ApplyMatch for application/json ContentType.
+type ApplyMatchJSONRequestBody = MatchRequest
+
+// PreviewMatchJSONRequestBody defines body for PreviewMatch for application/json ContentType.
+type PreviewMatchJSONRequestBody = MatchPreviewRequest
+
+// MarkNoticesReadJSONRequestBody defines body for MarkNoticesRead for application/json ContentType.
+type MarkNoticesReadJSONRequestBody = NoticeRead
 
 // PreviewPolicyJSONRequestBody defines body for PreviewPolicy for application/json ContentType.
 type PreviewPolicyJSONRequestBody = UnitPatch
@@ -981,6 +1440,9 @@ type AddProjectMemberJSONRequestBody = NewMember
 // MoveProjectJSONRequestBody defines body for MoveProject for application/json ContentType.
 type MoveProjectJSONRequestBody = Move
 
+// SetRankingJSONRequestBody defines body for SetRanking for application/json ContentType.
+type SetRankingJSONRequestBody = RankingUpdate
+
 // CreateSlotJSONRequestBody defines body for CreateSlot for application/json ContentType.
 type CreateSlotJSONRequestBody = NewSlot
 
@@ -994,7 +1456,7 @@ type PreviewSessionJSONRequestBody = SessionSpec
 type UpdateSlotJSONRequestBody = SlotPatch
 
 // CreateUnitStudentProjectJSONRequestBody defines body for CreateUnitStudentProject for application/json ContentType.
-type CreateUnitStudentProjectJSONRequestBody = NewProject
+type CreateUnitStudentProjectJSONRequestBody = NewUnitProject
 
 // UpdateUnitStudentProjectJSONRequestBody defines body for UpdateUnitStudentProject for application/json ContentType.
 type UpdateUnitStudentProjectJSONRequestBody = ProjectUpdate
@@ -1346,6 +1808,31 @@ type ClientInterface interface {
 	// Corresponds with PATCH /units/{unit} (the `UpdateUnit` operationId).
 	UpdateUnit(ctx context.Context, unit UnitCode, body UpdateUnitJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
+	// GetAllocation Read the result of the ranked allocation
+	//
+	// Coordinators see every team; a student sees the distribution, the seed and their own team's row only. 404 before the allocation has run, 409 naming `booking` in a unit that is not ranked.
+	//
+	// Corresponds with GET /units/{unit}/allocation (the `GetAllocation` operationId).
+	GetAllocation(ctx context.Context, unit UnitCode, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// RunAllocationWithBody Allocate now: book every team without a slot from the rankings
+	//
+	// Coordinators. One min-cost assignment with the slots' free places as capacities (a team's k-th choice costs k, a slot it did not rank costs 11), ties broken by a random draw from `seed` (drawn when absent; recorded in the audit log). Teams below `team_min` and teams that cannot be placed stay without a slot. It runs once per unit, started here or by the server at `closes_at`: a second run is a 409 naming `allocation`; 409 naming `booking` in a unit that is not ranked.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /units/{unit}/allocation (the `RunAllocation` operationId).
+	RunAllocationWithBody(ctx context.Context, unit UnitCode, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// RunAllocation Allocate now: book every team without a slot from the rankings
+	//
+	// Coordinators. One min-cost assignment with the slots' free places as capacities (a team's k-th choice costs k, a slot it did not rank costs 11), ties broken by a random draw from `seed` (drawn when absent; recorded in the audit log). Teams below `team_min` and teams that cannot be placed stay without a slot. It runs once per unit, started here or by the server at `closes_at`: a second run is a 409 naming `allocation`; 409 naming `booking` in a unit that is not ranked.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /units/{unit}/allocation (the `RunAllocation` operationId).
+	RunAllocation(ctx context.Context, unit UnitCode, body RunAllocationJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
 	// ArchiveUnit Archive the unit: read-only for everyone, pushes and chat stop
 	//
 	// Corresponds with POST /units/{unit}/archive (the `ArchiveUnit` operationId).
@@ -1362,6 +1849,53 @@ type ClientInterface interface {
 	//
 	// Corresponds with GET /units/{unit}/audit.csv (the `ExportUnitAudit` operationId).
 	ExportUnitAudit(ctx context.Context, unit UnitCode, params *ExportUnitAuditParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ListBoard Read the unit's partner board, newest first
+	//
+	// The students of the unit without a team who are looking for one, each with a note, tags
+	// and the session times that suit them, newest first; and the session times an entry may
+	// name (the starts of the unit's slots still ahead). The unit's students and coordinators.
+	// An entry disappears when its student joins a team. Notes are plain text: show them as text.
+	//
+	// Corresponds with GET /units/{unit}/board (the `ListBoard` operationId).
+	ListBoard(ctx context.Context, unit UnitCode, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// DeleteBoardEntry Take the caller's own entry off the board
+	//
+	// A student of the unit; 204 whether or not they had an entry.
+	//
+	// Corresponds with DELETE /units/{unit}/board/entry (the `DeleteBoardEntry` operationId).
+	DeleteBoardEntry(ctx context.Context, unit UnitCode, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// PutBoardEntryWithBody Post or edit the caller's own "looking for a team" entry
+	//
+	// A student of the unit without a team, within the sign-up window. `note` is plain text of
+	// at most 280 characters (trimmed, no control characters); `tags` at most 5, each 1–24
+	// letters, digits, hyphens or spaces (lower-cased, duplicates dropped); `times` at most 10
+	// session times, each the start of one of the unit's slots still ahead, written as
+	// `YYYY-MM-DDTHH:MM` in the unit's zone (`times` of `GET /api/units/{unit}/board`).
+	// 400 names the field; 409 when the caller is in a team (the board is for students
+	// without one) or sign-up is not open.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with PUT /units/{unit}/board/entry (the `PutBoardEntry` operationId).
+	PutBoardEntryWithBody(ctx context.Context, unit UnitCode, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// PutBoardEntry Post or edit the caller's own "looking for a team" entry
+	//
+	// A student of the unit without a team, within the sign-up window. `note` is plain text of
+	// at most 280 characters (trimmed, no control characters); `tags` at most 5, each 1–24
+	// letters, digits, hyphens or spaces (lower-cased, duplicates dropped); `times` at most 10
+	// session times, each the start of one of the unit's slots still ahead, written as
+	// `YYYY-MM-DDTHH:MM` in the unit's zone (`times` of `GET /api/units/{unit}/board`).
+	// 400 names the field; 409 when the caller is in a team (the board is for students
+	// without one) or sign-up is not open.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with PUT /units/{unit}/board/entry (the `PutBoardEntry` operationId).
+	PutBoardEntry(ctx context.Context, unit UnitCode, body PutBoardEntryJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// UnitCalendar Download every booked slot as iCalendar
 	//
@@ -1398,6 +1932,91 @@ type ClientInterface interface {
 	// Corresponds with GET /units/{unit}/export/teams.csv (the `ExportTeams` operationId).
 	ExportTeams(ctx context.Context, unit UnitCode, reqEditors ...RequestEditorFn) (*http.Response, error)
 
+	// AcceptHold Take the held place; the team moves there
+	//
+	// A member of the team the place is held for (or a coordinator), before the hold lapses: the
+	// team's booking moves to the held slot at once, and the place it leaves goes to the first
+	// team in that slot's line. 409 once the hold has lapsed (the place passes on) and within the
+	// guard time of the team's slot.
+	//
+	// Corresponds with POST /units/{unit}/holds/{hid}/accept (the `AcceptHold` operationId).
+	AcceptHold(ctx context.Context, unit UnitCode, hid int64, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// DeclineHold Pass the held place on to the next team in line
+	//
+	// A member of the team the place is held for (or a coordinator); the team leaves that slot's line.
+	//
+	// Corresponds with POST /units/{unit}/holds/{hid}/decline (the `DeclineHold` operationId).
+	DeclineHold(ctx context.Context, unit UnitCode, hid int64, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ListInvitations Read the caller's invitations, received and sent
+	//
+	// A student gets the invitations to them (`received`) and those of their team (`sent`):
+	// pending ones, and those resolved (accepted, declined, lapsed, withdrawn) in the last 24
+	// hours. A pending invitation past its `expires_at` is listed as `lapsed`. The unit's
+	// coordinators get every pending invitation of the unit in `sent`.
+	//
+	// Corresponds with GET /units/{unit}/invitations (the `ListInvitations` operationId).
+	ListInvitations(ctx context.Context, unit UnitCode, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// CreateInvitationWithBody Invite a student to the caller's team
+	//
+	// A student of the unit invites another student of the unit to their team, within the
+	// sign-up window, in either consent mode (the partner board's "Invite" uses it). A caller
+	// without a team gets one of themself alone, with no slot yet, in the same transaction
+	// (`description` names its project; default "Project of <name>"). 400 naming `student`
+	// for oneself or someone who is not a student of the unit; 409 when they are in a team
+	// already, the team has invited them already, or the team is full (pending invitations do
+	// not count: the first to accept takes the place). The invitation expires after the unit's
+	// `invite_hours`.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /units/{unit}/invitations (the `CreateInvitation` operationId).
+	CreateInvitationWithBody(ctx context.Context, unit UnitCode, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// CreateInvitation Invite a student to the caller's team
+	//
+	// A student of the unit invites another student of the unit to their team, within the
+	// sign-up window, in either consent mode (the partner board's "Invite" uses it). A caller
+	// without a team gets one of themself alone, with no slot yet, in the same transaction
+	// (`description` names its project; default "Project of <name>"). 400 naming `student`
+	// for oneself or someone who is not a student of the unit; 409 when they are in a team
+	// already, the team has invited them already, or the team is full (pending invitations do
+	// not count: the first to accept takes the place). The invitation expires after the unit's
+	// `invite_hours`.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /units/{unit}/invitations (the `CreateInvitation` operationId).
+	CreateInvitation(ctx context.Context, unit UnitCode, body CreateInvitationJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// WithdrawInvitation Withdraw a pending invitation
+	//
+	// A member of the inviting team (within the sign-up window) or a coordinator withdraws a
+	// pending invitation: 409 once it is no longer pending.
+	//
+	// Corresponds with DELETE /units/{unit}/invitations/{iid} (the `WithdrawInvitation` operationId).
+	WithdrawInvitation(ctx context.Context, unit UnitCode, iid int64, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// AcceptInvitation Accept an invitation and join the team
+	//
+	// The invited student joins the team, within `team_max`, the sign-up window and the
+	// guard time of the team's slot. 409 when the team is full, when the student is in a
+	// project already ("you are already in a project"), or when the invitation is no longer
+	// pending (declined, withdrawn, lapsed, or expired: `created_at` + `invite_hours` has
+	// passed). On joining, every other pending invitation to the student in the unit lapses.
+	//
+	// Corresponds with POST /units/{unit}/invitations/{iid}/accept (the `AcceptInvitation` operationId).
+	AcceptInvitation(ctx context.Context, unit UnitCode, iid int64, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// DeclineInvitation Decline an invitation
+	//
+	// The invited student declines a pending invitation; 409 once it is no longer pending.
+	//
+	// Corresponds with POST /units/{unit}/invitations/{iid}/decline (the `DeclineInvitation` operationId).
+	DeclineInvitation(ctx context.Context, unit UnitCode, iid int64, reqEditors ...RequestEditorFn) (*http.Response, error)
+
 	// JoinTeamWithBody Join a team with its code
 	//
 	// A student of the unit without a team joins the team whose code this is, within `team_max`, the sign-up window and the guard time: 404 for a code that no team has (a renewed one included), 409 when the team is full or the student is in a team already.
@@ -1422,6 +2041,107 @@ type ClientInterface interface {
 	//
 	// Corresponds with GET /units/{unit}/labs (the `ListUnitLabs` operationId).
 	ListUnitLabs(ctx context.Context, unit UnitCode, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// LeaveQueue Take the caller's team out of the slot's line
+	//
+	// A member of the team; 404 when the team is not in that slot's line.
+	//
+	// Corresponds with DELETE /units/{unit}/labs/{lab}/queue (the `LeaveQueue` operationId).
+	LeaveQueue(ctx context.Context, unit UnitCode, lab LabID, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// JoinQueue Queue the caller's team for a full slot
+	//
+	// A member of a team joins the slot's waitlist for their team, within the sign-up window and
+	// the guard time. 409 when the slot has room (book it instead), when the team is booked in it
+	// or in its line already, and when the caller has no team. When a place frees, the first team
+	// in line gets a hold on it (see `GET /api/units/{unit}/queue`) and a `hold.offered` notice.
+	//
+	// Corresponds with POST /units/{unit}/labs/{lab}/queue (the `JoinQueue` operationId).
+	JoinQueue(ctx context.Context, unit UnitCode, lab LabID, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ApplyMatchWithBody Create exactly these teams of students without one, all or nothing
+	//
+	// Makes each group a team without a slot ("Matched team"), in one transaction: every group
+	// must be students of the unit in no team, of a size within `team_min`..`team_max`, and no
+	// student may be named twice; otherwise nothing changes and the error names `teams[i]`
+	// (400 for a bad group, 409 for a student who is in a team by now). Each team gets an audit
+	// entry `team.matched` with its members and the seed; each member a notice. Coordinators
+	// of the unit and site admins, in any phase of an unarchived unit.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /units/{unit}/match (the `ApplyMatch` operationId).
+	ApplyMatchWithBody(ctx context.Context, unit UnitCode, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ApplyMatch Create exactly these teams of students without one, all or nothing
+	//
+	// Makes each group a team without a slot ("Matched team"), in one transaction: every group
+	// must be students of the unit in no team, of a size within `team_min`..`team_max`, and no
+	// student may be named twice; otherwise nothing changes and the error names `teams[i]`
+	// (400 for a bad group, 409 for a student who is in a team by now). Each team gets an audit
+	// entry `team.matched` with its members and the seed; each member a notice. Coordinators
+	// of the unit and site admins, in any phase of an unarchived unit.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /units/{unit}/match (the `ApplyMatch` operationId).
+	ApplyMatch(ctx context.Context, unit UnitCode, body ApplyMatchJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// PreviewMatchWithBody Propose teams for the students without one; changes nothing
+	//
+	// Groups every student of the unit in no team into teams within `team_min`..`team_max`,
+	// honouring the partner board's shared session times first and tags second; students with
+	// no board entry fill in. The same seed gives the same proposal; without one a seed is
+	// drawn and returned. When the count cannot be split within the size policy, the fewest
+	// students are left unmatched, each with the reason. Nothing changes until
+	// `POST /api/units/{unit}/match`. Coordinators of the unit and site admins.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /units/{unit}/match/preview (the `PreviewMatch` operationId).
+	PreviewMatchWithBody(ctx context.Context, unit UnitCode, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// PreviewMatch Propose teams for the students without one; changes nothing
+	//
+	// Groups every student of the unit in no team into teams within `team_min`..`team_max`,
+	// honouring the partner board's shared session times first and tags second; students with
+	// no board entry fill in. The same seed gives the same proposal; without one a seed is
+	// drawn and returned. When the count cannot be split within the size policy, the fewest
+	// students are left unmatched, each with the reason. Nothing changes until
+	// `POST /api/units/{unit}/match`. Coordinators of the unit and site admins.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /units/{unit}/match/preview (the `PreviewMatch` operationId).
+	PreviewMatch(ctx context.Context, unit UnitCode, body PreviewMatchJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ListNotices Read the caller's notices in the unit, newest first
+	//
+	// Everything that concerned the caller in this unit (an invitation, a hold, a move by a
+	// coordinator, a reminder...), newest first, with the number still unread. Each caller sees
+	// only their own notices; a coordinator's inbox is normally empty. Pass `next` of one page as
+	// `cursor` to get the next. New notices are also pushed live as `notice` frames on /api/ws.
+	//
+	// Corresponds with GET /units/{unit}/notices (the `ListNotices` operationId).
+	ListNotices(ctx context.Context, unit UnitCode, params *ListNoticesParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// MarkNoticesReadWithBody Mark the caller's notices read, up to an id
+	//
+	// Marks the caller's own notices in the unit with an id up to `up_to` read (those read already keep their time); idempotent. Answers the number still unread.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /units/{unit}/notices/read (the `MarkNoticesRead` operationId).
+	MarkNoticesReadWithBody(ctx context.Context, unit UnitCode, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// MarkNoticesRead Mark the caller's notices read, up to an id
+	//
+	// Marks the caller's own notices in the unit with an id up to `up_to` read (those read already keep their time); idempotent. Answers the number still unread.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /units/{unit}/notices/read (the `MarkNoticesRead` operationId).
+	MarkNoticesRead(ctx context.Context, unit UnitCode, body MarkNoticesReadJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// GetUnitOverview Sign-up at a glance: counts, a grid per session, who is missing
 	//
@@ -1536,6 +2256,39 @@ type ClientInterface interface {
 	//
 	// Corresponds with POST /units/{unit}/projects/{pid}/move (the `MoveProject` operationId).
 	MoveProject(ctx context.Context, unit UnitCode, pid ProjectID, body MoveProjectJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetRanking Read the team's ranking of slots, and what the allocation gave it
+	//
+	// The team's members and the unit's coordinators, in a unit with `booking: ranked` (409 naming `booking` otherwise). A team that has not ranked yet has an empty list.
+	//
+	// Corresponds with GET /units/{unit}/projects/{pid}/ranking (the `GetRanking` operationId).
+	GetRanking(ctx context.Context, unit UnitCode, pid ProjectID, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// SetRankingWithBody Rank up to 10 slots, best first
+	//
+	// Replaces the team's ranking. Its members while sign-up is open and the allocation has not run, coordinators until it has run; 409 naming `booking` in a unit that is not ranked, 400 naming `labs` or `labs[i]` for an empty or too long list, a slot of another unit or one ranked twice, 409 naming `labs[i]` for a slot that has started.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with PUT /units/{unit}/projects/{pid}/ranking (the `SetRanking` operationId).
+	SetRankingWithBody(ctx context.Context, unit UnitCode, pid ProjectID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// SetRanking Rank up to 10 slots, best first
+	//
+	// Replaces the team's ranking. Its members while sign-up is open and the allocation has not run, coordinators until it has run; 409 naming `booking` in a unit that is not ranked, 400 naming `labs` or `labs[i]` for an empty or too long list, a slot of another unit or one ranked twice, 409 naming `labs[i]` for a slot that has started.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with PUT /units/{unit}/projects/{pid}/ranking (the `SetRanking` operationId).
+	SetRanking(ctx context.Context, unit UnitCode, pid ProjectID, body SetRankingJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetWaitlist Read the waitlists and holds of the caller's team, or a coordinator's whole unit
+	//
+	// A student sees their team's places in line and the place held for it, if any (empty lists
+	// without a team); the unit's coordinators see every line and hold of the unit.
+	//
+	// Corresponds with GET /units/{unit}/queue (the `GetWaitlist` operationId).
+	GetWaitlist(ctx context.Context, unit UnitCode, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ListRoster List the unit's roster: every enrolled person, their role, e-mail and team
 	//
@@ -2097,6 +2850,61 @@ func (c *Client) UpdateUnit(ctx context.Context, unit UnitCode, body UpdateUnitJ
 	return c.Client.Do(req)
 }
 
+// GetAllocation Read the result of the ranked allocation
+//
+// Coordinators see every team; a student sees the distribution, the seed and their own team's row only. 404 before the allocation has run, 409 naming `booking` in a unit that is not ranked.
+//
+// Corresponds with GET /units/{unit}/allocation (the `GetAllocation` operationId).
+func (c *Client) GetAllocation(ctx context.Context, unit UnitCode, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetAllocationRequest(c.Server, unit)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// RunAllocationWithBody Allocate now: book every team without a slot from the rankings
+//
+// Coordinators. One min-cost assignment with the slots' free places as capacities (a team's k-th choice costs k, a slot it did not rank costs 11), ties broken by a random draw from `seed` (drawn when absent; recorded in the audit log). Teams below `team_min` and teams that cannot be placed stay without a slot. It runs once per unit, started here or by the server at `closes_at`: a second run is a 409 naming `allocation`; 409 naming `booking` in a unit that is not ranked.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /units/{unit}/allocation (the `RunAllocation` operationId).
+func (c *Client) RunAllocationWithBody(ctx context.Context, unit UnitCode, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewRunAllocationRequestWithBody(c.Server, unit, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// RunAllocation Allocate now: book every team without a slot from the rankings
+//
+// Coordinators. One min-cost assignment with the slots' free places as capacities (a team's k-th choice costs k, a slot it did not rank costs 11), ties broken by a random draw from `seed` (drawn when absent; recorded in the audit log). Teams below `team_min` and teams that cannot be placed stay without a slot. It runs once per unit, started here or by the server at `closes_at`: a second run is a 409 naming `allocation`; 409 naming `booking` in a unit that is not ranked.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /units/{unit}/allocation (the `RunAllocation` operationId).
+func (c *Client) RunAllocation(ctx context.Context, unit UnitCode, body RunAllocationJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewRunAllocationRequest(c.Server, unit, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
 // ArchiveUnit Archive the unit: read-only for everyone, pushes and chat stop
 //
 // Corresponds with POST /units/{unit}/archive (the `ArchiveUnit` operationId).
@@ -2134,6 +2942,93 @@ func (c *Client) ListUnitAudit(ctx context.Context, unit UnitCode, params *ListU
 // Corresponds with GET /units/{unit}/audit.csv (the `ExportUnitAudit` operationId).
 func (c *Client) ExportUnitAudit(ctx context.Context, unit UnitCode, params *ExportUnitAuditParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewExportUnitAuditRequest(c.Server, unit, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ListBoard Read the unit's partner board, newest first
+//
+// The students of the unit without a team who are looking for one, each with a note, tags
+// and the session times that suit them, newest first; and the session times an entry may
+// name (the starts of the unit's slots still ahead). The unit's students and coordinators.
+// An entry disappears when its student joins a team. Notes are plain text: show them as text.
+//
+// Corresponds with GET /units/{unit}/board (the `ListBoard` operationId).
+func (c *Client) ListBoard(ctx context.Context, unit UnitCode, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewListBoardRequest(c.Server, unit)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// DeleteBoardEntry Take the caller's own entry off the board
+//
+// A student of the unit; 204 whether or not they had an entry.
+//
+// Corresponds with DELETE /units/{unit}/board/entry (the `DeleteBoardEntry` operationId).
+func (c *Client) DeleteBoardEntry(ctx context.Context, unit UnitCode, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewDeleteBoardEntryRequest(c.Server, unit)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// PutBoardEntryWithBody Post or edit the caller's own "looking for a team" entry
+//
+// A student of the unit without a team, within the sign-up window. `note` is plain text of
+// at most 280 characters (trimmed, no control characters); `tags` at most 5, each 1–24
+// letters, digits, hyphens or spaces (lower-cased, duplicates dropped); `times` at most 10
+// session times, each the start of one of the unit's slots still ahead, written as
+// `YYYY-MM-DDTHH:MM` in the unit's zone (`times` of `GET /api/units/{unit}/board`).
+// 400 names the field; 409 when the caller is in a team (the board is for students
+// without one) or sign-up is not open.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with PUT /units/{unit}/board/entry (the `PutBoardEntry` operationId).
+func (c *Client) PutBoardEntryWithBody(ctx context.Context, unit UnitCode, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewPutBoardEntryRequestWithBody(c.Server, unit, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// PutBoardEntry Post or edit the caller's own "looking for a team" entry
+//
+// A student of the unit without a team, within the sign-up window. `note` is plain text of
+// at most 280 characters (trimmed, no control characters); `tags` at most 5, each 1–24
+// letters, digits, hyphens or spaces (lower-cased, duplicates dropped); `times` at most 10
+// session times, each the start of one of the unit's slots still ahead, written as
+// `YYYY-MM-DDTHH:MM` in the unit's zone (`times` of `GET /api/units/{unit}/board`).
+// 400 names the field; 409 when the caller is in a team (the board is for students
+// without one) or sign-up is not open.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with PUT /units/{unit}/board/entry (the `PutBoardEntry` operationId).
+func (c *Client) PutBoardEntry(ctx context.Context, unit UnitCode, body PutBoardEntryJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewPutBoardEntryRequest(c.Server, unit, body)
 	if err != nil {
 		return nil, err
 	}
@@ -2229,6 +3124,171 @@ func (c *Client) ExportTeams(ctx context.Context, unit UnitCode, reqEditors ...R
 	return c.Client.Do(req)
 }
 
+// AcceptHold Take the held place; the team moves there
+//
+// A member of the team the place is held for (or a coordinator), before the hold lapses: the
+// team's booking moves to the held slot at once, and the place it leaves goes to the first
+// team in that slot's line. 409 once the hold has lapsed (the place passes on) and within the
+// guard time of the team's slot.
+//
+// Corresponds with POST /units/{unit}/holds/{hid}/accept (the `AcceptHold` operationId).
+func (c *Client) AcceptHold(ctx context.Context, unit UnitCode, hid int64, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewAcceptHoldRequest(c.Server, unit, hid)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// DeclineHold Pass the held place on to the next team in line
+//
+// A member of the team the place is held for (or a coordinator); the team leaves that slot's line.
+//
+// Corresponds with POST /units/{unit}/holds/{hid}/decline (the `DeclineHold` operationId).
+func (c *Client) DeclineHold(ctx context.Context, unit UnitCode, hid int64, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewDeclineHoldRequest(c.Server, unit, hid)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ListInvitations Read the caller's invitations, received and sent
+//
+// A student gets the invitations to them (`received`) and those of their team (`sent`):
+// pending ones, and those resolved (accepted, declined, lapsed, withdrawn) in the last 24
+// hours. A pending invitation past its `expires_at` is listed as `lapsed`. The unit's
+// coordinators get every pending invitation of the unit in `sent`.
+//
+// Corresponds with GET /units/{unit}/invitations (the `ListInvitations` operationId).
+func (c *Client) ListInvitations(ctx context.Context, unit UnitCode, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewListInvitationsRequest(c.Server, unit)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// CreateInvitationWithBody Invite a student to the caller's team
+//
+// A student of the unit invites another student of the unit to their team, within the
+// sign-up window, in either consent mode (the partner board's "Invite" uses it). A caller
+// without a team gets one of themself alone, with no slot yet, in the same transaction
+// (`description` names its project; default "Project of <name>"). 400 naming `student`
+// for oneself or someone who is not a student of the unit; 409 when they are in a team
+// already, the team has invited them already, or the team is full (pending invitations do
+// not count: the first to accept takes the place). The invitation expires after the unit's
+// `invite_hours`.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /units/{unit}/invitations (the `CreateInvitation` operationId).
+func (c *Client) CreateInvitationWithBody(ctx context.Context, unit UnitCode, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCreateInvitationRequestWithBody(c.Server, unit, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// CreateInvitation Invite a student to the caller's team
+//
+// A student of the unit invites another student of the unit to their team, within the
+// sign-up window, in either consent mode (the partner board's "Invite" uses it). A caller
+// without a team gets one of themself alone, with no slot yet, in the same transaction
+// (`description` names its project; default "Project of <name>"). 400 naming `student`
+// for oneself or someone who is not a student of the unit; 409 when they are in a team
+// already, the team has invited them already, or the team is full (pending invitations do
+// not count: the first to accept takes the place). The invitation expires after the unit's
+// `invite_hours`.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /units/{unit}/invitations (the `CreateInvitation` operationId).
+func (c *Client) CreateInvitation(ctx context.Context, unit UnitCode, body CreateInvitationJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCreateInvitationRequest(c.Server, unit, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// WithdrawInvitation Withdraw a pending invitation
+//
+// A member of the inviting team (within the sign-up window) or a coordinator withdraws a
+// pending invitation: 409 once it is no longer pending.
+//
+// Corresponds with DELETE /units/{unit}/invitations/{iid} (the `WithdrawInvitation` operationId).
+func (c *Client) WithdrawInvitation(ctx context.Context, unit UnitCode, iid int64, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewWithdrawInvitationRequest(c.Server, unit, iid)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// AcceptInvitation Accept an invitation and join the team
+//
+// The invited student joins the team, within `team_max`, the sign-up window and the
+// guard time of the team's slot. 409 when the team is full, when the student is in a
+// project already ("you are already in a project"), or when the invitation is no longer
+// pending (declined, withdrawn, lapsed, or expired: `created_at` + `invite_hours` has
+// passed). On joining, every other pending invitation to the student in the unit lapses.
+//
+// Corresponds with POST /units/{unit}/invitations/{iid}/accept (the `AcceptInvitation` operationId).
+func (c *Client) AcceptInvitation(ctx context.Context, unit UnitCode, iid int64, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewAcceptInvitationRequest(c.Server, unit, iid)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// DeclineInvitation Decline an invitation
+//
+// The invited student declines a pending invitation; 409 once it is no longer pending.
+//
+// Corresponds with POST /units/{unit}/invitations/{iid}/decline (the `DeclineInvitation` operationId).
+func (c *Client) DeclineInvitation(ctx context.Context, unit UnitCode, iid int64, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewDeclineInvitationRequest(c.Server, unit, iid)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
 // JoinTeamWithBody Join a team with its code
 //
 // A student of the unit without a team joins the team whose code this is, within `team_max`, the sign-up window and the guard time: 404 for a code that no team has (a renewed one included), 409 when the team is full or the student is in a team already.
@@ -2274,6 +3334,197 @@ func (c *Client) JoinTeam(ctx context.Context, unit UnitCode, body JoinTeamJSONR
 // Corresponds with GET /units/{unit}/labs (the `ListUnitLabs` operationId).
 func (c *Client) ListUnitLabs(ctx context.Context, unit UnitCode, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewListUnitLabsRequest(c.Server, unit)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// LeaveQueue Take the caller's team out of the slot's line
+//
+// A member of the team; 404 when the team is not in that slot's line.
+//
+// Corresponds with DELETE /units/{unit}/labs/{lab}/queue (the `LeaveQueue` operationId).
+func (c *Client) LeaveQueue(ctx context.Context, unit UnitCode, lab LabID, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewLeaveQueueRequest(c.Server, unit, lab)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// JoinQueue Queue the caller's team for a full slot
+//
+// A member of a team joins the slot's waitlist for their team, within the sign-up window and
+// the guard time. 409 when the slot has room (book it instead), when the team is booked in it
+// or in its line already, and when the caller has no team. When a place frees, the first team
+// in line gets a hold on it (see `GET /api/units/{unit}/queue`) and a `hold.offered` notice.
+//
+// Corresponds with POST /units/{unit}/labs/{lab}/queue (the `JoinQueue` operationId).
+func (c *Client) JoinQueue(ctx context.Context, unit UnitCode, lab LabID, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewJoinQueueRequest(c.Server, unit, lab)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ApplyMatchWithBody Create exactly these teams of students without one, all or nothing
+//
+// Makes each group a team without a slot ("Matched team"), in one transaction: every group
+// must be students of the unit in no team, of a size within `team_min`..`team_max`, and no
+// student may be named twice; otherwise nothing changes and the error names `teams[i]`
+// (400 for a bad group, 409 for a student who is in a team by now). Each team gets an audit
+// entry `team.matched` with its members and the seed; each member a notice. Coordinators
+// of the unit and site admins, in any phase of an unarchived unit.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /units/{unit}/match (the `ApplyMatch` operationId).
+func (c *Client) ApplyMatchWithBody(ctx context.Context, unit UnitCode, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewApplyMatchRequestWithBody(c.Server, unit, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ApplyMatch Create exactly these teams of students without one, all or nothing
+//
+// Makes each group a team without a slot ("Matched team"), in one transaction: every group
+// must be students of the unit in no team, of a size within `team_min`..`team_max`, and no
+// student may be named twice; otherwise nothing changes and the error names `teams[i]`
+// (400 for a bad group, 409 for a student who is in a team by now). Each team gets an audit
+// entry `team.matched` with its members and the seed; each member a notice. Coordinators
+// of the unit and site admins, in any phase of an unarchived unit.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /units/{unit}/match (the `ApplyMatch` operationId).
+func (c *Client) ApplyMatch(ctx context.Context, unit UnitCode, body ApplyMatchJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewApplyMatchRequest(c.Server, unit, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// PreviewMatchWithBody Propose teams for the students without one; changes nothing
+//
+// Groups every student of the unit in no team into teams within `team_min`..`team_max`,
+// honouring the partner board's shared session times first and tags second; students with
+// no board entry fill in. The same seed gives the same proposal; without one a seed is
+// drawn and returned. When the count cannot be split within the size policy, the fewest
+// students are left unmatched, each with the reason. Nothing changes until
+// `POST /api/units/{unit}/match`. Coordinators of the unit and site admins.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /units/{unit}/match/preview (the `PreviewMatch` operationId).
+func (c *Client) PreviewMatchWithBody(ctx context.Context, unit UnitCode, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewPreviewMatchRequestWithBody(c.Server, unit, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// PreviewMatch Propose teams for the students without one; changes nothing
+//
+// Groups every student of the unit in no team into teams within `team_min`..`team_max`,
+// honouring the partner board's shared session times first and tags second; students with
+// no board entry fill in. The same seed gives the same proposal; without one a seed is
+// drawn and returned. When the count cannot be split within the size policy, the fewest
+// students are left unmatched, each with the reason. Nothing changes until
+// `POST /api/units/{unit}/match`. Coordinators of the unit and site admins.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /units/{unit}/match/preview (the `PreviewMatch` operationId).
+func (c *Client) PreviewMatch(ctx context.Context, unit UnitCode, body PreviewMatchJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewPreviewMatchRequest(c.Server, unit, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ListNotices Read the caller's notices in the unit, newest first
+//
+// Everything that concerned the caller in this unit (an invitation, a hold, a move by a
+// coordinator, a reminder...), newest first, with the number still unread. Each caller sees
+// only their own notices; a coordinator's inbox is normally empty. Pass `next` of one page as
+// `cursor` to get the next. New notices are also pushed live as `notice` frames on /api/ws.
+//
+// Corresponds with GET /units/{unit}/notices (the `ListNotices` operationId).
+func (c *Client) ListNotices(ctx context.Context, unit UnitCode, params *ListNoticesParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewListNoticesRequest(c.Server, unit, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// MarkNoticesReadWithBody Mark the caller's notices read, up to an id
+//
+// Marks the caller's own notices in the unit with an id up to `up_to` read (those read already keep their time); idempotent. Answers the number still unread.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /units/{unit}/notices/read (the `MarkNoticesRead` operationId).
+func (c *Client) MarkNoticesReadWithBody(ctx context.Context, unit UnitCode, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewMarkNoticesReadRequestWithBody(c.Server, unit, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// MarkNoticesRead Mark the caller's notices read, up to an id
+//
+// Marks the caller's own notices in the unit with an id up to `up_to` read (those read already keep their time); idempotent. Answers the number still unread.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /units/{unit}/notices/read (the `MarkNoticesRead` operationId).
+func (c *Client) MarkNoticesRead(ctx context.Context, unit UnitCode, body MarkNoticesReadJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewMarkNoticesReadRequest(c.Server, unit, body)
 	if err != nil {
 		return nil, err
 	}
@@ -2538,6 +3789,79 @@ func (c *Client) MoveProjectWithBody(ctx context.Context, unit UnitCode, pid Pro
 // Corresponds with POST /units/{unit}/projects/{pid}/move (the `MoveProject` operationId).
 func (c *Client) MoveProject(ctx context.Context, unit UnitCode, pid ProjectID, body MoveProjectJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewMoveProjectRequest(c.Server, unit, pid, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetRanking Read the team's ranking of slots, and what the allocation gave it
+//
+// The team's members and the unit's coordinators, in a unit with `booking: ranked` (409 naming `booking` otherwise). A team that has not ranked yet has an empty list.
+//
+// Corresponds with GET /units/{unit}/projects/{pid}/ranking (the `GetRanking` operationId).
+func (c *Client) GetRanking(ctx context.Context, unit UnitCode, pid ProjectID, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetRankingRequest(c.Server, unit, pid)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// SetRankingWithBody Rank up to 10 slots, best first
+//
+// Replaces the team's ranking. Its members while sign-up is open and the allocation has not run, coordinators until it has run; 409 naming `booking` in a unit that is not ranked, 400 naming `labs` or `labs[i]` for an empty or too long list, a slot of another unit or one ranked twice, 409 naming `labs[i]` for a slot that has started.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with PUT /units/{unit}/projects/{pid}/ranking (the `SetRanking` operationId).
+func (c *Client) SetRankingWithBody(ctx context.Context, unit UnitCode, pid ProjectID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewSetRankingRequestWithBody(c.Server, unit, pid, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// SetRanking Rank up to 10 slots, best first
+//
+// Replaces the team's ranking. Its members while sign-up is open and the allocation has not run, coordinators until it has run; 409 naming `booking` in a unit that is not ranked, 400 naming `labs` or `labs[i]` for an empty or too long list, a slot of another unit or one ranked twice, 409 naming `labs[i]` for a slot that has started.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with PUT /units/{unit}/projects/{pid}/ranking (the `SetRanking` operationId).
+func (c *Client) SetRanking(ctx context.Context, unit UnitCode, pid ProjectID, body SetRankingJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewSetRankingRequest(c.Server, unit, pid, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetWaitlist Read the waitlists and holds of the caller's team, or a coordinator's whole unit
+//
+// A student sees their team's places in line and the place held for it, if any (empty lists
+// without a team); the unit's coordinators see every line and hold of the unit.
+//
+// Corresponds with GET /units/{unit}/queue (the `GetWaitlist` operationId).
+func (c *Client) GetWaitlist(ctx context.Context, unit UnitCode, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetWaitlistRequest(c.Server, unit)
 	if err != nil {
 		return nil, err
 	}
@@ -3547,6 +4871,87 @@ func NewUpdateUnitRequestWithBody(server string, unit UnitCode, contentType stri
 	return req, nil
 }
 
+// NewGetAllocationRequest constructs an http.Request for the GetAllocation method
+func NewGetAllocationRequest(server string, unit UnitCode) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "unit", unit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/units/%s/allocation", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewRunAllocationRequest calls the generic RunAllocation builder with application/json body
+func NewRunAllocationRequest(server string, unit UnitCode, body RunAllocationJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewRunAllocationRequestWithBody(server, unit, "application/json", bodyReader)
+}
+
+// NewRunAllocationRequestWithBody constructs an http.Request for the RunAllocation method, with any body, and a specified content type
+func NewRunAllocationRequestWithBody(server string, unit UnitCode, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "unit", unit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/units/%s/allocation", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
 // NewArchiveUnitRequest constructs an http.Request for the ArchiveUnit method
 func NewArchiveUnitRequest(server string, unit UnitCode) (*http.Request, error) {
 	var err error
@@ -3775,6 +5180,121 @@ func NewExportUnitAuditRequest(server string, unit UnitCode, params *ExportUnitA
 	return req, nil
 }
 
+// NewListBoardRequest constructs an http.Request for the ListBoard method
+func NewListBoardRequest(server string, unit UnitCode) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "unit", unit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/units/%s/board", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewDeleteBoardEntryRequest constructs an http.Request for the DeleteBoardEntry method
+func NewDeleteBoardEntryRequest(server string, unit UnitCode) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "unit", unit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/units/%s/board/entry", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodDelete, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewPutBoardEntryRequest calls the generic PutBoardEntry builder with application/json body
+func NewPutBoardEntryRequest(server string, unit UnitCode, body PutBoardEntryJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewPutBoardEntryRequestWithBody(server, unit, "application/json", bodyReader)
+}
+
+// NewPutBoardEntryRequestWithBody constructs an http.Request for the PutBoardEntry method, with any body, and a specified content type
+func NewPutBoardEntryRequestWithBody(server string, unit UnitCode, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "unit", unit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/units/%s/board/entry", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPut, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
 // NewUnitCalendarRequest constructs an http.Request for the UnitCalendar method
 func NewUnitCalendarRequest(server string, unit UnitCode) (*http.Request, error) {
 	var err error
@@ -3938,6 +5458,292 @@ func NewExportTeamsRequest(server string, unit UnitCode) (*http.Request, error) 
 	return req, nil
 }
 
+// NewAcceptHoldRequest constructs an http.Request for the AcceptHold method
+func NewAcceptHoldRequest(server string, unit UnitCode, hid int64) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "unit", unit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam1 string
+
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "hid", hid, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: "int64"})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/units/%s/holds/%s/accept", pathParam0, pathParam1)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewDeclineHoldRequest constructs an http.Request for the DeclineHold method
+func NewDeclineHoldRequest(server string, unit UnitCode, hid int64) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "unit", unit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam1 string
+
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "hid", hid, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: "int64"})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/units/%s/holds/%s/decline", pathParam0, pathParam1)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewListInvitationsRequest constructs an http.Request for the ListInvitations method
+func NewListInvitationsRequest(server string, unit UnitCode) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "unit", unit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/units/%s/invitations", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewCreateInvitationRequest calls the generic CreateInvitation builder with application/json body
+func NewCreateInvitationRequest(server string, unit UnitCode, body CreateInvitationJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewCreateInvitationRequestWithBody(server, unit, "application/json", bodyReader)
+}
+
+// NewCreateInvitationRequestWithBody constructs an http.Request for the CreateInvitation method, with any body, and a specified content type
+func NewCreateInvitationRequestWithBody(server string, unit UnitCode, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "unit", unit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/units/%s/invitations", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewWithdrawInvitationRequest constructs an http.Request for the WithdrawInvitation method
+func NewWithdrawInvitationRequest(server string, unit UnitCode, iid int64) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "unit", unit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam1 string
+
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "iid", iid, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: "int64"})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/units/%s/invitations/%s", pathParam0, pathParam1)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodDelete, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewAcceptInvitationRequest constructs an http.Request for the AcceptInvitation method
+func NewAcceptInvitationRequest(server string, unit UnitCode, iid int64) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "unit", unit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam1 string
+
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "iid", iid, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: "int64"})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/units/%s/invitations/%s/accept", pathParam0, pathParam1)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewDeclineInvitationRequest constructs an http.Request for the DeclineInvitation method
+func NewDeclineInvitationRequest(server string, unit UnitCode, iid int64) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "unit", unit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam1 string
+
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "iid", iid, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: "int64"})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/units/%s/invitations/%s/decline", pathParam0, pathParam1)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
 // NewJoinTeamRequest calls the generic JoinTeam builder with application/json body
 func NewJoinTeamRequest(server string, unit UnitCode, body JoinTeamJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
@@ -4015,6 +5821,302 @@ func NewListUnitLabsRequest(server string, unit UnitCode) (*http.Request, error)
 	if err != nil {
 		return nil, err
 	}
+
+	return req, nil
+}
+
+// NewLeaveQueueRequest constructs an http.Request for the LeaveQueue method
+func NewLeaveQueueRequest(server string, unit UnitCode, lab LabID) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "unit", unit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam1 string
+
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "lab", lab, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: "int64"})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/units/%s/labs/%s/queue", pathParam0, pathParam1)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodDelete, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewJoinQueueRequest constructs an http.Request for the JoinQueue method
+func NewJoinQueueRequest(server string, unit UnitCode, lab LabID) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "unit", unit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam1 string
+
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "lab", lab, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: "int64"})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/units/%s/labs/%s/queue", pathParam0, pathParam1)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewApplyMatchRequest calls the generic ApplyMatch builder with application/json body
+func NewApplyMatchRequest(server string, unit UnitCode, body ApplyMatchJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewApplyMatchRequestWithBody(server, unit, "application/json", bodyReader)
+}
+
+// NewApplyMatchRequestWithBody constructs an http.Request for the ApplyMatch method, with any body, and a specified content type
+func NewApplyMatchRequestWithBody(server string, unit UnitCode, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "unit", unit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/units/%s/match", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewPreviewMatchRequest calls the generic PreviewMatch builder with application/json body
+func NewPreviewMatchRequest(server string, unit UnitCode, body PreviewMatchJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewPreviewMatchRequestWithBody(server, unit, "application/json", bodyReader)
+}
+
+// NewPreviewMatchRequestWithBody constructs an http.Request for the PreviewMatch method, with any body, and a specified content type
+func NewPreviewMatchRequestWithBody(server string, unit UnitCode, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "unit", unit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/units/%s/match/preview", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewListNoticesRequest constructs an http.Request for the ListNotices method
+func NewListNoticesRequest(server string, unit UnitCode, params *ListNoticesParams) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "unit", unit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/units/%s/notices", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Cursor != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "cursor", *params.Cursor, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Limit != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "limit", *params.Limit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewMarkNoticesReadRequest calls the generic MarkNoticesRead builder with application/json body
+func NewMarkNoticesReadRequest(server string, unit UnitCode, body MarkNoticesReadJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewMarkNoticesReadRequestWithBody(server, unit, "application/json", bodyReader)
+}
+
+// NewMarkNoticesReadRequestWithBody constructs an http.Request for the MarkNoticesRead method, with any body, and a specified content type
+func NewMarkNoticesReadRequestWithBody(server string, unit UnitCode, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "unit", unit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/units/%s/notices/read", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
 
 	return req, nil
 }
@@ -4496,6 +6598,135 @@ func NewMoveProjectRequestWithBody(server string, unit UnitCode, pid ProjectID, 
 	}
 
 	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewGetRankingRequest constructs an http.Request for the GetRanking method
+func NewGetRankingRequest(server string, unit UnitCode, pid ProjectID) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "unit", unit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam1 string
+
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "pid", pid, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: "int64"})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/units/%s/projects/%s/ranking", pathParam0, pathParam1)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewSetRankingRequest calls the generic SetRanking builder with application/json body
+func NewSetRankingRequest(server string, unit UnitCode, pid ProjectID, body SetRankingJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewSetRankingRequestWithBody(server, unit, pid, "application/json", bodyReader)
+}
+
+// NewSetRankingRequestWithBody constructs an http.Request for the SetRanking method, with any body, and a specified content type
+func NewSetRankingRequestWithBody(server string, unit UnitCode, pid ProjectID, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "unit", unit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam1 string
+
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "pid", pid, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: "int64"})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/units/%s/projects/%s/ranking", pathParam0, pathParam1)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPut, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewGetWaitlistRequest constructs an http.Request for the GetWaitlist method
+func NewGetWaitlistRequest(server string, unit UnitCode) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "unit", unit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/units/%s/queue", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
 
 	return req, nil
 }
@@ -5465,6 +7696,33 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with PATCH /units/{unit} (the `UpdateUnit` operationId).
 	UpdateUnitWithResponse(ctx context.Context, unit UnitCode, body UpdateUnitJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateUnitResponse, error)
 
+	// GetAllocationWithResponse Read the result of the ranked allocation
+	//
+	// Coordinators see every team; a student sees the distribution, the seed and their own team's row only. 404 before the allocation has run, 409 naming `booking` in a unit that is not ranked.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /units/{unit}/allocation (the `GetAllocation` operationId).
+	GetAllocationWithResponse(ctx context.Context, unit UnitCode, reqEditors ...RequestEditorFn) (*GetAllocationResponse, error)
+
+	// RunAllocationWithBodyWithResponse Allocate now: book every team without a slot from the rankings
+	//
+	// Coordinators. One min-cost assignment with the slots' free places as capacities (a team's k-th choice costs k, a slot it did not rank costs 11), ties broken by a random draw from `seed` (drawn when absent; recorded in the audit log). Teams below `team_min` and teams that cannot be placed stay without a slot. It runs once per unit, started here or by the server at `closes_at`: a second run is a 409 naming `allocation`; 409 naming `booking` in a unit that is not ranked.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /units/{unit}/allocation (the `RunAllocation` operationId).
+	RunAllocationWithBodyWithResponse(ctx context.Context, unit UnitCode, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*RunAllocationResponse, error)
+
+	// RunAllocationWithResponse Allocate now: book every team without a slot from the rankings
+	//
+	// Coordinators. One min-cost assignment with the slots' free places as capacities (a team's k-th choice costs k, a slot it did not rank costs 11), ties broken by a random draw from `seed` (drawn when absent; recorded in the audit log). Teams below `team_min` and teams that cannot be placed stay without a slot. It runs once per unit, started here or by the server at `closes_at`: a second run is a 409 naming `allocation`; 409 naming `booking` in a unit that is not ranked.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /units/{unit}/allocation (the `RunAllocation` operationId).
+	RunAllocationWithResponse(ctx context.Context, unit UnitCode, body RunAllocationJSONRequestBody, reqEditors ...RequestEditorFn) (*RunAllocationResponse, error)
+
 	// ArchiveUnitWithResponse Archive the unit: read-only for everyone, pushes and chat stop
 	//
 	// Returns a wrapper object for the known response body format(s).
@@ -5487,6 +7745,57 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with GET /units/{unit}/audit.csv (the `ExportUnitAudit` operationId).
 	ExportUnitAuditWithResponse(ctx context.Context, unit UnitCode, params *ExportUnitAuditParams, reqEditors ...RequestEditorFn) (*ExportUnitAuditResponse, error)
+
+	// ListBoardWithResponse Read the unit's partner board, newest first
+	//
+	// The students of the unit without a team who are looking for one, each with a note, tags
+	// and the session times that suit them, newest first; and the session times an entry may
+	// name (the starts of the unit's slots still ahead). The unit's students and coordinators.
+	// An entry disappears when its student joins a team. Notes are plain text: show them as text.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /units/{unit}/board (the `ListBoard` operationId).
+	ListBoardWithResponse(ctx context.Context, unit UnitCode, reqEditors ...RequestEditorFn) (*ListBoardResponse, error)
+
+	// DeleteBoardEntryWithResponse Take the caller's own entry off the board
+	//
+	// A student of the unit; 204 whether or not they had an entry.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with DELETE /units/{unit}/board/entry (the `DeleteBoardEntry` operationId).
+	DeleteBoardEntryWithResponse(ctx context.Context, unit UnitCode, reqEditors ...RequestEditorFn) (*DeleteBoardEntryResponse, error)
+
+	// PutBoardEntryWithBodyWithResponse Post or edit the caller's own "looking for a team" entry
+	//
+	// A student of the unit without a team, within the sign-up window. `note` is plain text of
+	// at most 280 characters (trimmed, no control characters); `tags` at most 5, each 1–24
+	// letters, digits, hyphens or spaces (lower-cased, duplicates dropped); `times` at most 10
+	// session times, each the start of one of the unit's slots still ahead, written as
+	// `YYYY-MM-DDTHH:MM` in the unit's zone (`times` of `GET /api/units/{unit}/board`).
+	// 400 names the field; 409 when the caller is in a team (the board is for students
+	// without one) or sign-up is not open.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PUT /units/{unit}/board/entry (the `PutBoardEntry` operationId).
+	PutBoardEntryWithBodyWithResponse(ctx context.Context, unit UnitCode, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*PutBoardEntryResponse, error)
+
+	// PutBoardEntryWithResponse Post or edit the caller's own "looking for a team" entry
+	//
+	// A student of the unit without a team, within the sign-up window. `note` is plain text of
+	// at most 280 characters (trimmed, no control characters); `tags` at most 5, each 1–24
+	// letters, digits, hyphens or spaces (lower-cased, duplicates dropped); `times` at most 10
+	// session times, each the start of one of the unit's slots still ahead, written as
+	// `YYYY-MM-DDTHH:MM` in the unit's zone (`times` of `GET /api/units/{unit}/board`).
+	// 400 names the field; 409 when the caller is in a team (the board is for students
+	// without one) or sign-up is not open.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PUT /units/{unit}/board/entry (the `PutBoardEntry` operationId).
+	PutBoardEntryWithResponse(ctx context.Context, unit UnitCode, body PutBoardEntryJSONRequestBody, reqEditors ...RequestEditorFn) (*PutBoardEntryResponse, error)
 
 	// UnitCalendarWithResponse Download every booked slot as iCalendar
 	//
@@ -5529,6 +7838,103 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with GET /units/{unit}/export/teams.csv (the `ExportTeams` operationId).
 	ExportTeamsWithResponse(ctx context.Context, unit UnitCode, reqEditors ...RequestEditorFn) (*ExportTeamsResponse, error)
 
+	// AcceptHoldWithResponse Take the held place; the team moves there
+	//
+	// A member of the team the place is held for (or a coordinator), before the hold lapses: the
+	// team's booking moves to the held slot at once, and the place it leaves goes to the first
+	// team in that slot's line. 409 once the hold has lapsed (the place passes on) and within the
+	// guard time of the team's slot.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /units/{unit}/holds/{hid}/accept (the `AcceptHold` operationId).
+	AcceptHoldWithResponse(ctx context.Context, unit UnitCode, hid int64, reqEditors ...RequestEditorFn) (*AcceptHoldResponse, error)
+
+	// DeclineHoldWithResponse Pass the held place on to the next team in line
+	//
+	// A member of the team the place is held for (or a coordinator); the team leaves that slot's line.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /units/{unit}/holds/{hid}/decline (the `DeclineHold` operationId).
+	DeclineHoldWithResponse(ctx context.Context, unit UnitCode, hid int64, reqEditors ...RequestEditorFn) (*DeclineHoldResponse, error)
+
+	// ListInvitationsWithResponse Read the caller's invitations, received and sent
+	//
+	// A student gets the invitations to them (`received`) and those of their team (`sent`):
+	// pending ones, and those resolved (accepted, declined, lapsed, withdrawn) in the last 24
+	// hours. A pending invitation past its `expires_at` is listed as `lapsed`. The unit's
+	// coordinators get every pending invitation of the unit in `sent`.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /units/{unit}/invitations (the `ListInvitations` operationId).
+	ListInvitationsWithResponse(ctx context.Context, unit UnitCode, reqEditors ...RequestEditorFn) (*ListInvitationsResponse, error)
+
+	// CreateInvitationWithBodyWithResponse Invite a student to the caller's team
+	//
+	// A student of the unit invites another student of the unit to their team, within the
+	// sign-up window, in either consent mode (the partner board's "Invite" uses it). A caller
+	// without a team gets one of themself alone, with no slot yet, in the same transaction
+	// (`description` names its project; default "Project of <name>"). 400 naming `student`
+	// for oneself or someone who is not a student of the unit; 409 when they are in a team
+	// already, the team has invited them already, or the team is full (pending invitations do
+	// not count: the first to accept takes the place). The invitation expires after the unit's
+	// `invite_hours`.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /units/{unit}/invitations (the `CreateInvitation` operationId).
+	CreateInvitationWithBodyWithResponse(ctx context.Context, unit UnitCode, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateInvitationResponse, error)
+
+	// CreateInvitationWithResponse Invite a student to the caller's team
+	//
+	// A student of the unit invites another student of the unit to their team, within the
+	// sign-up window, in either consent mode (the partner board's "Invite" uses it). A caller
+	// without a team gets one of themself alone, with no slot yet, in the same transaction
+	// (`description` names its project; default "Project of <name>"). 400 naming `student`
+	// for oneself or someone who is not a student of the unit; 409 when they are in a team
+	// already, the team has invited them already, or the team is full (pending invitations do
+	// not count: the first to accept takes the place). The invitation expires after the unit's
+	// `invite_hours`.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /units/{unit}/invitations (the `CreateInvitation` operationId).
+	CreateInvitationWithResponse(ctx context.Context, unit UnitCode, body CreateInvitationJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateInvitationResponse, error)
+
+	// WithdrawInvitationWithResponse Withdraw a pending invitation
+	//
+	// A member of the inviting team (within the sign-up window) or a coordinator withdraws a
+	// pending invitation: 409 once it is no longer pending.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with DELETE /units/{unit}/invitations/{iid} (the `WithdrawInvitation` operationId).
+	WithdrawInvitationWithResponse(ctx context.Context, unit UnitCode, iid int64, reqEditors ...RequestEditorFn) (*WithdrawInvitationResponse, error)
+
+	// AcceptInvitationWithResponse Accept an invitation and join the team
+	//
+	// The invited student joins the team, within `team_max`, the sign-up window and the
+	// guard time of the team's slot. 409 when the team is full, when the student is in a
+	// project already ("you are already in a project"), or when the invitation is no longer
+	// pending (declined, withdrawn, lapsed, or expired: `created_at` + `invite_hours` has
+	// passed). On joining, every other pending invitation to the student in the unit lapses.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /units/{unit}/invitations/{iid}/accept (the `AcceptInvitation` operationId).
+	AcceptInvitationWithResponse(ctx context.Context, unit UnitCode, iid int64, reqEditors ...RequestEditorFn) (*AcceptInvitationResponse, error)
+
+	// DeclineInvitationWithResponse Decline an invitation
+	//
+	// The invited student declines a pending invitation; 409 once it is no longer pending.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /units/{unit}/invitations/{iid}/decline (the `DeclineInvitation` operationId).
+	DeclineInvitationWithResponse(ctx context.Context, unit UnitCode, iid int64, reqEditors ...RequestEditorFn) (*DeclineInvitationResponse, error)
+
 	// JoinTeamWithBodyWithResponse Join a team with its code
 	//
 	// A student of the unit without a team joins the team whose code this is, within `team_max`, the sign-up window and the guard time: 404 for a code that no team has (a renewed one included), 409 when the team is full or the student is in a team already.
@@ -5555,6 +7961,113 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with GET /units/{unit}/labs (the `ListUnitLabs` operationId).
 	ListUnitLabsWithResponse(ctx context.Context, unit UnitCode, reqEditors ...RequestEditorFn) (*ListUnitLabsResponse, error)
+
+	// LeaveQueueWithResponse Take the caller's team out of the slot's line
+	//
+	// A member of the team; 404 when the team is not in that slot's line.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with DELETE /units/{unit}/labs/{lab}/queue (the `LeaveQueue` operationId).
+	LeaveQueueWithResponse(ctx context.Context, unit UnitCode, lab LabID, reqEditors ...RequestEditorFn) (*LeaveQueueResponse, error)
+
+	// JoinQueueWithResponse Queue the caller's team for a full slot
+	//
+	// A member of a team joins the slot's waitlist for their team, within the sign-up window and
+	// the guard time. 409 when the slot has room (book it instead), when the team is booked in it
+	// or in its line already, and when the caller has no team. When a place frees, the first team
+	// in line gets a hold on it (see `GET /api/units/{unit}/queue`) and a `hold.offered` notice.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /units/{unit}/labs/{lab}/queue (the `JoinQueue` operationId).
+	JoinQueueWithResponse(ctx context.Context, unit UnitCode, lab LabID, reqEditors ...RequestEditorFn) (*JoinQueueResponse, error)
+
+	// ApplyMatchWithBodyWithResponse Create exactly these teams of students without one, all or nothing
+	//
+	// Makes each group a team without a slot ("Matched team"), in one transaction: every group
+	// must be students of the unit in no team, of a size within `team_min`..`team_max`, and no
+	// student may be named twice; otherwise nothing changes and the error names `teams[i]`
+	// (400 for a bad group, 409 for a student who is in a team by now). Each team gets an audit
+	// entry `team.matched` with its members and the seed; each member a notice. Coordinators
+	// of the unit and site admins, in any phase of an unarchived unit.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /units/{unit}/match (the `ApplyMatch` operationId).
+	ApplyMatchWithBodyWithResponse(ctx context.Context, unit UnitCode, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ApplyMatchResponse, error)
+
+	// ApplyMatchWithResponse Create exactly these teams of students without one, all or nothing
+	//
+	// Makes each group a team without a slot ("Matched team"), in one transaction: every group
+	// must be students of the unit in no team, of a size within `team_min`..`team_max`, and no
+	// student may be named twice; otherwise nothing changes and the error names `teams[i]`
+	// (400 for a bad group, 409 for a student who is in a team by now). Each team gets an audit
+	// entry `team.matched` with its members and the seed; each member a notice. Coordinators
+	// of the unit and site admins, in any phase of an unarchived unit.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /units/{unit}/match (the `ApplyMatch` operationId).
+	ApplyMatchWithResponse(ctx context.Context, unit UnitCode, body ApplyMatchJSONRequestBody, reqEditors ...RequestEditorFn) (*ApplyMatchResponse, error)
+
+	// PreviewMatchWithBodyWithResponse Propose teams for the students without one; changes nothing
+	//
+	// Groups every student of the unit in no team into teams within `team_min`..`team_max`,
+	// honouring the partner board's shared session times first and tags second; students with
+	// no board entry fill in. The same seed gives the same proposal; without one a seed is
+	// drawn and returned. When the count cannot be split within the size policy, the fewest
+	// students are left unmatched, each with the reason. Nothing changes until
+	// `POST /api/units/{unit}/match`. Coordinators of the unit and site admins.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /units/{unit}/match/preview (the `PreviewMatch` operationId).
+	PreviewMatchWithBodyWithResponse(ctx context.Context, unit UnitCode, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*PreviewMatchResponse, error)
+
+	// PreviewMatchWithResponse Propose teams for the students without one; changes nothing
+	//
+	// Groups every student of the unit in no team into teams within `team_min`..`team_max`,
+	// honouring the partner board's shared session times first and tags second; students with
+	// no board entry fill in. The same seed gives the same proposal; without one a seed is
+	// drawn and returned. When the count cannot be split within the size policy, the fewest
+	// students are left unmatched, each with the reason. Nothing changes until
+	// `POST /api/units/{unit}/match`. Coordinators of the unit and site admins.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /units/{unit}/match/preview (the `PreviewMatch` operationId).
+	PreviewMatchWithResponse(ctx context.Context, unit UnitCode, body PreviewMatchJSONRequestBody, reqEditors ...RequestEditorFn) (*PreviewMatchResponse, error)
+
+	// ListNoticesWithResponse Read the caller's notices in the unit, newest first
+	//
+	// Everything that concerned the caller in this unit (an invitation, a hold, a move by a
+	// coordinator, a reminder...), newest first, with the number still unread. Each caller sees
+	// only their own notices; a coordinator's inbox is normally empty. Pass `next` of one page as
+	// `cursor` to get the next. New notices are also pushed live as `notice` frames on /api/ws.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /units/{unit}/notices (the `ListNotices` operationId).
+	ListNoticesWithResponse(ctx context.Context, unit UnitCode, params *ListNoticesParams, reqEditors ...RequestEditorFn) (*ListNoticesResponse, error)
+
+	// MarkNoticesReadWithBodyWithResponse Mark the caller's notices read, up to an id
+	//
+	// Marks the caller's own notices in the unit with an id up to `up_to` read (those read already keep their time); idempotent. Answers the number still unread.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /units/{unit}/notices/read (the `MarkNoticesRead` operationId).
+	MarkNoticesReadWithBodyWithResponse(ctx context.Context, unit UnitCode, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*MarkNoticesReadResponse, error)
+
+	// MarkNoticesReadWithResponse Mark the caller's notices read, up to an id
+	//
+	// Marks the caller's own notices in the unit with an id up to `up_to` read (those read already keep their time); idempotent. Answers the number still unread.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /units/{unit}/notices/read (the `MarkNoticesRead` operationId).
+	MarkNoticesReadWithResponse(ctx context.Context, unit UnitCode, body MarkNoticesReadJSONRequestBody, reqEditors ...RequestEditorFn) (*MarkNoticesReadResponse, error)
 
 	// GetUnitOverviewWithResponse Sign-up at a glance: counts, a grid per session, who is missing
 	//
@@ -5679,6 +8192,43 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with POST /units/{unit}/projects/{pid}/move (the `MoveProject` operationId).
 	MoveProjectWithResponse(ctx context.Context, unit UnitCode, pid ProjectID, body MoveProjectJSONRequestBody, reqEditors ...RequestEditorFn) (*MoveProjectResponse, error)
+
+	// GetRankingWithResponse Read the team's ranking of slots, and what the allocation gave it
+	//
+	// The team's members and the unit's coordinators, in a unit with `booking: ranked` (409 naming `booking` otherwise). A team that has not ranked yet has an empty list.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /units/{unit}/projects/{pid}/ranking (the `GetRanking` operationId).
+	GetRankingWithResponse(ctx context.Context, unit UnitCode, pid ProjectID, reqEditors ...RequestEditorFn) (*GetRankingResponse, error)
+
+	// SetRankingWithBodyWithResponse Rank up to 10 slots, best first
+	//
+	// Replaces the team's ranking. Its members while sign-up is open and the allocation has not run, coordinators until it has run; 409 naming `booking` in a unit that is not ranked, 400 naming `labs` or `labs[i]` for an empty or too long list, a slot of another unit or one ranked twice, 409 naming `labs[i]` for a slot that has started.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PUT /units/{unit}/projects/{pid}/ranking (the `SetRanking` operationId).
+	SetRankingWithBodyWithResponse(ctx context.Context, unit UnitCode, pid ProjectID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*SetRankingResponse, error)
+
+	// SetRankingWithResponse Rank up to 10 slots, best first
+	//
+	// Replaces the team's ranking. Its members while sign-up is open and the allocation has not run, coordinators until it has run; 409 naming `booking` in a unit that is not ranked, 400 naming `labs` or `labs[i]` for an empty or too long list, a slot of another unit or one ranked twice, 409 naming `labs[i]` for a slot that has started.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PUT /units/{unit}/projects/{pid}/ranking (the `SetRanking` operationId).
+	SetRankingWithResponse(ctx context.Context, unit UnitCode, pid ProjectID, body SetRankingJSONRequestBody, reqEditors ...RequestEditorFn) (*SetRankingResponse, error)
+
+	// GetWaitlistWithResponse Read the waitlists and holds of the caller's team, or a coordinator's whole unit
+	//
+	// A student sees their team's places in line and the place held for it, if any (empty lists
+	// without a team); the unit's coordinators see every line and hold of the unit.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /units/{unit}/queue (the `GetWaitlist` operationId).
+	GetWaitlistWithResponse(ctx context.Context, unit UnitCode, reqEditors ...RequestEditorFn) (*GetWaitlistResponse, error)
 
 	// ListRosterWithResponse List the unit's roster: every enrolled person, their role, e-mail and team
 	//
@@ -7080,6 +9630,179 @@ func (r UpdateUnitResponse) ContentType() string {
 	return ""
 }
 
+// GetAllocationResponse401Headers the declared response headers of an HTTP 401 response for GetAllocation
+type GetAllocationResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+type GetAllocationResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *Allocation
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *BadRequest
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *Unauthorized
+	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationproblemJSON403 *Forbidden
+	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationproblemJSON404 *NotFound
+	// ApplicationproblemJSON409 the response for an HTTP 409 `application/problem+json` response
+	ApplicationproblemJSON409 *Conflict
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *GetAllocationResponse401Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetAllocationResponse) GetJSON200() *Allocation {
+	return r.JSON200
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r GetAllocationResponse) GetApplicationproblemJSON400() *BadRequest {
+	return r.ApplicationproblemJSON400
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r GetAllocationResponse) GetApplicationproblemJSON401() *Unauthorized {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r GetAllocationResponse) GetApplicationproblemJSON403() *Forbidden {
+	return r.ApplicationproblemJSON403
+}
+
+// GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r GetAllocationResponse) GetApplicationproblemJSON404() *NotFound {
+	return r.ApplicationproblemJSON404
+}
+
+// GetApplicationproblemJSON409 returns the response for an HTTP 409 `application/problem+json` response
+func (r GetAllocationResponse) GetApplicationproblemJSON409() *Conflict {
+	return r.ApplicationproblemJSON409
+}
+
+// GetBody returns the raw response body bytes
+func (r GetAllocationResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetAllocationResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetAllocationResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetAllocationResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// RunAllocationResponse401Headers the declared response headers of an HTTP 401 response for RunAllocation
+type RunAllocationResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+type RunAllocationResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *Allocation
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *BadRequest
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *Unauthorized
+	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationproblemJSON403 *Forbidden
+	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationproblemJSON404 *NotFound
+	// ApplicationproblemJSON409 the response for an HTTP 409 `application/problem+json` response
+	ApplicationproblemJSON409 *Conflict
+	// ApplicationproblemJSON413 the response for an HTTP 413 `application/problem+json` response
+	ApplicationproblemJSON413 *TooLarge
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *RunAllocationResponse401Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r RunAllocationResponse) GetJSON200() *Allocation {
+	return r.JSON200
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r RunAllocationResponse) GetApplicationproblemJSON400() *BadRequest {
+	return r.ApplicationproblemJSON400
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r RunAllocationResponse) GetApplicationproblemJSON401() *Unauthorized {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r RunAllocationResponse) GetApplicationproblemJSON403() *Forbidden {
+	return r.ApplicationproblemJSON403
+}
+
+// GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r RunAllocationResponse) GetApplicationproblemJSON404() *NotFound {
+	return r.ApplicationproblemJSON404
+}
+
+// GetApplicationproblemJSON409 returns the response for an HTTP 409 `application/problem+json` response
+func (r RunAllocationResponse) GetApplicationproblemJSON409() *Conflict {
+	return r.ApplicationproblemJSON409
+}
+
+// GetApplicationproblemJSON413 returns the response for an HTTP 413 `application/problem+json` response
+func (r RunAllocationResponse) GetApplicationproblemJSON413() *TooLarge {
+	return r.ApplicationproblemJSON413
+}
+
+// GetBody returns the raw response body bytes
+func (r RunAllocationResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r RunAllocationResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r RunAllocationResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r RunAllocationResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 // ArchiveUnitResponse401Headers the declared response headers of an HTTP 401 response for ArchiveUnit
 type ArchiveUnitResponse401Headers struct {
 	WWWAuthenticate *string
@@ -7302,6 +10025,227 @@ func (r ExportUnitAuditResponse) StatusCode() int {
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r ExportUnitAuditResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// ListBoardResponse401Headers the declared response headers of an HTTP 401 response for ListBoard
+type ListBoardResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+type ListBoardResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *Board
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *BadRequest
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *Unauthorized
+	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationproblemJSON403 *Forbidden
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *ListBoardResponse401Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ListBoardResponse) GetJSON200() *Board {
+	return r.JSON200
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r ListBoardResponse) GetApplicationproblemJSON400() *BadRequest {
+	return r.ApplicationproblemJSON400
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r ListBoardResponse) GetApplicationproblemJSON401() *Unauthorized {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r ListBoardResponse) GetApplicationproblemJSON403() *Forbidden {
+	return r.ApplicationproblemJSON403
+}
+
+// GetBody returns the raw response body bytes
+func (r ListBoardResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ListBoardResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ListBoardResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ListBoardResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// DeleteBoardEntryResponse401Headers the declared response headers of an HTTP 401 response for DeleteBoardEntry
+type DeleteBoardEntryResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+type DeleteBoardEntryResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *BadRequest
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *Unauthorized
+	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationproblemJSON403 *Forbidden
+	// ApplicationproblemJSON409 the response for an HTTP 409 `application/problem+json` response
+	ApplicationproblemJSON409 *Conflict
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *DeleteBoardEntryResponse401Headers
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r DeleteBoardEntryResponse) GetApplicationproblemJSON400() *BadRequest {
+	return r.ApplicationproblemJSON400
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r DeleteBoardEntryResponse) GetApplicationproblemJSON401() *Unauthorized {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r DeleteBoardEntryResponse) GetApplicationproblemJSON403() *Forbidden {
+	return r.ApplicationproblemJSON403
+}
+
+// GetApplicationproblemJSON409 returns the response for an HTTP 409 `application/problem+json` response
+func (r DeleteBoardEntryResponse) GetApplicationproblemJSON409() *Conflict {
+	return r.ApplicationproblemJSON409
+}
+
+// GetBody returns the raw response body bytes
+func (r DeleteBoardEntryResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r DeleteBoardEntryResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r DeleteBoardEntryResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r DeleteBoardEntryResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// PutBoardEntryResponse401Headers the declared response headers of an HTTP 401 response for PutBoardEntry
+type PutBoardEntryResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+type PutBoardEntryResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *BoardEntry
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *BadRequest
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *Unauthorized
+	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationproblemJSON403 *Forbidden
+	// ApplicationproblemJSON409 the response for an HTTP 409 `application/problem+json` response
+	ApplicationproblemJSON409 *Conflict
+	// ApplicationproblemJSON413 the response for an HTTP 413 `application/problem+json` response
+	ApplicationproblemJSON413 *TooLarge
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *PutBoardEntryResponse401Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r PutBoardEntryResponse) GetJSON200() *BoardEntry {
+	return r.JSON200
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r PutBoardEntryResponse) GetApplicationproblemJSON400() *BadRequest {
+	return r.ApplicationproblemJSON400
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r PutBoardEntryResponse) GetApplicationproblemJSON401() *Unauthorized {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r PutBoardEntryResponse) GetApplicationproblemJSON403() *Forbidden {
+	return r.ApplicationproblemJSON403
+}
+
+// GetApplicationproblemJSON409 returns the response for an HTTP 409 `application/problem+json` response
+func (r PutBoardEntryResponse) GetApplicationproblemJSON409() *Conflict {
+	return r.ApplicationproblemJSON409
+}
+
+// GetApplicationproblemJSON413 returns the response for an HTTP 413 `application/problem+json` response
+func (r PutBoardEntryResponse) GetApplicationproblemJSON413() *TooLarge {
+	return r.ApplicationproblemJSON413
+}
+
+// GetBody returns the raw response body bytes
+func (r PutBoardEntryResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r PutBoardEntryResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r PutBoardEntryResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r PutBoardEntryResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
@@ -7612,6 +10556,559 @@ func (r ExportTeamsResponse) ContentType() string {
 	return ""
 }
 
+// AcceptHoldResponse401Headers the declared response headers of an HTTP 401 response for AcceptHold
+type AcceptHoldResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+type AcceptHoldResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *Project
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *BadRequest
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *Unauthorized
+	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationproblemJSON403 *Forbidden
+	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationproblemJSON404 *NotFound
+	// ApplicationproblemJSON409 the response for an HTTP 409 `application/problem+json` response
+	ApplicationproblemJSON409 *Conflict
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *AcceptHoldResponse401Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r AcceptHoldResponse) GetJSON200() *Project {
+	return r.JSON200
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r AcceptHoldResponse) GetApplicationproblemJSON400() *BadRequest {
+	return r.ApplicationproblemJSON400
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r AcceptHoldResponse) GetApplicationproblemJSON401() *Unauthorized {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r AcceptHoldResponse) GetApplicationproblemJSON403() *Forbidden {
+	return r.ApplicationproblemJSON403
+}
+
+// GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r AcceptHoldResponse) GetApplicationproblemJSON404() *NotFound {
+	return r.ApplicationproblemJSON404
+}
+
+// GetApplicationproblemJSON409 returns the response for an HTTP 409 `application/problem+json` response
+func (r AcceptHoldResponse) GetApplicationproblemJSON409() *Conflict {
+	return r.ApplicationproblemJSON409
+}
+
+// GetBody returns the raw response body bytes
+func (r AcceptHoldResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r AcceptHoldResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r AcceptHoldResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r AcceptHoldResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// DeclineHoldResponse401Headers the declared response headers of an HTTP 401 response for DeclineHold
+type DeclineHoldResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+type DeclineHoldResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *BadRequest
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *Unauthorized
+	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationproblemJSON403 *Forbidden
+	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationproblemJSON404 *NotFound
+	// ApplicationproblemJSON409 the response for an HTTP 409 `application/problem+json` response
+	ApplicationproblemJSON409 *Conflict
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *DeclineHoldResponse401Headers
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r DeclineHoldResponse) GetApplicationproblemJSON400() *BadRequest {
+	return r.ApplicationproblemJSON400
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r DeclineHoldResponse) GetApplicationproblemJSON401() *Unauthorized {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r DeclineHoldResponse) GetApplicationproblemJSON403() *Forbidden {
+	return r.ApplicationproblemJSON403
+}
+
+// GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r DeclineHoldResponse) GetApplicationproblemJSON404() *NotFound {
+	return r.ApplicationproblemJSON404
+}
+
+// GetApplicationproblemJSON409 returns the response for an HTTP 409 `application/problem+json` response
+func (r DeclineHoldResponse) GetApplicationproblemJSON409() *Conflict {
+	return r.ApplicationproblemJSON409
+}
+
+// GetBody returns the raw response body bytes
+func (r DeclineHoldResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r DeclineHoldResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r DeclineHoldResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r DeclineHoldResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// ListInvitationsResponse401Headers the declared response headers of an HTTP 401 response for ListInvitations
+type ListInvitationsResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+type ListInvitationsResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *InvitationList
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *BadRequest
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *Unauthorized
+	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationproblemJSON403 *Forbidden
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *ListInvitationsResponse401Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ListInvitationsResponse) GetJSON200() *InvitationList {
+	return r.JSON200
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r ListInvitationsResponse) GetApplicationproblemJSON400() *BadRequest {
+	return r.ApplicationproblemJSON400
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r ListInvitationsResponse) GetApplicationproblemJSON401() *Unauthorized {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r ListInvitationsResponse) GetApplicationproblemJSON403() *Forbidden {
+	return r.ApplicationproblemJSON403
+}
+
+// GetBody returns the raw response body bytes
+func (r ListInvitationsResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ListInvitationsResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ListInvitationsResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ListInvitationsResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// CreateInvitationResponse401Headers the declared response headers of an HTTP 401 response for CreateInvitation
+type CreateInvitationResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+type CreateInvitationResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON201 the response for an HTTP 201 `application/json` response
+	JSON201 *Invitation
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *BadRequest
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *Unauthorized
+	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationproblemJSON403 *Forbidden
+	// ApplicationproblemJSON409 the response for an HTTP 409 `application/problem+json` response
+	ApplicationproblemJSON409 *Conflict
+	// ApplicationproblemJSON413 the response for an HTTP 413 `application/problem+json` response
+	ApplicationproblemJSON413 *TooLarge
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *CreateInvitationResponse401Headers
+}
+
+// GetJSON201 returns the response for an HTTP 201 `application/json` response
+func (r CreateInvitationResponse) GetJSON201() *Invitation {
+	return r.JSON201
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r CreateInvitationResponse) GetApplicationproblemJSON400() *BadRequest {
+	return r.ApplicationproblemJSON400
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r CreateInvitationResponse) GetApplicationproblemJSON401() *Unauthorized {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r CreateInvitationResponse) GetApplicationproblemJSON403() *Forbidden {
+	return r.ApplicationproblemJSON403
+}
+
+// GetApplicationproblemJSON409 returns the response for an HTTP 409 `application/problem+json` response
+func (r CreateInvitationResponse) GetApplicationproblemJSON409() *Conflict {
+	return r.ApplicationproblemJSON409
+}
+
+// GetApplicationproblemJSON413 returns the response for an HTTP 413 `application/problem+json` response
+func (r CreateInvitationResponse) GetApplicationproblemJSON413() *TooLarge {
+	return r.ApplicationproblemJSON413
+}
+
+// GetBody returns the raw response body bytes
+func (r CreateInvitationResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r CreateInvitationResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r CreateInvitationResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r CreateInvitationResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// WithdrawInvitationResponse401Headers the declared response headers of an HTTP 401 response for WithdrawInvitation
+type WithdrawInvitationResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+type WithdrawInvitationResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *BadRequest
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *Unauthorized
+	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationproblemJSON403 *Forbidden
+	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationproblemJSON404 *NotFound
+	// ApplicationproblemJSON409 the response for an HTTP 409 `application/problem+json` response
+	ApplicationproblemJSON409 *Conflict
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *WithdrawInvitationResponse401Headers
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r WithdrawInvitationResponse) GetApplicationproblemJSON400() *BadRequest {
+	return r.ApplicationproblemJSON400
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r WithdrawInvitationResponse) GetApplicationproblemJSON401() *Unauthorized {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r WithdrawInvitationResponse) GetApplicationproblemJSON403() *Forbidden {
+	return r.ApplicationproblemJSON403
+}
+
+// GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r WithdrawInvitationResponse) GetApplicationproblemJSON404() *NotFound {
+	return r.ApplicationproblemJSON404
+}
+
+// GetApplicationproblemJSON409 returns the response for an HTTP 409 `application/problem+json` response
+func (r WithdrawInvitationResponse) GetApplicationproblemJSON409() *Conflict {
+	return r.ApplicationproblemJSON409
+}
+
+// GetBody returns the raw response body bytes
+func (r WithdrawInvitationResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r WithdrawInvitationResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r WithdrawInvitationResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r WithdrawInvitationResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// AcceptInvitationResponse401Headers the declared response headers of an HTTP 401 response for AcceptInvitation
+type AcceptInvitationResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+type AcceptInvitationResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *Project
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *BadRequest
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *Unauthorized
+	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationproblemJSON403 *Forbidden
+	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationproblemJSON404 *NotFound
+	// ApplicationproblemJSON409 the response for an HTTP 409 `application/problem+json` response
+	ApplicationproblemJSON409 *Conflict
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *AcceptInvitationResponse401Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r AcceptInvitationResponse) GetJSON200() *Project {
+	return r.JSON200
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r AcceptInvitationResponse) GetApplicationproblemJSON400() *BadRequest {
+	return r.ApplicationproblemJSON400
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r AcceptInvitationResponse) GetApplicationproblemJSON401() *Unauthorized {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r AcceptInvitationResponse) GetApplicationproblemJSON403() *Forbidden {
+	return r.ApplicationproblemJSON403
+}
+
+// GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r AcceptInvitationResponse) GetApplicationproblemJSON404() *NotFound {
+	return r.ApplicationproblemJSON404
+}
+
+// GetApplicationproblemJSON409 returns the response for an HTTP 409 `application/problem+json` response
+func (r AcceptInvitationResponse) GetApplicationproblemJSON409() *Conflict {
+	return r.ApplicationproblemJSON409
+}
+
+// GetBody returns the raw response body bytes
+func (r AcceptInvitationResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r AcceptInvitationResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r AcceptInvitationResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r AcceptInvitationResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// DeclineInvitationResponse401Headers the declared response headers of an HTTP 401 response for DeclineInvitation
+type DeclineInvitationResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+type DeclineInvitationResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *Invitation
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *BadRequest
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *Unauthorized
+	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationproblemJSON403 *Forbidden
+	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationproblemJSON404 *NotFound
+	// ApplicationproblemJSON409 the response for an HTTP 409 `application/problem+json` response
+	ApplicationproblemJSON409 *Conflict
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *DeclineInvitationResponse401Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r DeclineInvitationResponse) GetJSON200() *Invitation {
+	return r.JSON200
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r DeclineInvitationResponse) GetApplicationproblemJSON400() *BadRequest {
+	return r.ApplicationproblemJSON400
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r DeclineInvitationResponse) GetApplicationproblemJSON401() *Unauthorized {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r DeclineInvitationResponse) GetApplicationproblemJSON403() *Forbidden {
+	return r.ApplicationproblemJSON403
+}
+
+// GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r DeclineInvitationResponse) GetApplicationproblemJSON404() *NotFound {
+	return r.ApplicationproblemJSON404
+}
+
+// GetApplicationproblemJSON409 returns the response for an HTTP 409 `application/problem+json` response
+func (r DeclineInvitationResponse) GetApplicationproblemJSON409() *Conflict {
+	return r.ApplicationproblemJSON409
+}
+
+// GetBody returns the raw response body bytes
+func (r DeclineInvitationResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r DeclineInvitationResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r DeclineInvitationResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r DeclineInvitationResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 // JoinTeamResponse401Headers the declared response headers of an HTTP 401 response for JoinTeam
 type JoinTeamResponse401Headers struct {
 	WWWAuthenticate *string
@@ -7772,6 +11269,497 @@ func (r ListUnitLabsResponse) StatusCode() int {
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r ListUnitLabsResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// LeaveQueueResponse401Headers the declared response headers of an HTTP 401 response for LeaveQueue
+type LeaveQueueResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+type LeaveQueueResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *BadRequest
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *Unauthorized
+	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationproblemJSON403 *Forbidden
+	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationproblemJSON404 *NotFound
+	// ApplicationproblemJSON409 the response for an HTTP 409 `application/problem+json` response
+	ApplicationproblemJSON409 *Conflict
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *LeaveQueueResponse401Headers
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r LeaveQueueResponse) GetApplicationproblemJSON400() *BadRequest {
+	return r.ApplicationproblemJSON400
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r LeaveQueueResponse) GetApplicationproblemJSON401() *Unauthorized {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r LeaveQueueResponse) GetApplicationproblemJSON403() *Forbidden {
+	return r.ApplicationproblemJSON403
+}
+
+// GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r LeaveQueueResponse) GetApplicationproblemJSON404() *NotFound {
+	return r.ApplicationproblemJSON404
+}
+
+// GetApplicationproblemJSON409 returns the response for an HTTP 409 `application/problem+json` response
+func (r LeaveQueueResponse) GetApplicationproblemJSON409() *Conflict {
+	return r.ApplicationproblemJSON409
+}
+
+// GetBody returns the raw response body bytes
+func (r LeaveQueueResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r LeaveQueueResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r LeaveQueueResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r LeaveQueueResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// JoinQueueResponse401Headers the declared response headers of an HTTP 401 response for JoinQueue
+type JoinQueueResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+type JoinQueueResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON201 the response for an HTTP 201 `application/json` response
+	JSON201 *QueueEntry
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *BadRequest
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *Unauthorized
+	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationproblemJSON403 *Forbidden
+	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationproblemJSON404 *NotFound
+	// ApplicationproblemJSON409 the response for an HTTP 409 `application/problem+json` response
+	ApplicationproblemJSON409 *Conflict
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *JoinQueueResponse401Headers
+}
+
+// GetJSON201 returns the response for an HTTP 201 `application/json` response
+func (r JoinQueueResponse) GetJSON201() *QueueEntry {
+	return r.JSON201
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r JoinQueueResponse) GetApplicationproblemJSON400() *BadRequest {
+	return r.ApplicationproblemJSON400
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r JoinQueueResponse) GetApplicationproblemJSON401() *Unauthorized {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r JoinQueueResponse) GetApplicationproblemJSON403() *Forbidden {
+	return r.ApplicationproblemJSON403
+}
+
+// GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r JoinQueueResponse) GetApplicationproblemJSON404() *NotFound {
+	return r.ApplicationproblemJSON404
+}
+
+// GetApplicationproblemJSON409 returns the response for an HTTP 409 `application/problem+json` response
+func (r JoinQueueResponse) GetApplicationproblemJSON409() *Conflict {
+	return r.ApplicationproblemJSON409
+}
+
+// GetBody returns the raw response body bytes
+func (r JoinQueueResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r JoinQueueResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r JoinQueueResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r JoinQueueResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// ApplyMatchResponse401Headers the declared response headers of an HTTP 401 response for ApplyMatch
+type ApplyMatchResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+type ApplyMatchResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON201 the response for an HTTP 201 `application/json` response
+	JSON201 *MatchResult
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *BadRequest
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *Unauthorized
+	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationproblemJSON403 *Forbidden
+	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationproblemJSON404 *NotFound
+	// ApplicationproblemJSON409 the response for an HTTP 409 `application/problem+json` response
+	ApplicationproblemJSON409 *Conflict
+	// ApplicationproblemJSON413 the response for an HTTP 413 `application/problem+json` response
+	ApplicationproblemJSON413 *TooLarge
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *ApplyMatchResponse401Headers
+}
+
+// GetJSON201 returns the response for an HTTP 201 `application/json` response
+func (r ApplyMatchResponse) GetJSON201() *MatchResult {
+	return r.JSON201
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r ApplyMatchResponse) GetApplicationproblemJSON400() *BadRequest {
+	return r.ApplicationproblemJSON400
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r ApplyMatchResponse) GetApplicationproblemJSON401() *Unauthorized {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r ApplyMatchResponse) GetApplicationproblemJSON403() *Forbidden {
+	return r.ApplicationproblemJSON403
+}
+
+// GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r ApplyMatchResponse) GetApplicationproblemJSON404() *NotFound {
+	return r.ApplicationproblemJSON404
+}
+
+// GetApplicationproblemJSON409 returns the response for an HTTP 409 `application/problem+json` response
+func (r ApplyMatchResponse) GetApplicationproblemJSON409() *Conflict {
+	return r.ApplicationproblemJSON409
+}
+
+// GetApplicationproblemJSON413 returns the response for an HTTP 413 `application/problem+json` response
+func (r ApplyMatchResponse) GetApplicationproblemJSON413() *TooLarge {
+	return r.ApplicationproblemJSON413
+}
+
+// GetBody returns the raw response body bytes
+func (r ApplyMatchResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ApplyMatchResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ApplyMatchResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ApplyMatchResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// PreviewMatchResponse401Headers the declared response headers of an HTTP 401 response for PreviewMatch
+type PreviewMatchResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+type PreviewMatchResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *MatchPreview
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *BadRequest
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *Unauthorized
+	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationproblemJSON403 *Forbidden
+	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationproblemJSON404 *NotFound
+	// ApplicationproblemJSON413 the response for an HTTP 413 `application/problem+json` response
+	ApplicationproblemJSON413 *TooLarge
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *PreviewMatchResponse401Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r PreviewMatchResponse) GetJSON200() *MatchPreview {
+	return r.JSON200
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r PreviewMatchResponse) GetApplicationproblemJSON400() *BadRequest {
+	return r.ApplicationproblemJSON400
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r PreviewMatchResponse) GetApplicationproblemJSON401() *Unauthorized {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r PreviewMatchResponse) GetApplicationproblemJSON403() *Forbidden {
+	return r.ApplicationproblemJSON403
+}
+
+// GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r PreviewMatchResponse) GetApplicationproblemJSON404() *NotFound {
+	return r.ApplicationproblemJSON404
+}
+
+// GetApplicationproblemJSON413 returns the response for an HTTP 413 `application/problem+json` response
+func (r PreviewMatchResponse) GetApplicationproblemJSON413() *TooLarge {
+	return r.ApplicationproblemJSON413
+}
+
+// GetBody returns the raw response body bytes
+func (r PreviewMatchResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r PreviewMatchResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r PreviewMatchResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r PreviewMatchResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// ListNoticesResponse401Headers the declared response headers of an HTTP 401 response for ListNotices
+type ListNoticesResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+type ListNoticesResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *NoticePage
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *BadRequest
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *Unauthorized
+	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationproblemJSON403 *Forbidden
+	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationproblemJSON404 *NotFound
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *ListNoticesResponse401Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ListNoticesResponse) GetJSON200() *NoticePage {
+	return r.JSON200
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r ListNoticesResponse) GetApplicationproblemJSON400() *BadRequest {
+	return r.ApplicationproblemJSON400
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r ListNoticesResponse) GetApplicationproblemJSON401() *Unauthorized {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r ListNoticesResponse) GetApplicationproblemJSON403() *Forbidden {
+	return r.ApplicationproblemJSON403
+}
+
+// GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r ListNoticesResponse) GetApplicationproblemJSON404() *NotFound {
+	return r.ApplicationproblemJSON404
+}
+
+// GetBody returns the raw response body bytes
+func (r ListNoticesResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ListNoticesResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ListNoticesResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ListNoticesResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// MarkNoticesReadResponse401Headers the declared response headers of an HTTP 401 response for MarkNoticesRead
+type MarkNoticesReadResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+type MarkNoticesReadResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *NoticeUnread
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *BadRequest
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *Unauthorized
+	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationproblemJSON403 *Forbidden
+	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationproblemJSON404 *NotFound
+	// ApplicationproblemJSON413 the response for an HTTP 413 `application/problem+json` response
+	ApplicationproblemJSON413 *TooLarge
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *MarkNoticesReadResponse401Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r MarkNoticesReadResponse) GetJSON200() *NoticeUnread {
+	return r.JSON200
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r MarkNoticesReadResponse) GetApplicationproblemJSON400() *BadRequest {
+	return r.ApplicationproblemJSON400
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r MarkNoticesReadResponse) GetApplicationproblemJSON401() *Unauthorized {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r MarkNoticesReadResponse) GetApplicationproblemJSON403() *Forbidden {
+	return r.ApplicationproblemJSON403
+}
+
+// GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r MarkNoticesReadResponse) GetApplicationproblemJSON404() *NotFound {
+	return r.ApplicationproblemJSON404
+}
+
+// GetApplicationproblemJSON413 returns the response for an HTTP 413 `application/problem+json` response
+func (r MarkNoticesReadResponse) GetApplicationproblemJSON413() *TooLarge {
+	return r.ApplicationproblemJSON413
+}
+
+// GetBody returns the raw response body bytes
+func (r MarkNoticesReadResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r MarkNoticesReadResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r MarkNoticesReadResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r MarkNoticesReadResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
@@ -8588,6 +12576,255 @@ func (r MoveProjectResponse) StatusCode() int {
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r MoveProjectResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// GetRankingResponse401Headers the declared response headers of an HTTP 401 response for GetRanking
+type GetRankingResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+type GetRankingResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *Ranking
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *BadRequest
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *Unauthorized
+	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationproblemJSON403 *Forbidden
+	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationproblemJSON404 *NotFound
+	// ApplicationproblemJSON409 the response for an HTTP 409 `application/problem+json` response
+	ApplicationproblemJSON409 *Conflict
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *GetRankingResponse401Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetRankingResponse) GetJSON200() *Ranking {
+	return r.JSON200
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r GetRankingResponse) GetApplicationproblemJSON400() *BadRequest {
+	return r.ApplicationproblemJSON400
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r GetRankingResponse) GetApplicationproblemJSON401() *Unauthorized {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r GetRankingResponse) GetApplicationproblemJSON403() *Forbidden {
+	return r.ApplicationproblemJSON403
+}
+
+// GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r GetRankingResponse) GetApplicationproblemJSON404() *NotFound {
+	return r.ApplicationproblemJSON404
+}
+
+// GetApplicationproblemJSON409 returns the response for an HTTP 409 `application/problem+json` response
+func (r GetRankingResponse) GetApplicationproblemJSON409() *Conflict {
+	return r.ApplicationproblemJSON409
+}
+
+// GetBody returns the raw response body bytes
+func (r GetRankingResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetRankingResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetRankingResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetRankingResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// SetRankingResponse401Headers the declared response headers of an HTTP 401 response for SetRanking
+type SetRankingResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+type SetRankingResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *Ranking
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *BadRequest
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *Unauthorized
+	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationproblemJSON403 *Forbidden
+	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationproblemJSON404 *NotFound
+	// ApplicationproblemJSON409 the response for an HTTP 409 `application/problem+json` response
+	ApplicationproblemJSON409 *Conflict
+	// ApplicationproblemJSON413 the response for an HTTP 413 `application/problem+json` response
+	ApplicationproblemJSON413 *TooLarge
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *SetRankingResponse401Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r SetRankingResponse) GetJSON200() *Ranking {
+	return r.JSON200
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r SetRankingResponse) GetApplicationproblemJSON400() *BadRequest {
+	return r.ApplicationproblemJSON400
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r SetRankingResponse) GetApplicationproblemJSON401() *Unauthorized {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r SetRankingResponse) GetApplicationproblemJSON403() *Forbidden {
+	return r.ApplicationproblemJSON403
+}
+
+// GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r SetRankingResponse) GetApplicationproblemJSON404() *NotFound {
+	return r.ApplicationproblemJSON404
+}
+
+// GetApplicationproblemJSON409 returns the response for an HTTP 409 `application/problem+json` response
+func (r SetRankingResponse) GetApplicationproblemJSON409() *Conflict {
+	return r.ApplicationproblemJSON409
+}
+
+// GetApplicationproblemJSON413 returns the response for an HTTP 413 `application/problem+json` response
+func (r SetRankingResponse) GetApplicationproblemJSON413() *TooLarge {
+	return r.ApplicationproblemJSON413
+}
+
+// GetBody returns the raw response body bytes
+func (r SetRankingResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r SetRankingResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r SetRankingResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r SetRankingResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// GetWaitlistResponse401Headers the declared response headers of an HTTP 401 response for GetWaitlist
+type GetWaitlistResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+type GetWaitlistResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *Waitlist
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *BadRequest
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *Unauthorized
+	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationproblemJSON403 *Forbidden
+	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationproblemJSON404 *NotFound
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *GetWaitlistResponse401Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetWaitlistResponse) GetJSON200() *Waitlist {
+	return r.JSON200
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r GetWaitlistResponse) GetApplicationproblemJSON400() *BadRequest {
+	return r.ApplicationproblemJSON400
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r GetWaitlistResponse) GetApplicationproblemJSON401() *Unauthorized {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r GetWaitlistResponse) GetApplicationproblemJSON403() *Forbidden {
+	return r.ApplicationproblemJSON403
+}
+
+// GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r GetWaitlistResponse) GetApplicationproblemJSON404() *NotFound {
+	return r.ApplicationproblemJSON404
+}
+
+// GetBody returns the raw response body bytes
+func (r GetWaitlistResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetWaitlistResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetWaitlistResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetWaitlistResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
@@ -10252,6 +14489,51 @@ func (c *ClientWithResponses) UpdateUnitWithResponse(ctx context.Context, unit U
 	return ParseUpdateUnitResponse(rsp)
 }
 
+// GetAllocationWithResponse Read the result of the ranked allocation
+//
+// Coordinators see every team; a student sees the distribution, the seed and their own team's row only. 404 before the allocation has run, 409 naming `booking` in a unit that is not ranked.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /units/{unit}/allocation (the `GetAllocation` operationId).
+func (c *ClientWithResponses) GetAllocationWithResponse(ctx context.Context, unit UnitCode, reqEditors ...RequestEditorFn) (*GetAllocationResponse, error) {
+	rsp, err := c.GetAllocation(ctx, unit, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetAllocationResponse(rsp)
+}
+
+// RunAllocationWithBodyWithResponse Allocate now: book every team without a slot from the rankings
+//
+// Coordinators. One min-cost assignment with the slots' free places as capacities (a team's k-th choice costs k, a slot it did not rank costs 11), ties broken by a random draw from `seed` (drawn when absent; recorded in the audit log). Teams below `team_min` and teams that cannot be placed stay without a slot. It runs once per unit, started here or by the server at `closes_at`: a second run is a 409 naming `allocation`; 409 naming `booking` in a unit that is not ranked.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /units/{unit}/allocation (the `RunAllocation` operationId).
+func (c *ClientWithResponses) RunAllocationWithBodyWithResponse(ctx context.Context, unit UnitCode, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*RunAllocationResponse, error) {
+	rsp, err := c.RunAllocationWithBody(ctx, unit, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseRunAllocationResponse(rsp)
+}
+
+// RunAllocationWithResponse Allocate now: book every team without a slot from the rankings
+//
+// Coordinators. One min-cost assignment with the slots' free places as capacities (a team's k-th choice costs k, a slot it did not rank costs 11), ties broken by a random draw from `seed` (drawn when absent; recorded in the audit log). Teams below `team_min` and teams that cannot be placed stay without a slot. It runs once per unit, started here or by the server at `closes_at`: a second run is a 409 naming `allocation`; 409 naming `booking` in a unit that is not ranked.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /units/{unit}/allocation (the `RunAllocation` operationId).
+func (c *ClientWithResponses) RunAllocationWithResponse(ctx context.Context, unit UnitCode, body RunAllocationJSONRequestBody, reqEditors ...RequestEditorFn) (*RunAllocationResponse, error) {
+	rsp, err := c.RunAllocation(ctx, unit, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseRunAllocationResponse(rsp)
+}
+
 // ArchiveUnitWithResponse Archive the unit: read-only for everyone, pushes and chat stop
 //
 // Returns a wrapper object for the known response body format(s).
@@ -10291,6 +14573,81 @@ func (c *ClientWithResponses) ExportUnitAuditWithResponse(ctx context.Context, u
 		return nil, err
 	}
 	return ParseExportUnitAuditResponse(rsp)
+}
+
+// ListBoardWithResponse Read the unit's partner board, newest first
+//
+// The students of the unit without a team who are looking for one, each with a note, tags
+// and the session times that suit them, newest first; and the session times an entry may
+// name (the starts of the unit's slots still ahead). The unit's students and coordinators.
+// An entry disappears when its student joins a team. Notes are plain text: show them as text.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /units/{unit}/board (the `ListBoard` operationId).
+func (c *ClientWithResponses) ListBoardWithResponse(ctx context.Context, unit UnitCode, reqEditors ...RequestEditorFn) (*ListBoardResponse, error) {
+	rsp, err := c.ListBoard(ctx, unit, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseListBoardResponse(rsp)
+}
+
+// DeleteBoardEntryWithResponse Take the caller's own entry off the board
+//
+// A student of the unit; 204 whether or not they had an entry.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with DELETE /units/{unit}/board/entry (the `DeleteBoardEntry` operationId).
+func (c *ClientWithResponses) DeleteBoardEntryWithResponse(ctx context.Context, unit UnitCode, reqEditors ...RequestEditorFn) (*DeleteBoardEntryResponse, error) {
+	rsp, err := c.DeleteBoardEntry(ctx, unit, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseDeleteBoardEntryResponse(rsp)
+}
+
+// PutBoardEntryWithBodyWithResponse Post or edit the caller's own "looking for a team" entry
+//
+// A student of the unit without a team, within the sign-up window. `note` is plain text of
+// at most 280 characters (trimmed, no control characters); `tags` at most 5, each 1–24
+// letters, digits, hyphens or spaces (lower-cased, duplicates dropped); `times` at most 10
+// session times, each the start of one of the unit's slots still ahead, written as
+// `YYYY-MM-DDTHH:MM` in the unit's zone (`times` of `GET /api/units/{unit}/board`).
+// 400 names the field; 409 when the caller is in a team (the board is for students
+// without one) or sign-up is not open.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PUT /units/{unit}/board/entry (the `PutBoardEntry` operationId).
+func (c *ClientWithResponses) PutBoardEntryWithBodyWithResponse(ctx context.Context, unit UnitCode, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*PutBoardEntryResponse, error) {
+	rsp, err := c.PutBoardEntryWithBody(ctx, unit, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParsePutBoardEntryResponse(rsp)
+}
+
+// PutBoardEntryWithResponse Post or edit the caller's own "looking for a team" entry
+//
+// A student of the unit without a team, within the sign-up window. `note` is plain text of
+// at most 280 characters (trimmed, no control characters); `tags` at most 5, each 1–24
+// letters, digits, hyphens or spaces (lower-cased, duplicates dropped); `times` at most 10
+// session times, each the start of one of the unit's slots still ahead, written as
+// `YYYY-MM-DDTHH:MM` in the unit's zone (`times` of `GET /api/units/{unit}/board`).
+// 400 names the field; 409 when the caller is in a team (the board is for students
+// without one) or sign-up is not open.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PUT /units/{unit}/board/entry (the `PutBoardEntry` operationId).
+func (c *ClientWithResponses) PutBoardEntryWithResponse(ctx context.Context, unit UnitCode, body PutBoardEntryJSONRequestBody, reqEditors ...RequestEditorFn) (*PutBoardEntryResponse, error) {
+	rsp, err := c.PutBoardEntry(ctx, unit, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParsePutBoardEntryResponse(rsp)
 }
 
 // UnitCalendarWithResponse Download every booked slot as iCalendar
@@ -10364,6 +14721,151 @@ func (c *ClientWithResponses) ExportTeamsWithResponse(ctx context.Context, unit 
 	return ParseExportTeamsResponse(rsp)
 }
 
+// AcceptHoldWithResponse Take the held place; the team moves there
+//
+// A member of the team the place is held for (or a coordinator), before the hold lapses: the
+// team's booking moves to the held slot at once, and the place it leaves goes to the first
+// team in that slot's line. 409 once the hold has lapsed (the place passes on) and within the
+// guard time of the team's slot.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /units/{unit}/holds/{hid}/accept (the `AcceptHold` operationId).
+func (c *ClientWithResponses) AcceptHoldWithResponse(ctx context.Context, unit UnitCode, hid int64, reqEditors ...RequestEditorFn) (*AcceptHoldResponse, error) {
+	rsp, err := c.AcceptHold(ctx, unit, hid, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseAcceptHoldResponse(rsp)
+}
+
+// DeclineHoldWithResponse Pass the held place on to the next team in line
+//
+// A member of the team the place is held for (or a coordinator); the team leaves that slot's line.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /units/{unit}/holds/{hid}/decline (the `DeclineHold` operationId).
+func (c *ClientWithResponses) DeclineHoldWithResponse(ctx context.Context, unit UnitCode, hid int64, reqEditors ...RequestEditorFn) (*DeclineHoldResponse, error) {
+	rsp, err := c.DeclineHold(ctx, unit, hid, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseDeclineHoldResponse(rsp)
+}
+
+// ListInvitationsWithResponse Read the caller's invitations, received and sent
+//
+// A student gets the invitations to them (`received`) and those of their team (`sent`):
+// pending ones, and those resolved (accepted, declined, lapsed, withdrawn) in the last 24
+// hours. A pending invitation past its `expires_at` is listed as `lapsed`. The unit's
+// coordinators get every pending invitation of the unit in `sent`.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /units/{unit}/invitations (the `ListInvitations` operationId).
+func (c *ClientWithResponses) ListInvitationsWithResponse(ctx context.Context, unit UnitCode, reqEditors ...RequestEditorFn) (*ListInvitationsResponse, error) {
+	rsp, err := c.ListInvitations(ctx, unit, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseListInvitationsResponse(rsp)
+}
+
+// CreateInvitationWithBodyWithResponse Invite a student to the caller's team
+//
+// A student of the unit invites another student of the unit to their team, within the
+// sign-up window, in either consent mode (the partner board's "Invite" uses it). A caller
+// without a team gets one of themself alone, with no slot yet, in the same transaction
+// (`description` names its project; default "Project of <name>"). 400 naming `student`
+// for oneself or someone who is not a student of the unit; 409 when they are in a team
+// already, the team has invited them already, or the team is full (pending invitations do
+// not count: the first to accept takes the place). The invitation expires after the unit's
+// `invite_hours`.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /units/{unit}/invitations (the `CreateInvitation` operationId).
+func (c *ClientWithResponses) CreateInvitationWithBodyWithResponse(ctx context.Context, unit UnitCode, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateInvitationResponse, error) {
+	rsp, err := c.CreateInvitationWithBody(ctx, unit, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseCreateInvitationResponse(rsp)
+}
+
+// CreateInvitationWithResponse Invite a student to the caller's team
+//
+// A student of the unit invites another student of the unit to their team, within the
+// sign-up window, in either consent mode (the partner board's "Invite" uses it). A caller
+// without a team gets one of themself alone, with no slot yet, in the same transaction
+// (`description` names its project; default "Project of <name>"). 400 naming `student`
+// for oneself or someone who is not a student of the unit; 409 when they are in a team
+// already, the team has invited them already, or the team is full (pending invitations do
+// not count: the first to accept takes the place). The invitation expires after the unit's
+// `invite_hours`.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /units/{unit}/invitations (the `CreateInvitation` operationId).
+func (c *ClientWithResponses) CreateInvitationWithResponse(ctx context.Context, unit UnitCode, body CreateInvitationJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateInvitationResponse, error) {
+	rsp, err := c.CreateInvitation(ctx, unit, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseCreateInvitationResponse(rsp)
+}
+
+// WithdrawInvitationWithResponse Withdraw a pending invitation
+//
+// A member of the inviting team (within the sign-up window) or a coordinator withdraws a
+// pending invitation: 409 once it is no longer pending.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with DELETE /units/{unit}/invitations/{iid} (the `WithdrawInvitation` operationId).
+func (c *ClientWithResponses) WithdrawInvitationWithResponse(ctx context.Context, unit UnitCode, iid int64, reqEditors ...RequestEditorFn) (*WithdrawInvitationResponse, error) {
+	rsp, err := c.WithdrawInvitation(ctx, unit, iid, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseWithdrawInvitationResponse(rsp)
+}
+
+// AcceptInvitationWithResponse Accept an invitation and join the team
+//
+// The invited student joins the team, within `team_max`, the sign-up window and the
+// guard time of the team's slot. 409 when the team is full, when the student is in a
+// project already ("you are already in a project"), or when the invitation is no longer
+// pending (declined, withdrawn, lapsed, or expired: `created_at` + `invite_hours` has
+// passed). On joining, every other pending invitation to the student in the unit lapses.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /units/{unit}/invitations/{iid}/accept (the `AcceptInvitation` operationId).
+func (c *ClientWithResponses) AcceptInvitationWithResponse(ctx context.Context, unit UnitCode, iid int64, reqEditors ...RequestEditorFn) (*AcceptInvitationResponse, error) {
+	rsp, err := c.AcceptInvitation(ctx, unit, iid, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseAcceptInvitationResponse(rsp)
+}
+
+// DeclineInvitationWithResponse Decline an invitation
+//
+// The invited student declines a pending invitation; 409 once it is no longer pending.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /units/{unit}/invitations/{iid}/decline (the `DeclineInvitation` operationId).
+func (c *ClientWithResponses) DeclineInvitationWithResponse(ctx context.Context, unit UnitCode, iid int64, reqEditors ...RequestEditorFn) (*DeclineInvitationResponse, error) {
+	rsp, err := c.DeclineInvitation(ctx, unit, iid, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseDeclineInvitationResponse(rsp)
+}
+
 // JoinTeamWithBodyWithResponse Join a team with its code
 //
 // A student of the unit without a team joins the team whose code this is, within `team_max`, the sign-up window and the guard time: 404 for a code that no team has (a renewed one included), 409 when the team is full or the student is in a team already.
@@ -10407,6 +14909,167 @@ func (c *ClientWithResponses) ListUnitLabsWithResponse(ctx context.Context, unit
 		return nil, err
 	}
 	return ParseListUnitLabsResponse(rsp)
+}
+
+// LeaveQueueWithResponse Take the caller's team out of the slot's line
+//
+// A member of the team; 404 when the team is not in that slot's line.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with DELETE /units/{unit}/labs/{lab}/queue (the `LeaveQueue` operationId).
+func (c *ClientWithResponses) LeaveQueueWithResponse(ctx context.Context, unit UnitCode, lab LabID, reqEditors ...RequestEditorFn) (*LeaveQueueResponse, error) {
+	rsp, err := c.LeaveQueue(ctx, unit, lab, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseLeaveQueueResponse(rsp)
+}
+
+// JoinQueueWithResponse Queue the caller's team for a full slot
+//
+// A member of a team joins the slot's waitlist for their team, within the sign-up window and
+// the guard time. 409 when the slot has room (book it instead), when the team is booked in it
+// or in its line already, and when the caller has no team. When a place frees, the first team
+// in line gets a hold on it (see `GET /api/units/{unit}/queue`) and a `hold.offered` notice.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /units/{unit}/labs/{lab}/queue (the `JoinQueue` operationId).
+func (c *ClientWithResponses) JoinQueueWithResponse(ctx context.Context, unit UnitCode, lab LabID, reqEditors ...RequestEditorFn) (*JoinQueueResponse, error) {
+	rsp, err := c.JoinQueue(ctx, unit, lab, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseJoinQueueResponse(rsp)
+}
+
+// ApplyMatchWithBodyWithResponse Create exactly these teams of students without one, all or nothing
+//
+// Makes each group a team without a slot ("Matched team"), in one transaction: every group
+// must be students of the unit in no team, of a size within `team_min`..`team_max`, and no
+// student may be named twice; otherwise nothing changes and the error names `teams[i]`
+// (400 for a bad group, 409 for a student who is in a team by now). Each team gets an audit
+// entry `team.matched` with its members and the seed; each member a notice. Coordinators
+// of the unit and site admins, in any phase of an unarchived unit.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /units/{unit}/match (the `ApplyMatch` operationId).
+func (c *ClientWithResponses) ApplyMatchWithBodyWithResponse(ctx context.Context, unit UnitCode, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ApplyMatchResponse, error) {
+	rsp, err := c.ApplyMatchWithBody(ctx, unit, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseApplyMatchResponse(rsp)
+}
+
+// ApplyMatchWithResponse Create exactly these teams of students without one, all or nothing
+//
+// Makes each group a team without a slot ("Matched team"), in one transaction: every group
+// must be students of the unit in no team, of a size within `team_min`..`team_max`, and no
+// student may be named twice; otherwise nothing changes and the error names `teams[i]`
+// (400 for a bad group, 409 for a student who is in a team by now). Each team gets an audit
+// entry `team.matched` with its members and the seed; each member a notice. Coordinators
+// of the unit and site admins, in any phase of an unarchived unit.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /units/{unit}/match (the `ApplyMatch` operationId).
+func (c *ClientWithResponses) ApplyMatchWithResponse(ctx context.Context, unit UnitCode, body ApplyMatchJSONRequestBody, reqEditors ...RequestEditorFn) (*ApplyMatchResponse, error) {
+	rsp, err := c.ApplyMatch(ctx, unit, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseApplyMatchResponse(rsp)
+}
+
+// PreviewMatchWithBodyWithResponse Propose teams for the students without one; changes nothing
+//
+// Groups every student of the unit in no team into teams within `team_min`..`team_max`,
+// honouring the partner board's shared session times first and tags second; students with
+// no board entry fill in. The same seed gives the same proposal; without one a seed is
+// drawn and returned. When the count cannot be split within the size policy, the fewest
+// students are left unmatched, each with the reason. Nothing changes until
+// `POST /api/units/{unit}/match`. Coordinators of the unit and site admins.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /units/{unit}/match/preview (the `PreviewMatch` operationId).
+func (c *ClientWithResponses) PreviewMatchWithBodyWithResponse(ctx context.Context, unit UnitCode, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*PreviewMatchResponse, error) {
+	rsp, err := c.PreviewMatchWithBody(ctx, unit, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParsePreviewMatchResponse(rsp)
+}
+
+// PreviewMatchWithResponse Propose teams for the students without one; changes nothing
+//
+// Groups every student of the unit in no team into teams within `team_min`..`team_max`,
+// honouring the partner board's shared session times first and tags second; students with
+// no board entry fill in. The same seed gives the same proposal; without one a seed is
+// drawn and returned. When the count cannot be split within the size policy, the fewest
+// students are left unmatched, each with the reason. Nothing changes until
+// `POST /api/units/{unit}/match`. Coordinators of the unit and site admins.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /units/{unit}/match/preview (the `PreviewMatch` operationId).
+func (c *ClientWithResponses) PreviewMatchWithResponse(ctx context.Context, unit UnitCode, body PreviewMatchJSONRequestBody, reqEditors ...RequestEditorFn) (*PreviewMatchResponse, error) {
+	rsp, err := c.PreviewMatch(ctx, unit, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParsePreviewMatchResponse(rsp)
+}
+
+// ListNoticesWithResponse Read the caller's notices in the unit, newest first
+//
+// Everything that concerned the caller in this unit (an invitation, a hold, a move by a
+// coordinator, a reminder...), newest first, with the number still unread. Each caller sees
+// only their own notices; a coordinator's inbox is normally empty. Pass `next` of one page as
+// `cursor` to get the next. New notices are also pushed live as `notice` frames on /api/ws.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /units/{unit}/notices (the `ListNotices` operationId).
+func (c *ClientWithResponses) ListNoticesWithResponse(ctx context.Context, unit UnitCode, params *ListNoticesParams, reqEditors ...RequestEditorFn) (*ListNoticesResponse, error) {
+	rsp, err := c.ListNotices(ctx, unit, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseListNoticesResponse(rsp)
+}
+
+// MarkNoticesReadWithBodyWithResponse Mark the caller's notices read, up to an id
+//
+// Marks the caller's own notices in the unit with an id up to `up_to` read (those read already keep their time); idempotent. Answers the number still unread.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /units/{unit}/notices/read (the `MarkNoticesRead` operationId).
+func (c *ClientWithResponses) MarkNoticesReadWithBodyWithResponse(ctx context.Context, unit UnitCode, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*MarkNoticesReadResponse, error) {
+	rsp, err := c.MarkNoticesReadWithBody(ctx, unit, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseMarkNoticesReadResponse(rsp)
+}
+
+// MarkNoticesReadWithResponse Mark the caller's notices read, up to an id
+//
+// Marks the caller's own notices in the unit with an id up to `up_to` read (those read already keep their time); idempotent. Answers the number still unread.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /units/{unit}/notices/read (the `MarkNoticesRead` operationId).
+func (c *ClientWithResponses) MarkNoticesReadWithResponse(ctx context.Context, unit UnitCode, body MarkNoticesReadJSONRequestBody, reqEditors ...RequestEditorFn) (*MarkNoticesReadResponse, error) {
+	rsp, err := c.MarkNoticesRead(ctx, unit, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseMarkNoticesReadResponse(rsp)
 }
 
 // GetUnitOverviewWithResponse Sign-up at a glance: counts, a grid per session, who is missing
@@ -10621,6 +15284,67 @@ func (c *ClientWithResponses) MoveProjectWithResponse(ctx context.Context, unit 
 		return nil, err
 	}
 	return ParseMoveProjectResponse(rsp)
+}
+
+// GetRankingWithResponse Read the team's ranking of slots, and what the allocation gave it
+//
+// The team's members and the unit's coordinators, in a unit with `booking: ranked` (409 naming `booking` otherwise). A team that has not ranked yet has an empty list.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /units/{unit}/projects/{pid}/ranking (the `GetRanking` operationId).
+func (c *ClientWithResponses) GetRankingWithResponse(ctx context.Context, unit UnitCode, pid ProjectID, reqEditors ...RequestEditorFn) (*GetRankingResponse, error) {
+	rsp, err := c.GetRanking(ctx, unit, pid, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetRankingResponse(rsp)
+}
+
+// SetRankingWithBodyWithResponse Rank up to 10 slots, best first
+//
+// Replaces the team's ranking. Its members while sign-up is open and the allocation has not run, coordinators until it has run; 409 naming `booking` in a unit that is not ranked, 400 naming `labs` or `labs[i]` for an empty or too long list, a slot of another unit or one ranked twice, 409 naming `labs[i]` for a slot that has started.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PUT /units/{unit}/projects/{pid}/ranking (the `SetRanking` operationId).
+func (c *ClientWithResponses) SetRankingWithBodyWithResponse(ctx context.Context, unit UnitCode, pid ProjectID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*SetRankingResponse, error) {
+	rsp, err := c.SetRankingWithBody(ctx, unit, pid, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseSetRankingResponse(rsp)
+}
+
+// SetRankingWithResponse Rank up to 10 slots, best first
+//
+// Replaces the team's ranking. Its members while sign-up is open and the allocation has not run, coordinators until it has run; 409 naming `booking` in a unit that is not ranked, 400 naming `labs` or `labs[i]` for an empty or too long list, a slot of another unit or one ranked twice, 409 naming `labs[i]` for a slot that has started.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PUT /units/{unit}/projects/{pid}/ranking (the `SetRanking` operationId).
+func (c *ClientWithResponses) SetRankingWithResponse(ctx context.Context, unit UnitCode, pid ProjectID, body SetRankingJSONRequestBody, reqEditors ...RequestEditorFn) (*SetRankingResponse, error) {
+	rsp, err := c.SetRanking(ctx, unit, pid, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseSetRankingResponse(rsp)
+}
+
+// GetWaitlistWithResponse Read the waitlists and holds of the caller's team, or a coordinator's whole unit
+//
+// A student sees their team's places in line and the place held for it, if any (empty lists
+// without a team); the unit's coordinators see every line and hold of the unit.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /units/{unit}/queue (the `GetWaitlist` operationId).
+func (c *ClientWithResponses) GetWaitlistWithResponse(ctx context.Context, unit UnitCode, reqEditors ...RequestEditorFn) (*GetWaitlistResponse, error) {
+	rsp, err := c.GetWaitlist(ctx, unit, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetWaitlistResponse(rsp)
 }
 
 // ListRosterWithResponse List the unit's roster: every enrolled person, their role, e-mail and team
@@ -11992,6 +16716,161 @@ func ParseUpdateUnitResponse(rsp *http.Response) (*UpdateUnitResponse, error) {
 	return response, nil
 }
 
+// ParseGetAllocationResponse parses an HTTP response from a GetAllocationWithResponse call
+func ParseGetAllocationResponse(rsp *http.Response) (*GetAllocationResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetAllocationResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest Allocation
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest Conflict
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON409 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers GetAllocationResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseRunAllocationResponse parses an HTTP response from a RunAllocationWithResponse call
+func ParseRunAllocationResponse(rsp *http.Response) (*RunAllocationResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &RunAllocationResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest Allocation
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest Conflict
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON409 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest TooLarge
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON413 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers RunAllocationResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	}
+
+	return response, nil
+}
+
 // ParseArchiveUnitResponse parses an HTTP response from a ArchiveUnitWithResponse call
 func ParseArchiveUnitResponse(rsp *http.Response) (*ArchiveUnitResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
@@ -12180,6 +17059,203 @@ func ParseExportUnitAuditResponse(rsp *http.Response) (*ExportUnitAuditResponse,
 	switch {
 	case rsp.StatusCode == 401:
 		var headers ExportUnitAuditResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseListBoardResponse parses an HTTP response from a ListBoardWithResponse call
+func ParseListBoardResponse(rsp *http.Response) (*ListBoardResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ListBoardResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest Board
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON403 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers ListBoardResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseDeleteBoardEntryResponse parses an HTTP response from a DeleteBoardEntryWithResponse call
+func ParseDeleteBoardEntryResponse(rsp *http.Response) (*DeleteBoardEntryResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &DeleteBoardEntryResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case rsp.StatusCode == 204:
+		break // No content-type
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest Conflict
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON409 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers DeleteBoardEntryResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	}
+
+	return response, nil
+}
+
+// ParsePutBoardEntryResponse parses an HTTP response from a PutBoardEntryWithResponse call
+func ParsePutBoardEntryResponse(rsp *http.Response) (*PutBoardEntryResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &PutBoardEntryResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest BoardEntry
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest Conflict
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON409 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest TooLarge
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON413 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers PutBoardEntryResponse401Headers
 		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
@@ -12464,6 +17540,502 @@ func ParseExportTeamsResponse(rsp *http.Response) (*ExportTeamsResponse, error) 
 	return response, nil
 }
 
+// ParseAcceptHoldResponse parses an HTTP response from a AcceptHoldWithResponse call
+func ParseAcceptHoldResponse(rsp *http.Response) (*AcceptHoldResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &AcceptHoldResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest Project
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest Conflict
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON409 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers AcceptHoldResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseDeclineHoldResponse parses an HTTP response from a DeclineHoldWithResponse call
+func ParseDeclineHoldResponse(rsp *http.Response) (*DeclineHoldResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &DeclineHoldResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case rsp.StatusCode == 204:
+		break // No content-type
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest Conflict
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON409 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers DeclineHoldResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseListInvitationsResponse parses an HTTP response from a ListInvitationsWithResponse call
+func ParseListInvitationsResponse(rsp *http.Response) (*ListInvitationsResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ListInvitationsResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest InvitationList
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON403 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers ListInvitationsResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseCreateInvitationResponse parses an HTTP response from a CreateInvitationWithResponse call
+func ParseCreateInvitationResponse(rsp *http.Response) (*CreateInvitationResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &CreateInvitationResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 201:
+		var dest Invitation
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON201 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest Conflict
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON409 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest TooLarge
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON413 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers CreateInvitationResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseWithdrawInvitationResponse parses an HTTP response from a WithdrawInvitationWithResponse call
+func ParseWithdrawInvitationResponse(rsp *http.Response) (*WithdrawInvitationResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &WithdrawInvitationResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case rsp.StatusCode == 204:
+		break // No content-type
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest Conflict
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON409 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers WithdrawInvitationResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseAcceptInvitationResponse parses an HTTP response from a AcceptInvitationWithResponse call
+func ParseAcceptInvitationResponse(rsp *http.Response) (*AcceptInvitationResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &AcceptInvitationResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest Project
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest Conflict
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON409 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers AcceptInvitationResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseDeclineInvitationResponse parses an HTTP response from a DeclineInvitationWithResponse call
+func ParseDeclineInvitationResponse(rsp *http.Response) (*DeclineInvitationResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &DeclineInvitationResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest Invitation
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest Conflict
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON409 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers DeclineInvitationResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	}
+
+	return response, nil
+}
+
 // ParseJoinTeamResponse parses an HTTP response from a JoinTeamWithResponse call
 func ParseJoinTeamResponse(rsp *http.Response) (*JoinTeamResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
@@ -12599,6 +18171,446 @@ func ParseListUnitLabsResponse(rsp *http.Response) (*ListUnitLabsResponse, error
 	switch {
 	case rsp.StatusCode == 401:
 		var headers ListUnitLabsResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseLeaveQueueResponse parses an HTTP response from a LeaveQueueWithResponse call
+func ParseLeaveQueueResponse(rsp *http.Response) (*LeaveQueueResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &LeaveQueueResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case rsp.StatusCode == 204:
+		break // No content-type
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest Conflict
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON409 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers LeaveQueueResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseJoinQueueResponse parses an HTTP response from a JoinQueueWithResponse call
+func ParseJoinQueueResponse(rsp *http.Response) (*JoinQueueResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &JoinQueueResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 201:
+		var dest QueueEntry
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON201 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest Conflict
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON409 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers JoinQueueResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseApplyMatchResponse parses an HTTP response from a ApplyMatchWithResponse call
+func ParseApplyMatchResponse(rsp *http.Response) (*ApplyMatchResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ApplyMatchResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 201:
+		var dest MatchResult
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON201 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest Conflict
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON409 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest TooLarge
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON413 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers ApplyMatchResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	}
+
+	return response, nil
+}
+
+// ParsePreviewMatchResponse parses an HTTP response from a PreviewMatchWithResponse call
+func ParsePreviewMatchResponse(rsp *http.Response) (*PreviewMatchResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &PreviewMatchResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest MatchPreview
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest TooLarge
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON413 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers PreviewMatchResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseListNoticesResponse parses an HTTP response from a ListNoticesWithResponse call
+func ParseListNoticesResponse(rsp *http.Response) (*ListNoticesResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ListNoticesResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest NoticePage
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON404 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers ListNoticesResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseMarkNoticesReadResponse parses an HTTP response from a MarkNoticesReadWithResponse call
+func ParseMarkNoticesReadResponse(rsp *http.Response) (*MarkNoticesReadResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &MarkNoticesReadResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest NoticeUnread
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest TooLarge
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON413 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers MarkNoticesReadResponse401Headers
 		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
@@ -13331,6 +19343,228 @@ func ParseMoveProjectResponse(rsp *http.Response) (*MoveProjectResponse, error) 
 	switch {
 	case rsp.StatusCode == 401:
 		var headers MoveProjectResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseGetRankingResponse parses an HTTP response from a GetRankingWithResponse call
+func ParseGetRankingResponse(rsp *http.Response) (*GetRankingResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetRankingResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest Ranking
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest Conflict
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON409 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers GetRankingResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseSetRankingResponse parses an HTTP response from a SetRankingWithResponse call
+func ParseSetRankingResponse(rsp *http.Response) (*SetRankingResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &SetRankingResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest Ranking
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest Conflict
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON409 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest TooLarge
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON413 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers SetRankingResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseGetWaitlistResponse parses an HTTP response from a GetWaitlistWithResponse call
+func ParseGetWaitlistResponse(rsp *http.Response) (*GetWaitlistResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetWaitlistResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest Waitlist
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON404 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers GetWaitlistResponse401Headers
 		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {

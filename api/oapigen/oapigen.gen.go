@@ -26,10 +26,19 @@ import (
 
 // Defines values for AuditEntryAction.
 const (
+	AuditEntryActionAllocationRan    AuditEntryAction = "allocation.ran"
 	AuditEntryActionCodeRenewed      AuditEntryAction = "code.renewed"
 	AuditEntryActionEnrolmentAdded   AuditEntryAction = "enrolment.added"
 	AuditEntryActionEnrolmentChanged AuditEntryAction = "enrolment.changed"
 	AuditEntryActionEnrolmentRemoved AuditEntryAction = "enrolment.removed"
+	AuditEntryActionHoldAccepted     AuditEntryAction = "hold.accepted"
+	AuditEntryActionHoldDeclined     AuditEntryAction = "hold.declined"
+	AuditEntryActionHoldLapsed       AuditEntryAction = "hold.lapsed"
+	AuditEntryActionHoldOffered      AuditEntryAction = "hold.offered"
+	AuditEntryActionInviteAccepted   AuditEntryAction = "invite.accepted"
+	AuditEntryActionInviteDeclined   AuditEntryAction = "invite.declined"
+	AuditEntryActionInviteSent       AuditEntryAction = "invite.sent"
+	AuditEntryActionInviteWithdrawn  AuditEntryAction = "invite.withdrawn"
 	AuditEntryActionLabsImported     AuditEntryAction = "labs.imported"
 	AuditEntryActionMemberAdded      AuditEntryAction = "member.added"
 	AuditEntryActionMemberRemoved    AuditEntryAction = "member.removed"
@@ -38,10 +47,14 @@ const (
 	AuditEntryActionProjectDeleted   AuditEntryAction = "project.deleted"
 	AuditEntryActionProjectMoved     AuditEntryAction = "project.moved"
 	AuditEntryActionProjectUpdated   AuditEntryAction = "project.updated"
+	AuditEntryActionQueueJoined      AuditEntryAction = "queue.joined"
+	AuditEntryActionQueueLeft        AuditEntryAction = "queue.left"
+	AuditEntryActionRankingUpdated   AuditEntryAction = "ranking.updated"
 	AuditEntryActionRosterImported   AuditEntryAction = "roster.imported"
 	AuditEntryActionSlotCreated      AuditEntryAction = "slot.created"
 	AuditEntryActionSlotDeleted      AuditEntryAction = "slot.deleted"
 	AuditEntryActionSlotUpdated      AuditEntryAction = "slot.updated"
+	AuditEntryActionTeamMatched      AuditEntryAction = "team.matched"
 	AuditEntryActionUnitArchived     AuditEntryAction = "unit.archived"
 	AuditEntryActionUnitCreated      AuditEntryAction = "unit.created"
 	AuditEntryActionUnitUpdated      AuditEntryAction = "unit.updated"
@@ -50,6 +63,8 @@ const (
 // Valid indicates whether the value is a known member of the AuditEntryAction enum.
 func (e AuditEntryAction) Valid() bool {
 	switch e {
+	case AuditEntryActionAllocationRan:
+		return true
 	case AuditEntryActionCodeRenewed:
 		return true
 	case AuditEntryActionEnrolmentAdded:
@@ -57,6 +72,22 @@ func (e AuditEntryAction) Valid() bool {
 	case AuditEntryActionEnrolmentChanged:
 		return true
 	case AuditEntryActionEnrolmentRemoved:
+		return true
+	case AuditEntryActionHoldAccepted:
+		return true
+	case AuditEntryActionHoldDeclined:
+		return true
+	case AuditEntryActionHoldLapsed:
+		return true
+	case AuditEntryActionHoldOffered:
+		return true
+	case AuditEntryActionInviteAccepted:
+		return true
+	case AuditEntryActionInviteDeclined:
+		return true
+	case AuditEntryActionInviteSent:
+		return true
+	case AuditEntryActionInviteWithdrawn:
 		return true
 	case AuditEntryActionLabsImported:
 		return true
@@ -74,6 +105,12 @@ func (e AuditEntryAction) Valid() bool {
 		return true
 	case AuditEntryActionProjectUpdated:
 		return true
+	case AuditEntryActionQueueJoined:
+		return true
+	case AuditEntryActionQueueLeft:
+		return true
+	case AuditEntryActionRankingUpdated:
+		return true
 	case AuditEntryActionRosterImported:
 		return true
 	case AuditEntryActionSlotCreated:
@@ -81,6 +118,8 @@ func (e AuditEntryAction) Valid() bool {
 	case AuditEntryActionSlotDeleted:
 		return true
 	case AuditEntryActionSlotUpdated:
+		return true
+	case AuditEntryActionTeamMatched:
 		return true
 	case AuditEntryActionUnitArchived:
 		return true
@@ -240,6 +279,33 @@ func (e HistoryMessageType) Valid() bool {
 	}
 }
 
+// Defines values for InvitationStatus.
+const (
+	Accepted  InvitationStatus = "accepted"
+	Declined  InvitationStatus = "declined"
+	Lapsed    InvitationStatus = "lapsed"
+	Pending   InvitationStatus = "pending"
+	Withdrawn InvitationStatus = "withdrawn"
+)
+
+// Valid indicates whether the value is a known member of the InvitationStatus enum.
+func (e InvitationStatus) Valid() bool {
+	switch e {
+	case Accepted:
+		return true
+	case Declined:
+		return true
+	case Lapsed:
+		return true
+	case Pending:
+		return true
+	case Withdrawn:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for JoinMessageType.
 const (
 	Join JoinMessageType = "join"
@@ -315,6 +381,63 @@ func (e NewUnitPolicyConsent) Valid() bool {
 	case NewUnitPolicyConsentDirect:
 		return true
 	case NewUnitPolicyConsentInvite:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for NoticeKind.
+const (
+	NoticeKindDemoReminder   NoticeKind = "demo.reminder"
+	NoticeKindHoldLapsed     NoticeKind = "hold.lapsed"
+	NoticeKindHoldOffered    NoticeKind = "hold.offered"
+	NoticeKindInviteAccepted NoticeKind = "invite.accepted"
+	NoticeKindInviteDeclined NoticeKind = "invite.declined"
+	NoticeKindInviteLapsed   NoticeKind = "invite.lapsed"
+	NoticeKindInviteReceived NoticeKind = "invite.received"
+	NoticeKindSlotAllocated  NoticeKind = "slot.allocated"
+	NoticeKindTeamMatched    NoticeKind = "team.matched"
+	NoticeKindTeamMoved      NoticeKind = "team.moved"
+)
+
+// Valid indicates whether the value is a known member of the NoticeKind enum.
+func (e NoticeKind) Valid() bool {
+	switch e {
+	case NoticeKindDemoReminder:
+		return true
+	case NoticeKindHoldLapsed:
+		return true
+	case NoticeKindHoldOffered:
+		return true
+	case NoticeKindInviteAccepted:
+		return true
+	case NoticeKindInviteDeclined:
+		return true
+	case NoticeKindInviteLapsed:
+		return true
+	case NoticeKindInviteReceived:
+		return true
+	case NoticeKindSlotAllocated:
+		return true
+	case NoticeKindTeamMatched:
+		return true
+	case NoticeKindTeamMoved:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for NoticeMessageType.
+const (
+	NoticeMessageTypeNotice NoticeMessageType = "notice"
+)
+
+// Valid indicates whether the value is a known member of the NoticeMessageType enum.
+func (e NoticeMessageType) Valid() bool {
+	switch e {
+	case NoticeMessageTypeNotice:
 		return true
 	default:
 		return false
@@ -504,6 +627,44 @@ func (e UnitPolicyConsent) Valid() bool {
 	}
 }
 
+// Allocation defines model for Allocation.
+type Allocation struct {
+	// Automatic Whether it ran by itself at closes_at.
+	Automatic bool `json:"automatic"`
+
+	// By The coordinator who started it, or "the server at closes_at".
+	By string `json:"by"`
+
+	// Distribution How many teams got each rank (1 up to the longest ranking), a slot they did not rank, or no place.
+	Distribution []RankCount `json:"distribution"`
+	RanAt        time.Time   `json:"ran_at"`
+
+	// Seed The seed of the tie-breaking draw; the same seed and rankings give the same allocation.
+	Seed int64 `json:"seed"`
+
+	// Teams Every team the allocation considered (a student sees their own team only).
+	Teams []AllocationTeam `json:"teams"`
+}
+
+// AllocationRequest defines model for AllocationRequest.
+type AllocationRequest struct {
+	// Seed The tie-breaking draw's seed (at most 2^53 - 1, so JavaScript reads it exactly); drawn at random when absent.
+	Seed *int64 `json:"seed,omitempty"`
+}
+
+// AllocationTeam defines model for AllocationTeam.
+type AllocationTeam struct {
+	Lab *string `json:"lab"`
+
+	// LabId The slot booked for the team; null when none could be.
+	LabId *int64 `json:"lab_id"`
+	Pid   int64  `json:"pid"`
+	Rank  *int   `json:"rank"`
+
+	// Team The members' names joined by " & ".
+	Team string `json:"team"`
+}
+
 // AuditActor defines model for AuditActor.
 type AuditActor struct {
 	// Id The actor's student number; null for the command line.
@@ -542,6 +703,42 @@ type AuditPage struct {
 // AvailableLabs defines model for AvailableLabs.
 type AvailableLabs struct {
 	AvailableLabs []Lab `json:"available_labs"`
+}
+
+// Board defines model for Board.
+type Board struct {
+	// CanPost Whether the caller may post an entry now (a student of the unit in no team, within the sign-up window).
+	CanPost bool `json:"can_post"`
+
+	// Entries Newest first.
+	Entries []BoardEntry `json:"entries"`
+
+	// Times The session times an entry may name, in time order.
+	Times []SessionTime `json:"times"`
+}
+
+// BoardEntry defines model for BoardEntry.
+type BoardEntry struct {
+	// Note Plain text; show it as text.
+	Note    string   `json:"note"`
+	Student Student  `json:"student"`
+	Tags    []string `json:"tags"`
+
+	// Times In time order.
+	Times     []SessionTime `json:"times"`
+	UpdatedAt time.Time     `json:"updated_at"`
+}
+
+// BoardEntryInput defines model for BoardEntryInput.
+type BoardEntryInput struct {
+	// Note At most 280 characters after trimming, no control characters; may be empty.
+	Note string `json:"note"`
+
+	// Tags At most 5, each 1–24 letters, digits, hyphens or spaces; lower-cased, duplicates dropped.
+	Tags *[]string `json:"tags,omitempty"`
+
+	// Times At most 10 of the board's `times`.
+	Times *[]string `json:"times,omitempty"`
 }
 
 // ChatMessage defines model for ChatMessage.
@@ -670,10 +867,70 @@ type HistoryMessage struct {
 // HistoryMessageType defines model for HistoryMessage.Type.
 type HistoryMessageType string
 
+// Hold A place of a slot held for a team until expires_at; nobody else can book it meanwhile.
+type Hold struct {
+	// ExpiresAt When the hold lapses and the place passes to the next team in line.
+	ExpiresAt time.Time `json:"expires_at"`
+	Id        int64     `json:"id"`
+
+	// Lab Room and start time, e.g. "CSSE 2.01 Monday, May 20 17:15".
+	Lab       string    `json:"lab"`
+	LabId     int64     `json:"lab_id"`
+	OfferedAt time.Time `json:"offered_at"`
+
+	// Pid The team the place is held for.
+	Pid  int64  `json:"pid"`
+	Room string `json:"room"`
+
+	// StartsAt Local start time, minute precision, without a zone.
+	StartsAt string `json:"starts_at"`
+}
+
 // Intervention defines model for Intervention.
 type Intervention struct {
 	// Reason Why; written to the audit log.
 	Reason *string `json:"reason,omitempty"`
+}
+
+// Invitation defines model for Invitation.
+type Invitation struct {
+	CreatedAt time.Time `json:"created_at"`
+	ExpiresAt time.Time `json:"expires_at"`
+	From      Student   `json:"from"`
+	Id        int64     `json:"id"`
+
+	// Pid The inviting team; null once it has dissolved.
+	Pid *int64 `json:"pid"`
+
+	// Status `lapsed`: the student joined a team, the inviting team dissolved, or the invitation
+	// expired (a pending one past `expires_at` is reported as lapsed).
+	Status  InvitationStatus `json:"status"`
+	Student Student          `json:"student"`
+
+	// Team The inviting team's members' names joined by " & " ("" once it has dissolved).
+	Team string `json:"team"`
+
+	// Unit The code of the unit.
+	Unit string `json:"unit"`
+}
+
+// InvitationStatus `lapsed`: the student joined a team, the inviting team dissolved, or the invitation
+// expired (a pending one past `expires_at` is reported as lapsed).
+type InvitationStatus string
+
+// InvitationList defines model for InvitationList.
+type InvitationList struct {
+	Received []Invitation `json:"received"`
+	Sent     []Invitation `json:"sent"`
+}
+
+// InvitationRequest defines model for InvitationRequest.
+type InvitationRequest struct {
+	// Description The project's description when the caller has no team yet (ignored otherwise).
+	Description *string `json:"description,omitempty" validate:"omitempty,description"`
+
+	// Student The student to invite.
+	Student string `json:"student" validate:"studentnumber"`
 }
 
 // JoinCode defines model for JoinCode.
@@ -762,6 +1019,53 @@ type LineError struct {
 	Message string `json:"message"`
 }
 
+// MatchPreview defines model for MatchPreview.
+type MatchPreview struct {
+	Seed      int64            `json:"seed"`
+	Teams     []MatchTeam      `json:"teams"`
+	Unmatched []MatchUnmatched `json:"unmatched"`
+}
+
+// MatchPreviewRequest defines model for MatchPreviewRequest.
+type MatchPreviewRequest struct {
+	// Seed The draw that breaks ties; omitted, one is drawn and returned.
+	Seed *int64 `json:"seed,omitempty"`
+}
+
+// MatchRequest defines model for MatchRequest.
+type MatchRequest struct {
+	// Seed The preview's seed, recorded in each team's audit entry.
+	Seed  int64      `json:"seed"`
+	Teams [][]string `json:"teams"`
+}
+
+// MatchResult defines model for MatchResult.
+type MatchResult struct {
+	Seed  int64     `json:"seed"`
+	Teams []Project `json:"teams"`
+}
+
+// MatchTeam defines model for MatchTeam.
+type MatchTeam struct {
+	Members []Student `json:"members"`
+
+	// Reason Why these students, in a sentence.
+	Reason string `json:"reason"`
+
+	// Tags Board tags at least two members share.
+	Tags []string `json:"tags"`
+
+	// Times Session times every member who gave times can make (when two or more gave some).
+	Times []SessionTime `json:"times"`
+}
+
+// MatchUnmatched defines model for MatchUnmatched.
+type MatchUnmatched struct {
+	Id     string `json:"id"`
+	Name   string `json:"name"`
+	Reason string `json:"reason"`
+}
+
 // Me defines model for Me.
 type Me struct {
 	Id   string `json:"id"`
@@ -841,6 +1145,82 @@ type NewUnitPolicyBooking string
 
 // NewUnitPolicyConsent defines model for NewUnit.Policy.Consent.
 type NewUnitPolicyConsent string
+
+// NewUnitProject As NewProject, with `lab_id` optional. In a direct, first-come unit it is required (400
+// naming `lab_id` without it). In an `invite` unit the named partners are invited and the
+// team is the creator alone: a `lab_id` is accepted only when `team_min` is 1 (else 409
+// naming `lab_id`). In a `ranked` unit the team gets no slot, and a `lab_id` is a 409.
+type NewUnitProject struct {
+	// Description 1–500 characters after trimming surrounding white space, no control characters.
+	Description string `json:"description" validate:"description"`
+
+	// LabId A lab slot id. Accepted as an integer or as a string of digits (the 2019 client sends the
+	// value of a `<select>`), anything else is a 400.
+	LabId          *LabId    `json:"lab_id,omitempty"`
+	PartnerNumber  *string   `json:"partnerNumber,omitempty" validate:"omitempty,studentnumber"`
+	PartnerNumbers *[]string `json:"partnerNumbers,omitempty" validate:"omitempty,max=9,unique,dive,studentnumber"`
+}
+
+// Notice Something that concerned one person in a unit, kept in their inbox.
+type Notice struct {
+	CreatedAt time.Time `json:"created_at"`
+
+	// Data Ids a client can act on, by kind (invitation, hold, pid, lab_id).
+	Data map[string]interface{} `json:"data"`
+
+	// Id Increases with every notice.
+	Id int64 `json:"id"`
+
+	// Kind What happened.
+	Kind NoticeKind `json:"kind"`
+
+	// ReadAt When the person marked it read; null while unread.
+	ReadAt *time.Time `json:"read_at"`
+
+	// Text The line the inbox shows, in plain words (render as text).
+	Text string `json:"text"`
+
+	// Unit The code of the unit.
+	Unit string `json:"unit"`
+}
+
+// NoticeKind What happened.
+type NoticeKind string
+
+// NoticeMessage A new notice for the person on this connection alone (never their teammates).
+type NoticeMessage struct {
+	// Notice Something that concerned one person in a unit, kept in their inbox.
+	Notice Notice            `json:"notice"`
+	Type   NoticeMessageType `json:"type"`
+
+	// Unit The code of the unit the push is about.
+	Unit string `json:"unit"`
+}
+
+// NoticeMessageType defines model for NoticeMessage.Type.
+type NoticeMessageType string
+
+// NoticePage defines model for NoticePage.
+type NoticePage struct {
+	// Next The cursor of the next (older) page; null on the last page.
+	Next    *string  `json:"next"`
+	Notices []Notice `json:"notices"`
+
+	// Unread How many of the caller's notices in the unit are unread (on every page).
+	Unread int `json:"unread"`
+}
+
+// NoticeRead defines model for NoticeRead.
+type NoticeRead struct {
+	// UpTo Mark the caller's notices with an id up to this one read.
+	UpTo int64 `json:"up_to"`
+}
+
+// NoticeUnread defines model for NoticeUnread.
+type NoticeUnread struct {
+	// Unread How many of the caller's notices in the unit are still unread.
+	Unread int `json:"unread"`
+}
 
 // OpenAPIDocument An OpenAPI 3.0 document (this one).
 type OpenAPIDocument struct {
@@ -1006,6 +1386,73 @@ type ProjectUpdate struct {
 	Unit interface{} `json:"unit,omitempty"`
 }
 
+// QueueEntry A team's place in a slot's line.
+type QueueEntry struct {
+	// Lab Room and start time, e.g. "CSSE 2.01 Monday, May 20 17:15".
+	Lab   string `json:"lab"`
+	LabId int64  `json:"lab_id"`
+
+	// Pid The team.
+	Pid int64 `json:"pid"`
+
+	// Position 1 is next in line.
+	Position int       `json:"position"`
+	QueuedAt time.Time `json:"queued_at"`
+	Room     string    `json:"room"`
+
+	// StartsAt Local start time, minute precision, without a zone.
+	StartsAt string `json:"starts_at"`
+}
+
+// RankCount defines model for RankCount.
+type RankCount struct {
+	Placed bool `json:"placed"`
+
+	// Rank The rank the teams got; null with placed true for a slot they did not rank, with placed false for no place.
+	Rank  *int `json:"rank"`
+	Teams int  `json:"teams"`
+}
+
+// RankedLab defines model for RankedLab.
+type RankedLab struct {
+	// Lab Room and start time.
+	Lab   string `json:"lab"`
+	LabId int64  `json:"lab_id"`
+	Rank  int    `json:"rank"`
+}
+
+// Ranking defines model for Ranking.
+type Ranking struct {
+	Labs []RankedLab `json:"labs"`
+	Pid  int64       `json:"pid"`
+
+	// Result What the allocation gave the team.
+	Result RankingResult `json:"result"`
+
+	// UpdatedAt When the ranking was last saved; null when the team has not ranked.
+	UpdatedAt *time.Time `json:"updated_at"`
+}
+
+// RankingResult What the allocation gave the team.
+type RankingResult struct {
+	Lab *string `json:"lab"`
+
+	// LabId The slot it booked for the team; null before it ran or when it found no place.
+	LabId *int64 `json:"lab_id"`
+
+	// Ran Whether the unit's allocation has run.
+	Ran bool `json:"ran"`
+
+	// Rank The rank the team had given that slot; null for a slot it did not rank.
+	Rank *int `json:"rank"`
+}
+
+// RankingUpdate defines model for RankingUpdate.
+type RankingUpdate struct {
+	// Labs Slot ids of the unit, best first, each once.
+	Labs []int64 `json:"labs"`
+}
+
 // ReadyMessage The connection now receives pushes; sent once, first.
 type ReadyMessage struct {
 	Type ReadyMessageType `json:"type"`
@@ -1102,6 +1549,9 @@ type SessionSpec struct {
 	SlotMinutes int      `json:"slot_minutes"`
 	Start       string   `json:"start"`
 }
+
+// SessionTime The start of a slot of the unit, wall-clock time in the unit's zone, minute precision.
+type SessionTime = string
 
 // Slot defines model for Slot.
 type Slot struct {
@@ -1263,6 +1713,16 @@ type UnitPolicyBooking string
 // UnitPolicyConsent `direct`: a new team's named partners are in it at once. `invite`: they are invited and join when they accept.
 type UnitPolicyConsent string
 
+// Waitlist defines model for Waitlist.
+type Waitlist struct {
+	Entries []QueueEntry `json:"entries"`
+
+	// Full The unit's slots that are full now (held places count) and that the caller could still
+	// book, in time order: the ones a team may queue for. `labs.changed` pushes keep it current.
+	Full  []Lab  `json:"full"`
+	Holds []Hold `json:"holds"`
+}
+
 // AuditAction defines model for AuditAction.
 type AuditAction = string
 
@@ -1344,6 +1804,15 @@ type ExportUnitAuditParams struct {
 	Action *AuditAction `form:"action,omitempty" json:"action,omitempty"`
 }
 
+// ListNoticesParams defines parameters for ListNotices.
+type ListNoticesParams struct {
+	// Cursor The `next` of the previous page.
+	Cursor *string `form:"cursor,omitempty" json:"cursor,omitempty"`
+
+	// Limit Notices per page, 1–200 (default 50).
+	Limit *int `form:"limit,omitempty" json:"limit,omitempty"`
+}
+
 // RemoveProjectMemberParams defines parameters for RemoveProjectMember.
 type RemoveProjectMemberParams struct {
 	// Reason Why (a coordinator's removal); written to the audit log.
@@ -1368,11 +1837,29 @@ type CreateUnitJSONRequestBody = NewUnit
 // UpdateUnitJSONRequestBody defines body for UpdateUnit for application/json ContentType.
 type UpdateUnitJSONRequestBody = UnitPatch
 
+// RunAllocationJSONRequestBody defines body for RunAllocation for application/json ContentType.
+type RunAllocationJSONRequestBody = AllocationRequest
+
+// PutBoardEntryJSONRequestBody defines body for PutBoardEntry for application/json ContentType.
+type PutBoardEntryJSONRequestBody = BoardEntryInput
+
 // EnrolStudentJSONRequestBody defines body for EnrolStudent for application/json ContentType.
 type EnrolStudentJSONRequestBody = EnrolmentChange
 
+// CreateInvitationJSONRequestBody defines body for CreateInvitation for application/json ContentType.
+type CreateInvitationJSONRequestBody = InvitationRequest
+
 // JoinTeamJSONRequestBody defines body for JoinTeam for application/json ContentType.
 type JoinTeamJSONRequestBody = JoinRequest
+
+// ApplyMatchJSONRequestBody defines body for ApplyMatch for application/json ContentType.
+type ApplyMatchJSONRequestBody = MatchRequest
+
+// PreviewMatchJSONRequestBody defines body for PreviewMatch for application/json ContentType.
+type PreviewMatchJSONRequestBody = MatchPreviewRequest
+
+// MarkNoticesReadJSONRequestBody defines body for MarkNoticesRead for application/json ContentType.
+type MarkNoticesReadJSONRequestBody = NoticeRead
 
 // PreviewPolicyJSONRequestBody defines body for PreviewPolicy for application/json ContentType.
 type PreviewPolicyJSONRequestBody = UnitPatch
@@ -1389,6 +1876,9 @@ type AddProjectMemberJSONRequestBody = NewMember
 // MoveProjectJSONRequestBody defines body for MoveProject for application/json ContentType.
 type MoveProjectJSONRequestBody = Move
 
+// SetRankingJSONRequestBody defines body for SetRanking for application/json ContentType.
+type SetRankingJSONRequestBody = RankingUpdate
+
 // CreateSlotJSONRequestBody defines body for CreateSlot for application/json ContentType.
 type CreateSlotJSONRequestBody = NewSlot
 
@@ -1402,7 +1892,7 @@ type PreviewSessionJSONRequestBody = SessionSpec
 type UpdateSlotJSONRequestBody = SlotPatch
 
 // CreateUnitStudentProjectJSONRequestBody defines body for CreateUnitStudentProject for application/json ContentType.
-type CreateUnitStudentProjectJSONRequestBody = NewProject
+type CreateUnitStudentProjectJSONRequestBody = NewUnitProject
 
 // UpdateUnitStudentProjectJSONRequestBody defines body for UpdateUnitStudentProject for application/json ContentType.
 type UpdateUnitStudentProjectJSONRequestBody = ProjectUpdate
@@ -1912,6 +2402,40 @@ func (t *ServerMessage) MergeChatMessage(v ChatMessage) error {
 	return err
 }
 
+// AsNoticeMessage returns the union data inside the ServerMessage as a NoticeMessage
+func (t ServerMessage) AsNoticeMessage() (NoticeMessage, error) {
+	var body NoticeMessage
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromNoticeMessage overwrites any union data inside the ServerMessage as the provided NoticeMessage
+func (t *ServerMessage) FromNoticeMessage(v NoticeMessage) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	b, err = runtime.JSONMerge(b, []byte(`{"type":"notice"}`))
+	t.union = b
+	return err
+}
+
+// MergeNoticeMessage performs a merge with any union data inside the ServerMessage, using the provided NoticeMessage
+func (t *ServerMessage) MergeNoticeMessage(v NoticeMessage) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	b, err = runtime.JSONMerge(b, []byte(`{"type":"notice"}`))
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
 // AsErrorMessage returns the union data inside the ServerMessage as a ErrorMessage
 func (t ServerMessage) AsErrorMessage() (ErrorMessage, error) {
 	var body ErrorMessage
@@ -1968,6 +2492,8 @@ func (t ServerMessage) ValueByDiscriminator() (interface{}, error) {
 		return t.AsLabsChangedMessage()
 	case "message":
 		return t.AsChatMessage()
+	case "notice":
+		return t.AsNoticeMessage()
 	case "project.changed":
 		return t.AsProjectChangedMessage()
 	case "project.deleted":
@@ -2049,6 +2575,12 @@ type ServerInterface interface {
 	// UpdateUnit Change a unit's title, timezone or policy (JSON merge patch)
 	// (PATCH /units/{unit})
 	UpdateUnit(ctx echo.Context, unit UnitCode) error
+	// GetAllocation Read the result of the ranked allocation
+	// (GET /units/{unit}/allocation)
+	GetAllocation(ctx echo.Context, unit UnitCode) error
+	// RunAllocation Allocate now: book every team without a slot from the rankings
+	// (POST /units/{unit}/allocation)
+	RunAllocation(ctx echo.Context, unit UnitCode) error
 	// ArchiveUnit Archive the unit: read-only for everyone, pushes and chat stop
 	// (POST /units/{unit}/archive)
 	ArchiveUnit(ctx echo.Context, unit UnitCode) error
@@ -2058,6 +2590,15 @@ type ServerInterface interface {
 	// ExportUnitAudit Download the audit log as CSV (same filters)
 	// (GET /units/{unit}/audit.csv)
 	ExportUnitAudit(ctx echo.Context, unit UnitCode, params ExportUnitAuditParams) error
+	// ListBoard Read the unit's partner board, newest first
+	// (GET /units/{unit}/board)
+	ListBoard(ctx echo.Context, unit UnitCode) error
+	// DeleteBoardEntry Take the caller's own entry off the board
+	// (DELETE /units/{unit}/board/entry)
+	DeleteBoardEntry(ctx echo.Context, unit UnitCode) error
+	// PutBoardEntry Post or edit the caller's own "looking for a team" entry
+	// (PUT /units/{unit}/board/entry)
+	PutBoardEntry(ctx echo.Context, unit UnitCode) error
 	// UnitCalendar Download every booked slot as iCalendar
 	// (GET /units/{unit}/calendar.ics)
 	UnitCalendar(ctx echo.Context, unit UnitCode) error
@@ -2070,12 +2611,51 @@ type ServerInterface interface {
 	// ExportTeams Download every team as CSV
 	// (GET /units/{unit}/export/teams.csv)
 	ExportTeams(ctx echo.Context, unit UnitCode) error
+	// AcceptHold Take the held place; the team moves there
+	// (POST /units/{unit}/holds/{hid}/accept)
+	AcceptHold(ctx echo.Context, unit UnitCode, hid int64) error
+	// DeclineHold Pass the held place on to the next team in line
+	// (POST /units/{unit}/holds/{hid}/decline)
+	DeclineHold(ctx echo.Context, unit UnitCode, hid int64) error
+	// ListInvitations Read the caller's invitations, received and sent
+	// (GET /units/{unit}/invitations)
+	ListInvitations(ctx echo.Context, unit UnitCode) error
+	// CreateInvitation Invite a student to the caller's team
+	// (POST /units/{unit}/invitations)
+	CreateInvitation(ctx echo.Context, unit UnitCode) error
+	// WithdrawInvitation Withdraw a pending invitation
+	// (DELETE /units/{unit}/invitations/{iid})
+	WithdrawInvitation(ctx echo.Context, unit UnitCode, iid int64) error
+	// AcceptInvitation Accept an invitation and join the team
+	// (POST /units/{unit}/invitations/{iid}/accept)
+	AcceptInvitation(ctx echo.Context, unit UnitCode, iid int64) error
+	// DeclineInvitation Decline an invitation
+	// (POST /units/{unit}/invitations/{iid}/decline)
+	DeclineInvitation(ctx echo.Context, unit UnitCode, iid int64) error
 	// JoinTeam Join a team with its code
 	// (POST /units/{unit}/join)
 	JoinTeam(ctx echo.Context, unit UnitCode) error
 	// ListUnitLabs List the unit's bookable lab slots, in time order
 	// (GET /units/{unit}/labs)
 	ListUnitLabs(ctx echo.Context, unit UnitCode) error
+	// LeaveQueue Take the caller's team out of the slot's line
+	// (DELETE /units/{unit}/labs/{lab}/queue)
+	LeaveQueue(ctx echo.Context, unit UnitCode, lab LabID) error
+	// JoinQueue Queue the caller's team for a full slot
+	// (POST /units/{unit}/labs/{lab}/queue)
+	JoinQueue(ctx echo.Context, unit UnitCode, lab LabID) error
+	// ApplyMatch Create exactly these teams of students without one, all or nothing
+	// (POST /units/{unit}/match)
+	ApplyMatch(ctx echo.Context, unit UnitCode) error
+	// PreviewMatch Propose teams for the students without one; changes nothing
+	// (POST /units/{unit}/match/preview)
+	PreviewMatch(ctx echo.Context, unit UnitCode) error
+	// ListNotices Read the caller's notices in the unit, newest first
+	// (GET /units/{unit}/notices)
+	ListNotices(ctx echo.Context, unit UnitCode, params ListNoticesParams) error
+	// MarkNoticesRead Mark the caller's notices read, up to an id
+	// (POST /units/{unit}/notices/read)
+	MarkNoticesRead(ctx echo.Context, unit UnitCode) error
 	// GetUnitOverview Sign-up at a glance: counts, a grid per session, who is missing
 	// (GET /units/{unit}/overview)
 	GetUnitOverview(ctx echo.Context, unit UnitCode) error
@@ -2106,6 +2686,15 @@ type ServerInterface interface {
 	// MoveProject Move a team to another slot (past the window and the guard time)
 	// (POST /units/{unit}/projects/{pid}/move)
 	MoveProject(ctx echo.Context, unit UnitCode, pid ProjectID) error
+	// GetRanking Read the team's ranking of slots, and what the allocation gave it
+	// (GET /units/{unit}/projects/{pid}/ranking)
+	GetRanking(ctx echo.Context, unit UnitCode, pid ProjectID) error
+	// SetRanking Rank up to 10 slots, best first
+	// (PUT /units/{unit}/projects/{pid}/ranking)
+	SetRanking(ctx echo.Context, unit UnitCode, pid ProjectID) error
+	// GetWaitlist Read the waitlists and holds of the caller's team, or a coordinator's whole unit
+	// (GET /units/{unit}/queue)
+	GetWaitlist(ctx echo.Context, unit UnitCode) error
 	// ListRoster List the unit's roster: every enrolled person, their role, e-mail and team
 	// (GET /units/{unit}/roster)
 	ListRoster(ctx echo.Context, unit UnitCode) error
@@ -2388,6 +2977,38 @@ func (w *ServerInterfaceWrapper) UpdateUnit(ctx echo.Context) error {
 	return err
 }
 
+// GetAllocation converts echo context to params.
+func (w *ServerInterfaceWrapper) GetAllocation(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "unit" -------------
+	var unit UnitCode
+
+	err = runtime.BindStyledParameterWithOptions("simple", "unit", ctx.Param("unit"), &unit, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter unit: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.GetAllocation(ctx, unit)
+	return err
+}
+
+// RunAllocation converts echo context to params.
+func (w *ServerInterfaceWrapper) RunAllocation(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "unit" -------------
+	var unit UnitCode
+
+	err = runtime.BindStyledParameterWithOptions("simple", "unit", ctx.Param("unit"), &unit, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter unit: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.RunAllocation(ctx, unit)
+	return err
+}
+
 // ArchiveUnit converts echo context to params.
 func (w *ServerInterfaceWrapper) ArchiveUnit(ctx echo.Context) error {
 	var err error
@@ -2496,6 +3117,54 @@ func (w *ServerInterfaceWrapper) ExportUnitAudit(ctx echo.Context) error {
 	return err
 }
 
+// ListBoard converts echo context to params.
+func (w *ServerInterfaceWrapper) ListBoard(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "unit" -------------
+	var unit UnitCode
+
+	err = runtime.BindStyledParameterWithOptions("simple", "unit", ctx.Param("unit"), &unit, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter unit: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ListBoard(ctx, unit)
+	return err
+}
+
+// DeleteBoardEntry converts echo context to params.
+func (w *ServerInterfaceWrapper) DeleteBoardEntry(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "unit" -------------
+	var unit UnitCode
+
+	err = runtime.BindStyledParameterWithOptions("simple", "unit", ctx.Param("unit"), &unit, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter unit: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.DeleteBoardEntry(ctx, unit)
+	return err
+}
+
+// PutBoardEntry converts echo context to params.
+func (w *ServerInterfaceWrapper) PutBoardEntry(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "unit" -------------
+	var unit UnitCode
+
+	err = runtime.BindStyledParameterWithOptions("simple", "unit", ctx.Param("unit"), &unit, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter unit: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.PutBoardEntry(ctx, unit)
+	return err
+}
+
 // UnitCalendar converts echo context to params.
 func (w *ServerInterfaceWrapper) UnitCalendar(ctx echo.Context) error {
 	var err error
@@ -2576,6 +3245,158 @@ func (w *ServerInterfaceWrapper) ExportTeams(ctx echo.Context) error {
 	return err
 }
 
+// AcceptHold converts echo context to params.
+func (w *ServerInterfaceWrapper) AcceptHold(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "unit" -------------
+	var unit UnitCode
+
+	err = runtime.BindStyledParameterWithOptions("simple", "unit", ctx.Param("unit"), &unit, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter unit: %s", err))
+	}
+
+	// ------------- Path parameter "hid" -------------
+	var hid int64
+
+	err = runtime.BindStyledParameterWithOptions("simple", "hid", ctx.Param("hid"), &hid, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "int64", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter hid: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.AcceptHold(ctx, unit, hid)
+	return err
+}
+
+// DeclineHold converts echo context to params.
+func (w *ServerInterfaceWrapper) DeclineHold(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "unit" -------------
+	var unit UnitCode
+
+	err = runtime.BindStyledParameterWithOptions("simple", "unit", ctx.Param("unit"), &unit, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter unit: %s", err))
+	}
+
+	// ------------- Path parameter "hid" -------------
+	var hid int64
+
+	err = runtime.BindStyledParameterWithOptions("simple", "hid", ctx.Param("hid"), &hid, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "int64", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter hid: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.DeclineHold(ctx, unit, hid)
+	return err
+}
+
+// ListInvitations converts echo context to params.
+func (w *ServerInterfaceWrapper) ListInvitations(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "unit" -------------
+	var unit UnitCode
+
+	err = runtime.BindStyledParameterWithOptions("simple", "unit", ctx.Param("unit"), &unit, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter unit: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ListInvitations(ctx, unit)
+	return err
+}
+
+// CreateInvitation converts echo context to params.
+func (w *ServerInterfaceWrapper) CreateInvitation(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "unit" -------------
+	var unit UnitCode
+
+	err = runtime.BindStyledParameterWithOptions("simple", "unit", ctx.Param("unit"), &unit, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter unit: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.CreateInvitation(ctx, unit)
+	return err
+}
+
+// WithdrawInvitation converts echo context to params.
+func (w *ServerInterfaceWrapper) WithdrawInvitation(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "unit" -------------
+	var unit UnitCode
+
+	err = runtime.BindStyledParameterWithOptions("simple", "unit", ctx.Param("unit"), &unit, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter unit: %s", err))
+	}
+
+	// ------------- Path parameter "iid" -------------
+	var iid int64
+
+	err = runtime.BindStyledParameterWithOptions("simple", "iid", ctx.Param("iid"), &iid, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "int64", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter iid: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.WithdrawInvitation(ctx, unit, iid)
+	return err
+}
+
+// AcceptInvitation converts echo context to params.
+func (w *ServerInterfaceWrapper) AcceptInvitation(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "unit" -------------
+	var unit UnitCode
+
+	err = runtime.BindStyledParameterWithOptions("simple", "unit", ctx.Param("unit"), &unit, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter unit: %s", err))
+	}
+
+	// ------------- Path parameter "iid" -------------
+	var iid int64
+
+	err = runtime.BindStyledParameterWithOptions("simple", "iid", ctx.Param("iid"), &iid, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "int64", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter iid: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.AcceptInvitation(ctx, unit, iid)
+	return err
+}
+
+// DeclineInvitation converts echo context to params.
+func (w *ServerInterfaceWrapper) DeclineInvitation(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "unit" -------------
+	var unit UnitCode
+
+	err = runtime.BindStyledParameterWithOptions("simple", "unit", ctx.Param("unit"), &unit, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter unit: %s", err))
+	}
+
+	// ------------- Path parameter "iid" -------------
+	var iid int64
+
+	err = runtime.BindStyledParameterWithOptions("simple", "iid", ctx.Param("iid"), &iid, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "int64", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter iid: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.DeclineInvitation(ctx, unit, iid)
+	return err
+}
+
 // JoinTeam converts echo context to params.
 func (w *ServerInterfaceWrapper) JoinTeam(ctx echo.Context) error {
 	var err error
@@ -2605,6 +3426,134 @@ func (w *ServerInterfaceWrapper) ListUnitLabs(ctx echo.Context) error {
 
 	// Invoke the callback with all the unmarshaled arguments
 	err = w.Handler.ListUnitLabs(ctx, unit)
+	return err
+}
+
+// LeaveQueue converts echo context to params.
+func (w *ServerInterfaceWrapper) LeaveQueue(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "unit" -------------
+	var unit UnitCode
+
+	err = runtime.BindStyledParameterWithOptions("simple", "unit", ctx.Param("unit"), &unit, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter unit: %s", err))
+	}
+
+	// ------------- Path parameter "lab" -------------
+	var lab LabID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "lab", ctx.Param("lab"), &lab, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "int64", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter lab: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.LeaveQueue(ctx, unit, lab)
+	return err
+}
+
+// JoinQueue converts echo context to params.
+func (w *ServerInterfaceWrapper) JoinQueue(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "unit" -------------
+	var unit UnitCode
+
+	err = runtime.BindStyledParameterWithOptions("simple", "unit", ctx.Param("unit"), &unit, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter unit: %s", err))
+	}
+
+	// ------------- Path parameter "lab" -------------
+	var lab LabID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "lab", ctx.Param("lab"), &lab, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "int64", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter lab: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.JoinQueue(ctx, unit, lab)
+	return err
+}
+
+// ApplyMatch converts echo context to params.
+func (w *ServerInterfaceWrapper) ApplyMatch(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "unit" -------------
+	var unit UnitCode
+
+	err = runtime.BindStyledParameterWithOptions("simple", "unit", ctx.Param("unit"), &unit, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter unit: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ApplyMatch(ctx, unit)
+	return err
+}
+
+// PreviewMatch converts echo context to params.
+func (w *ServerInterfaceWrapper) PreviewMatch(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "unit" -------------
+	var unit UnitCode
+
+	err = runtime.BindStyledParameterWithOptions("simple", "unit", ctx.Param("unit"), &unit, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter unit: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.PreviewMatch(ctx, unit)
+	return err
+}
+
+// ListNotices converts echo context to params.
+func (w *ServerInterfaceWrapper) ListNotices(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "unit" -------------
+	var unit UnitCode
+
+	err = runtime.BindStyledParameterWithOptions("simple", "unit", ctx.Param("unit"), &unit, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter unit: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ListNoticesParams
+	// ------------- Optional query parameter "cursor" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "cursor", ctx.QueryParams(), &params.Cursor, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter cursor: %s", err))
+	}
+
+	// ------------- Optional query parameter "limit" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "limit", ctx.QueryParams(), &params.Limit, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter limit: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ListNotices(ctx, unit, params)
+	return err
+}
+
+// MarkNoticesRead converts echo context to params.
+func (w *ServerInterfaceWrapper) MarkNoticesRead(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "unit" -------------
+	var unit UnitCode
+
+	err = runtime.BindStyledParameterWithOptions("simple", "unit", ctx.Param("unit"), &unit, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter unit: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.MarkNoticesRead(ctx, unit)
 	return err
 }
 
@@ -2830,6 +3779,70 @@ func (w *ServerInterfaceWrapper) MoveProject(ctx echo.Context) error {
 
 	// Invoke the callback with all the unmarshaled arguments
 	err = w.Handler.MoveProject(ctx, unit, pid)
+	return err
+}
+
+// GetRanking converts echo context to params.
+func (w *ServerInterfaceWrapper) GetRanking(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "unit" -------------
+	var unit UnitCode
+
+	err = runtime.BindStyledParameterWithOptions("simple", "unit", ctx.Param("unit"), &unit, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter unit: %s", err))
+	}
+
+	// ------------- Path parameter "pid" -------------
+	var pid ProjectID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "pid", ctx.Param("pid"), &pid, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "int64", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter pid: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.GetRanking(ctx, unit, pid)
+	return err
+}
+
+// SetRanking converts echo context to params.
+func (w *ServerInterfaceWrapper) SetRanking(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "unit" -------------
+	var unit UnitCode
+
+	err = runtime.BindStyledParameterWithOptions("simple", "unit", ctx.Param("unit"), &unit, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter unit: %s", err))
+	}
+
+	// ------------- Path parameter "pid" -------------
+	var pid ProjectID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "pid", ctx.Param("pid"), &pid, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "int64", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter pid: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.SetRanking(ctx, unit, pid)
+	return err
+}
+
+// GetWaitlist converts echo context to params.
+func (w *ServerInterfaceWrapper) GetWaitlist(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "unit" -------------
+	var unit UnitCode
+
+	err = runtime.BindStyledParameterWithOptions("simple", "unit", ctx.Param("unit"), &unit, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter unit: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.GetWaitlist(ctx, unit)
 	return err
 }
 
@@ -3267,6 +4280,27 @@ func RegisterHandlersWithOptions(router EchoRouter, si ServerInterface, options 
 	router.GET(options.BaseURL+"/units/:unit/projects/:pid/code", wrapper.GetJoinCode, options.OperationMiddlewares["getJoinCode"]...)
 	router.POST(options.BaseURL+"/units/:unit/projects/:pid/code", wrapper.RenewJoinCode, options.OperationMiddlewares["renewJoinCode"]...)
 	router.POST(options.BaseURL+"/units/:unit/join", wrapper.JoinTeam, options.OperationMiddlewares["joinTeam"]...)
+	router.GET(options.BaseURL+"/units/:unit/notices", wrapper.ListNotices, options.OperationMiddlewares["listNotices"]...)
+	router.POST(options.BaseURL+"/units/:unit/notices/read", wrapper.MarkNoticesRead, options.OperationMiddlewares["markNoticesRead"]...)
+	router.GET(options.BaseURL+"/units/:unit/projects/:pid/ranking", wrapper.GetRanking, options.OperationMiddlewares["getRanking"]...)
+	router.PUT(options.BaseURL+"/units/:unit/projects/:pid/ranking", wrapper.SetRanking, options.OperationMiddlewares["setRanking"]...)
+	router.GET(options.BaseURL+"/units/:unit/allocation", wrapper.GetAllocation, options.OperationMiddlewares["getAllocation"]...)
+	router.POST(options.BaseURL+"/units/:unit/allocation", wrapper.RunAllocation, options.OperationMiddlewares["runAllocation"]...)
+	router.GET(options.BaseURL+"/units/:unit/board", wrapper.ListBoard, options.OperationMiddlewares["listBoard"]...)
+	router.DELETE(options.BaseURL+"/units/:unit/board/entry", wrapper.DeleteBoardEntry, options.OperationMiddlewares["deleteBoardEntry"]...)
+	router.PUT(options.BaseURL+"/units/:unit/board/entry", wrapper.PutBoardEntry, options.OperationMiddlewares["putBoardEntry"]...)
+	router.POST(options.BaseURL+"/units/:unit/match/preview", wrapper.PreviewMatch, options.OperationMiddlewares["previewMatch"]...)
+	router.POST(options.BaseURL+"/units/:unit/match", wrapper.ApplyMatch, options.OperationMiddlewares["applyMatch"]...)
+	router.GET(options.BaseURL+"/units/:unit/invitations", wrapper.ListInvitations, options.OperationMiddlewares["listInvitations"]...)
+	router.POST(options.BaseURL+"/units/:unit/invitations", wrapper.CreateInvitation, options.OperationMiddlewares["createInvitation"]...)
+	router.DELETE(options.BaseURL+"/units/:unit/invitations/:iid", wrapper.WithdrawInvitation, options.OperationMiddlewares["withdrawInvitation"]...)
+	router.POST(options.BaseURL+"/units/:unit/invitations/:iid/accept", wrapper.AcceptInvitation, options.OperationMiddlewares["acceptInvitation"]...)
+	router.POST(options.BaseURL+"/units/:unit/invitations/:iid/decline", wrapper.DeclineInvitation, options.OperationMiddlewares["declineInvitation"]...)
+	router.DELETE(options.BaseURL+"/units/:unit/labs/:lab/queue", wrapper.LeaveQueue, options.OperationMiddlewares["leaveQueue"]...)
+	router.POST(options.BaseURL+"/units/:unit/labs/:lab/queue", wrapper.JoinQueue, options.OperationMiddlewares["joinQueue"]...)
+	router.GET(options.BaseURL+"/units/:unit/queue", wrapper.GetWaitlist, options.OperationMiddlewares["getWaitlist"]...)
+	router.POST(options.BaseURL+"/units/:unit/holds/:hid/accept", wrapper.AcceptHold, options.OperationMiddlewares["acceptHold"]...)
+	router.POST(options.BaseURL+"/units/:unit/holds/:hid/decline", wrapper.DeclineHold, options.OperationMiddlewares["declineHold"]...)
 	router.GET(options.BaseURL+"/health", wrapper.GetHealth, options.OperationMiddlewares["getHealth"]...)
 	router.GET(options.BaseURL+"/openapi.yaml", wrapper.GetOpenAPIDocument, options.OperationMiddlewares["getOpenAPIDocument"]...)
 	router.GET(options.BaseURL+"/docs", wrapper.GetAPIReference, options.OperationMiddlewares["getAPIReference"]...)
@@ -4639,6 +5673,233 @@ func (response UpdateUnit413ApplicationProblemPlusJSONResponse) VisitUpdateUnitR
 	return err
 }
 
+type GetAllocationRequestObject struct {
+	Unit UnitCode `json:"unit"`
+}
+
+type GetAllocationResponseObject interface {
+	VisitGetAllocationResponse(w http.ResponseWriter) error
+}
+
+type GetAllocation200JSONResponse Allocation
+
+func (response GetAllocation200JSONResponse) VisitGetAllocationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetAllocation400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response GetAllocation400ApplicationProblemPlusJSONResponse) VisitGetAllocationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetAllocation401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response GetAllocation401ApplicationProblemPlusJSONResponse) VisitGetAllocationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetAllocation403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response GetAllocation403ApplicationProblemPlusJSONResponse) VisitGetAllocationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetAllocation404ApplicationProblemPlusJSONResponse struct {
+	NotFoundApplicationProblemPlusJSONResponse
+}
+
+func (response GetAllocation404ApplicationProblemPlusJSONResponse) VisitGetAllocationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetAllocation409ApplicationProblemPlusJSONResponse struct {
+	ConflictApplicationProblemPlusJSONResponse
+}
+
+func (response GetAllocation409ApplicationProblemPlusJSONResponse) VisitGetAllocationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(409)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RunAllocationRequestObject struct {
+	Unit UnitCode `json:"unit"`
+	Body *RunAllocationJSONRequestBody
+}
+
+type RunAllocationResponseObject interface {
+	VisitRunAllocationResponse(w http.ResponseWriter) error
+}
+
+type RunAllocation200JSONResponse Allocation
+
+func (response RunAllocation200JSONResponse) VisitRunAllocationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RunAllocation400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response RunAllocation400ApplicationProblemPlusJSONResponse) VisitRunAllocationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RunAllocation401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response RunAllocation401ApplicationProblemPlusJSONResponse) VisitRunAllocationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RunAllocation403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response RunAllocation403ApplicationProblemPlusJSONResponse) VisitRunAllocationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RunAllocation404ApplicationProblemPlusJSONResponse struct {
+	NotFoundApplicationProblemPlusJSONResponse
+}
+
+func (response RunAllocation404ApplicationProblemPlusJSONResponse) VisitRunAllocationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RunAllocation409ApplicationProblemPlusJSONResponse struct {
+	ConflictApplicationProblemPlusJSONResponse
+}
+
+func (response RunAllocation409ApplicationProblemPlusJSONResponse) VisitRunAllocationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(409)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RunAllocation413ApplicationProblemPlusJSONResponse struct {
+	TooLargeApplicationProblemPlusJSONResponse
+}
+
+func (response RunAllocation413ApplicationProblemPlusJSONResponse) VisitRunAllocationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type ArchiveUnitRequestObject struct {
 	Unit UnitCode `json:"unit"`
 }
@@ -4926,6 +6187,268 @@ func (response ExportUnitAudit404ApplicationProblemPlusJSONResponse) VisitExport
 	}
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListBoardRequestObject struct {
+	Unit UnitCode `json:"unit"`
+}
+
+type ListBoardResponseObject interface {
+	VisitListBoardResponse(w http.ResponseWriter) error
+}
+
+type ListBoard200JSONResponse Board
+
+func (response ListBoard200JSONResponse) VisitListBoardResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListBoard400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response ListBoard400ApplicationProblemPlusJSONResponse) VisitListBoardResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListBoard401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response ListBoard401ApplicationProblemPlusJSONResponse) VisitListBoardResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListBoard403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response ListBoard403ApplicationProblemPlusJSONResponse) VisitListBoardResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteBoardEntryRequestObject struct {
+	Unit UnitCode `json:"unit"`
+}
+
+type DeleteBoardEntryResponseObject interface {
+	VisitDeleteBoardEntryResponse(w http.ResponseWriter) error
+}
+
+type DeleteBoardEntry204Response struct {
+}
+
+func (response DeleteBoardEntry204Response) VisitDeleteBoardEntryResponse(w http.ResponseWriter) error {
+	w.WriteHeader(204)
+	return nil
+}
+
+type DeleteBoardEntry400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response DeleteBoardEntry400ApplicationProblemPlusJSONResponse) VisitDeleteBoardEntryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteBoardEntry401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response DeleteBoardEntry401ApplicationProblemPlusJSONResponse) VisitDeleteBoardEntryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteBoardEntry403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response DeleteBoardEntry403ApplicationProblemPlusJSONResponse) VisitDeleteBoardEntryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteBoardEntry409ApplicationProblemPlusJSONResponse struct {
+	ConflictApplicationProblemPlusJSONResponse
+}
+
+func (response DeleteBoardEntry409ApplicationProblemPlusJSONResponse) VisitDeleteBoardEntryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(409)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PutBoardEntryRequestObject struct {
+	Unit UnitCode `json:"unit"`
+	Body *PutBoardEntryJSONRequestBody
+}
+
+type PutBoardEntryResponseObject interface {
+	VisitPutBoardEntryResponse(w http.ResponseWriter) error
+}
+
+type PutBoardEntry200JSONResponse BoardEntry
+
+func (response PutBoardEntry200JSONResponse) VisitPutBoardEntryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PutBoardEntry400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response PutBoardEntry400ApplicationProblemPlusJSONResponse) VisitPutBoardEntryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PutBoardEntry401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response PutBoardEntry401ApplicationProblemPlusJSONResponse) VisitPutBoardEntryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PutBoardEntry403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response PutBoardEntry403ApplicationProblemPlusJSONResponse) VisitPutBoardEntryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PutBoardEntry409ApplicationProblemPlusJSONResponse struct {
+	ConflictApplicationProblemPlusJSONResponse
+}
+
+func (response PutBoardEntry409ApplicationProblemPlusJSONResponse) VisitPutBoardEntryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(409)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PutBoardEntry413ApplicationProblemPlusJSONResponse struct {
+	TooLargeApplicationProblemPlusJSONResponse
+}
+
+func (response PutBoardEntry413ApplicationProblemPlusJSONResponse) VisitPutBoardEntryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(413)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -5343,6 +6866,703 @@ func (response ExportTeams404ApplicationProblemPlusJSONResponse) VisitExportTeam
 	return err
 }
 
+type AcceptHoldRequestObject struct {
+	Unit UnitCode `json:"unit"`
+	Hid  int64    `json:"hid"`
+}
+
+type AcceptHoldResponseObject interface {
+	VisitAcceptHoldResponse(w http.ResponseWriter) error
+}
+
+type AcceptHold200JSONResponse Project
+
+func (response AcceptHold200JSONResponse) VisitAcceptHoldResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AcceptHold400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response AcceptHold400ApplicationProblemPlusJSONResponse) VisitAcceptHoldResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AcceptHold401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response AcceptHold401ApplicationProblemPlusJSONResponse) VisitAcceptHoldResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AcceptHold403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response AcceptHold403ApplicationProblemPlusJSONResponse) VisitAcceptHoldResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AcceptHold404ApplicationProblemPlusJSONResponse struct {
+	NotFoundApplicationProblemPlusJSONResponse
+}
+
+func (response AcceptHold404ApplicationProblemPlusJSONResponse) VisitAcceptHoldResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AcceptHold409ApplicationProblemPlusJSONResponse struct {
+	ConflictApplicationProblemPlusJSONResponse
+}
+
+func (response AcceptHold409ApplicationProblemPlusJSONResponse) VisitAcceptHoldResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(409)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeclineHoldRequestObject struct {
+	Unit UnitCode `json:"unit"`
+	Hid  int64    `json:"hid"`
+}
+
+type DeclineHoldResponseObject interface {
+	VisitDeclineHoldResponse(w http.ResponseWriter) error
+}
+
+type DeclineHold204Response struct {
+}
+
+func (response DeclineHold204Response) VisitDeclineHoldResponse(w http.ResponseWriter) error {
+	w.WriteHeader(204)
+	return nil
+}
+
+type DeclineHold400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response DeclineHold400ApplicationProblemPlusJSONResponse) VisitDeclineHoldResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeclineHold401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response DeclineHold401ApplicationProblemPlusJSONResponse) VisitDeclineHoldResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeclineHold403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response DeclineHold403ApplicationProblemPlusJSONResponse) VisitDeclineHoldResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeclineHold404ApplicationProblemPlusJSONResponse struct {
+	NotFoundApplicationProblemPlusJSONResponse
+}
+
+func (response DeclineHold404ApplicationProblemPlusJSONResponse) VisitDeclineHoldResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeclineHold409ApplicationProblemPlusJSONResponse struct {
+	ConflictApplicationProblemPlusJSONResponse
+}
+
+func (response DeclineHold409ApplicationProblemPlusJSONResponse) VisitDeclineHoldResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(409)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListInvitationsRequestObject struct {
+	Unit UnitCode `json:"unit"`
+}
+
+type ListInvitationsResponseObject interface {
+	VisitListInvitationsResponse(w http.ResponseWriter) error
+}
+
+type ListInvitations200JSONResponse InvitationList
+
+func (response ListInvitations200JSONResponse) VisitListInvitationsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListInvitations400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response ListInvitations400ApplicationProblemPlusJSONResponse) VisitListInvitationsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListInvitations401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response ListInvitations401ApplicationProblemPlusJSONResponse) VisitListInvitationsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListInvitations403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response ListInvitations403ApplicationProblemPlusJSONResponse) VisitListInvitationsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateInvitationRequestObject struct {
+	Unit UnitCode `json:"unit"`
+	Body *CreateInvitationJSONRequestBody
+}
+
+type CreateInvitationResponseObject interface {
+	VisitCreateInvitationResponse(w http.ResponseWriter) error
+}
+
+type CreateInvitation201JSONResponse Invitation
+
+func (response CreateInvitation201JSONResponse) VisitCreateInvitationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(201)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateInvitation400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response CreateInvitation400ApplicationProblemPlusJSONResponse) VisitCreateInvitationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateInvitation401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response CreateInvitation401ApplicationProblemPlusJSONResponse) VisitCreateInvitationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateInvitation403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response CreateInvitation403ApplicationProblemPlusJSONResponse) VisitCreateInvitationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateInvitation409ApplicationProblemPlusJSONResponse struct {
+	ConflictApplicationProblemPlusJSONResponse
+}
+
+func (response CreateInvitation409ApplicationProblemPlusJSONResponse) VisitCreateInvitationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(409)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateInvitation413ApplicationProblemPlusJSONResponse struct {
+	TooLargeApplicationProblemPlusJSONResponse
+}
+
+func (response CreateInvitation413ApplicationProblemPlusJSONResponse) VisitCreateInvitationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type WithdrawInvitationRequestObject struct {
+	Unit UnitCode `json:"unit"`
+	Iid  int64    `json:"iid"`
+}
+
+type WithdrawInvitationResponseObject interface {
+	VisitWithdrawInvitationResponse(w http.ResponseWriter) error
+}
+
+type WithdrawInvitation204Response struct {
+}
+
+func (response WithdrawInvitation204Response) VisitWithdrawInvitationResponse(w http.ResponseWriter) error {
+	w.WriteHeader(204)
+	return nil
+}
+
+type WithdrawInvitation400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response WithdrawInvitation400ApplicationProblemPlusJSONResponse) VisitWithdrawInvitationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type WithdrawInvitation401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response WithdrawInvitation401ApplicationProblemPlusJSONResponse) VisitWithdrawInvitationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type WithdrawInvitation403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response WithdrawInvitation403ApplicationProblemPlusJSONResponse) VisitWithdrawInvitationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type WithdrawInvitation404ApplicationProblemPlusJSONResponse struct {
+	NotFoundApplicationProblemPlusJSONResponse
+}
+
+func (response WithdrawInvitation404ApplicationProblemPlusJSONResponse) VisitWithdrawInvitationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type WithdrawInvitation409ApplicationProblemPlusJSONResponse struct {
+	ConflictApplicationProblemPlusJSONResponse
+}
+
+func (response WithdrawInvitation409ApplicationProblemPlusJSONResponse) VisitWithdrawInvitationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(409)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AcceptInvitationRequestObject struct {
+	Unit UnitCode `json:"unit"`
+	Iid  int64    `json:"iid"`
+}
+
+type AcceptInvitationResponseObject interface {
+	VisitAcceptInvitationResponse(w http.ResponseWriter) error
+}
+
+type AcceptInvitation200JSONResponse Project
+
+func (response AcceptInvitation200JSONResponse) VisitAcceptInvitationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AcceptInvitation400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response AcceptInvitation400ApplicationProblemPlusJSONResponse) VisitAcceptInvitationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AcceptInvitation401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response AcceptInvitation401ApplicationProblemPlusJSONResponse) VisitAcceptInvitationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AcceptInvitation403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response AcceptInvitation403ApplicationProblemPlusJSONResponse) VisitAcceptInvitationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AcceptInvitation404ApplicationProblemPlusJSONResponse struct {
+	NotFoundApplicationProblemPlusJSONResponse
+}
+
+func (response AcceptInvitation404ApplicationProblemPlusJSONResponse) VisitAcceptInvitationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AcceptInvitation409ApplicationProblemPlusJSONResponse struct {
+	ConflictApplicationProblemPlusJSONResponse
+}
+
+func (response AcceptInvitation409ApplicationProblemPlusJSONResponse) VisitAcceptInvitationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(409)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeclineInvitationRequestObject struct {
+	Unit UnitCode `json:"unit"`
+	Iid  int64    `json:"iid"`
+}
+
+type DeclineInvitationResponseObject interface {
+	VisitDeclineInvitationResponse(w http.ResponseWriter) error
+}
+
+type DeclineInvitation200JSONResponse Invitation
+
+func (response DeclineInvitation200JSONResponse) VisitDeclineInvitationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeclineInvitation400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response DeclineInvitation400ApplicationProblemPlusJSONResponse) VisitDeclineInvitationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeclineInvitation401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response DeclineInvitation401ApplicationProblemPlusJSONResponse) VisitDeclineInvitationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeclineInvitation403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response DeclineInvitation403ApplicationProblemPlusJSONResponse) VisitDeclineInvitationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeclineInvitation404ApplicationProblemPlusJSONResponse struct {
+	NotFoundApplicationProblemPlusJSONResponse
+}
+
+func (response DeclineInvitation404ApplicationProblemPlusJSONResponse) VisitDeclineInvitationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeclineInvitation409ApplicationProblemPlusJSONResponse struct {
+	ConflictApplicationProblemPlusJSONResponse
+}
+
+func (response DeclineInvitation409ApplicationProblemPlusJSONResponse) VisitDeclineInvitationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(409)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type JoinTeamRequestObject struct {
 	Unit UnitCode `json:"unit"`
 	Body *JoinTeamJSONRequestBody
@@ -5550,6 +7770,636 @@ func (response ListUnitLabs404ApplicationProblemPlusJSONResponse) VisitListUnitL
 	}
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type LeaveQueueRequestObject struct {
+	Unit UnitCode `json:"unit"`
+	Lab  LabID    `json:"lab"`
+}
+
+type LeaveQueueResponseObject interface {
+	VisitLeaveQueueResponse(w http.ResponseWriter) error
+}
+
+type LeaveQueue204Response struct {
+}
+
+func (response LeaveQueue204Response) VisitLeaveQueueResponse(w http.ResponseWriter) error {
+	w.WriteHeader(204)
+	return nil
+}
+
+type LeaveQueue400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response LeaveQueue400ApplicationProblemPlusJSONResponse) VisitLeaveQueueResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type LeaveQueue401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response LeaveQueue401ApplicationProblemPlusJSONResponse) VisitLeaveQueueResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type LeaveQueue403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response LeaveQueue403ApplicationProblemPlusJSONResponse) VisitLeaveQueueResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type LeaveQueue404ApplicationProblemPlusJSONResponse struct {
+	NotFoundApplicationProblemPlusJSONResponse
+}
+
+func (response LeaveQueue404ApplicationProblemPlusJSONResponse) VisitLeaveQueueResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type LeaveQueue409ApplicationProblemPlusJSONResponse struct {
+	ConflictApplicationProblemPlusJSONResponse
+}
+
+func (response LeaveQueue409ApplicationProblemPlusJSONResponse) VisitLeaveQueueResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(409)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type JoinQueueRequestObject struct {
+	Unit UnitCode `json:"unit"`
+	Lab  LabID    `json:"lab"`
+}
+
+type JoinQueueResponseObject interface {
+	VisitJoinQueueResponse(w http.ResponseWriter) error
+}
+
+type JoinQueue201JSONResponse QueueEntry
+
+func (response JoinQueue201JSONResponse) VisitJoinQueueResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(201)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type JoinQueue400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response JoinQueue400ApplicationProblemPlusJSONResponse) VisitJoinQueueResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type JoinQueue401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response JoinQueue401ApplicationProblemPlusJSONResponse) VisitJoinQueueResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type JoinQueue403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response JoinQueue403ApplicationProblemPlusJSONResponse) VisitJoinQueueResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type JoinQueue404ApplicationProblemPlusJSONResponse struct {
+	NotFoundApplicationProblemPlusJSONResponse
+}
+
+func (response JoinQueue404ApplicationProblemPlusJSONResponse) VisitJoinQueueResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type JoinQueue409ApplicationProblemPlusJSONResponse struct {
+	ConflictApplicationProblemPlusJSONResponse
+}
+
+func (response JoinQueue409ApplicationProblemPlusJSONResponse) VisitJoinQueueResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(409)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ApplyMatchRequestObject struct {
+	Unit UnitCode `json:"unit"`
+	Body *ApplyMatchJSONRequestBody
+}
+
+type ApplyMatchResponseObject interface {
+	VisitApplyMatchResponse(w http.ResponseWriter) error
+}
+
+type ApplyMatch201JSONResponse MatchResult
+
+func (response ApplyMatch201JSONResponse) VisitApplyMatchResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(201)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ApplyMatch400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response ApplyMatch400ApplicationProblemPlusJSONResponse) VisitApplyMatchResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ApplyMatch401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response ApplyMatch401ApplicationProblemPlusJSONResponse) VisitApplyMatchResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ApplyMatch403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response ApplyMatch403ApplicationProblemPlusJSONResponse) VisitApplyMatchResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ApplyMatch404ApplicationProblemPlusJSONResponse struct {
+	NotFoundApplicationProblemPlusJSONResponse
+}
+
+func (response ApplyMatch404ApplicationProblemPlusJSONResponse) VisitApplyMatchResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ApplyMatch409ApplicationProblemPlusJSONResponse struct {
+	ConflictApplicationProblemPlusJSONResponse
+}
+
+func (response ApplyMatch409ApplicationProblemPlusJSONResponse) VisitApplyMatchResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(409)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ApplyMatch413ApplicationProblemPlusJSONResponse struct {
+	TooLargeApplicationProblemPlusJSONResponse
+}
+
+func (response ApplyMatch413ApplicationProblemPlusJSONResponse) VisitApplyMatchResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PreviewMatchRequestObject struct {
+	Unit UnitCode `json:"unit"`
+	Body *PreviewMatchJSONRequestBody
+}
+
+type PreviewMatchResponseObject interface {
+	VisitPreviewMatchResponse(w http.ResponseWriter) error
+}
+
+type PreviewMatch200JSONResponse MatchPreview
+
+func (response PreviewMatch200JSONResponse) VisitPreviewMatchResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PreviewMatch400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response PreviewMatch400ApplicationProblemPlusJSONResponse) VisitPreviewMatchResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PreviewMatch401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response PreviewMatch401ApplicationProblemPlusJSONResponse) VisitPreviewMatchResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PreviewMatch403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response PreviewMatch403ApplicationProblemPlusJSONResponse) VisitPreviewMatchResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PreviewMatch404ApplicationProblemPlusJSONResponse struct {
+	NotFoundApplicationProblemPlusJSONResponse
+}
+
+func (response PreviewMatch404ApplicationProblemPlusJSONResponse) VisitPreviewMatchResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PreviewMatch413ApplicationProblemPlusJSONResponse struct {
+	TooLargeApplicationProblemPlusJSONResponse
+}
+
+func (response PreviewMatch413ApplicationProblemPlusJSONResponse) VisitPreviewMatchResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListNoticesRequestObject struct {
+	Unit   UnitCode `json:"unit"`
+	Params ListNoticesParams
+}
+
+type ListNoticesResponseObject interface {
+	VisitListNoticesResponse(w http.ResponseWriter) error
+}
+
+type ListNotices200JSONResponse NoticePage
+
+func (response ListNotices200JSONResponse) VisitListNoticesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListNotices400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response ListNotices400ApplicationProblemPlusJSONResponse) VisitListNoticesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListNotices401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response ListNotices401ApplicationProblemPlusJSONResponse) VisitListNoticesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListNotices403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response ListNotices403ApplicationProblemPlusJSONResponse) VisitListNoticesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListNotices404ApplicationProblemPlusJSONResponse struct {
+	NotFoundApplicationProblemPlusJSONResponse
+}
+
+func (response ListNotices404ApplicationProblemPlusJSONResponse) VisitListNoticesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type MarkNoticesReadRequestObject struct {
+	Unit UnitCode `json:"unit"`
+	Body *MarkNoticesReadJSONRequestBody
+}
+
+type MarkNoticesReadResponseObject interface {
+	VisitMarkNoticesReadResponse(w http.ResponseWriter) error
+}
+
+type MarkNoticesRead200JSONResponse NoticeUnread
+
+func (response MarkNoticesRead200JSONResponse) VisitMarkNoticesReadResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type MarkNoticesRead400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response MarkNoticesRead400ApplicationProblemPlusJSONResponse) VisitMarkNoticesReadResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type MarkNoticesRead401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response MarkNoticesRead401ApplicationProblemPlusJSONResponse) VisitMarkNoticesReadResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type MarkNoticesRead403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response MarkNoticesRead403ApplicationProblemPlusJSONResponse) VisitMarkNoticesReadResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type MarkNoticesRead404ApplicationProblemPlusJSONResponse struct {
+	NotFoundApplicationProblemPlusJSONResponse
+}
+
+func (response MarkNoticesRead404ApplicationProblemPlusJSONResponse) VisitMarkNoticesReadResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type MarkNoticesRead413ApplicationProblemPlusJSONResponse struct {
+	TooLargeApplicationProblemPlusJSONResponse
+}
+
+func (response MarkNoticesRead413ApplicationProblemPlusJSONResponse) VisitMarkNoticesReadResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(413)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -6601,6 +9451,324 @@ func (response MoveProject413ApplicationProblemPlusJSONResponse) VisitMoveProjec
 	}
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetRankingRequestObject struct {
+	Unit UnitCode  `json:"unit"`
+	Pid  ProjectID `json:"pid"`
+}
+
+type GetRankingResponseObject interface {
+	VisitGetRankingResponse(w http.ResponseWriter) error
+}
+
+type GetRanking200JSONResponse Ranking
+
+func (response GetRanking200JSONResponse) VisitGetRankingResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetRanking400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response GetRanking400ApplicationProblemPlusJSONResponse) VisitGetRankingResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetRanking401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response GetRanking401ApplicationProblemPlusJSONResponse) VisitGetRankingResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetRanking403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response GetRanking403ApplicationProblemPlusJSONResponse) VisitGetRankingResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetRanking404ApplicationProblemPlusJSONResponse struct {
+	NotFoundApplicationProblemPlusJSONResponse
+}
+
+func (response GetRanking404ApplicationProblemPlusJSONResponse) VisitGetRankingResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetRanking409ApplicationProblemPlusJSONResponse struct {
+	ConflictApplicationProblemPlusJSONResponse
+}
+
+func (response GetRanking409ApplicationProblemPlusJSONResponse) VisitGetRankingResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(409)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SetRankingRequestObject struct {
+	Unit UnitCode  `json:"unit"`
+	Pid  ProjectID `json:"pid"`
+	Body *SetRankingJSONRequestBody
+}
+
+type SetRankingResponseObject interface {
+	VisitSetRankingResponse(w http.ResponseWriter) error
+}
+
+type SetRanking200JSONResponse Ranking
+
+func (response SetRanking200JSONResponse) VisitSetRankingResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SetRanking400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response SetRanking400ApplicationProblemPlusJSONResponse) VisitSetRankingResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SetRanking401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response SetRanking401ApplicationProblemPlusJSONResponse) VisitSetRankingResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SetRanking403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response SetRanking403ApplicationProblemPlusJSONResponse) VisitSetRankingResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SetRanking404ApplicationProblemPlusJSONResponse struct {
+	NotFoundApplicationProblemPlusJSONResponse
+}
+
+func (response SetRanking404ApplicationProblemPlusJSONResponse) VisitSetRankingResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SetRanking409ApplicationProblemPlusJSONResponse struct {
+	ConflictApplicationProblemPlusJSONResponse
+}
+
+func (response SetRanking409ApplicationProblemPlusJSONResponse) VisitSetRankingResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(409)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SetRanking413ApplicationProblemPlusJSONResponse struct {
+	TooLargeApplicationProblemPlusJSONResponse
+}
+
+func (response SetRanking413ApplicationProblemPlusJSONResponse) VisitSetRankingResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetWaitlistRequestObject struct {
+	Unit UnitCode `json:"unit"`
+}
+
+type GetWaitlistResponseObject interface {
+	VisitGetWaitlistResponse(w http.ResponseWriter) error
+}
+
+type GetWaitlist200JSONResponse Waitlist
+
+func (response GetWaitlist200JSONResponse) VisitGetWaitlistResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetWaitlist400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response GetWaitlist400ApplicationProblemPlusJSONResponse) VisitGetWaitlistResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetWaitlist401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response GetWaitlist401ApplicationProblemPlusJSONResponse) VisitGetWaitlistResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetWaitlist403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response GetWaitlist403ApplicationProblemPlusJSONResponse) VisitGetWaitlistResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetWaitlist404ApplicationProblemPlusJSONResponse struct {
+	NotFoundApplicationProblemPlusJSONResponse
+}
+
+func (response GetWaitlist404ApplicationProblemPlusJSONResponse) VisitGetWaitlistResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -8379,6 +11547,12 @@ type StrictServerInterface interface {
 	// UpdateUnit Change a unit's title, timezone or policy (JSON merge patch)
 	// (PATCH /units/{unit})
 	UpdateUnit(ctx context.Context, request UpdateUnitRequestObject) (UpdateUnitResponseObject, error)
+	// GetAllocation Read the result of the ranked allocation
+	// (GET /units/{unit}/allocation)
+	GetAllocation(ctx context.Context, request GetAllocationRequestObject) (GetAllocationResponseObject, error)
+	// RunAllocation Allocate now: book every team without a slot from the rankings
+	// (POST /units/{unit}/allocation)
+	RunAllocation(ctx context.Context, request RunAllocationRequestObject) (RunAllocationResponseObject, error)
 	// ArchiveUnit Archive the unit: read-only for everyone, pushes and chat stop
 	// (POST /units/{unit}/archive)
 	ArchiveUnit(ctx context.Context, request ArchiveUnitRequestObject) (ArchiveUnitResponseObject, error)
@@ -8388,6 +11562,15 @@ type StrictServerInterface interface {
 	// ExportUnitAudit Download the audit log as CSV (same filters)
 	// (GET /units/{unit}/audit.csv)
 	ExportUnitAudit(ctx context.Context, request ExportUnitAuditRequestObject) (ExportUnitAuditResponseObject, error)
+	// ListBoard Read the unit's partner board, newest first
+	// (GET /units/{unit}/board)
+	ListBoard(ctx context.Context, request ListBoardRequestObject) (ListBoardResponseObject, error)
+	// DeleteBoardEntry Take the caller's own entry off the board
+	// (DELETE /units/{unit}/board/entry)
+	DeleteBoardEntry(ctx context.Context, request DeleteBoardEntryRequestObject) (DeleteBoardEntryResponseObject, error)
+	// PutBoardEntry Post or edit the caller's own "looking for a team" entry
+	// (PUT /units/{unit}/board/entry)
+	PutBoardEntry(ctx context.Context, request PutBoardEntryRequestObject) (PutBoardEntryResponseObject, error)
 	// UnitCalendar Download every booked slot as iCalendar
 	// (GET /units/{unit}/calendar.ics)
 	UnitCalendar(ctx context.Context, request UnitCalendarRequestObject) (UnitCalendarResponseObject, error)
@@ -8400,12 +11583,51 @@ type StrictServerInterface interface {
 	// ExportTeams Download every team as CSV
 	// (GET /units/{unit}/export/teams.csv)
 	ExportTeams(ctx context.Context, request ExportTeamsRequestObject) (ExportTeamsResponseObject, error)
+	// AcceptHold Take the held place; the team moves there
+	// (POST /units/{unit}/holds/{hid}/accept)
+	AcceptHold(ctx context.Context, request AcceptHoldRequestObject) (AcceptHoldResponseObject, error)
+	// DeclineHold Pass the held place on to the next team in line
+	// (POST /units/{unit}/holds/{hid}/decline)
+	DeclineHold(ctx context.Context, request DeclineHoldRequestObject) (DeclineHoldResponseObject, error)
+	// ListInvitations Read the caller's invitations, received and sent
+	// (GET /units/{unit}/invitations)
+	ListInvitations(ctx context.Context, request ListInvitationsRequestObject) (ListInvitationsResponseObject, error)
+	// CreateInvitation Invite a student to the caller's team
+	// (POST /units/{unit}/invitations)
+	CreateInvitation(ctx context.Context, request CreateInvitationRequestObject) (CreateInvitationResponseObject, error)
+	// WithdrawInvitation Withdraw a pending invitation
+	// (DELETE /units/{unit}/invitations/{iid})
+	WithdrawInvitation(ctx context.Context, request WithdrawInvitationRequestObject) (WithdrawInvitationResponseObject, error)
+	// AcceptInvitation Accept an invitation and join the team
+	// (POST /units/{unit}/invitations/{iid}/accept)
+	AcceptInvitation(ctx context.Context, request AcceptInvitationRequestObject) (AcceptInvitationResponseObject, error)
+	// DeclineInvitation Decline an invitation
+	// (POST /units/{unit}/invitations/{iid}/decline)
+	DeclineInvitation(ctx context.Context, request DeclineInvitationRequestObject) (DeclineInvitationResponseObject, error)
 	// JoinTeam Join a team with its code
 	// (POST /units/{unit}/join)
 	JoinTeam(ctx context.Context, request JoinTeamRequestObject) (JoinTeamResponseObject, error)
 	// ListUnitLabs List the unit's bookable lab slots, in time order
 	// (GET /units/{unit}/labs)
 	ListUnitLabs(ctx context.Context, request ListUnitLabsRequestObject) (ListUnitLabsResponseObject, error)
+	// LeaveQueue Take the caller's team out of the slot's line
+	// (DELETE /units/{unit}/labs/{lab}/queue)
+	LeaveQueue(ctx context.Context, request LeaveQueueRequestObject) (LeaveQueueResponseObject, error)
+	// JoinQueue Queue the caller's team for a full slot
+	// (POST /units/{unit}/labs/{lab}/queue)
+	JoinQueue(ctx context.Context, request JoinQueueRequestObject) (JoinQueueResponseObject, error)
+	// ApplyMatch Create exactly these teams of students without one, all or nothing
+	// (POST /units/{unit}/match)
+	ApplyMatch(ctx context.Context, request ApplyMatchRequestObject) (ApplyMatchResponseObject, error)
+	// PreviewMatch Propose teams for the students without one; changes nothing
+	// (POST /units/{unit}/match/preview)
+	PreviewMatch(ctx context.Context, request PreviewMatchRequestObject) (PreviewMatchResponseObject, error)
+	// ListNotices Read the caller's notices in the unit, newest first
+	// (GET /units/{unit}/notices)
+	ListNotices(ctx context.Context, request ListNoticesRequestObject) (ListNoticesResponseObject, error)
+	// MarkNoticesRead Mark the caller's notices read, up to an id
+	// (POST /units/{unit}/notices/read)
+	MarkNoticesRead(ctx context.Context, request MarkNoticesReadRequestObject) (MarkNoticesReadResponseObject, error)
 	// GetUnitOverview Sign-up at a glance: counts, a grid per session, who is missing
 	// (GET /units/{unit}/overview)
 	GetUnitOverview(ctx context.Context, request GetUnitOverviewRequestObject) (GetUnitOverviewResponseObject, error)
@@ -8436,6 +11658,15 @@ type StrictServerInterface interface {
 	// MoveProject Move a team to another slot (past the window and the guard time)
 	// (POST /units/{unit}/projects/{pid}/move)
 	MoveProject(ctx context.Context, request MoveProjectRequestObject) (MoveProjectResponseObject, error)
+	// GetRanking Read the team's ranking of slots, and what the allocation gave it
+	// (GET /units/{unit}/projects/{pid}/ranking)
+	GetRanking(ctx context.Context, request GetRankingRequestObject) (GetRankingResponseObject, error)
+	// SetRanking Rank up to 10 slots, best first
+	// (PUT /units/{unit}/projects/{pid}/ranking)
+	SetRanking(ctx context.Context, request SetRankingRequestObject) (SetRankingResponseObject, error)
+	// GetWaitlist Read the waitlists and holds of the caller's team, or a coordinator's whole unit
+	// (GET /units/{unit}/queue)
+	GetWaitlist(ctx context.Context, request GetWaitlistRequestObject) (GetWaitlistResponseObject, error)
 	// ListRoster List the unit's roster: every enrolled person, their role, e-mail and team
 	// (GET /units/{unit}/roster)
 	ListRoster(ctx context.Context, request ListRosterRequestObject) (ListRosterResponseObject, error)
@@ -9021,6 +12252,79 @@ func (sh *strictHandler) UpdateUnit(ctx echo.Context, unit UnitCode) error {
 	return nil
 }
 
+// GetAllocation operation middleware
+func (sh *strictHandler) GetAllocation(ctx echo.Context, unit UnitCode) error {
+	var request GetAllocationRequestObject
+
+	request.Unit = unit
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.GetAllocation(ctx.Request().Context(), request.(GetAllocationRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetAllocation")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(GetAllocationResponseObject); ok {
+		return validResponse.VisitGetAllocationResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// RunAllocation operation middleware
+func (sh *strictHandler) RunAllocation(ctx echo.Context, unit UnitCode) error {
+	var request RunAllocationRequestObject
+
+	request.Unit = unit
+
+	var body RunAllocationJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.RunAllocation(ctx.Request().Context(), request.(RunAllocationRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "RunAllocation")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(RunAllocationResponseObject); ok {
+		return validResponse.VisitRunAllocationResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
 // ArchiveUnit operation middleware
 func (sh *strictHandler) ArchiveUnit(ctx echo.Context, unit UnitCode) error {
 	var request ArchiveUnitRequestObject
@@ -9092,6 +12396,104 @@ func (sh *strictHandler) ExportUnitAudit(ctx echo.Context, unit UnitCode, params
 		return err
 	} else if validResponse, ok := response.(ExportUnitAuditResponseObject); ok {
 		return validResponse.VisitExportUnitAuditResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// ListBoard operation middleware
+func (sh *strictHandler) ListBoard(ctx echo.Context, unit UnitCode) error {
+	var request ListBoardRequestObject
+
+	request.Unit = unit
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ListBoard(ctx.Request().Context(), request.(ListBoardRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListBoard")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ListBoardResponseObject); ok {
+		return validResponse.VisitListBoardResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// DeleteBoardEntry operation middleware
+func (sh *strictHandler) DeleteBoardEntry(ctx echo.Context, unit UnitCode) error {
+	var request DeleteBoardEntryRequestObject
+
+	request.Unit = unit
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.DeleteBoardEntry(ctx.Request().Context(), request.(DeleteBoardEntryRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "DeleteBoardEntry")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(DeleteBoardEntryResponseObject); ok {
+		return validResponse.VisitDeleteBoardEntryResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// PutBoardEntry operation middleware
+func (sh *strictHandler) PutBoardEntry(ctx echo.Context, unit UnitCode) error {
+	var request PutBoardEntryRequestObject
+
+	request.Unit = unit
+
+	var body PutBoardEntryJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.PutBoardEntry(ctx.Request().Context(), request.(PutBoardEntryRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "PutBoardEntry")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(PutBoardEntryResponseObject); ok {
+		return validResponse.VisitPutBoardEntryResponse(ctx.Response())
 	} else if response != nil {
 		return fmt.Errorf("unexpected response type: %T", response)
 	}
@@ -9223,6 +12625,209 @@ func (sh *strictHandler) ExportTeams(ctx echo.Context, unit UnitCode) error {
 	return nil
 }
 
+// AcceptHold operation middleware
+func (sh *strictHandler) AcceptHold(ctx echo.Context, unit UnitCode, hid int64) error {
+	var request AcceptHoldRequestObject
+
+	request.Unit = unit
+	request.Hid = hid
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.AcceptHold(ctx.Request().Context(), request.(AcceptHoldRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "AcceptHold")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(AcceptHoldResponseObject); ok {
+		return validResponse.VisitAcceptHoldResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// DeclineHold operation middleware
+func (sh *strictHandler) DeclineHold(ctx echo.Context, unit UnitCode, hid int64) error {
+	var request DeclineHoldRequestObject
+
+	request.Unit = unit
+	request.Hid = hid
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.DeclineHold(ctx.Request().Context(), request.(DeclineHoldRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "DeclineHold")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(DeclineHoldResponseObject); ok {
+		return validResponse.VisitDeclineHoldResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// ListInvitations operation middleware
+func (sh *strictHandler) ListInvitations(ctx echo.Context, unit UnitCode) error {
+	var request ListInvitationsRequestObject
+
+	request.Unit = unit
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ListInvitations(ctx.Request().Context(), request.(ListInvitationsRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListInvitations")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ListInvitationsResponseObject); ok {
+		return validResponse.VisitListInvitationsResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// CreateInvitation operation middleware
+func (sh *strictHandler) CreateInvitation(ctx echo.Context, unit UnitCode) error {
+	var request CreateInvitationRequestObject
+
+	request.Unit = unit
+
+	var body CreateInvitationJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.CreateInvitation(ctx.Request().Context(), request.(CreateInvitationRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "CreateInvitation")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(CreateInvitationResponseObject); ok {
+		return validResponse.VisitCreateInvitationResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// WithdrawInvitation operation middleware
+func (sh *strictHandler) WithdrawInvitation(ctx echo.Context, unit UnitCode, iid int64) error {
+	var request WithdrawInvitationRequestObject
+
+	request.Unit = unit
+	request.Iid = iid
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.WithdrawInvitation(ctx.Request().Context(), request.(WithdrawInvitationRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "WithdrawInvitation")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(WithdrawInvitationResponseObject); ok {
+		return validResponse.VisitWithdrawInvitationResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// AcceptInvitation operation middleware
+func (sh *strictHandler) AcceptInvitation(ctx echo.Context, unit UnitCode, iid int64) error {
+	var request AcceptInvitationRequestObject
+
+	request.Unit = unit
+	request.Iid = iid
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.AcceptInvitation(ctx.Request().Context(), request.(AcceptInvitationRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "AcceptInvitation")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(AcceptInvitationResponseObject); ok {
+		return validResponse.VisitAcceptInvitationResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// DeclineInvitation operation middleware
+func (sh *strictHandler) DeclineInvitation(ctx echo.Context, unit UnitCode, iid int64) error {
+	var request DeclineInvitationRequestObject
+
+	request.Unit = unit
+	request.Iid = iid
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.DeclineInvitation(ctx.Request().Context(), request.(DeclineInvitationRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "DeclineInvitation")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(DeclineInvitationResponseObject); ok {
+		return validResponse.VisitDeclineInvitationResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
 // JoinTeam operation middleware
 func (sh *strictHandler) JoinTeam(ctx echo.Context, unit UnitCode) error {
 	var request JoinTeamRequestObject
@@ -9290,6 +12895,228 @@ func (sh *strictHandler) ListUnitLabs(ctx echo.Context, unit UnitCode) error {
 		return err
 	} else if validResponse, ok := response.(ListUnitLabsResponseObject); ok {
 		return validResponse.VisitListUnitLabsResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// LeaveQueue operation middleware
+func (sh *strictHandler) LeaveQueue(ctx echo.Context, unit UnitCode, lab LabID) error {
+	var request LeaveQueueRequestObject
+
+	request.Unit = unit
+	request.Lab = lab
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.LeaveQueue(ctx.Request().Context(), request.(LeaveQueueRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "LeaveQueue")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(LeaveQueueResponseObject); ok {
+		return validResponse.VisitLeaveQueueResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// JoinQueue operation middleware
+func (sh *strictHandler) JoinQueue(ctx echo.Context, unit UnitCode, lab LabID) error {
+	var request JoinQueueRequestObject
+
+	request.Unit = unit
+	request.Lab = lab
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.JoinQueue(ctx.Request().Context(), request.(JoinQueueRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "JoinQueue")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(JoinQueueResponseObject); ok {
+		return validResponse.VisitJoinQueueResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// ApplyMatch operation middleware
+func (sh *strictHandler) ApplyMatch(ctx echo.Context, unit UnitCode) error {
+	var request ApplyMatchRequestObject
+
+	request.Unit = unit
+
+	var body ApplyMatchJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ApplyMatch(ctx.Request().Context(), request.(ApplyMatchRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ApplyMatch")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ApplyMatchResponseObject); ok {
+		return validResponse.VisitApplyMatchResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// PreviewMatch operation middleware
+func (sh *strictHandler) PreviewMatch(ctx echo.Context, unit UnitCode) error {
+	var request PreviewMatchRequestObject
+
+	request.Unit = unit
+
+	var body PreviewMatchJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.PreviewMatch(ctx.Request().Context(), request.(PreviewMatchRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "PreviewMatch")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(PreviewMatchResponseObject); ok {
+		return validResponse.VisitPreviewMatchResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// ListNotices operation middleware
+func (sh *strictHandler) ListNotices(ctx echo.Context, unit UnitCode, params ListNoticesParams) error {
+	var request ListNoticesRequestObject
+
+	request.Unit = unit
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ListNotices(ctx.Request().Context(), request.(ListNoticesRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListNotices")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ListNoticesResponseObject); ok {
+		return validResponse.VisitListNoticesResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// MarkNoticesRead operation middleware
+func (sh *strictHandler) MarkNoticesRead(ctx echo.Context, unit UnitCode) error {
+	var request MarkNoticesReadRequestObject
+
+	request.Unit = unit
+
+	var body MarkNoticesReadJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.MarkNoticesRead(ctx.Request().Context(), request.(MarkNoticesReadRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "MarkNoticesRead")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(MarkNoticesReadResponseObject); ok {
+		return validResponse.VisitMarkNoticesReadResponse(ctx.Response())
 	} else if response != nil {
 		return fmt.Errorf("unexpected response type: %T", response)
 	}
@@ -9663,6 +13490,106 @@ func (sh *strictHandler) MoveProject(ctx echo.Context, unit UnitCode, pid Projec
 		return err
 	} else if validResponse, ok := response.(MoveProjectResponseObject); ok {
 		return validResponse.VisitMoveProjectResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// GetRanking operation middleware
+func (sh *strictHandler) GetRanking(ctx echo.Context, unit UnitCode, pid ProjectID) error {
+	var request GetRankingRequestObject
+
+	request.Unit = unit
+	request.Pid = pid
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.GetRanking(ctx.Request().Context(), request.(GetRankingRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetRanking")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(GetRankingResponseObject); ok {
+		return validResponse.VisitGetRankingResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// SetRanking operation middleware
+func (sh *strictHandler) SetRanking(ctx echo.Context, unit UnitCode, pid ProjectID) error {
+	var request SetRankingRequestObject
+
+	request.Unit = unit
+	request.Pid = pid
+
+	var body SetRankingJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.SetRanking(ctx.Request().Context(), request.(SetRankingRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "SetRanking")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(SetRankingResponseObject); ok {
+		return validResponse.VisitSetRankingResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// GetWaitlist operation middleware
+func (sh *strictHandler) GetWaitlist(ctx echo.Context, unit UnitCode) error {
+	var request GetWaitlistRequestObject
+
+	request.Unit = unit
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.GetWaitlist(ctx.Request().Context(), request.(GetWaitlistRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetWaitlist")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(GetWaitlistResponseObject); ok {
+		return validResponse.VisitGetWaitlistResponse(ctx.Response())
 	} else if response != nil {
 		return fmt.Errorf("unexpected response type: %T", response)
 	}
@@ -10226,252 +14153,375 @@ func (sh *strictHandler) UpdateUnitStudentProject(ctx echo.Context, unit UnitCod
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7L3rcts42iB8K/j4TVXsHVqWD+kkck3t63bS3e5xHK/tTOadKBtBJCxhTAEcArKizrhq/u7vuYW9srmS",
-	"LTwASJACZdGSkjjt/tGxJALE4TkfPwcRH6WcESZF0PkckE94lCYE/j7L+N9JJNWfNzgZE/VHTESU0VRS",
-	"zoJOcIjUaJqQDF3xDGEkKZuiBLPBGA9IEAYJ7ged4Oji4hXabbV30GvOYjwN0Ws8RbtttPOss/NUP/aR",
-	"xkFnLwxGZNQnmQg67z8H6qtgd2d3b//pD8+CMGB4RNRbY4xO+A1JcESC27D83PPiuaMhzhIi0I+431fL",
-	"uf0QBql69lkYZJyP3JUFYSAkzqT4iKWarL37bKv9dGu3fWnXKAkeVV6OuuN2e/cHVH1RGIwZVdNEVIq9",
-	"/fbelppP7AS3t2HwFn5yjhRn0ZDekDjoXOFEkDCIeEw8g8MgJld4nMj8wXSIhXqSp4QFYZDyhEZTNWWf",
-	"82vKBkEnuKKZkB8jPlKrihIuSGWHO/tqh+12p93+Y/t5p91Wz3EmCFNPxTRTEBAGgzHO4o8jysZSAccP",
-	"7TAY8sT5ZqcdBpTdUEk+DvlYXeD+8xBWVnlhe++y/aLyQnW2H0f4U9DZtR8oCzq7t2Eg6Yj8xhnc+1jI",
-	"DCcUb5+RTA7VOCoTuOnjywt1VOhwQBOC3pE+ekluSMLTEWEyRBdkRIQkGdpBahnBrbqIFGd4RCQA2+fg",
-	"cBxTeRhpwK7C+RuWTBFhMqNEIH6F5JAKhOHhVhBapAk6QapRphVlBEsSB+pMgk7wjzHJpgVg6pEK5KIh",
-	"GWH1vhRLSTL17P9+j7d++/DHbrel//iD2uc0VeOEzNStqsXDch0EnbNe3OdjqZesjra04Gf+BSoscVd3",
-	"xbMRXCJl8of9IAxGlNHReBR0dvLFUSbJgGTF6i7kOAYoWnR1Qg8on6iD/r6VmjG1Z9neevHh8/Nb/yGe",
-	"4P7xy9n1XQ4JEgmXTwSicWk1e2YRKQbwM2tQRC4MMvKPMc0UGstsTJY5PXOtdUszMDa7umfe1em7XN3q",
-	"zLWejhWd9q/w+VZMB1TaC0UMnp1/r+VF37HmhW9YEdsjIKe+dSoq/UQgRW9DtPuff/17v42iIc5wpKiC",
-	"QnS89VuI2lsvEGYx6gZb3aC8i1ka7dkMMINFt4O3fmtvvdj68Hk33G97d3WrphKpotFAuX7E8VFG1EFT",
-	"nMA3EWfSYB5O04RGWG16O814PyGjP/5daBqXb0OdjcQ0gbVeMz5hlatDPEOTjLMBOjs+1axSjhWJb+8U",
-	"RPgtw2M55Bn9DQifWTbgd6efYHYd3Lqb/kNGroJO8P9vFwLItv5VbJ/plerNlu/tbWWB7srQBmUxFZKy",
-	"wZiKIe4nZFPd15Dg2JD5d+/ebR2O5VCdVoQlKZ1D8CMWNEIZwcnoT90gxTQbp92gRFxmbuM2VDdwTv4x",
-	"JkIuefpySFCmZ0J9Hk8RFYiyG5wAPpAs40YyuqIkUUKPezZKdhJCyR+dYDRWMxC0gyRHT9suWIMYVFxg",
-	"u7jAH3GM7D7Wdn+vcaIoDonVzZm9IcrSsTxAPb3DHlKIIxDB0RDxqyvCYsoGCPbcUos44uwqodHyp40l",
-	"SnAfiL066qtxkvjP2Qio7hH7R5cP94Ujotg1r+1kD5OMYAUzDGHLJEKU4kwykiGJrwkL1aHDetVi4Sx/",
-	"4lmfxjFhSx7mlI/RCE8R4xLhKCJClJh6iWjsFcdSvH5t56IofYQTpaTYBcYcFgcHcMrlT3zM4hWgrqVJ",
-	"QywQ4/YOSlvfL7Z+yiXSb17b1k85EuNoiDIi+DiLCGz4kvMTnA3IGmgVvyEZ+mEf/Zn+6O56x7lwQ2DQ",
-	"KyapnKJLzpFezVrv37NAexavMZuaRS3LPCXnaITZFF1hmpAYKbY+SqU4QDKbIjzAlKEES5K5h7PrEAl1",
-	"Gmo9KF/Q+k6lslZBB2yLMgGKvIu5RgQ4QBNMJeqdE5lNtw6vJMl6SJCIs1hUeKzzSOmknu+3PZy0kC21",
-	"wOYIEcvdBkaaufQJzhQB5NeEKRjI5bCvKsec8hD1cRwi8ilVq1GUOSM3/JqUV9xMftEDGwow+XZKijCH",
-	"y8NxTNWKcXKW8ZRkkiqh09ofnK+0FcYnZWM115NZeGLjJDHQRlDERyMlYyeUEbVl9aOS36ywXFm1la0/",
-	"e2T+Qs5+r/UIePRDPgfvA1W2auorJrNpw63i3E5AmNKU3nsUf/vNOI0r38QkIfobbexqZWTEb9wvcByX",
-	"RtiflabSyggjE/ioFAvnjfCxeB18zI1LYZBxIUnWoqOUZ/qJBPeF+5mwjCcjpYLbBRTfREPMBpXvinWn",
-	"lLUyIggwu4S7q4KPxargoz2BD56LxRb05iGWA6RqiCwpsupVW5KOSOCZXpMHUX/hGt7KYPxOyXrmBELU",
-	"nzq2nxpALYBMo8WMll2lfoUR1PNwzUucwem9R2YEGyJ6J86JOovOpSP8ADbDUaEJNvadEE2GhCG+EG77",
-	"UBgrwNKQERbmM23ayGXzQtS0l5zvrhb7z7AWhBogv7FcAcmTZCQWglVNZW4LdpJlGD4z8qnmQKNxJnim",
-	"zY0EqefQBk9ikm2iFA+IIaCcwc8JFhK+bn7Adj9mLd6jusEUZjzBfdGUVtqxHxMzeKFTO8H92eOqrLwy",
-	"tW/lR0MsX1udrdm6GxCVq4yParCCsJgo7qeYENpgRAmguMILwUgxM6mPnx4zRVgFEWhC5RCp2abI6KQH",
-	"CNs/UYQZwllGb5ToK4daJxxSIbkSRIHP3pAQCY6ihKpzR3HGU5SRFMg2olqoW4BqjcTAw4atg2X+HZ+r",
-	"Z/JLLpipVbJ97GFs3CcefOExsdiinoI/0rEYKqEPyFAruAsX4NfQmB/V6szd6n0aOgRL8AIbnKUDblVv",
-	"2VWmoAAoJDwK4CEUDm/jlG5P4NBjqgaNKMOGEY5wmoI353Pwdw72Re9p/sops+8Og4TgG1KLXOrH4lkJ",
-	"NMj/6CX5lO/oNseR6ak2bcIR3IYBZ+TNFVhM5t23u8LbcP6z5ffeQSvc7dx+uA2DV1ZGaYj0kbEVe8A5",
-	"KYFowWsizrPYXJYPYI1acZekCm+2T5v3+WAs39kR8NimvGsEupGCqU8nhA3kMOjsPt1vIG+7A9tt8BbY",
-	"zzueYSllXoP9fug12d//oCvHeff5nRMBvtT7nd+d56Wp92KOilptJj+/KiFhZIIyzGI+QmfHpyEa0BuQ",
-	"ryJiRC2gfSQTnIEUZsRx4Bp8LBeUxFZ2G4UaZqYMzUnqDXrvKct4tijn9tNZtfGMXI0FiQ+MkskYAeER",
-	"CYmnAvFUK9h+ImA33cfxR5gRaD+4Hz5aRpEb568cQybj8qOi1FrtwpJ8TOiIWn+wAgiceGnFqNjvLB2p",
-	"MEmwUt999GahhrzMctbixH+iJInh2BsihTGS+3jyrxdvTrXoYxhzxZyPNniGUiyHKPfG+4Wh+pOp7Fcv",
-	"Zv5Of85ofEGEMDp8g63GxuRSK+7M6kwJl4tLvbCyhMs7RV9YSC6j6JfUblVN2Gyffc6vtQFuVuKLcIoj",
-	"Kqf+X+dosbMPOyE3Veh5h5NkK0p4dI2U1K0kWFm4bH/jjIRIB5+gNCMRFUYfn+U0t1v6j93ij0v7R8f+",
-	"8Yc7RUNHzbSLds4itEfmu4RfCE4Ug2x0BdY2WWA8v74b3c0o7yq0+H8/mqqQWQHbE6FVzadtq2uIECmt",
-	"VEgEsUaa0mImJmDBRBgpSjhLZO3ohVHD1eQ8evQy+oZRjL6evmHQOD+TOTrGseIfN4TJ5sSrsPRUrVvT",
-	"AzTJqJRKcOD6AscxlSjhA7UHR+Z7qmS+u+0LM8tWor8NxLiHPF5e8Cs6GEqUEAlhGkqdhXgTgcAnizOC",
-	"hjiL1VYizhT/D4F8TDgaZHyciiqdONz6W04qir+9glq6IG2r3LO2VMFuPtSczv2sFMuAPSiTH5qAaN3a",
-	"neiHpS/3CAsCd4rRiAqhRAWeIfJJZhgNpynYETMkUhwRgWIO/twRXGYFVHfv0k58Gphvhye433BniR5R",
-	"3pi6BtgYMBDgaiEirUELde+IkNVRRzOw2IjV1gso9Tz4hEc4KS23ynHDXKPAwJMrMV6zUbSrY8+LkmYT",
-	"yQfekMWZvInZMqF9RsrKT6oGSoyZlCZGOrqPldRHnokckizfDIQXqCWhhFxJtAEgxVGfJJwNhKJ0P7+6",
-	"1AalBPeFK0/3OU8IZgZ4vOCwBqBax52v5BpD59hrrvQ49qnfRdhP3EKHUURSpVxjxYuQOR5FpNQXSC9R",
-	"QaNhUhvqInfbOy/KRkA5JF0GQeEQeIh63XG7vRcJkpBIwt+ktxkizKZyqCYkiSAgaaD9drvVVXpnYYVr",
-	"FNQZeq5oJ9zxmio+hMGnrQHfMl9rD3NLB9I6P21pr6K5/WHQCQZUDsf9VsRH23qQ/UfBqf7TxuQKbdqK",
-	"7yepKm1HoMmQKzbiIKT1382Kok39EiU094iiVT4LblbrP/1qMibsco5gWTKifjkhRNupl5ZCTigj97Fd",
-	"JJQRvyK7sMUBpphvcHhN7hVLsbT1UFBJPuJ45DMiXlBJEPwmIC4OR1LxDu1SqnBLh2+oXxbHlsIOf5dB",
-	"wzUROsu2L/SeKr9peq5XPIt8weD4miCMUkjq6ZMpZ7ErO1gt/wAxQmJFcrUqVctZDQe9g44cx2X/+9q1",
-	"Mg+L9J3rKZm8Jja6f21A+5X2Xb9nJ5umAbs5tR49E2hrPLM981GnSfTQBmf5I5tKNig/IHpoo/2ff/37",
-	"BdLx65HssrKPWGyGSHuP+1wOW0hxB0nwSIsTYN9XEocBXLuYTQSR4Feac3SZMZ8J+htBOl1MSw4VK6e7",
-	"w+r97PznX/8uR5QjfCWVfJrR0UhJJmKcZXysrbyToSIzoK2FiIFCLjOeOKN9VzpPbVNSBscp3VK8cUDY",
-	"FqiGWxIPhEmro9pKW1r3bXPELF3QwpC9+PL4iEJ46DQ0N60vOritvrtMbhfFrxH+dKzHvKiQXqCp/xgT",
-	"87PGmuarHuFPf3oR6qnCmN6QmX1UbdalZIX5BOgeNmvXLj3Cn4y42zbwVC/95uKLA4U7C7g2H5LxeiEN",
-	"9pRMbHLqPaw4jZKY3GTVhm4JEwlh5cdSgmuG2XWNjO3kvtZE9dzpDM3TYou35/mxOvXV++ZK6mwZOJ+7",
-	"0Nn2QWc5zdYdvb9/J2iXM3Kdwc927xxb5O7e98CKtN7Spu96cZEA3GCYz+hc5A7PxFEdnh4CHh4gk1SN",
-	"3l4eVVjRD/vzwjkaBULMC/bwoeKblLDDs+OXPBrPj2LxRaseMmTGo71WG8VmEiUpUIE400lxFdmNXfG7",
-	"3jKzSgUhOKXlGPS9Vru158V4LIei4Tsq52ZfGOr12jm9J3hDshtKJo2p2dhUQpgnI9jJj/TTgGjqsYRI",
-	"n3ZB8EiAfW6CLGyrG1hIg7JSqcfOILQLW/gyrCH6Q1sJwT+Cp9oHorgRz2JtLF/cJW2c5Z5FjJnaEonn",
-	"ZtgawQCMk4znaegLvd+mkd+lQJqbc47FWVzpguaBy1F+/03YkrpaS7Fm6RkEzCd17vSrjJCPoHkK/wOU",
-	"fdS1J3w/Mi4/zn1A/VIzsTHdfxRG1rrDh5Vvo1hS+f32ZaFzIJW3lLfru4gzys4hkWCdumddVNoPC4hS",
-	"NJ4TtXSWYMZIvKT06gGhT9Skp/lxDHwCOmsr4RJhnQp6gAaEkQxLpYmBoU0gKhGG/1PhN1/cx1H07cu7",
-	"pVANc5reCwSx9NXVFYkakwGcJHzio4TWg3N2eHn0C5rwcRJDjmwq1UVsYGQFJcMkMEOwRHVtoOPTPJCt",
-	"xpvjjaaoCSFzDNUKXT/iPr8hVkyrISAf55K4ali+OYfZsbOvdJbuvQ6TQDfrTP3pCL3Yf/oMmUxAZFI+",
-	"Wh5jhjQxmzPnYRO9feyTMJlNgYnOhKwZbZhyBsmT44zoIITIpHhrl9tCzM2JufPcD2VCYhaROnQ08UGe",
-	"O6uJOS7M71WP1tvzYwViJCMsIgeo6+Y7doMiplS/FQk81aQkSRZ2QNjQ5jkhSoua4Oaaq3wuzYW88dbR",
-	"oiO5NCXdgCQbJ2x2c6G42cLU5MtFzqc3OTyTIU20ERGwXaePM2IpAzIFE/pTBPqcBj29dpokXVYWLUO1",
-	"TMjWBZg1CZZaNVYXxnUOrX5shGOiJu4GIyyjoX6UCNkNNltdpiVX60gnJH4iUMaVJqozSkD53lLKt+ZC",
-	"YPrUOjEy2jLCyUQByxDfEAg7BnvjPfLU8sJgn5eUGxcP4imY4dxbfGLc8feElTl8dfZFSeOQjAWXtUon",
-	"vZVGZzdjLvGJqfChg6Q1/NliajXBLov5SIvaSIvFe6RulIARYr1myjkxBBYw5xC0pRzah3ZXxs6u8MwJ",
-	"6ecZMtm1s7wvLehpIx3Tk9f8td3XRTGNWg+22cZLnVx838MGihtTIXhy4z3ThYlH3VnOy37+MmdZQP2c",
-	"czyhjSP60vLI5QwcVVR15p6z6repjdFvGN08yahUBFFLebr6l8W8FjpEkyFPcgKD9Hvh6G34j+S8g6hU",
-	"ojqOtzhLpl1m5sIZQXTAeEbi35e/zWN51ccQoskQS/BnqiODuKeWzteO37BkqtlSc6edIyUs997Um37b",
-	"cBK/+NB0ljkCQtOp/Jy56Sx+ItVslvv6Bs8JjpfIYXBSwBifoIxEhN4QAYSUiAMEIqvOowPhdpb+V6k6",
-	"WFoWDGDyb0hMWXS/HZ3BqiF8B+TrPiEMoqZJrOMCBMnURSRcSLgNcqP2d0VIfKCoQ0/dZA/iEaAWEEQW",
-	"Chsph7A+CiXrK0ESuI4ONyiS/5CtH4Iw0hVGbI0xcWDmN8IelZsHoGMqPSOhQopFDlcdztfilN7r8qJ0",
-	"L+H9/rSnT8d6lIz5C37aDJF+pqXDOtVvJqhTqXnuo5qJpISnidKYkqmOF1Gou6UHpzTOx0LKg/rtibDS",
-	"tR5UDsWGmcsWtw347p/wf1Nt1nHa/hPe935n68UHkPX/x6ZX1D+HK7+PqAD7W1hK0O85g4zWu0UFPbf/",
-	"+px5vvnc3xoLgk7sfSKMcbAwtoaIXiHMpq37qdhfIts3nnMt58QGDTexusZxQyg65xOfVQDqi80z36pT",
-	"vqKJqWujn7YlPXT58zQjN5RMIPbbPAplOsDOWGO6LYyQi8Uf54GuviQ4KMi0mCvOJtdcZXyUb21hw+Xc",
-	"kxwzqy6u5GLGuUi/7FxVQ7W58RCAKH+Ru4H8TPOLmgO+fLI2kmLjlGfvVV2bYh2UEbTRNoBoYwe9l+wC",
-	"outKrKNDjEtvWspUWwv5RPFVqPtpcAILG8BpEpycagSKBSeCa/thzp1Nfc6YEz1TTm90kRo5JDTTeeSY",
-	"xVDqV6lU1ySVC5nY5lRRqJRP6ADztDTVpLEqVZDB7qYhHHDGJybZcIhjsNWutZpCXtrqI2sWjFgTql6Z",
-	"bV5pBnP7PqC/ANlyoWo3RgxtWu1GlzioCy13C0SEeQ5vzdOV5OewnJRRr1VWc1HcCsB3pimHM+az+TaQ",
-	"mXdVLUbzh1cMX6FRTerIpKtIhVbSrn3YVVIK51Od6V39uqqqQaWF3lUKqLzQu572n/uCoyrHfWeRollg",
-	"umtIBWjverx67E3y6e9I43BxDQosmYigswQ3FaObFcRwAyruYuf1VTDMai9SEn2poGIrsizkV/HqBYT5",
-	"1Yi7vC8Z56PyATcMbC4ix02QqPm04wlBS7j0BqfulwJbn9YW/7jHDj2hHiIIbUUUPas+vcr6vJDxJWuj",
-	"QPaRR8E4g3AoI4U46Ud2NtSfIhjbqisc+qVSeb+1sB8nvm0xp3DC5SXBI7/WstLU4tnSMDkA2FXXAeQ9",
-	"zCnNqOqy5DTh8gzLaPiYobFUxJr3YC+Nib6JLW1xl2Q5TnSuVxye9V5/Sc5omJ3NR4Tr8Cpiqp5DFQNp",
-	"6gvlFTFKfdaGWOQj7JMtqGteKSq0hmKkM+FKX6k2ENQfrfXZOs22VlCyvb6B05JGzUbl2RUm/MSz0XLh",
-	"YE18nZZHf1sZwr7Ip+ZZgDtzZTlPTuDXy9G1Gw4Xdwu65WKbgYuhGbNOd8WYHL/5Yu70nJvNg7FlyJEs",
-	"1+hemHZ4D41fk8ZekE8p1f0SFiuNLe07qtahX99dKtARhIHBsHdomm5AcGIHmVYW2uEFkxiX1wKEE14Z",
-	"2qX6dn6PPMeiTefn2Xwr+6Mm9tSJAQF7IRRVgGwzcO1pry2EDGsb4g1BQvI01fFGswTjnjmWeb/Qeo8G",
-	"FWq12muZJnw6IkzRM9eFGaLJkNrQUB38aYMJt6E4w/Zn9c8tVJCoI3mmVemM33ScRnxE2aCH+uSKZwT1",
-	"bNphL0Q9SNqMeybgpZfncPZCxNUGJlSYEQAWFkfspEFoW6PqibxMvEhEnYeOCmB0bsACiYUgUersQggi",
-	"Vp91ENCkLHZCGK03TvG+daPzldkjL6AgDJxmIGbXdbhxDw2kWWEQQMC7NJD60h9wHQtpIDNk5+LNKRqR",
-	"bEBQChHPEOel3tTJ/ecgkSr4viYkNc4HiGM5QD3FyXooSgjORJcV0Ao++gJAW+iEjqgUHQQ3gxRD2a3w",
-	"E3tXCDMEcKMkobDLdtB//s//zcO5nQ/4E3zYaYeolFSM2ppdPW+HKF+CQRq7wLDLbES2DtD+p84NDpGb",
-	"IwzrfLbbDpFJtUZFfvU/dQh5iNyMZBiws7/f9sW1PeZ4P+Z4f8kc70ru9h1S2L0zuctr8BZEK+jTSoqi",
-	"Odzn3shUYbwFTvU6yOSZqKeV7nKVEVNqEPJ+IGXwWrRQT+NerwOPC8gpQeNUiXE7bR3zZXJZoJvcOIWW",
-	"eynRySpA6fL0E/MyXW4q70v9VRG+ckIa7+F0GJnYGCtFo+Oi2A9E9uoj0sFyLdTTCKlOaUim5gn1TQzH",
-	"8HdOWZ5PNTXhw+7m70VvKlYWG+QRYYYYoSDsqQNHWN8rWMYgXpjKIdi+qNAhgJauM57ZNk4GOnRJPRge",
-	"c6IVn0ZUrbzGX/gEJZwN7PT86grsO1bJhpAFbBXsCaYyocIkunJoZ2okp6WI5Ywk72RYJTgVRDhno1lk",
-	"KQtDmIbl3zXRLSlXdg5nFc6WXJysgmmBbJV7CHM6VQGaD76CEIJE44zK6YUSJQ2Zw4JGSoEEUzh8r9QP",
-	"9W0hWg+lTNUp6O6K9mn96Sd7Db++u7TdEmEK+LU6x+1tmBfMqEE8RQAVYYD4Ly1BVlpqm0CWUEP/OA2R",
-	"nqpPzPN51g+LAXe7DKOYjDgTMrMAqsuQQmkH0y3ZDAbRGW1E6nx11wUFO2KzhV6p5/KccfUUn7Au07G7",
-	"oRvaK0JN080SoWgYZB0a4j6hLOYTXYrMKIZjFitFraQX9rrM1BaEPmZAP9UPB6i3baPRtlutllL4oGJt",
-	"D97S2zYHoD4X4101tctcPXWmsGqerKh2DXwGPiLyCVKve3mZ3CHU5++FXdY7e3NhvgQrguiFGv+LIirF",
-	"MFONpDXFo6S3CYvW6R/qEEhc5NN2mTMq5pHobeZ2wlJ3UqB5s2todVmX6R1ArwwIoNKxSabcHEYywzSB",
-	"bJAEi2ELgcte86e6XGm1rLqmqr1NLdDbpqhnmGZbb1N0eHYchMENyYQxlLXarXapFkxeACav9wJbVn8M",
-	"iPRZgsQIJwn65fL1CXSw04FV+hRF5fQNEPQzPhEk03s/JzGPDBTqo88QFV0GQUeQXAiGWmhCktEBZWgj",
-	"D4frj2ki0YT0DciEqDdSnEV9H29NSL+Xl93T/KjLjl6e2pg0vdwJz66FQjHoXYpOublMdcOQ79Nll/ZZ",
-	"B+XQkW5tu3Vh6NmWlvA6SJ+O0Nm9CLJrtSXJrlrtpcv0ZkLUHxv3id38CE/RWCipA4IChZwmxtyEUa+f",
-	"8H6nB4s2YatqPYLgLBqaKsIp0fTlOA46wc9EHp4dn1tQ1pFCqaLjcKW77XalTa8kn+T2UI6Sclkgbcj7",
-	"/2IeKVKK1APaoNdlxsanIE1/5QCbg0Tw1LbzmB2ZKQBAIiXR1jhL/tQNZrCzG5gReg4YUJ5DnzkSWaTG",
-	"K4DVT7WExCzGCWek9XdRmUcPshPN77Lrbahh95Z3bnQ6/daAR01EOB6QJxqstNKNNgQhCOosVDIBDMnc",
-	"ElmEngiSXD05MBBX/kpBjfMNejJmAl+RLQ1VTw4QHQ3c32MscecAXXFWnshk3JS+09DnjgawPDBpdfoH",
-	"xuE1fSzI1jij+RcQVriFWUSEYlLF9zwbbeneoOa7Bfoem8MNOu8/hIEYj0YYYgjPCY5dpIrLsKgII+S/",
-	"vQ+K76A0dsRjcgFHLSCwLcF9kihBQlMscGIofSy4GJIkUQuExuxBJ/gUD7ZAV1IyRmd7GzK9h1zIzvP2",
-	"83bOOrosuP2glm64lkNXZxDX9J25E2VdJuDpqJ0H+/EGra/Nuz2Qr3+ZQv/1p+29FbShV6CnwKSIH9bM",
-	"0QlUfNp2etBfkOyGRgS9ZUX997W2n69bYCuYD4Qpz0AHL+r/m5VbWSOfON+whUsDHXOBMhpnyRyIVD/P",
-	"gUb9hgIebRl1L5e/nM2LUjItJNwaIRMLRyRzBUgjFELKmDqF0YHNjlInactSFQKiIxIOiET77b3WDFs7",
-	"oUKWu9ouiyXVPrfvTRuQO3p7FG7Nzp71DBZDSjFF3oYaOgYhN/JDcOZiMFvefg3k5qYgAfi6396pmzY/",
-	"ve1SA30YtHf3oJ/y/nmAEjkSqIsyHY771sSkpL68AUalrp2DArYp8HIIsPUL6gZ+5+QfLt/8+dVpN5iD",
-	"JGoNBYromIhaBNFZEE+EURFD7RBwCYA2J2Ek8uLtIdCComp78ZSLGI4amnFdayYjLZ+w95osjQkKloPd",
-	"nd29/ac/PLMBHp1SRE+5yLu1XRoX0ntbVNZxXenUCSdjwtLyo+PLi7399h46HNCEoHekj16SG5LwVJed",
-	"XxwfXpM6JND3cl8EuPUKFkqJJvEWZTYxxpTutrq7A8e5G+xrArLSOCwYu6L1XIAmn5Tm3ispym5CyAQL",
-	"o4Ip3WZWd/IBaLU0aiNotSt2odUYclag6d4uDGvVTdQAnq+MKzDK/z58fTJfeHjJJyzhAGxU5BPFxak1",
-	"FGAXgjCO3KueA00l5SyHK2vwaSJF2DErkgnO7BKWJYKlUijvZ40eCihokmeOSsqmSB3uOE9Paig65FFi",
-	"7xejwLdh+bnnxXNHQ5wlRKAfcb+vMz5MMvKz+0goOua0HNBpaj1VX7SMOONWrfGgkzGfmYSqryjLEHch",
-	"CkDzEJEZASbHh69M++06CkzN7bafaXw7F12t1VvJ7UrVDw2TU1AxwtK0+iva0GSKQVJ5gDCbQqBwIohC",
-	"WeHH2Z+JvMhlgvWLLQtDY159zk/YzakYOGzfDVI/4tg2WfxSoKtG7N894pTLn/iYeQWdPBHZAWoLOl8b",
-	"qHMQtleuoRt6b+hO1KI2NbF4xF606RICE5SxY9spwqbzOH0NTUHA1yQcemJjppFiE5BCjzP+zjIC6CxE",
-	"s4qzvEhaBRX2Z99p0he/YxB8aYq4FZU1Fa0BjRZs3rog9Rrg8q/o5auTV5evVg2hFpQspK6a6M4jr7Wg",
-	"1YDKLlKT0D5a1IVrKgHU0dwy7/9uaa4s7r8Qjx8C/a1C93J0OAxSLqSvtnMydc8oxxEP2dUlNr2IcQQ/",
-	"eXAD4OVHHk+bCR/N1QMr91faVBXi/MJ44/Q+q/RsytNAShi/8xAwXl9QXHGqnZjosxovWl499u35SesO",
-	"79F3RETUgBd3Dzgy9c1hwM4Ca7rk/ARnSoEskSl9NUV1TRvCYCA5D3hBODf6fjX6tfULemI9sZfTlHRQ",
-	"FdqfoG63yxDaitGTz90yOnaDTjdHyG4Qdl2ggx/nYzoM0bjeDTp7t/Zdy1DVsWwuf+rCSIoQmjCLPLll",
-	"tlYq2uilNIZgGiVu9ELUS3Bf/ZNxDh9ze4H6YMwWvU23SKqOj0wzIsDgJTjCtlnyCE+77OztJerj6BoI",
-	"ebkwK5W2qGPsC2fQ5WFXQ7dt8+Dj+NgEy3U+O2DuKSobIn2Z5VbRQRhAdkFTPhBaxDl/dXbiMIV9hW72",
-	"zc3WhPKirytdUbCvSXQjqm4q+S7Ekh6MEGpKdX+fwuiX5iM6PLlc9905cmAk6+Ugf0WKFK2FkTTjFCXM",
-	"K7ONbrDfDZZnHbdhYOIR51kyoC0tuHCKnjV54BpDnKH+1JhAjQ/INjk5qGguXPs84Y06EWvCs2vKBrPC",
-	"+Dm54dfk0qR93m360M/HK3HoXdABQ3wsQ5SpWaFlDwAk8C4oC66XZaHPnOE3Y2XQ68nFA6/S9Mvl5Rn6",
-	"EQsaKZ1IXRDFiVCcvBTS3EFnx6c9KJaecTbQdfpYrFjdmF0zPmG51jUgpiMxxGXut3da6BDi6nfa0FQH",
-	"qg9Do1kB4M4ZqQZQm9SFnac2ZyHUgNVlZqQOCM7oYChhKZRFyTgm8aaxJ+++QGMmaaKlCAhmhgDNFAvh",
-	"lx605FoDaA3NzTaRuuQyed7Zedppt/8W5InTAZn+Ouz/HNE39Nfjt78d75zSY3HMzp9GR8c/HF+nf/3L",
-	"0a8vWmSv3RJ0wLAcZw2s1HonHlZ1WIpLXiuX+hHHRwVMwbDdFwvxhNeYTc3bRNUXWsoJeP/h9sMMztqo",
-	"CH9Y/joQdowsZe2of4F7vLm4XBA3Ff3Nc2y9EX8nVMi3JnZgOdgsAjGKrHcTo2EiMyIqxd5+e29LQa/Y",
-	"cdKM80Q0nfFtM7CLXNA8J62c5uXkcuUosbN/ufOs02532u0/tp932m0nh6RTJEpVsqHa1dSjnXY18Wf/",
-	"uZuGw8ZJ4ibV7LqpMrulJMPgcCxkhhOKt89IBsGVi0WihOiCjAjUR99Ban9NfJt5SnadVKnuK1SsVV3P",
-	"SvhaHneVByWZlBIn1EgR5iISSWx+azErsIgqZ/NR9Le6lte9rXe1SFFAfQFde18GuhpY/3Qy/opNf+Wa",
-	"GY/U42vdb3G5frrxzaugX8MyqfPJ1kzbDPtfi/aoFga6XwXVQDXUOTTq14ZQZ0ZrcNZaaRmgF1I0HbKc",
-	"CzUm1HueaqkumdpGiAyPrKplAsGg5BplqBfp53otdKYjwtxoMMaNYgk3jDNifOvQvqnOu27YQ8UhVVti",
-	"X60kRHKaKiVmgHWz7yIBZ5b4KUIR/GNMsmkRdmJ2EVRp8jynxIffrd+/MZ0oBwro8Iq8WJ82pSSJacSS",
-	"Cc5wArkWDhVQnIQn5Esr8gsh13YFxv6ngaY/VanBvEACD/bkJ6TTgHPqeM/IrVzsWsqWa6swzjXkGi74",
-	"u2GaSwdumXYyCgF0QqFNObLZ37a81Lcn8W/XQHmzgAIFAkdKXIVYAltrqsqSimT5UrnPKn5wlky176zP",
-	"4ykUAZ2tRLVx/tMRerb34ofNLuNXqAdsuheqPzTHNYnx+kJ6C9SrCsv1qhBmXcZTXTsGQk5b6FB3llKi",
-	"a8+0H9fpCb8R0/eirhW5JpP77Rf1frZl9apC7F9Uvi/E8H1XDN9rhvq6dM9aPE9fg1rZhpFKmwefyaPb",
-	"aXm3U960DdDUqebGszwHu4ria9IiDi+PfllTNANspBt0Pndz1Ooq3OrmCnBXa8C3iwr+fupcVQS2jelA",
-	"F8u6P932Gn0O9dxLix9lE4eWzh8tHN+UhaNUmPVR5ymomMGBXGTp1JSsDWfK1QrJ0zXpQQvbQ+5FaSxN",
-	"qaM441izZq821FDUO8NCoB4jn2RPPa34AhSAwQL1onEmeNZDkls3KFIP+hPSFHAfwsqaCrAwKs9DCRd7",
-	"vujGvdjzh5Fu9xz67CHF/o1L/IbysciLnRQmkZ3ddp0ZBM6qFIrpFkHO25N+boc7z/xtFmaC3ZjMKAHF",
-	"HpYS5sVZN2ye4NN2uWjK07Z/dQkdwcUUi8vLqu3e1dXCY61p6kHWG9F+usjsLu84puNfg1D9pDurLZjg",
-	"VOYw7cv2C+Awe38DJgaVo2Cneb6hO2ceffzB9EHd2d0phyvbPEJTWl7zFpsmpEWJD2GgIAcAY2dxPqAB",
-	"GBIWZ5nBG4uB/AqZg/s9ZAIYGTUvzh8iRiZESF3X90Go75owL63E++l9KxI3tQ71V59Snj0UCvxhscpc",
-	"Zr8F7aVxiGUIROKj+lv9EWpyEqY0DjXuhgZDQ423YV5CTuG3j1iEliiELn0JK+QpfBbuFU+G3eBzN+ha",
-	"0qL+7LxX/89T9IJu8OG2G9yn2JZB+jICfM/Zb0UBAKc5hxJAji7+gjYg7uqKJgqQNtcizq1PjLOIu3qa",
-	"EOGEsBhnLRrVx9nABObBBevh2XnLqPfjq5+PTzt/OTo8eXX68vC8m3XZX16dXxy/Oe3sttrq49n5m5fH",
-	"Lztb29umLMX29qtT9YMZ+uovr04v1ee3xy87Ce5v7W1B3/Zn/6WrR6ufXl5eXB6+Puuo02s/VTi60263",
-	"23/Lfzu/NL/tKvzdeZr/9ur0pfvLnh118fb168Pz/+68JCPeQQsk9qtBJ2+ODi/V1vLSAepb9YpiF/DJ",
-	"PY5maK54PLkhTIJspw4CigO9vTz6PeC5DszRveZ0UQEsEHUA9QGhuIuHq8dycGmNSvUL6pzOhzYpBlJc",
-	"wAIeYca4RH0lXFnnWAftt1+4Tmlb0bxKOWBAbcUCj7v2bf6OR+tFAfTmVBC21ZPy2qimLeND9NK6cLlc",
-	"UYIC+MP7JM6Oa9LKixbuRnzTeVqMTCDUmqGeUil72kek3SYHea+gXkpZD2GUYRbzEVhE4Dk5zhiJoXb+",
-	"ZgtBem7Vs4zTlFMmS7WpZ5HrVRW17ul0Mk35Axzj/zJft0g8ri1kVilNtrC6+sretnYorNzdNH8vixVp",
-	"g8b5wf6Lvfbus1Vs9ZwIKOtTJ6Kbxx79U0v4p+CwtcXR4GsRuBGioq1DUQ5wXdbcdaVGKVjV0WcOtEJs",
-	"mtoN/GJAdPF4tMWJ8aw4AWaCbeiJsoA94RJ6/95TW1caOQi2ZoMfTalIqBQJ2B46eBVCS9U837bLytp4",
-	"jbReo7pXaEhYJKSFuUgfVut/3UeEz/gEBHgteXWMIF+uiam36mb7haZ/LOz29yPv67o2oNQ/LBG/ijWr",
-	"F/P/znWrkxX4j2daFpikIdcRZAUdoyaot4ui9JDungNBqqbrYmgz2IoAnDAvDVr017CFQXXLNwgzUNrG",
-	"vskCNTNiiRjXbxpigTYwyggjE6LbLuWZbyHoKbb7UB7RczVOEsUZ3LooFJoTms3gJCM4ns4KXb9yyqBj",
-	"9fLZE39+9r92t16/+OvLxeUK9fYce7+rPPEchH73et9ywpCCkLyBFZVDCGG0PTO/vOvj/nH8OXaASNOU",
-	"2CpIqpFe5pZtv/AU3NbUBprWMttKjMRoA7LBTA55qHvU8LEUNCYV8rVZ7+n+DiqxVyN/1l6R/XsUcvLs",
-	"w2qvgLwKfH3Z92/Yk1lUg1+lnMNvSHZDyWReKxA1/o19blkEi/iY6TxkCBjWcWDtMLCWyqCz3w4DBagf",
-	"oZefCDov9sKAso+6FvAPYcC4/Jh/3jOxugIwz8hRH6FqR6cNvdbUoWgDLVS5JkJQzkwaDlZfOwgZ+JFX",
-	"AY1ODAcLOcRk2Lb98MFB/rmYfgvZ5GOmVgw98RaMrFicDuQXVUMC7IV/xwTgwsjAWMnTgwSziHSQhrtQ",
-	"fZPRGHREAwqhkq+VyDqiQugCRg9IFbL3uXrSoKNKtyH0ShOIlQfTnum5TXeqlQT7f2Nx+/BzkvBJEeU7",
-	"IkLgAQBRsGe64eKMOAkUjEyQDf/6YMjbR+jHpWNo2/Y7h4TuLa49wFm9urqC8uAeMnEsBSL65+9Of1hC",
-	"HbjAUzQZAlExMfrGGDrh4yRGMT8wX0CXpuG6KMk6M39nQ/Ypg+KB97aElolIjRrh6d3gF/EfOyx8Ex0W",
-	"llBTmnRacC1k37u+Quo2Pr/Lwzesr5QbP4TrsKQ6Pt0nAipiZjeE6eVba8IcM2tYdDA3SYuaWoXaeAmn",
-	"vtEnU26yV63Er20avSueRSatEiMd2uixTvzEs9HqazwL3QLKNqh1DqKO7PgDrYtY6qDP5bByQA2KgRE8",
-	"UjtdSyWYR+K8FHFeoVX50Zy8hPyo8MOakyHkKBpyQfKyhuLBSYt5qHXnvRtmHbplqz/46lYb6tW8QvUi",
-	"nKZWutz+nNL4dlt7jOZ0HVIX9ETkCfLWhZYXaHHiiFDes38y5Oia8QliXGfpMyfkD5wxyBYH0QQ7JmjD",
-	"6dY+43zsbXrLXvzKKTvSLohl7XAVx5mlU40caJpF13Q+LMrJfddpMgZe4I6/nndoOdTZfgZ4sf6IQcNk",
-	"jl/OEew8SLhRktRcF/fmXAT1lPtlZPKAkIiRyXeISMsF8MIdelFP14HmSWxq/vJU2MrPX7cG2wqx8y7+",
-	"FpvOVcsYbO+Lx5UCaGYlK1B/ci0Fi+tC7Wmmoxw7+uFieoqvAprZU/xoGfU0S3P16lwpfnByrV42iKoz",
-	"4LZEUKiDzRZHF8PoXD39/JUZ8zvDhE3I2UFuA9koXfgmuNyhFrp2xIuEA2e29hMKFnLTqBkNSUY6RUjZ",
-	"NSGp0MXDlL47y8IP49gs9jUczDJ0xdXiXwSONUSHT6EEuog0KIdrlrQON9KjGeTRDPIdmEEOY6e3K5Lc",
-	"2hofGpcw/VEs8dApBAXncAjIaniGtbY0YRmLpyjqIpwjrqv6mKaGCcE3ZPMAIoVzpapkUHeG6cqdUKiw",
-	"yyqUXDEALZsniieYd6rpKRsgyw3Vs756gOfwgirNn1tR991wijZwxUEAC8XJ5gG0sZKEKegrZbiXK8uo",
-	"t8YAocw0lNFw6qvmkos6pXIuJ4QN5DDoPG23w/tV3NV7f8zfdP1lCipzUZNnOQBauALjKpVr0fhW0jZn",
-	"UVz/gpmcjvgX3qtv9VxqxL+OOjorvRYSa8ltV0ifiqBJfA0dJkHOMP4/jxg7K5m+5itRdvNefI48GiVY",
-	"DI1exZB6eHGJRi3rUSJ9lEgfJVK/RPqa5/zE5fba/58rsbUZVZsPTnTNfW77ZZl1lsisSHTltaaOjAup",
-	"m5/WBn6d60eWDvmCkvRwEctntlu6UUlpz6fWlen0bG39XzGbYmzoqBSyATPqQWZSN6SjQXyVPqx5/Z70",
-	"iYemEQb5HSWC6J13TKxV3ptAZ7qHTk57iMiWukeN7OtSTtfmNtD7XFvclQIiWwGMwBFlJOUZlAzKa3WS",
-	"SaipEIk70A6DXyFTQsAEx+pMUsymkLM91F2NSZbxzPRe1JMmVEg9L/ym/fE9MzWUC4GayJstdM4nwglg",
-	"Ojs+hRKpedWQH7ZiOqDQzjEs1w6B1i8pZb0W0kKi1ij+pISknpvYmucIFDVj9CFkbkEfpXlqYVLrI3nR",
-	"H6j04/HrH6ZpMs3J3FzF9jAR3L7Khe35CyzptaaGtF+LBVHdk3Xf5zwhmFm1tU6y9Rce8NUbSCkLAdeA",
-	"YnaZv25AXjqwQqq7tar2Tnv/+dNnP4S+cgGrjuuP4zvYSUIZgZLXfj7CuCSW7M+vlhJWztDlUupGDD7Y",
-	"FAONKjrhydwp/D1mOkI9Nh91l+zO+6b85Rxw08dh3g2xRBMsUMzZY6uApeykiigo6gUnrukMZeDYlhlm",
-	"wlTt/eZkT0sCcplzK8YSb/Upw9kU/ZfeTisSNyvgbjXi5Ipzlqpq7tHFX+ytmJCUiI9G0DCcMvIEmg6P",
-	"sEQbvXmErxeiNBkD18vbqvSAlPRQxJPxiB2YulcjPEV9gsgoldPNluVOPYc1LsQE0IYeGEOZccN+FZAB",
-	"M57he5ajmsJ0ebU0SM52GzuZjndFv08Uc50DU9hfiW0vg6WZ5wnMTGzP3FDXQsdTJDiwY0Ube7Os0mSM",
-	"OTrBIytaCysqKSON2ZCRMXI+9Nm8/2me/jZzF0j7UrqBdQ8/RyCvCVOe+ItzsRw3cgSyiV6PsR8FmzII",
-	"WWZUHZMoZ0+QyoeUJPdlONgdOXEm5/yOhDiosbG0aeSO/PbdMACreQyZp1+iHIZJ6H//OTe1NDC46gz7",
-	"ZRPV1MnOz1JTp1apJPH7yFIDw2g1rQr8vKb9kHhY9hIA/xWaS3xdwhU4LVXnysXGpgjVJIAJFrqOLC5L",
-	"WtrfBmn5sLxfpjgqf9y2gqtHFXj5UCGNOg8shpTzke6SnVesD8JuAZw6dqha8FI9YpGjG3R27+18cUia",
-	"X7LYHhCmqNR6muT9bCa/0BVWVkP4dkJvvR7C1Bt3TAc7de4AJi5JsH/vKaBR23fa1z01FEPN8UzNsTj6",
-	"681dpCRai073KJXdVyor91h77F+6Qlc5viZ5LIzQjQ1MGSW0IaFMKdh4Yg4qPLT/RVMiNx8kATeprQ4J",
-	"h3RWCOkske+CtsMPQEjgO8J0lCiQJ/2UQ366QH9KJH9nOZKfk/W5tP8LlHR6pPwrofylMwBsErlxrREB",
-	"V9v70HSDZwlmdQKur5DiQdHvmzOiq1qNcHb9mC3ls5gVZLSgodpKNsLX5OEXk3qgFHQBs9z25wT358bV",
-	"n9s290OaELfGm+6wBNUAKn1/gHdCQXP02obh20ZzVS/IS3htblO4M2kRHn8MIndTFuFI1qtdrr3njwbG",
-	"vfVHh5/gvg2thiqJs7Wehxll1wqQiyqG1hioW/VofNjwtLoSBis8gTFvwbWzOtvZXiNFY30VIb0K3d73",
-	"o9CtwoL2aD1bUs7QraEMiYPwRz4KrbSWZzGsS6w4vDz6ZU1l7Qtev7ckr9+r4/ImkCLPn/MWCzoUqPfz",
-	"K1PApzSkF9rIEIZHJDYVDEN/ae3ajn7t++cyz2nRvSBm2pjmGuTUP3/v5X2wr1nLwyi/mMPj1+sGOB+t",
-	"6vrl1gJbnphqQ7UVsxphSXRM8Py6P2Ztj613v+XWuyY8nJFKHcrfS6dtA+hPBOITNrcN7zdfWGyG/Ky0",
-	"Le/KaVG6XLeve3VKrU2uYGTiJivMtDoN8yS0oqmqqQercAaCNCZDkhG0Ifk1YUoDE2MSoz654pm232dE",
-	"EAkmCaOabbbQuaOkbZoczqWCPn3l1wSxAs8ZZSuXeUpR9IsnWFIGC5vnzD87Pn20nxR062cKOZOWNWM4",
-	"I5Noc3Z8+rWNlasiWmlt66sK/Sh6vRUmQZ/NzhH43UzxRwtecwueLTqW5+4rqggdrmzJkYdWAcIDfxpG",
-	"LL+c16HpLqh6MO0LzYt/D6VjC4HPVv53+i0/UD2zCrPfhkw1q0OaDqjeukYhpPAUHVhb6BSPNKVJcSYZ",
-	"1GHSKTPms15ED21wRjbV3OUfRA9ttP/zr3+/2AwRUwIa6nM5PCho1wZ0xVdrYnGX2ZdsotFYSHRFS3nM",
-	"TquCFjrU3VeNk9BXPkkHoNaQiNW0I1ig8oe1UpePxWlM8LxoTPAi+NAkZLVET1YYtfr1yKC+sljJz0OC",
-	"Y1P88YTrdfoh3Cz0iUBvz09a8zXwR6v6Sqr4O8QahI8+59cI530mH0ib2DJGlqr5P3er+b+oqeafI/+q",
-	"6vnfzVLGHjFI+wq/HpnLq96evzo7cWjeflOCoDfynfWk1kl68fcp3H0dx54sEX3nyIEWrZEI/RWdvV1T",
-	"zFA9cSmhV5nS7K+L0iilf6LwBs6fROMMHPXvPwd92KjaPeSdQl/Z7MbKuOoQO4F6L0il5vxnYibogEFy",
-	"pL4wPgYXofHaacMdSMGVUTbH29gAaWaBQDjD854ysxO8JCPOhNSUs+iJ7AyGztezA3V8tbbH58/mrftm",
-	"n1ekWKCNiI8zQRC/uiJK/BCb1n0DEiwlojBnQlUZK6lnfCyJgEat1n1q3qnhePaFl+VOWNALAmxPByXn",
-	"UDk6nMVIUEkQjkeUCUiNd15ljVezLzuhN4QRkc+m7p9GOp9d7TvGEvexIM5kQ4ITOfTMdTYWQ+vFGmIJ",
-	"PXoRRu9I/4JH18Tde6bmoCPi3T6FHcsMRzJfR0ZYTDISo4xckYywSKkwA1Ka0vygQP7/BQAA//8=",
+	"7P3tchs5kj8K3wqeejbC0pkSRUpy26Zi46za9nSr11ZrJXl6Z0z/TZAFiRgVAU4BFM32KmK/ns9zC+fK",
+	"5kpOIBOoQhWryOKb1epWf2iLZL3gJTORr7/8GvTlcCQFE1oF7a8B+0KHo5jB3ydxLPtUcynMpzsaj5n5",
+	"g461HFLN+0H7msaKhUFvGrSDD4Jr8lrKJOKCapkEYRBxpRPeG+MjPn4NRjHtsyho62TMwiCh4jZot8JA",
+	"MzpUQfuweR+WX3OQXvNd1SViHMfpVS3/KjvIksua95/g+89UB+3goHnwYq/5fK91dNV81W42283m34Iw",
+	"UMw8xPzYfN46Su/9+DWIaS9oB68vL9+Sg0azRa4G40RFdBqS93RKDpqk9aLdbAahufAzj4L2qzAYmX9f",
+	"FOYVtIOTiJJ38o6ZMZPOuNk8+I68HtAkZop8T3s9esOC+0/392Fwnsi/s77ObUnEVD/hI1zn4ISYPeUx",
+	"S8i1TAglmospiam4GZvHhDMDfy9FYdit596wD8NgyIY9luC0zVfBQevg8Oj5dy+CMBB0yAozCMz6+9e9",
+	"zK6bnZW3KlIO/ZGZ5dc00Sq/QwfNKzfGJZYvDMaCm8f0uVaHR83DPfM81QrMql5QccvFTW5VY9qrv9G5",
+	"FWsdpNRtVmIVQrEEklsdpsaxtiNb5YEFproPg/EooppFBQZoXjVbjgHM4nyAdfNFQNIf8DuPufoyYiUr",
+	"GwYRu6YwaHvhaECVuVKOmAjCYCRj3p+aR/akxA0Irnmi9Oe+HJot68dSMTXDoDC/drP5p+ZLnGhfCsWE",
+	"uSriiWGPMLgZ0yT6PORirI08+64ZBgMZe9+0mmHAxR3X7PNAjg11H70MYWSFFzYPU4mQvtAQ3uch/ZIy",
+	"sXkuLqrmQ/arFMAUY6UTGnO6f84SPTD3cR0DG5xeXZqlIic3PGbkF9Yjb9gdi+VoyIQOySUbMqVZQlrE",
+	"DCO4NxsxogkdMg2c+DU4GUdcn/SdgM4LgZ9FPCVM6IQzReQ10QOuCIWLG0Ho5HzQDkYoTxr9hBlSCMya",
+	"BO3gH2OWTDOuxTsNP/YHbEjN+0ZUa5aYa//PR7r366c/dToN/OPfzDynI3OfOQDEDVARDNeTXnPGS3ty",
+	"rHHIZmlzA35RPkDDJP7ormUyhE3kQn93FITBkAs+HA/xwMHBcaHZDUuy0V3qcQRUVHd0Cm/Ir6gnG8tG",
+	"au+pXMvm3qtPX1/ely/iO9o7fTM7vqsBIyqW+pkiPMqN5tAOYkSB/OwYjAAxAuUfY55kJ+nqq2e3tWpo",
+	"lsZmR/eidHS4l5sbnd3Ws7E5xMpH+HIv4jdcuw0lAq6dv6/5QS8Yc+0dNsL2NYjTsnGaI+yZIkbehuTg",
+	"X//7z6Mm6Q9oQvtGKhhGp3u/hqS594pQEZFOsNcJ8rOYldElk4GTsu506N6vzb1Xe5++HoRHzdJZ3cPh",
+	"NTIyGiTX9zR6nTCz0JzG8E1fCm05j45GMUe9c3+UyF7Mhn/6u0IZl07DrI2mPIax3go5EYWtIzIhk0SK",
+	"G3J+eoZ6hB4bEd9sZUL4g6BjPZAJ/xUEnx028He7F5tT8t6f9L8l7DpoB////Uxn3sdf1f45jhQnm9+3",
+	"D4UB+iMjO1wYNZmLmzFXA9qL2a7ZrwGjkRXzv/zyy97JWA/MavWpZrl1CL6nivdJwmg8/PdOMKI8GY86",
+	"QU64zOzGfWh24IL9Y8yUXnP19YCRBJ9EejKaEq4IF3c0Bn5gSSKt2njNWWw0Qn9tjGKplFHO2sFwbJ7A",
+	"SItoSZ43fbIGHTHbwGa2gd/TiLh5bG3/3tPYSBwWmZ2zcyNcjMb6mHRxhl1iGEcRRvsDIq+vmYi4uCEw",
+	"54YZxGsprmPeX3+1qSYx7YGwN0t9PY7j8nW2qp+/xOV35xf3laeiuDFvbWVP4oRRQzOCUHdIhGREEy1Y",
+	"QjS9ZSI0iw7jNYOFtfyzTHo8iphYczGnckyGdEqE1IT2+0yp3KGeExqH2bJkr9/auhhJ36exseDcACMJ",
+	"g4MFOJP6z3Isog2wrpNJA6qIkG4PclM/yqZ+JjXBN29t6meSqHF/QBKm5DjpM5jwlZTvaHLDtiCr5B1L",
+	"yHdH5D/59/6sW96GWwFD3grN9ZRcSUlwNFvd/5IBurV4T8XUDmrdw1NLSYZUTMk15TGLiDnWhyOtjolO",
+	"poTeUC5ITDVL/MU58ISEWQ0zHpIOaHurUhir4jdijwsFXg6fc60KcEwmlGvSvWA6me6dXGuWdIlifSki",
+	"VThjvUtyK/XyqFlykma6JSpsnhKx3m5QgodLj9HECEB5y4ShgVQPe1A95kyGpEejkLAvIzMaI5kTdidv",
+	"WX7Ey+kveOOSCkw6nRJHJY0ibv6m8XkiRyzR3Cidzv/gfZVzZRaV7V8GTA9YQrgmCRWkNyVcKxZfE6pJ",
+	"6pRoZIvdkzJmVJiF7k3Ldfd+5hwlk4Ek4NpiEeEaDrkOCmSWGIb334IafGERit7V4gt/lBNkFvBXkhup",
+	"UTlJqLglOy0yHhk9y7wxluLGiLcEXWC7IaF44OoBm5KIR3D+mF9hmOaUiKkRzGHANRuqRRR1QcXtazkW",
+	"2gzakWaS0Kn57LyvnlEXUc32NB+yskmjN7bU/GWGIq9hSpqzvV7CqJkPiRI6OYavFR3a64xtZOeryA2/",
+	"Y9nvNCUmM8MZU7MoAlKHcHFMb+9YgqsPz84eS/pSKB4xw0E7NJVZijGjfzCeEGMswI1SxNPd2gudscEV",
+	"o8PZ1b73DbqPbuntmgLZhh5HFAjMzfNT+lTZA1XhPvT4z7MplmDD6k2d2chnCjdwh2oylEqTg//z/JDs",
+	"kVZIlCQ/0Tt6CY8wAiVShnvZF9rX8XT3GO4XhrMSKiI5JJMBE4T2lHXgzHoV6Bf0KrxqNl+0Xr06eH70",
+	"4qj56lXLczg0Sx0Oc1YItma55QFv79dAjOPY2IfOGJ/hDefsrXIOkZ4EWY3HJQMSOybmsbgUQgojpMax",
+	"EeelK1IxBI8ZRjiAGmyDTuiv2Sq3mnlHzuKXabuWs9O18Ypn1iz7u+TCHFJT0glceKBUqhZYBB1R8Jow",
+	"M6is88yMv5QbrFtWJkvuc9XeUfOsZ7PaDeyc28y+HA6NVIu5gL1bSC3o6fm6YAVgwnBp5VTfCp1Mlz14",
+	"U681E2a7P5a4od03NkbhfROxmOE3uM+NhA3lnf8FjaLcHe7nvoxYI2GCTZjb2caQ6v4APo4F9wcAH7O3",
+	"w8c08hEGiVSaJQ0+HMkEr4hpT/mfmUhkPDTixY0n+6Y/oOKm8F02jREXjYQpBuI5lv6o4GM2KviYLYh3",
+	"eiVUWDLl4sa7A0MeDYUmrv1k7N9R7veI9Q0ted9MuB6ADA3C4B9jNmYN5Kv0Y8yuzSMHMo4a8vqaocYK",
+	"H73nw2fv6fA5piPFIo/IMkKljpXmnn0Z05lbltAoUPlW1QSM/FPUDo2ChlsYGrmSRVYqGC9jmtoSMpPn",
+	"GxTEi+9MGLUmykIZoqriJVeeawGkEywVmVAbPQnxxJG1ZFWZSALFBSkjzIJTIyefUVBnjhy3yensKqXZ",
+	"OUU3wxLCzMaFQITX0tMyqVmiEQv2pWJB++NEycTpuOY6siPjiCW7ZERvmD0QpECtnioNXy+/wG4+diyl",
+	"S3VHOTzxHcTIl5P97t7Psb251qq9o72FKm3h0WUj/17SJFpyxH0qPo+k0tVWos477MzFhAqIGE6JkBNf",
+	"0bf7Z44Two3WBYpYSIx45bh54NkYj8iEi0hOdsvNTI/sCnY6mxh7DuLotY0HWJdKojTCU1XZXUoZqwYu",
+	"ySYNfks6ZKGZo/mNyCTCiFqt8VziY6+M1F607RnB4jjDbMcqSWAVrUVIXRKWO4+pmSL7oo+JGsiJMTqo",
+	"gi8aaEW8Y+JGD4L2wcvmfCE6d0HsZWYx6E2eb2aeOaRfTvHH57U383QT+5S9uNWcfbOfblLvfC7sdCbR",
+	"YS/sUmT77r1g/s6fitFYb2T7T5wh+jIXiaXX2siFhA+HXNyEhs37UuhExt5Vx8AmPUbYcKSnpV4et9fl",
+	"L30eolen9a///efBEYmZNo8NCQSzVUgG09GACQUxlBHtM3VMYjlhyV6fKqO5RGN0UDJFokSORizKbfzs",
+	"aOqRkhteq+mkXc+s/DNFunBHd5m3FEgAdqFsc18PqH7vYl3LnUhLqIvXiRxWCUIRMWOnGbFHdgQDP17B",
+	"atst3eQyy+9UGJ1fMQUHA2HgTrKxvGNC3Z+kTwWhScLvzCLrAcbSBlxpmUwJWoR3DLwj/Zgb1oWdJgkb",
+	"gUVBODrDa+ijQ3VTul2YtbfACWiuSbc2M/tccLJM8R/btLMyT2rEcueo+WM0VgPCrYK52LaHX0ObtmFG",
+	"Z/cW52k1TBhCKbHBWnrkVkzBvE4MFYBeAJcCeSijne3TEd+fwKJH3Nw0tAmz4AwZjWwaorGtqlbzJ8mF",
+	"e3cYxIzesUq1yfyYXatBuyy/9Ip9SWd0n/LI9AxTQmAJ7sNACvbzNUSa5+23P8L7cP61+fcu0AL96dx/",
+	"ug+Dt858Xlapszk2JeQc50g0O3M8B34pwdpwzCKfCrzZXW3fV0Zj6cxeg/W0rFUyhJjS15wC8vxoCc+Q",
+	"f2MTnXPuc6vkthEXpYlOR2FpqtPqC130Yy9cv4s0cXaV9Vu4Xii96yV4Vfrd0vUrChLBJs5hfX56FkK0",
+	"wljOfWaNaJB9LFFSgH1tPUVwasixrmljb2w3MoehfWRoVxInWLpPSSKTuid3uZw1E0/Y9Vix6Ni6Q4Vg",
+	"4BYgStOpInKEgclyIeAm3aPRZ3giyH5I2/rsDoo0qenaSwARUn9OvWAJ1exzzIfcOdIMQdC4VFYMs/lW",
+	"6D/ZqCC7Z/HS24Fa8TJ7smYr/mfO4giWfUmmsMlFZWfyT5c/n6HqYw/mQhoU2ZEJGVE9IGkWc7kyVL0y",
+	"hfniYObP9IeER9ZEWXKqkQ1VV6o7s4ZcLHV9fwaMLJZ6ocILA0l1FHxJ5VTNA5ebJwaFyrIbjBk9on2u",
+	"p+W/zvFPzl7s1XHMOFFoHO/1Y9m/RQPUOkFsquuvUrCQYNI+GSWsz5X1tM6eNPd7+MdB9seV+6Pt/vi3",
+	"haqh50B0g/bWInRLVrYJPzIamwNyufinzenIOF7eLmZ3e1fpKFD9X02mGmY2xPZMoRPxedPZGiokMo5S",
+	"3xJKWirUBDI/CIU426yQdXfXZg3fkivLGVjD3rCG0cPZG5aN0zWZY2P8KONo6fMQcjMgDxxjvgMjem0Z",
+	"GKNDMhaaxzaDx1D2MRESUs1YrNCYNNRNuCZDRsVkwGM2u6PZ7aUuUeTfgYwjAnEdBXYorBmMbkSV+dLm",
+	"n4AjG8bGRRq+rGeMLxNKmR2poREYGbA5yJ6QsMZNg3QWFMdVZOQsJRBtgGyp7JdRVYg4TTPBBeYq3fea",
+	"tn31oVYtt9/JPo1zi1eU0mGqhVKQ41uV2vnYjw3S20PTk+MYI/JWP/TJuYwPT40ed8fECglmWSytyCTT",
+	"YzJJuNaGWZAP6DjimsTypuA1fm5sr8URnJJh33G9SlactSCWosy8RFjOlVbT612bsyq5BOLYRiH1Ml+M",
+	"IWWk3YAqEnGlZHyHTtAVIqfZOZ5/dxej29028VOubVIKteEfXRxgNhzIu0t/hy3tCJeEuUPJyOrZUoBs",
+	"1aSbbUcX80cxJ4FQhRI52m10BOQe2OwLfALEUtNAvRejt+H5MMhyAD5tJpRRmcKTW4tnql5KD9npBJ2g",
+	"fFPLrY36h36jngSypVO51CHrWJwpLAh9Xqshh9zuv+NL59glrM+wZLemEuaJjxIdTNltXvtRRWeOG6Z9",
+	"xfx1WC3dMLfV88sVvd8yZ4sN9NqSCWDVKdNkh98ICWnResCSCVdYyVWU5PO8aGHwZU/SEd8ztHfDxB77",
+	"ohO652JA4IAAszSQQw6J+tPQH/597ZwMSWxST9mJXOa5qj80+w6Md7jiv9kQXtnO/iS5cLWPK7hyCwm4",
+	"/GagXUgM9DyMihEog6IJIwOaRGYp+lJcj5UNVU8kuUnkeKSKS3Oy97dUX8n+/rc5etrCs6o03RBmU7U6",
+	"qwW41rGYIA7xaRnrpmrsq3Fr+ea+porBnlIy5ErB6ZcQoEkb9MxiniSSkMI+hM0sxuQXObbLnPdlM3yH",
+	"Jsbyeb2/JaPk25kBXln1LKrH5myEuge8LZ6vd86nRoY96ytsjQoqsblTPLaOtVVSp+ZnIqHhTxW4cUjM",
+	"rjXZAZKSpMdiKW6UkXQ/vL3CWGRMe6oix8iS6Lcgqm3s+Ua2MfSWvWJLT6OyyE1WaRs1yInVq40KTgWx",
+	"y2OElPmC4BANNdpDasds5EGz9SofP9YD1hGAw4I+nq5RfQ/7isWsr+Fv1t0NCRVTPTAPBK8ON284ajZR",
+	"588CuEvhKIQlW9QKW6VRrk9GW7iRe/ZrLOpqIHaF99Me5krb3R8E7eCG68G41+jL4T7e5P4xdIp/OhgM",
+	"hVHRaDUn52UstSKTgTTHiMeQLql31ue1bLJijs3LUmcK5ywkj7us8AdzT8Is5/gkc/H3b6eEYIrD2lrI",
+	"Oy7YKmEvYwaXx0BqB6vgEfNjVe+p7g/OE3bH2WTFCqplytVqETKMqbyczFCJq51Y6nEf0tsWWYO2Mg2H",
+	"7L9v0fJtug4tSugE7QaoRlPE3HJMjBWmwT8jQMraCjMRkYTpcSIqPEkbLCyDSW96tiNcRFtrF5KE9WUS",
+	"schoDZBuaF0y6LGEfN9NzrOMRtM/6qZZFGnVT0y1Zrj7vIAIHfXBen2q3oMVcky2xrYOZmspBquc2wo1",
+	"iylgYM0B+y7BYriv2oduDjqVejVUiMmPignNBFYo18ynhcRgYn4jVJOYUaXBE2CnQdSAJmwjqbGXuXR5",
+	"l9UJiEWTgSQ39I7Z3/pUkCG9ZWQHPU8TabTFoUwYXqXkkO1uJZ/ebd5MevWc4pmCZF+l8nHtDKqMUpbI",
+	"UZozJfYw01Bcs880Gpblg11yzQj8piB3nPahiATpqGC9enac+aU+M2YplYsoxV9Jb9juhaWrKu+WXddr",
+	"mfTL8NAMc1Ab8uyxqbRBZmvLu4SNYyIYi4wJhHtdaelai3aBXn8aLRBKmw7slZisZet6xibvmQO42xrR",
+	"PtC8q+fsAUouYf6dueRsizVlk+y79iMiBXbJDkbU4LtdI33zF6gu2Wn+63//+YoghFtfd0Q+3V/thgQL",
+	"AXpSDxokjdWDeQ/BH5lk2RF2MLsEwNCu0ZLrCJsJpfivjCBiKlryS4Q1Wv/633/mQdUKFSpEjZNEjjGQ",
+	"OBkYMQPe04rKle1FNorxjCUZM7dBtSl7lcBLMc5RePdqamumpr4qiF6Qqf8YM/szcs3yox7SL//+KsRH",
+	"hRG/Y+GCeE0er2++AFoh/dBPMfSgIJrNBd6o1J3gUWGrRpb6Y8pDrOVRPmMTh8+8QlRlKRxPH695yQxT",
+	"W9Ti/Dk5jOeEitsKn5cH/1yRVbIwrz1Fhs7enkJEYwy09M0F9Og8cb5sLrJg80jT/t1HRwtJOw9K7d38",
+	"4mDhvRl89aoLliFbzwFnKTdQP1udtfZtZS6NDD57piTu5OwE+PCYWFxx8uHqdeEo+u5oXmXOUjUt8+p2",
+	"5rDiairJiSKZOhNafQTFbZfIET6lQU6NhYsEHGIa7p5hI1tOrn20OLJz1Gx2hKBwvqfPcrE4rnfxcYJ0",
+	"keK6mffY6PRRph3RxCbkWOwsUEswZ1ORnCoTS8HahGavA9hxG/uQIp5iHkXXkQtc0CI7EKg4ar6aGa8d",
+	"JOmimPDGCO+/YRrSMIzSH9qIcO7d5qFP6tKTuvQA6lKpjJCa95eOVskhw3ge+KD7UvRZIoCh0tovcH0Z",
+	"3gjJLRtpq73whHDRk19KSp9WyPKMqKbLAeWcguFtQ5hQqtzXRArAzLnlIiI7WU5jCCnjIRnxKCRIx35Y",
+	"uoigU6NcWsBi10yBNsMpM2ypJgM6GjHrzXdKhM2f8hLWloBSSvMpy7CS0h8RnspCQhWwqgD3yaI92WzN",
+	"oWwkbMhFxMrLUxNGo/kp+5aUhjS5BVxKQNFLIeJ4bI4Z81Vlhn4N5aIK3caskE1y7ckvgKSBDt0R4GtM",
+	"ZBIpspNAkb3D1/i2KZ1AIHYKlhcKCZxuhasZf9UyR8EmlppTxDe7WYD3w5Vf8QiHsEMgQCFgqGdINcNE",
+	"jxlcCyuS5h0ZVnCVBGft/Q8Ws7bbMzOM4tqvAO30AGBMbiL13bXFnfEDtIYi54DD2uFjRuszZUlM+aYv",
+	"6H74ILIjnavZTMbnvqqURjeXdCxzQKVwHhd2xEvs0nj0WcvZWb6nyW359OCIoILwKMXB5QoO0xnpVrPF",
+	"iD9nHE71DD+ku7LMHDe1lUrzOPbk+KLJ4HvLZvPziImT89M3sj+ej79QphicCGLvJ4eNJonsQ8iO24oS",
+	"QcXFtVz0lplRGoOYjngedfqw0Wwcljo4qB6oJd9RWDH3whDH655ZuoJ3LFkh26Mvx7Zd3zyx4B7+Gq8G",
+	"v4K5LGZlMEZXABPdY7GcEGeb1Q4uVoabw8DCg6mynkpwhmGSIqRn0+mqaGF+mXepHDRTqkp3cO51G0X2",
+	"QNnqR1erwtczLgTYC29ZvMHlNmgeubxO938ZL5zZWuegmdV+AYU0rioEv04Y+wyBNlV+ARefXSnP7I9C",
+	"6s9zL0iTG2Z/st6Kz8q6lheIq3Qa2ZDy78+yibIFKbwlP92yjTjn4gLQWbcZaqvCU/mubi1kFd7GeUyF",
+	"YNGazvoSEvrCbUOKch6DlGTs0xBLTSg2fzkmN0ywhEKtF+T5KYugB96s8mjtKnnqv333fg5kwK5m6QaC",
+	"F/7t9TXrLy0GjMk4YVF1Avn5ydXrH8kEYMDRlDUbsUOJ8wvbQ4IKAkNMyxV5CsFSkUxeigOwOI/GsOtn",
+	"2pN3zHmlKwTI57kirggVatdh9t7ZV3pDL90O2zJjtpbjz6/Jq6PnL4jt/UEsDG2jxBmpLdrQbGWtbe1U",
+	"dnwi1KY5RGfAVqw3y5iD15TH48RW4fdtUydVP3XIQ4sp2R8ulKaiz6rY0VbEluxZBVpWZmAWjeAPF6eG",
+	"xFjCRJ8dk47f4aQTZAV6+Fai6BRFSRzXtiUdKNcccI267v257uayiopaxUAZoCJg+YMk3UEHTQb4tFvL",
+	"zpzXL8B7fM7/k/rdsfpRMCcZiG2R1pt6Vcp27DyOOyKvWmLK7IRiia9zaaCL3+uVgZcNacSw0hf8X3gp",
+	"U7oT7DY6AjVXV8fDWPRMkUSONdo+dCZIAsYfRlCIDQ4SGk8MsQzoHQPALIgXrFABvsG0x9HS9TVzd/GZ",
+	"rQZakVbmnKuzL4qXrgirOaxN1ghtvnlEXXdXVl5czwc58p2QVoktzcqYU8LkCHOOQFurnubEzcrGyQyf",
+	"eWB0MiEWmnf27Btl8nQpG7Okd8RDV89k7fMqC2jsNN5gx4ZVFzuPD1GyprWFR9VaupYSD7eWGdXPWccV",
+	"kBBG+Ts3mk/vP3vOqD+MHLrckrhck4RrIxBRy8N+v47zGuSETAYyTgUMwffmIvBayjbhWoGjc0+KeNoR",
+	"9lkQ40cIgz9WvLwkmIjLEJLJgGqIopglg7LLhg3z/CziKR5LywfdPS1hvfeWIt0s+5By9WHZp8xREJZ9",
+	"VPnJvOxTyoXUck9ZNRXyv8ZszOp1GCiT7M+Uw/ESFsbNKFUWGe03jyEwF6SsZix+JBWvkDRGnEG4zUOL",
+	"m5+ZBs2Jlkt0+B3AodVFQkuX2l+oMqLO+jgued4aUvb9yr4fzzaBK0GgpOI2tTahf6WzQ435hs8khkkt",
+	"uGFVx0r/chgeXO83sVyzAR1maM4v2yy0Xbw1y46rMq/27gKs4e3himwALmRRD78Fa1G3pd4FNjFbfh3q",
+	"W+LZYi/sYrKEZZ4WhS56NRc3toJ0pk1KRa6ObewGZhbkFyh6xyK/n2PBV6Ote2XV5J1Sq9ThBWQjTmc9",
+	"ZyNrFsuWZGIVWqliuaR3tmypcyaf1zyzx65lwlynYGjuy4T5eG0U3pysWaUdGxXz0V5sAMNbFYB+GVcU",
+	"utUUuWRAI4s1DzmHnifQE7hc58TtWuJ0Vk4u0XTTElZNw6pcTswihBAeKd+cDUkvRT+2nXekKLRCrtNI",
+	"JSde6leiVzY1u2A0WgPt2UsdE3JCbEqjAsOdqWMoqLYdB9KmYvklLHoRILJXE6+jfEJqKvqrzegcRg3V",
+	"seDP7TEmACSMRVh2Z1tsx1Jp0P7ZnZnfNQPpKUnX7HQXyv2wgfYAukRb5xKh2sJLQvtC9HJgNZ/X3ts1",
+	"ASWUYJtQQCOLpVbH9vnWucj17jHENHR/QGKutKqzuGZxHsozU7pdpSZkN5a93rSLq+MKNqy0gp92Q4LX",
+	"NBDFyPxmMYzIDs1dik6LEZOjmGFbbCjHNJJqD28e8Si9FyRWHjc066WdZQHBk/M6+A589z/w/06nUaiJ",
+	"+h9438fW3qtPoIj/X7ulruUL2PJVXFMwv/o6C7znHPJAF7um8Nnl2+c95zffJaUKtASG/0ylUOKZ0ObX",
+	"hIrpqufvN+iLEs3ZlgvmMLKWifJH0ZJUdCEnZVEoOhrFfF66gFnlax7b3q54tUs9RkXBoskA1Jm9FDL0",
+	"Ia5d1dsyDXrXg9tKcZ1K8UOGFnJgceqXw5K8TuQwnVrtQPnclRwLF57YyMaMU01n3WcVEyPsjodAROmL",
+	"/Amka5pu1BzylZOtiRQHyzW7r2bbrM+M7DSdxmpL80s3uTSZeY4cKm8GaTFpSCIn4KeSOuUJqhw+gvXF",
+	"eTn85giOlcxqeHyc4UgyfFIqb7CdHyb2Q8cdY9efn56BC/+WjXStkO6cflOFRlNtLNyzMtU2/JBGqMLs",
+	"piEscCInFlvXmA5i232nUqTjz2K54rUKZLbC0+Y1sQqrm1Begm5Zqy+gVUOX7QuIzaCqkFv8Vlph2u2k",
+	"4upCm5gwj0FYHcUoQi96MHiLG7qkhRpzqxmyq4vB3fkRupmRFeOZ828vhGVDa8hUCVXf7AqdXl55sW/S",
+	"ZKlRVYkh5tdNdWPMDXRRi8X8QBddXb7uNe8qLPfC5o+zpLfolgKJL7q8uOzL9CmqU6RT9+ocH0ObS5vd",
+	"fh7TZVX05dqS+cnBC9HjKnuR2dFejlj/W+GBOHWoVkCl1OZgotxEWZRJlEhZgOZbEpMk8wcdzPcHYdln",
+	"Ka7EUQ6T4nllC7YVZliStqyC0PWlw6fi6hXGN4cyAIeuokUBTbTXwCrnfps8eA53GHzTHnsAfRaVNp3v",
+	"M2V1NA/7zD2N9KYE7m3M64f17cHif/kNbOByUJpmu6sBcDeKMz7bYjAlgHlxQjPCFZxNy50L6x4IsdTn",
+	"VPcHT/BQa0X4Sxd2BXzWJRIE81Vbc6OBcG3p9uf0quXBLyQWO7AEc0mhpYG2fSrT1JaTiJJ38o5B6syA",
+	"qvQOd2WjE8w2p9xCU/uZ4oEH6jEJfewrMygvs0ZBS9ewzQ7/5R40LiB5/MPa7YWqXS2VftSyORlO+LNM",
+	"husVZyyTeejO6N8WPGlZHcLymDrzo5MlCDsPBxCaQRbXTtK7Yl/0ap0MrMyYTYE1B5OXxVovuTU9zebR",
+	"2DriSOcBF2rLjtJFk7ds6RjRlxHHTMh6yXfavaPoO/vplytDOooJcKd2T8Z6IBP+K2Q9tMn3jCYsIRgO",
+	"hIfYgGANwQmvDN1Qy2a+AsgiTfoD13NvBv3A/WiR27yMbPCmAswGQN1B4BNj2lDAhx7WO2MpydGIReUC",
+	"Y0WARxumnRfv4cqBvkVsFMvpkAlslZcFeEMyGXBXqIWlWC7zcR+Qofe/mn/uLRpU+QxGA6pKxGp3POrL",
+	"IRc3XZd403WYh92QdAExMura9PNuCiDZDbO+fHhH10dzcg8NEDAisNCT5fUPGQrmPHYEKEC8cjGqIWiU",
+	"CG2ImYwAAU8TVjR5oaittGqouqJyHo6hNzK35BkVhBkJp7Ou4o0VLJDlUMmBARdZINW447AdtSyQGbFz",
+	"+fMZGbLkhpER1B+Cc8K8qZ1mF4BGauj7lrGRDc1AVvkx6ZqTrEv6MaOJ6oiMWiGDISPQBnnHh1yrNoGd",
+	"IeZAOSicJ26vCBUE6MZoQmFHtMi//p//Ny2u9D7QL/Ch1QxJDtGUNPG4etkMSToEyzRugGFHuPpILJf8",
+	"H0QvC4kPUArjfHHQDInFeSUZuOv/YMYhArulr4aT8uioWVZl8gQw+wQw+y0BZgvAsQu0sJVhZPNjKO2O",
+	"lsmnjXRI806flZmpcPBmPNVt27bVwPPGdrlOmE2VdcmvVN2qRora2rZ5/JBjiphbrSZmxNnKcsVvxN54",
+	"ZHQLQ2Kg64Cky/Ja8WUIQOYSfh+W4QsrhHwPqyPYxGWglWLpwhJhKmEjxd9tYwVDEW3375Jn7YentpjP",
+	"n/xK8qbgZXEpMH0qiGAclD2z4M4PD54xSDjnesAt6CAkSDq5LmRisyQddWB/Pbg9kkzlSnVqSbVZrLNY",
+	"ihv3eIubmRrZkNCRFkxNKNcxVxZ2RhJt7HHUnNYSljOavId3ANCdylsbPCJzNdGGdnKD+D0K3WIDLQ9Z",
+	"xUKqpFPyebJIphmzFfYhTOVUgWjKVL9fLCUsa7cKnfAlcBi9qr+SWMH1OI7nJ6GBMEybU5vrIR17Z8Di",
+	"CClcEQAQ27UY3DSXJ9QHyB6HtiHlbQFMDYSLEanK8c+QTgnUfBmLswGw2Wn6R9fZnKDQck364yQxlAtK",
+	"W90mmGULYbar/qL+KOPFfQLdTrmH29X+VAbVp1h/nHA9vTQvsEceVbx/MtZgGsCLwRQ132Zm1kDrkRlI",
+	"D7wM7mr89GfHkj/9chWE3iPg1+Iz7u/DFMqwQgibw9DsHmRKojWRd6y6lK8Qd3I8Cm2v+h6z16d4DCIC",
+	"Od4RlERsKIXSiRNWPQub7vr6ofuZJ0CSiuz0Da8xlLNc3KjdBnlrrkvRvMxVciI6ArPcQz8JXoVI0naI",
+	"0L0GCtDsQT/hIpIT7IljnQRjAPft5nwE3Y6wTa4yXHrzwzHp7ru8zf1Go2GMf2hl3IW3dPftApjP2f2+",
+	"y6IjfJ/FTMfdFEbGzBp0DvhI2BcAxeqm/ZMHjMZ60A07onv+86X9EjxKqhviWZDBW2a3WZzIxpQO4y6y",
+	"NBbmm0VgUYZ01BHeXZHsq+5u6jNGCiPwNjz/ZsfQ6IiOeGthW/UAUw0xi89BoRKdUB5DnX5M1aBBIAEF",
+	"dZUqFCszLEhuRO1s3/78p78rKbq7KCeswhycU57sfRiRk/PTIAzuWKKs07TRbDRzKJ0pNGeKxAlTNn/c",
+	"MF3mFVRDGsfkx6v37wCVFuUirqIqrL4lgl4iJ4olOPcLFsm+pUJc+oRw1RGQngewL+C0pyBG+Q0XZCdN",
+	"HO2NeazJhPUsyYSkCx37zPfR3oT1umn/J9RNOuL1mzOXvYnDncjkVhkWg2JmcibtZpodBiSGjrhy13os",
+	"R15LoZnQe5dWnu2htt8muDrKAr0C7hF6Fd2ozVw6AicTkt7YhtLc5M2pMFZGA4X0WaWnsXU9UtLtxbLX",
+	"7sKgbYK3GY9iNOkPbHvpEUP5choF7eAHpk/OTy8cKWOW3Mic6bClB80mAprCXMB1xb7o/YEexnnAVnTq",
+	"/v8i2TeilJgL0LnbEdbfaygNv/KIzWMiuGrfu8zdmRgCIGrE+nvjJP73TjDDnZ3A3oHPgBvyz8A1Jyrp",
+	"m/sNweJVDaWpiACPu/F3VXgO3uQe5M4NWubAuy8r20rnlkJLDxiNbNingjwqaifoDXuGZIUOGLKjGCOA",
+	"gFeombEic08lffJMsfj62bGluPxXhmq8b8izsVD0mu0hVT07Jnx44/8eUU3bx+RaivyDbG1a7jukPv9u",
+	"IMtjC3iCPwgJr+lRxfbGCU+/gATcPSr6TJlDKvteJsM9ilVw+N38HfF1iaD98VMYqPFwSCHb9oLRyGeq",
+	"KE+LrrEm1HK576Bnel9G7BKWWkFSZ0x7LDaKBEosCGgZ2zy4HLA4NgOUYwg+Bl+imz2wm42O0d7fBwyu",
+	"gVS6/bL5spkeHR0R3H8yQ7enlidXZxj3R7xiIcv6h8DfbfAvJZivWaKrvIUMi3RJ56p9+O4Sysdfpg3z",
+	"rOfNwzlj8Q+kwpgc3mIAOgHV1JBJlmmPh6OXpPu8eZgdZpcsueN9Rj4I2zk+9sJYHiRh/dk6BMkKRq8a",
+	"YCOYT4QjmYA/Ji3UUXbkTtdIH5xO2NGlpY65RNkfJ/EcijQ/z6FGfENGj64Kt/SUv5qtIDQ6LUAhWSWT",
+	"Kk8l8xVIqxRCcaVZheGxqyM0K+kAgzMF0VMJb5gmR83Dxsyx9o4rfeI2/x3WwK/HJSkpfcaF+Gir1xcA",
+	"tmQh7vahixJnt+Tyy9rBQfPgxV7z+d5B88rdjPkoacAHUo3r0Wx++hWUm7oFFfDrUbNV9dh09fY/CGrj",
+	"utgh/giZfP5Nf5ZJj0cRQ1CnjAnMRtkWDD3nbjRaH2AhxuxaF4xkjwVctfV6DLD3I+kE5YHqf7v6+T/f",
+	"nnWCOUxixpCxCObHVDJIBv0PJmKIwSFfAKBrkRKVdhHGlllZ++DsKp8xPDM0kYgCiu2wZ86M92xtTjC0",
+	"HBy0Dg6Pnn/3wiX7tHPZXfluw857Y8OJH113Qy+MiUVGXm2Rk+WvT68uD4+ah+TkhseM/MJ65A27Y7Ec",
+	"Yf/j+vzwnlUxAe7LqgxwX6pYGCOaRXtcuBIy25XN2e4eHach0YckZGNxODL2Veu5BM2+GMu9mzOU/dKp",
+	"CVXWBDO2zaztVEagxaYVS1GrG7FPrdaRswFL9742rRUnUUF4ZQ024KD868n7d/OVhzdyImIJxMZV+qAo",
+	"W7UlFdhaFCaJv9VzqClnnKV05Rw+y2gR7p4N6QTnbgjrCsEcSOXHWaeHIQoepzXWmospMYs7Tgv5llQd",
+	"0ozBj/Uk8H2Yv+5ldt3rAU1ipsj3tNfD+iVbtv9iFQ0F84/zyb0Whbf4onXUGR9PtISdrPvMFhM+oC7D",
+	"/IEYAk3ThWYUmJQfHlj2u3FknJr6bb/y6H4uuzqvt9HbjakfFvqZoV/KqAGI+AJtqrg+JlRMIWk8Vgx7",
+	"hJby7A9MX6Y6wfbVltrUmOKClwt2uyqWDpuLSep7Gl2wf4yZ0t+MdM0dR4vvOJP6z3IsShWdtGTfI2pH",
+	"Og9N1CkJuy1H6oaupnTItJOlZbPPLnEbbfuvwgPy3LHvwWNjDfMso7zFaD2KcLJjTgSBTLELTIH32dh3",
+	"ngGwAteO4jyFry6wwtHsO23p7u+YBN9YeO0MEs3IGrBoweeNrYK2QJf/Td68fff26u2mKdSRkqPUTQvd",
+	"eeK1krSWkLJ10OLdpRli97IaQJXMzZ/9v1uZq7P9z9TjxyB/i9S9nhwGXFxd1nUnnvprlPJIidjF5gel",
+	"jPEafirhDaCX72U0XU75WN48cHp/oQF4ps7X5pusa32xG3ZaEpTj+NZj4HjcoKgQVHtnMxEromhpX48P",
+	"F+8aC6JHvyMhYm54tfiG17bzFNzQqjGmKynf0cQYkDkxhVuT9T1wKQyWktOEF0JTp++Dya+9H8kzF4m9",
+	"mo5YmxSp/RnpdDqCkL2IPPvaybNjJ2h3UobsBGHHJzr4cT6nwy3I652gfXjv3rWOVB3r5fVPhBAzgtCm",
+	"WaSFTrNdLMhOd8QjSKYx6kY3hLQ0808iJXxM/QXmg3VbdHf99hWYKztKmAKHl5JZC/ohnXbE+Ycr0qN9",
+	"BLvNt8yAnufY0b0snQHxZTcjtx327Gl0ahMn2189Mi9p9+G64hOqoHuxvS0MoNJk2XMgdIxz8fb8nXco",
+	"HBl2c29ebkwkbcex0REFRyiil5LqFgq41pH0aJRQi7P9+1RGv/U5gqnq+Y5c3pLDQbLdE+S/iRFFWzlI",
+	"ljspcpyXPzY6wVEnWP/ouA8Dm484z5MBbUIghJN1E00T1wSRgvSm1gVqY0Cu/eRxwXKRGPOEN2IO80Qm",
+	"t1zczCrjF+xO3rIrWwK82PWB10cbCehd8htB5FiHJDFPhWaqQJBwdkHDJhyWoz67hr8ZLwOOJ1UPSo2m",
+	"H6+uzsn3VPG+sYnMBnEaK3OS51Ka2+T89KwLbawSKW4Q0VJE5qgbi1shJyK1um4YWF4dAXmZR81Wg5xA",
+	"jUWrCe1OAadbs+FIKyB3KVgxgdqWsbSeu/qVEAmrI+ydmBCc8JuBhqFw0Y/HEYt2rT/54BUZC81j1CIg",
+	"mRkSNEdUqXLtATXXCkJb0t3siupzIZOX7dbzdrP5tyAtog/Y9KdB74c+/5n/dPrh19PWGT9Vp+Lief/1",
+	"6Xent6P//svrn1412GGzofiNoHqcLOGlxpmUHFUnubzkrZ5S39PodUZTcNvBq1pnwnsqpvZtqhgLzdUE",
+	"fPx0/2mGZ11WRHla/jYYdkycZG2bf+H0+PnyqiZvGvmb1luXZvy940p/sLkD69FmloiRISDYHA2bmdHn",
+	"Wh0eNQ/3DPWqlldynpbiYPW/q8bP6oLT+sR8yZ9X15eyROvoqvWi3Wy2m80/NV+2m02vnqidFc0VKuOa",
+	"xTK0VrNYBHb00i/JEuM49gusDvyyqYNcwWlwMlY6oTGn++csgeTKepkoIblkQwadBFrEzG+Z2GZanl+l",
+	"VZr9Cs3RarZnI+damneVJiXZkhIv1cgI5iwTSe3+1nJWYBDFk61Mon9AXLeVvXeVTJFRfUZdh9+Gupbw",
+	"/iEww4Zdf3n8lCfp8VD7m21uudz4zZugD+GZxHqyLcs2e/xvxXo0AwPbr8BqYBpiDY35dUmqs3cjOaNV",
+	"mifoWoamJ5ZTpcames8zLc0mc9eiXtChM7VsIhjA73FBun28rtsg55gR5meDCWkNS9hhmjAbW4fGulXR",
+	"dXs8FAJSlXXAZiQh0dORMWJuKBf5ApxZ4WcERfCPMUumWdqJnUVQlMnzghKf/rBx/6XlRD5RANMrUuBG",
+	"dKXEsW1ZlCgpaAy1Fp4UMCeJjNm3NuRrMdd+gcb+b0tN/16UBvMSCUq4J10hLANOpeOKmVup2rWWL9ch",
+	"cs515NpT8A9zaK6duGUbLxkGwIJCV3Lkqr8d1NhvT+Pfr6Dy5RIKDAm8Nuoq5BI43LHikZQVy+egX4v8",
+	"IUU8xdhZT0ZTAISdRSXbufjza/Li8NV3ux0hr0kXjuluaP7AE9cWxuOGdGtgl4V57DJCRUfIEaJnYAdZ",
+	"coI92Izq2iU9FsuJLU/4ldkOMewLV4Abg325MrcuiMmj5qvqONu6dlWm9tfV7zM1/MhXww+XY32EcdpK",
+	"5OkhpJVr5W+seYiZPIWd1g87pe0NgU09ZD+ZpDXYRRbfkhVxcvX6xy1lM8BEOkH7aydlrY7hrU5qAHfQ",
+	"Ar6vq/iXS+eiIbCfoYZVppfnpK9izAMWO/a6hSnGLNopN5pyb6yhkzuWIVmALpSZciIc5FciJ1ZoHzWP",
+	"HE5poXex7dIbGhnoDJKu9U90c63AqHbNxLIOzrMwC9mM15Yy+dWbK2u819aXOLmbSuVONoInS6MUV0CN",
+	"47Q3ClKFt2YPo1etxL8ep25C0SqNP/qc3iA/C0aGXOz1pdKEKqOQAjiMK3LFMuFnmOltYbdoitfOmSI7",
+	"1PH57Z4ekP5A8j4j5nmK3IYVvbHt763WrhH2TJFeAoHu3pRQc0EkhyRK6MSi+BjZ0iU75huL/Ud7igl9",
+	"TBLWl0mUWVQpivpug1wByCLqYV2nv6Deh/iLIEz6VJhR9ez0IqI0naYIzTj8BjnVRjwp7HY8sj6PEHEA",
+	"WUQGLIHDygHkYDieah/Stm0exvpSROZRqLf60i7b++7xJsTgxVgUxOCKmqNZ/aBtKLT5vHW0glxLBdE2",
+	"lMDfkniGelLsVvOkFq6hFto1Z0TISRvzVzN9pMCbGZRTgm3v1ZYcS9tyMN8/W/uYmNX4MFiEULlrHyB5",
+	"uXKCz17b4ZQPaqE/9imm9ZuKaeXaMjzpnp6AwoVJnVTtioYV4UyzCqXl6KEF1Iq6Kc65SuIYxaueebnY",
+	"uXdOlSJdwb7orrlaCgv5RxXp9seJkkmXaOkS34i5sByCwBD3CYxsWU0a7korj8N616cJyzWvP+mjXhGW",
+	"RcCy+dskyDsuxyqFt8uCYK2DZlXgC9YqV3zjt0Bp7b36hN2PmmHrRXmTtZnyBkSXBR14BMmyrjXDjkOG",
+	"eN7Mw+Q9b5aPLuZD2JhscCmo8sGinnYl8bllcwYdoPHHrwEi3QXtrL8yVjwFofkJu07XLGnPnzDNq+Yr",
+	"OGEO/waHGGCFwkxThAn/mWm9mbH8zAtbB618gZpDjrCNpfBscYXh6Dz6FAaGcoAwWvXPASRggKiYPQx+",
+	"dhwor4lduD9C7af1SqZGZUgEmzClsavHowjYoGBe25tQLu8bfXVXmUL59stIJo9FAn+qh8Vq55vJXh6F",
+	"VIcgJD6bv80fIYqTcMSjEHk3tBwaIt+GKWiw4e8yYRE6oRD68iUsiKfwRXiYXRl2gq+doONEi/mz/dH8",
+	"PwVlCDrBp/tOsAq8qmX6PAP8nvEOMsgnz6lkFJDXl38hO5Bpf81jQ0i7W1HntqfGOcbdvEzoSZpEdRBs",
+	"8jpgZs+7PhmQTBS7DkpYshAiKrstzRFSs5CYZe8I6npJYjdt2xkMXGRqjCh+wzzhHpPye6gAQp9iZaQ5",
+	"4bHuAass/UGnLQoQWJoOGI12MSrtfnZTBdXfd7p2xIl7T8QVHY0gnmxbxaQ3QqMT152gQc6ktj3QRjHl",
+	"ghhx1CZqgDHmoaFM81VZ/Ngowt/D1qyrM/Wp+IxOATTXfR3K7EjQDv6TYWkSIILT/i1hIjpG9/HVmKmI",
+	"TslQJoKLG+iAorK+qzUVLMdq5uHYZv1GQnMDDg0MPqbKV/MI5an50ZYK+vb/0d5B86p52G4dQJHI/dxH",
+	"hIWvWs+D+hnnuPYVghV45jctSOeqRq7OHKbxGNUjGPiWROE+MPm8PMyTlNs92XJMDppHKVKpTMDLD1Ck",
+	"AxqlMqoqwRKoDRuv1ElhzDA5IQYrpJVMQk5+X9nMOTKGdsS5igw5cTJZXuNW9KzI3HySwUZqDeeQM9Ld",
+	"JiKIY12TZguHeJg1xmIzPU665qjoEq68o4zI646gmgyl0uTgpd/okezohA+HLKroILx7TLpmj7rE3f/c",
+	"6grgmTjqiJhp7BgJXblVSAbT0YAJZXhLjSCmuRPLCUv2+lSZ90RjPAaZIlECfWXhJeZ4yN7SanZETn2w",
+	"b00VBue6WqA2hGknaKo6ovvXv/71r3vv3++9eXP144/t9++7Jb31yY4bjLyuAvoGSoDWI0fNJqAfY+YG",
+	"IBVggNF1UXMCgCsMMYIatpPygPkeypOsRtMRbrOlYLuwiFm7OiOr5IiJMkXkfKwL0mnFiORqusYKmsNy",
+	"ZzzM61QYrtl0qHP1Wf92NKzl13I+iPQzZSU2Nfwkk0cQdP2GMdRzI6NkQljE9exR1wl88wpZvhPgem4n",
+	"sW5b2A6GK6B8powvsMjGWIngC7EU3Qk+2dob+P7Tqul2s6ftjB7YpzETEU0avF9dbAxnrr2wZlMg99y8",
+	"N+r7tz+cnrX/8vrk3duzNycXnaQj/vL24vL057P2QaNpPp5f/Pzm9E17b3/fYnPv7789Mz/YW9/+5e3Z",
+	"lfn84fRNO6a9vcM9Qxp7L/4D26man95cXV6dvD93GSHNq2ar2Ww2/5b+dnFlfzP8/6r1PP3t7dkb/5dD",
+	"d9flh/fvTy7+2n7DhrJNaqAbm5ve/fz65MpMLcVPNt+aV2SzgE/+cizn+fpZQCKk0BDuQMWGC/Lh6vUf",
+	"wfWFKReYzoKpFlQR7hHqI/J6+Xy4eWsP6nqGORDnaovPIoMBzhdoWlkG2li4CqG2nwHmMFdnTb4PeEMl",
+	"bHOJwfchfcdTQD8jersqhLoWEmlW0RjzXB5jqZpPl+shM2fEH66CHjqucAfbtebKwoNasDrBJmB+CNI1",
+	"KmoXC2VQlz5OLc3uCLI5XbqoMYvgOj1OBIsgU3O3QQCjtFheR0cjyYXOu2VnmOttkbVWtFbYENtr0Yj+",
+	"h/26waJxZTeXQn+W2nrzW7fbWFWxFRukei71OtWMIBHg6NVh8+DFJqZ6Abnf1VEre9lTNuYalgQsNibh",
+	"WH7NHBIhyfqcZz2RtpXgtDUbgg5tCb5HrWA7mNnAL5ZE6xfl1xfGs+oERM73IUm9Rogd8tyDFQPYIx6F",
+	"oNjaCX62/bKgXRZwe+jxVZhIaS61oKMdkQ9QV2jrFdHsggwJM1S+MFXpw2ITlFVU+EROQIFHzattFfl8",
+	"YzCcqg95GEJfNJvj/8fR9xHcH+Lcj0vFL3LN5tV86Ke+/3XAo/t92u+zkV4nwbo06c+84pkiPMpl0LUO",
+	"bAbdiEJSsD1bBzyai2lx7Tqxc6G/OwoWZ9SVVwz5Jkva/gFyEoHnuSLQlP9aWrhjX63aDf2CPzM7EtOR",
+	"YqqNkIW2dMhmbZOhvGOKaOwIDU9Fu1ODOhemYXv7Zk1iRs0dNzK7DYKP+GQ8qaiGpzxTBLtKG8sK6njS",
+	"IQ2owmFF6PbGxwN2oSJSYD/yLKLREZATbhsNZYtivftlru8TIBfo3/94AXdRblqHgAvu2Oous1lPBmVJ",
+	"hBGoGAjqOOMeS+cDlrCHBUNaVsiiCGwdWPlXocD4gjJifcN2T5JykaT0yMNKtRnRVRLyh8UtlysV0X5P",
+	"uBkr+YlpvZgJVarAtBBRkGmZAXHHCtD042Rdy5EVvAulTPDK6t6RJz72MK6Yd5tdryHZ6br2Ad1de3RL",
+	"5U5M20KJ7HQVE7q72+6IEROR0QKkYCr0bkgY9J6KyA5KHQjR4ySi0B7cmHEAFcK77myKqdLk4KgjoC6r",
+	"QU6Ie0M2WsMIGvLuuoAijLW6hlVjrjQDKP8uvqLr5/d1hO88glIU241w9hV+ngQXBCdclal36q3/ut4a",
+	"t/zYBxhdbPkauObhVbOFNXB/AznqlsC/5nnumutEDpeIJmMZQ1a6kHbAtwtVHaKe10WztBVm1vOyWEAI",
+	"mMXwio/1Y/rZTszDi/UI/xFlR5cn9aUh4tykHBVhsVa+A+FvOLPPm8PWwBTKc6GwGlQRKhAfsewalJE8",
+	"mUmX6oh8vhREHBk2lbHVqWQoI5uZnMu/fKZIJwCqZZ2AjI3xwvWukXu4sVnijo08gfTOUpSwdxeNIdsa",
+	"Eq2FRAV/ymxveKPx0yEjOqFCYZ1DR+x0vVXp2lwjgDtDe+I4bRrcCayJYd7YGTebh33wvZm/WCfYNcZZ",
+	"MwU+sOvW7QibAw7jkwlRcsjMsCcD6XKOaHkmpZ/mhK3c0wynjqBxwmg0DTPFyxiCuHuRTat2l8gku4or",
+	"cj2OY7IzK+sViWQHwnl9ORa6nVmkZsfx+CKa3tpkLFAxbN64d2BYMexhTblDp+tXGnercfUz2bUW8oMT",
+	"zCt0QstGsBT8w5KoyH/oQ235rVh8iIGAf8qjyg5HlKeefLHWQHpWwp49yIm4dJwjDWLkWqmtAEAxc7bO",
+	"MyP2v/IlkiJSYyKFSdypzCWG5NOcFZ1aAYrQzKDIBtPOvH/cIuiQWIobljjFvUym/mIfWpCqi6xtd9uT",
+	"je3xk1sUSLUobs9jS7f3qbx1sIHcinmiuba3i2/W27WYt7cVDXn4uVcp/unoADDML9jTqaPciq0MEzYs",
+	"EWEupLEoppBP2PfV0DD72o3EJvJ3hOvkaNVYstMJpnIMerD7CvRh150s2AVNN32gpxf4sjKTrDuZHyb1",
+	"v2QuGZlYVTZqk26mqnXJn0hekTWKd0egTxKSdmAxubixfags0HyJb8WexunMPWBtDDRVR2PmSfNHFZOB",
+	"xXrK58sB9KClBY1BU1oxrGaWKmWhx+XAzR828yMwsyJ6W3GYxyWj7SqoUu3jeLFyWBWB2ZAseTJpt2DS",
+	"ZsGCJwnpN+qANcmLyEctEOfHtYzg3xAe4vL1sAXdkEwgrgVtdvTAaGtqSXWRZNpiG2C1r60lDE+k2oiu",
+	"1KO5Q0nCBJtAvJdlvTvDaqXS+TsLGqXNDkPVcVYY/iS5uMJzdd3+b//54r8O9t6/+u839WWCeftWoWaf",
+	"lLxHnslsKCSFmeF6AEEKILjH4b9LO5Gl3LGS985QUoWUjGmvOux/CaXrsHCJlEPslQLSZkDvGIRhHCD2",
+	"jl8wHhIaK0nkWCsesYL42q1GbnxnBrM2xOwd5THtxewzzg330egqLseYvJciotOQvKdTctAkkGcc5HD3",
+	"zHT9W0AZsknQhbbD9ubKQHR9QD43cFiGCskAZd8AKfA7zlBO+6daCISelLdmYdKG9AqDk+A6SSKWPI4A",
+	"taHHzScpm6fuf41p737/H2M2Zsv43bHdxxGiz+SVAsPcZdm0s8zL6B37L3hz3Yw0m/N2jZuMj31S1Kux",
+	"amC9AH/jOs3Btfvx2BzoQK2HSKnbL018R3unb4J6+Zszirtd5QnlOjYC6RpV5JIUjhKdvSPyp17BnwtJ",
+	"FtADx5yrO4B4D4kkSjNqFPUZfsyysLnuCJngX0gEWdYC5K0XUF4szBPCyv0CzTRsqqM5TFTopyxAmoTN",
+	"dsRsEYoZ89K8jewoxqrwZ2BLbd4fJV1zV0NeX7OERV0jTXiflblmjYpWIT2WTA1Y/pR3ro+RVBwp4iAM",
+	"YB4Fb0wB13dZ7aC2CgALMRcJxYYIbH6xKIqDJzmayVFYzBJBipYzGL1m5R6XC2RWfs4oBEPXb3Hjno/3",
+	"kMcEoFc3iRyPfNPKa9Cx0wnemzGwyMLM7IK6JkUujaxtIz3wpI4YjhVAIpQihmLzYRS7IKqhxWLegcJF",
+	"t9HwnSlGEAnZEc6lMaRT8wJBh2ZgE95nxxhmmnAFxsyAixtb26pSvwtLEpnYFDd4uvrIP3U7Yueo2bSk",
+	"1KMRzgL9K/ile6tNWcvs0B5g7e02yFsAD0vT8qggFroZQY7gZY0hLmQ3M19d48oM0ZRFx7gp9jCjTtwS",
+	"H4Yf+mJW4fDDBlExxc6ktnnlWOT7QZQF1kajeAqbvamGQ80WupANzVZgpdc3qWBk20xHqxr5LOdk/IBn",
+	"kMNyd8cRfspg4uv68Std8ycxFeRqjHWyn+xh1zpwp5dDkk+PraxtSeElrsjXf+Am7F27OfPq+bFt15BG",
+	"LM1GBXuP3PA7Jp5cY+u362dfaF/H0MVMufWW15kU9pD/QmjrjfCkAySCB6kWXj4LjrGo43EptuMEKLCP",
+	"Plp66CfJfVodJQxk9rzDeR+ae7DJVg7pH8xJpOzhWp6tngYLuNDSbvr8w7QjBlJI4H1SloauBjRhUQFd",
+	"G20KOKfojbK98I7ztNURQlrUSTz2rnkcEy4wRRpSz6HRqGF4laWjjxI5korGxz6BQr89YyOpjsDWgebd",
+	"DiDG2j6gD8qx8BsBqlFsIzipPfcrs41orXkEdR6pLoHA3ODBGAt7RPt45dilkiopAMg7p1iMheZxR3RB",
+	"RZw1o+Bp3fzRPa+DTinuJpLXhs/l5QS7HcO24jPzD98tHqOuE0vwvdQDQ0NkSG8ZKUJk4jYZriAWhLAM",
+	"kXQBGOknc8xa8pqZy6tsjD8k5pj+UY5GDPEE7RAPM16zxG4keErwHvfLa3Jw7CCVgK6NFjuVY6IlGpuN",
+	"pY92SwFVZ7tj4d/dKb4OhiesiTuHr/Mx2dxhfJzKk0dwGru2h2scp+7IrDhW0eCpjmS9NachymFsAitF",
+	"nwFsmA+HLDA4D2J2J5cnEVo/mPl3KO8YNK7NlYSaXxI25CJiSaPR2M3XBobZuYAwNBYQeiwSRiNrC9ph",
+	"KMaMsSZQK7Otte0Ej/PZ71C515Nf0GGfDGkcTwkbjvTcnmodUdlUjZyxiXuXzRpVEnvaRSTmd9iSDS/o",
+	"kusEzGIp8BybqKoa1zO7PTO+3sfSBc1O4PF3QcNOYWjrpUxTVSxcbGdGNbWO1rwH1WaTHR2EwS0XZtPR",
+	"dyHvGCb+0ShnYkKzspNcGQdcaw4cWyWuJZnvyW3ML/5Fxgra9bUW3OI6DdFyLkW7iH+E7mjFOedx4R5f",
+	"KxA7jc2HZO2D95EEt+KITW7VLMh3yb7Y/kmC8IiMR4atuuPRZy270MCU7DjABRqlBQK3jI1coIsP2e4x",
+	"4REbjqSRMA1yItSEJaryKJuR/2asVnwaSlrHHoGRGzmzJFPDe7dhgTgp01xyQB/wvgrN2C5rhaQpLPeT",
+	"8uzklCG08hVLoOsGkj+wwiNJ/wJ67wDBP1tVuoEQqtCa5R1LnB+qFG/yBwZ5WT+769ZOdZdjoeHWHovl",
+	"BFtiN8PAIVQH7aNmGFwnjH0Go1MF7VeHRo36jH7p70Bp+Zx+PjxKrf7DMLDm0WeI6gFPcmEICHNhPgIk",
+	"CPinrO5Job1GFq2tiOzGUuMNGIIHxaxPR7TP9RQ+ePrQ/DCwtejNiEsM+krnRH27O92oCsniNvx3rK1c",
+	"2lQMqgklNzEVfdZGh58yJtpNwiPQ4i0phC5AN+RKPaAZvZpp7PZz8yoMOj837Kgu9VKeYyv/NdQCHCtC",
+	"3ro++4f3SzXEPwdX6TZUBBrHcpIVPQ2ZUvQGPX6H1s8DTkIjD60dPiHOBvxkxdtn2pN37POQfgFxid95",
+	"IvSwfuI5rNXb62vW16VJpqdaEYY/PykXnlihUzIZgFBBcnMg2BM5jiMSyW/jkFsis2RpbQPn1QnaXzsp",
+	"I3WAk1b13OWFSIUSYossqrvluOzwc3fhuixp3wggX7NOqAyV2rVK4mJKzLaM6Q1zwful8sw2GI6YKbj7",
+	"5DWJXzppfU60v/iiTUT8z72FLxE9bxFPLwOMckbs7z3VnVVN3FjykFL12FLdHVNvEYit6AbXLLljAodf",
+	"o+10WBnvhVQtTGTrsakUEVYNWY0fHSrda5n0Wdcmu2LAraSw5c8yGbpSrzUUnMLUleI3gkWkN7XR7HQh",
+	"qsROeR6VFynsST0oLFD9rNUrRodmplvJsHoSzmsJ5w0WJD6lW62hPxr+cBmg0GqqP5CKiVRSPTpt0bIN",
+	"9lmsyqEKOz4tYccVK73gUmRDUDJX1jFzJ02ldrn/dcSj+30sNq4IEnv59cUkW1uIlusfRS7TuPxAklsh",
+	"J0TInnQQO67VGyKQOE88CuyIkZ2qBCBzebfkLPmB6Z8kF6+xenVdP1yh5tqL5NWvvcYjuqJjq4zYHyEm",
+	"ZukF9vjhCovXY539F8AX2y/HsofM3JKsEiachwc4j0FnWOiCCTZ5REwk2OR3yEjrVfXAHpayHvZTwGI1",
+	"RpSWI0UmMrnN+2IeoMZng9y56HyLuALo/DVRn1bi4wJOkh3JBsyf1Eqh6jYze5azUU49+7CenVJSu+zm",
+	"9BR29XGF7KLk7OrUKH50ei0OG1TVGXJboxmgx82OR+txdGqefn3gg/kXewjbmoDj1Aeyk9vwXahUVthm",
+	"w6tOTf0nFltAMBaxiAxYwtpZofMtYyMLJY9JxzMFZ1FkB/seFmYduVLMpk7lDCLvkJhqVl/CnLGJHdI2",
+	"wkhPbpAnN8jvwA1yEkV5ZHVaxOV8HKcEOC1SV8crbB2bnRyeANnMmeG8LcscGfVb0w/plCQM8trTriA7",
+	"0JNst5BwnnOoe7dRMZWCQdGW7cSYSXJzABxn/ZnsO83jubgh7jQ015alj1/AC4oyf24a+S+DKdkp5snD",
+	"QGm8e0wmCdeapUjCUHRNYnmTTy/HhGRIGEMsYkunZSndqaqTy+l+x8SNHgTt583mbIb5pzr6Js79CcXS",
+	"j5cZqkxVTZmkBOjoCpyrXD82XJxZXv+GHfw99W/5dv8LpZF8GHN0VnvNNNZc2M7r0kmn0KsnBcix8b8S",
+	"NbYkz1luxNh1KtmRp4/2Y6oGaSa3ubi+RmOG9aSRPmmkTxppRda4TM8T/7TH+H9qxFaC8e4+OtU1jbkd",
+	"5XXWWSGzIdVV1nV1JFSAs3Yz8TmbyJEVwXRt0/E2MS9iUZfsHDVfpc3n7K/dDBMIOunZlr5UWxw1be8m",
+	"U4ZfmcUajvQU+oeWhu0u7LzWxiP2FmguHrF7Yf0c2OyOUiljX/ykiFZHAO0SAXgKIpQiFh9FAUJjwzvQ",
+	"leLGaLBcP9JIoZ3nNw8WjnWZfYRVIiX70CCnHlbWZMDjLHbIFZEjJlLh4e1NyuNjEeakCcJ2QON7qszP",
+	"2DtiRnhkMgdkBvdFRphrdhnTnuoaCwb++sg/dVFzcuJEJkRL7EcBoiV0WWkAzoWnFLwIW2U6sQTAZmFu",
+	"cPnn24RCJ9EsgPOs4LrMC67V1VlDGa2D8FXYev5pWYH0YQRVOltBd39oaUrM6tMn+349/c2stS3tazWd",
+	"6O1tsxL5v8n5h+3pZpBRlbLLs42J6hnlKwWLXtDxXTEUsBb31oGPKtcUPxWjaDJDJ30jaLgOCb8GUMGd",
+	"TEFSxZ7Eu8dVCpx5s02NTt+DWLReZniJx/AHpn+xmL1r53gwoRPOVkWRn8WXbW0HX/ZTGFyP4/jhwe7D",
+	"wOwQrldpzyKc6YHrWeQwCRcP+rDpDfooDCy0cNnTW+7pK5n4h81lShpSSiuR9ec5PgnTZH7I4w9TelYh",
+	"UVIKhi2joYndI2gov6H8OYeurbLlmCl8T329RZ/+ZCBjlAOPoypiI6jnsw7XRCrNkrn1Uxd4ydqVU0zC",
+	"X4a7h5SbtaQR/Q97RYNFY8vTi3x1Pm/GGBjBVmPGMLCPRrQYfFoT/8ueZtbDx8hzT8Sb7EP9yogleBoX",
+	"q6pKCTQ4uCIELF86ZH+gVhw4c4fd7Or2yYglSorQ6glm+UPC9sw+onqwrRjv1ixenOfWypdScMtrY5gi",
+	"TOVIJtrYBCnuFZuEqDCyqI3Yq9egVWUQrIj1b1SsRE5SbxQgVu8gBiU8FAVsimaNsrZrH92FFmA0Bn/X",
+	"hZworw7o/PQM8MGosVkiOSTf7UX8hmvzQ5gia9oOioJ0R1x0GwRjLRiY+3djq3XzMHa21B5Dddh8wCxC",
+	"Yogspagd65O1Yb0UrBMaepekxwMSdSrm5saHT2Il3at82p4/wFx4GNarKhgMES9f2Njgb0/KmFHhor9V",
+	"FrVmX/R+X93lZK8TkJ8RHCY0LwtHXITAayAxO8IJ3dCXtWFobw0LorpTGbFuNY9ePn/x3WzUegvl8VG0",
+	"4DjBJqYHVeeIkJo5sT+C/Th6ddg8eBHMHC1hYQ39U8rsiOUHV6mPrIK4IXZP4e+xwELvyH5ED0X747Ln",
+	"ywXwZtkJ88uAajKhikTyD9/RYc10IyMUjPSCFUc5M9uJ4LcXwnEiIHUP7EVU070eFzSZkv/A6TT66m4D",
+	"p1uFOrlVjOoT8vryL25XuANlHg7NuWT4/RmAnw6pJjvdeYKvG5JRPIZTT8KzaUy6IEq6pC/j8VAc46Hk",
+	"mj+AI2K34U6nrnc01joEyA7eaM68eGqPX0NkcBjPnHvuRLWeWGr1JETVTI8632ecgpFGEqEkMpOHOWQ2",
+	"qu1znsGTUX+AExlAh+mUKAnHsZGN3UYVPLRnEzwdRVs5inLGyNLHkNUx0nPoq33/8xRFZmYvCKYkdgIX",
+	"eHhJQF9TFrr6m59iKW+kDOTwUp5KKHzYZ2DI/EHVtngzbgW5fkxYM9/mBFsALWOh2xbgykCX07VdIwtg",
+	"4g7CAJLPIgBw+hY+2gwN37lalshbQqC6dfFezMrOB3sxq1bo5fnHAHtxkdw8TivX2OiPixv1uPwlQP4b",
+	"dJfkWRWb1Vxit7bVO4373Li1Hn5nbAID3QYYihMtzd+GaPm0fnpjtlTl5c+Grp5M4PUrbvKNDh9JKaaU",
+	"Q0hNTEkT6mxS4sQSnAJ5wiWOOTpB+2DlHEZPpJVrFvs3TBgpxbYCj/mDffglApVuRvC1wlLYWwag/a2X",
+	"7aYDwQUy8UWC+/vQEI2Z/uchF2NtaKb13EoM84wX5hn12R8ndzli/e20CHrSylbUyvI9p66NVQLeCTA8",
+	"niTyWjjltr83EKftZ2obp1k8fvDxRBJMePbFaI1TpncfpQC3CFGeCAdUKKiMzInvTLbDDyBI4DsmsNgS",
+	"xBNe5YmfDsifnMhvrSfyU7E+V/Z/A2TkJ8m/EcmfWwPgJpU615YS4M2lMoPsBM9jKqoUXJutmDN/j5Hh",
+	"IZVc2CZMQ5rcPoGOlHnMMjGayVD0kg3pLXv8mMyPVILWcMvtf41pb255+gW7HisW2eR9DyodNDkCoHpt",
+	"P9Hdnp3mwgZ576rZXS5dMQryBl6b+hQWYv/A5U+12D7yDyzJdq3LJUqu1yHYw+3Xs7yjPVfL4hr05yns",
+	"cpBwLAzImgE4ZyDhiiSWH3ZyJO84A7miJDEGSyg25zs7XMrQ2F5jhVKD7vD3Y9BtwoP25D1bt0s6Nnmg",
+	"rvzf0EfotLUUDGBbasXJ1esft6NXeGf94Zpn/WHVKW8TKVIYmvI6E0W6P7y1OLi5W7ppy39BhyyyjQDC",
+	"8g5Vl2lwfT2hUg9noC5nupzmCubEn3/vWf60rAn948jXT+nx20GxLERXyfHIfp/GTEQ0afC+mls3n0Ju",
+	"WXyn0CvpGlLNMCd4PnyuHdtr+87FzIZJAO7yXA7R929/OD1r/+X1ybu3Z29OLjpJR/zl7cXl6c9n7YNG",
+	"03w8v/j5zemb9t7+/jnlyd6H0f7+2zPzg7317V/enl2Zzx9O37Rj2ts73DOT2XvxHyPKk/HI/PTm6vLq",
+	"5P257RHfal41W81ms/m39LeLK/vbQfOq+ar1PP3t7dkb/5dDd9flh/fvTy7+2n7DhrJNapzx5qZ3P78+",
+	"uTJTy2y4pCPMK7JZwCd/OcoyiP3sp9n+tOyOCZceLlihncPvWMy8kRMRS1tQZAnddkQFTzZVhHtE+2iq",
+	"7mfET47df3OyCFLevn7D8cwrrhBs4hcroP3klSuEWdkqpmRyRWxbFcMzkKQxGbCEkR0tb5kwFpgas4j0",
+	"2LVM0H+fMMU0uCSsabbbIBeekbZrC+7XSvosQzFXzCk851xsXOfJZdHXxyniAgY2L5h/fnr25D/J5NYP",
+	"0E8/PZoprJEttDk/PXtoZ+WmhNaIizomgqtcz7sEy3x2nsLvA649efCW9+A57O4UAs9IxeuEsRS587EB",
+	"KZbQH9KIOy/nNTpeRFXLQox4JD0XYiQDedsQLJx98R+hgjxT+FwDPa/9/SO1M4s0+9vQqWZtyGJNvm/i",
+	"h1DCk2EzNcgZHaKkGdFEC4AzxpIZ+xkH0SU7UrBdQEbK/aC6ZKf5r//956vdkAijoJGe1IPjTHbt9BMG",
+	"o6Ai6gj3kl0yHAMaTK6O2ev41yAncewV1ZZhimACaoWI2ExXvxoAmimuSG5ZvP5+L7P+fq+CT8ukrHoN",
+	"VjeeufpwohC3DcCtBoxGto/CO4v2VU7ldqDPFPlw8a4x3wp/8qxvpCGeJ7BBAelJeUsoiWlvWyrIVvon",
+	"57gy1xjvpd8Y71VFY7xUAGyqNd7iY2VcogphvPDhRF3aQObi7fk7H/NnWYGwTey4B1PssFAv+n0qeA8T",
+	"3NM5oe8tOciiLQqhLQLJVQuXHHvlJc3RtiSNMfwnhm9g/Vl/nECw/uPXoAcTNbOH2tNP5ufkzum5ZhHb",
+	"gXkvaKZ2/WfyJviNgAJJ3DA5hjChjdyh8w404cJdrs7b+gF54ohAeben7VlnH/CGDaVQGiVnSib+zYB9",
+	"OXsj5lijTz69Nu2CP3u9EcWK7PTlOFGMAO4ZFzdq14VwQIvlTGUuTUCWcdp6IseaKTKycKHeO5GOZ194",
+	"lW8qDbB84H86zuPz5TLERUQU14zQaMiFgvJ471XOgTX7snf8jgmm0qeZ/ed9rGk3846opj2qmPewAaOx",
+	"HpQ863ysBi6SNaCaSGMkUPIL613K/i3z556YZ/AhK50+hxnrhPZ1Oo6EiYglLCIJu2YJE31jxtyw3CPt",
+	"D4bk/78AAAD//w==",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

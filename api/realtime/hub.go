@@ -41,6 +41,7 @@ type Store interface {
 	UnitsOfPeople(ctx context.Context, numbers []string) (map[string][]string, error)
 	DefaultUnitCode(ctx context.Context) (string, error)
 	Unit(ctx context.Context, code string) (pairup.Unit, error)
+	Notice(ctx context.Context, id int64) (n pairup.Notice, archived bool, err error)
 }
 
 // Config tunes the hub; zero values take the defaults.
@@ -222,6 +223,18 @@ func (h *Hub) toUnit(unit string, frame []byte) {
 	}
 }
 
+// toPerson queues a frame for every connection on this instance of one person, and no one else:
+// a notice is for its student alone, never their teammates.
+func (h *Hub) toPerson(number string, frame []byte) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	for c := range h.clients {
+		if c.person.Number == number {
+			c.enqueue(frame)
+		}
+	}
+}
+
 // toRoom queues a frame for every connection on this instance that joined the room, named as
 // each connection named it when joining (the default unit's lobby is both lobby and lobby.<code>).
 func (h *Hub) toRoom(key string, frame func(wire string) []byte) {
@@ -307,6 +320,8 @@ func (h *Hub) dispatch(ctx context.Context, e pairup.Event) {
 			frame.Unit = &e.Unit
 		}
 		h.toUnit(e.Unit, encode(frame))
+	case pairup.EventNotice:
+		h.pushNotice(ctx, e)
 	case pairup.EventChatStatus:
 		h.toRoom(roomKey(e.Unit, e.Room), func(wire string) []byte {
 			return encode(oapigen.StatusMessage{Type: oapigen.Status, Unit: e.Unit, Room: wire, Msg: e.Text})
@@ -314,6 +329,19 @@ func (h *Hub) dispatch(ctx context.Context, e pairup.Event) {
 	default:
 		h.logger.WarnContext(ctx, "unknown event", "kind", e.Kind)
 	}
+}
+
+// pushNotice sends a new notice to its student's connections; an archived unit pushes nothing.
+func (h *Hub) pushNotice(ctx context.Context, e pairup.Event) {
+	n, archived, err := h.store.Notice(ctx, e.NoticeID)
+	switch {
+	case pairup.ErrorCode(err) == pairup.ENOTFOUND || err == nil && (archived || n.Student != e.Student):
+		return // deleted since (the unit, or the person), or archived
+	case err != nil:
+		h.logger.ErrorContext(ctx, "push notice", "id", e.NoticeID, "err", err)
+		return
+	}
+	h.toPerson(n.Student, encode(oapigen.NoticeMessage{Type: oapigen.NoticeMessageTypeNotice, Unit: n.Unit, Notice: wire.Notice(n)}))
 }
 
 func (h *Hub) pushLabs(ctx context.Context, unit string, ids []int64) {

@@ -95,6 +95,9 @@ func (s *Service) MoveProject(ctx context.Context, acc Access, pid, labID int64,
 		if err := s.notice(ctx, tx, u, pairup.NoticeMoved, text, map[string]any{"pid": pid, "lab_id": labID}, memberNumbers(moved)...); err != nil {
 			return err
 		}
+		if err := s.placesFreed(ctx, tx, acc, u, before.Lab.ID); err != nil { // waitlist.go
+			return err
+		}
 		return tx.Notify(ctx, pairup.Event{Kind: pairup.EventProjectChanged, Unit: u.Code, ProjectID: pid, LabIDs: []int64{before.Lab.ID, labID}})
 	})
 	return moved, err

@@ -29,6 +29,9 @@ func (s *Service) checkPhase(acc Access, u pairup.Unit) error {
 // checkBookable refuses a slot that has started (for everyone) or starts within the guard time
 // (for students).
 func (s *Service) checkBookable(acc Access, u pairup.Unit, l pairup.LabSlot) error {
+	if err := checkStudentBooking(acc, u); err != nil {
+		return err // ranked booking: the allocation books students' slots (ranked.go)
+	}
 	start, now := u.SlotStart(l), s.now()
 	if !start.After(now) {
 		return pairup.FieldErrorf(pairup.ECONFLICT, "lab_id", "that lab slot has already started")

@@ -194,6 +194,9 @@ func (s *Service) UpdateSlot(ctx context.Context, acc Access, id int64, p pairup
 		if err := tx.Audit(ctx, entry); err != nil {
 			return err
 		}
+		if err := s.placesFreed(ctx, tx, acc, u, id); err != nil { // a capacity raised: waitlist.go
+			return err
+		}
 		return tx.Notify(ctx, pairup.Event{Kind: pairup.EventResync, Unit: u.Code})
 	})
 	if err != nil {

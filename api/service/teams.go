@@ -53,9 +53,14 @@ func (s *Service) BookableLabs(ctx context.Context, acc Access) ([]pairup.LabSlo
 
 // CreateProject forms a team of the creator and the partners and books its slot, all or nothing:
 // EFORBIDDEN; EINVALID (team size, a partner who is not a student of the unit or is the
-// creator, no such slot, bad description); ENOTFOUND (a coordinator naming an unknown creator);
-// ECONFLICT (outside the sign-up window, someone already in a team, slot full, started or
-// within the guard time).
+// creator, no such slot or none named in a direct first-come unit, bad description); ENOTFOUND
+// (a coordinator naming an unknown creator); ECONFLICT (outside the sign-up window, someone
+// already in a team, slot full, started or within the guard time).
+//
+// A student creating in a unit with consent "invite" gets a team of themself alone, and the
+// partners are invited; it may book a slot only when team_min is 1. In a unit with ranked
+// booking the team gets no slot: students may not name one. Coordinators and the command line
+// form teams directly in every mode (as formProject does).
 func (s *Service) CreateProject(ctx context.Context, acc Access, np pairup.NewProject) (pairup.Project, error) {
 	if err := s.Authorize(ctx, acc, FormTeam, np.Creator); err != nil {
 		return pairup.Project{}, err
@@ -98,7 +103,19 @@ func (s *Service) CreateProject(ctx context.Context, acc Access, np pairup.NewPr
 		if err := s.checkPhase(acc, u); err != nil {
 			return err
 		}
-		if size := 1 + len(np.Partners); size < u.Policy.TeamMin || size > u.Policy.TeamMax {
+		inviting := u.Policy.Consent == pairup.ConsentInvite && !acc.Coordinates()
+		ranked := u.Policy.Booking == pairup.BookingRanked
+		switch {
+		case ranked && np.LabID != 0 && !acc.Coordinates():
+			return pairup.FieldErrorf(pairup.ECONFLICT, "lab_id", "slots are allocated in this unit; rank them instead")
+		case np.LabID == 0 && !ranked && u.Policy.Consent != pairup.ConsentInvite:
+			return pairup.FieldErrorf(pairup.EINVALID, "lab_id", "is required: pick a lab slot")
+		}
+		if size := 1 + len(np.Partners); inviting && size > u.Policy.TeamMax {
+			return pairup.FieldErrorf(pairup.EINVALID, field, "a team has %s, you included; this one would have %d", sizeText(u.Policy), size)
+		} else if inviting && np.LabID != 0 && u.Policy.TeamMin > 1 {
+			return pairup.FieldErrorf(pairup.ECONFLICT, "lab_id", "a team below team_min cannot book a slot; book once your invitations are accepted")
+		} else if !inviting && (size < u.Policy.TeamMin || size > u.Policy.TeamMax) {
 			if byCoordinator {
 				return pairup.FieldErrorf(pairup.EINVALID, field, "a team of this unit has %s; this one would have %d", sizeText(u.Policy), size)
 			}
@@ -118,15 +135,17 @@ func (s *Service) CreateProject(ctx context.Context, acc Access, np pairup.NewPr
 		case creator.Role != pairup.RoleStudent:
 			return pairup.FieldErrorf(pairup.EINVALID, creatorField, "coordinators are not members of teams")
 		}
-		lab, err := tx.Lab(ctx, u.Code, np.LabID)
-		if err != nil {
-			return slotFieldError(err)
-		}
-		if err := s.checkBookable(acc, u, lab); err != nil {
-			return err
+		if np.LabID != 0 {
+			lab, err := tx.Lab(ctx, u.Code, np.LabID)
+			if err != nil {
+				return slotFieldError(err)
+			}
+			if err := s.checkBookable(acc, u, lab); err != nil {
+				return err
+			}
 		}
 		forced := false
-		if np.Force {
+		if np.Force && np.LabID != 0 {
 			if forced, err = tx.ForcePlace(ctx, u.Code, np.LabID); err != nil {
 				return err
 			}
@@ -134,6 +153,9 @@ func (s *Service) CreateProject(ctx context.Context, acc Access, np pairup.NewPr
 		pid, err := tx.InsertProject(ctx, u.Code, description, np.LabID)
 		if err != nil {
 			return slotFieldError(err)
+		}
+		if err := s.lapseStudentInvitations(ctx, tx, u, np.Creator); err != nil {
+			return err
 		}
 		if err := tx.AddMember(ctx, u.Code, pid, np.Creator); errors.Is(err, pairup.ErrInTeam) {
 			switch {
@@ -147,6 +169,15 @@ func (s *Service) CreateProject(ctx context.Context, acc Access, np pairup.NewPr
 			return err
 		}
 		for _, partner := range np.Partners {
+			if inviting {
+				if _, err := s.invite(ctx, tx, acc, u, pid, np.Creator, partner, field); err != nil {
+					return err
+				}
+				continue
+			}
+			if err := s.lapseStudentInvitations(ctx, tx, u, partner); err != nil {
+				return err
+			}
 			switch err := tx.AddMember(ctx, u.Code, pid, partner); {
 			case errors.Is(err, pairup.ErrNotStudentOfUnit):
 				return pairup.FieldErrorf(pairup.EINVALID, field, "%s is not a student of this unit", partner)
@@ -169,11 +200,18 @@ func (s *Service) CreateProject(ctx context.Context, acc Access, np pairup.NewPr
 		if forced {
 			entry.Details["forced"] = true
 		}
+		if inviting && len(np.Partners) > 0 {
+			entry.Details["invited"] = np.Partners
+		}
 		entry.Reason = reason
 		if err := tx.Audit(ctx, entry); err != nil {
 			return err
 		}
-		return tx.Notify(ctx, pairup.Event{Kind: pairup.EventProjectChanged, Unit: u.Code, ProjectID: pid, LabIDs: []int64{np.LabID}})
+		e := pairup.Event{Kind: pairup.EventProjectChanged, Unit: u.Code, ProjectID: pid}
+		if np.LabID != 0 {
+			e.LabIDs = []int64{np.LabID}
+		}
+		return tx.Notify(ctx, e)
 	})
 	if err != nil {
 		return pairup.Project{}, err
@@ -210,6 +248,9 @@ func (s *Service) UpdateProject(ctx context.Context, acc Access, student string,
 			if err := s.checkBookable(acc, u, lab); err != nil {
 				return err
 			}
+			if err := checkTeamMin(ctx, tx, u, pid); err != nil {
+				return err
+			}
 		}
 		if err := tx.UpdateProject(ctx, u.Code, pid, description, c.LabID); err != nil {
 			return slotFieldError(err)
@@ -230,6 +271,11 @@ func (s *Service) UpdateProject(ctx context.Context, acc Access, student string,
 		}
 		if err := tx.Audit(ctx, entry); err != nil {
 			return err
+		}
+		if oldLab != c.LabID {
+			if err := s.placesFreed(ctx, tx, acc, u, oldLab); err != nil { // waitlist.go
+				return err
+			}
 		}
 		return tx.Notify(ctx, e)
 	})
@@ -261,6 +307,9 @@ func (s *Service) dissolve(ctx context.Context, acc Access, pid int64, student, 
 		if err != nil {
 			return err
 		}
+		if err := s.lapseTeamInvitations(ctx, tx, u, before); err != nil {
+			return err
+		}
 		lab, err := tx.DeleteProject(ctx, u.Code, pid)
 		if err != nil {
 			return err
@@ -269,6 +318,9 @@ func (s *Service) dissolve(ctx context.Context, acc Access, pid int64, student, 
 		entry.ProjectID, entry.LabID, entry.Student, entry.Reason = pid, lab, student, reason
 		entry.Details = map[string]any{"members": memberNumbers(before), "description": before.Description}
 		if err := tx.Audit(ctx, entry); err != nil {
+			return err
+		}
+		if err := s.placesFreed(ctx, tx, acc, u, lab); err != nil { // waitlist.go
 			return err
 		}
 		return tx.Notify(ctx, pairup.Event{Kind: pairup.EventProjectDeleted, Unit: u.Code, ProjectID: pid, LabIDs: []int64{lab}})
@@ -304,10 +356,16 @@ func (s *Service) RemoveMember(ctx context.Context, acc Access, pid int64, stude
 		entry.Reason = reason
 		e := pairup.Event{Kind: pairup.EventProjectChanged, Unit: u.Code, ProjectID: pid}
 		if left == 0 {
+			if err := s.lapseTeamInvitations(ctx, tx, u, before); err != nil {
+				return err
+			}
 			if _, err := tx.DeleteProject(ctx, u.Code, pid); err != nil {
 				return err
 			}
 			e = pairup.Event{Kind: pairup.EventProjectDeleted, Unit: u.Code, ProjectID: pid, LabIDs: []int64{before.Lab.ID}}
+			if err := s.placesFreed(ctx, tx, acc, u, before.Lab.ID); err != nil { // waitlist.go
+				return err
+			}
 		}
 		if err := tx.Audit(ctx, entry); err != nil {
 			return err
@@ -365,4 +423,22 @@ func fieldError(field string, err error) error {
 		return pairup.FieldErrorf(e.Code, field, "%s", e.Message)
 	}
 	return err
+}
+
+// checkTeamMin refuses, in a unit with consent by invitation, a slot to a team below the
+// unit's team_min: it must grow first. (With direct consent teams are formed at full size, and
+// one that fell below a raised minimum keeps today's behaviour.) The count is read under the
+// team's row lock (changeTeam), under which members change.
+func checkTeamMin(ctx context.Context, tx *store.Tx, u pairup.Unit, pid int64) error {
+	if u.Policy.Consent != pairup.ConsentInvite {
+		return nil
+	}
+	n, err := tx.CountMembers(ctx, u.Code, pid)
+	if err != nil {
+		return err
+	}
+	if n < u.Policy.TeamMin {
+		return pairup.FieldErrorf(pairup.ECONFLICT, "lab_id", "a team below team_min cannot book a slot: yours has %d of at least %d members", n, u.Policy.TeamMin)
+	}
+	return nil
 }

@@ -14,6 +14,12 @@ type config struct {
 	TokenTTL    time.Duration // PAIRUP_TOKEN_TTL
 	JWTSecret   string        // PAIRUP_JWT_SECRET; empty means generate one and keep it in the database
 	WebDir      string        // PAIRUP_WEB_DIR: the built SPA
+	Notices     noticeConfig  // PAIRUP_SMTP_URL, PAIRUP_MAIL_FROM, PAIRUP_MAIL_INTERVAL, PAIRUP_REMINDER_INTERVAL
+
+	// AllocateInterval is how often ranked units are checked for a due allocation (PAIRUP_ALLOCATE_INTERVAL).
+	AllocateInterval time.Duration
+	// SweepInterval is how often lapsed waitlist holds are released (PAIRUP_SWEEP_INTERVAL).
+	SweepInterval time.Duration
 }
 
 const defaultDatabaseURL = "postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable"
@@ -44,6 +50,17 @@ func loadConfig(getenv func(string) string) (config, error) {
 	}
 	if cfg.JWTSecret != "" && len(cfg.JWTSecret) < 32 {
 		return config{}, fmt.Errorf("PAIRUP_JWT_SECRET must be at least 32 characters")
+	}
+	notices, err := loadNoticeConfig(getenv)
+	if err != nil {
+		return config{}, err
+	}
+	cfg.Notices = notices
+	if cfg.AllocateInterval, err = loadAllocateInterval(getenv); err != nil {
+		return config{}, err
+	}
+	if cfg.SweepInterval, err = loadSweepInterval(getenv); err != nil {
+		return config{}, err
 	}
 	return cfg, nil
 }

@@ -47,6 +47,15 @@ func startServerWithStop(t *testing.T, dbURL string, env map[string]string) (*te
 	getenv := func(k string) string {
 		switch k {
 		case "DATABASE_URL":
+			// Many servers run at once in the suite: a small pool each keeps them all within
+			// the Postgres server's connection limit.
+			if !strings.Contains(dbURL, "pool_max_conns") {
+				sep := "?"
+				if strings.Contains(dbURL, "?") {
+					sep = "&"
+				}
+				return dbURL + sep + "pool_max_conns=8"
+			}
 			return dbURL
 		case "PAIRUP_ADDR":
 			return "127.0.0.1:0"

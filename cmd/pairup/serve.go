@@ -56,8 +56,9 @@ func serve(ctx context.Context, cfg config, logger *slog.Logger, stdout io.Write
 	}
 	tokens := auth.NewTokens(key, cfg.TokenTTL, st)
 	hub := realtime.NewHub(st, st, logger, realtime.Config{})
+	svc := service.New(st, time.Now)
 	handler, err := httpapi.NewHandler(httpapi.Deps{
-		Service:  service.New(st, time.Now),
+		Service:  svc,
 		Tokens:   tokens,
 		Signin:   auth.NewSignin(st, tokens, auth.DefaultThrottle),
 		Ping:     st.Ping,
@@ -86,6 +87,12 @@ func serve(ctx context.Context, cfg config, logger *slog.Logger, stdout io.Write
 	background, stopBackground := context.WithCancel(ctx)
 	defer stopBackground()
 	go pruneLoop(background, st, logger)
+	go allocateLoop(background, svc, cfg.AllocateInterval, logger)
+	go sweepLoop(background, svc, cfg.SweepInterval, logger)
+	noticesDone, err := startNotices(background, cfg.Notices, st, svc, logger)
+	if err != nil {
+		return err
+	}
 	hubDone := make(chan error, 1)
 	go func() { hubDone <- hub.Run(background) }()
 	// A WebSocket client told "ready" must get every push after: serve once the hub hears events.
@@ -94,6 +101,7 @@ func serve(ctx context.Context, cfg config, logger *slog.Logger, stdout io.Write
 	case <-ctx.Done():
 		ln.Close()
 		stopBackground()
+		<-noticesDone
 		return <-hubDone
 	}
 
@@ -122,6 +130,7 @@ func serve(ctx context.Context, cfg config, logger *slog.Logger, stdout io.Write
 	if err := <-hubDone; err != nil {
 		return fmt.Errorf("event listener: %w", err)
 	}
+	<-noticesDone
 	if err := <-serveErr; !errors.Is(err, http.ErrServerClosed) {
 		return fmt.Errorf("serve: %w", err)
 	}

@@ -12,7 +12,7 @@ import (
 
 const forcePlace = `-- name: ForcePlace :execrows
 UPDATE lab_slots SET forced = forced + 1
-WHERE unit = $1 AND id = $2 AND booked >= capacity + forced
+WHERE unit = $1 AND id = $2 AND booked + held >= capacity + forced
 `
 
 type ForcePlaceParams struct {
@@ -149,6 +149,7 @@ func (q *Queries) ListRoster(ctx context.Context, unit string) ([]ListRosterRow,
 }
 
 const overviewStudents = `-- name: OverviewStudents :many
+
 SELECT p.student_number, p.name, (m.project_id IS NOT NULL)::boolean AS in_team
 FROM enrolments e
 JOIN people p ON p.student_number = e.student_number
@@ -163,6 +164,7 @@ type OverviewStudentsRow struct {
 	InTeam        bool
 }
 
+// held places (00010) are taken
 func (q *Queries) OverviewStudents(ctx context.Context, unit string) ([]OverviewStudentsRow, error) {
 	rows, err := q.db.Query(ctx, overviewStudents, unit)
 	if err != nil {

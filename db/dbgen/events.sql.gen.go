@@ -13,7 +13,7 @@ import (
 )
 
 const labAvailability = `-- name: LabAvailability :many
-SELECT id, unit, room, starts_at, capacity, booked, booked < capacity AS available
+SELECT id, unit, room, starts_at, capacity, (booked + held)::int AS booked, booked + held < capacity AS available
 FROM lab_slots
 WHERE id = ANY($1::bigint[])
 ORDER BY starts_at, room, id

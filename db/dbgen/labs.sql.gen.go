@@ -45,9 +45,9 @@ func (q *Queries) GetLab(ctx context.Context, arg GetLabParams) (GetLabRow, erro
 }
 
 const listBookableLabs = `-- name: ListBookableLabs :many
-SELECT l.id, l.unit, l.room, l.starts_at, l.capacity, l.booked
+SELECT l.id, l.unit, l.room, l.starts_at, l.capacity, (l.booked + l.held)::int AS booked
 FROM lab_slots l JOIN units u ON u.code = l.unit
-WHERE l.unit = $1 AND l.booked < l.capacity AND (l.starts_at AT TIME ZONE u.timezone) > $2::timestamptz
+WHERE l.unit = $1 AND l.booked + l.held < l.capacity AND (l.starts_at AT TIME ZONE u.timezone) > $2::timestamptz
 ORDER BY l.starts_at, l.room, l.id
 `
 
@@ -65,8 +65,8 @@ type ListBookableLabsRow struct {
 	Booked   int32
 }
 
-// The unit's slots with room left that start after @after (an instant; slot times are wall-clock
-// times in the unit's zone).
+// The unit's slots with room left (a place held from a waitlist is taken) that start after
+// @after (an instant; slot times are wall-clock times in the unit's zone).
 func (q *Queries) ListBookableLabs(ctx context.Context, arg ListBookableLabsParams) ([]ListBookableLabsRow, error) {
 	rows, err := q.db.Query(ctx, listBookableLabs, arg.Unit, arg.After)
 	if err != nil {

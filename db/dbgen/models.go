@@ -10,6 +10,23 @@ import (
 	"github.com/google/uuid"
 )
 
+type AllocationResult struct {
+	Unit      string
+	ProjectID int64
+	LabID     *int64
+	Rank      *int32
+}
+
+type AllocationRun struct {
+	Unit         string
+	RanAt        time.Time
+	Seed         int64
+	ByNumber     *string
+	ByName       string
+	Automatic    bool
+	Distribution []byte
+}
+
 type AuditLog struct {
 	Unit      string
 	ID        int64
@@ -22,6 +39,15 @@ type AuditLog struct {
 	Student   *string
 	Details   []byte
 	Reason    *string
+}
+
+type BoardEntry struct {
+	Unit          string
+	StudentNumber string
+	Note          string
+	Tags          []string
+	Times         []string
+	UpdatedAt     time.Time
 }
 
 type ChatMessage struct {
@@ -39,6 +65,36 @@ type Enrolment struct {
 	Role          string
 }
 
+type Hold struct {
+	ID        int64
+	Unit      string
+	LabID     int64
+	ProjectID int64
+	OfferedAt time.Time
+	ExpiresAt time.Time
+}
+
+type Invitation struct {
+	ID            int64
+	Unit          string
+	ProjectID     *int64
+	FromStudent   string
+	StudentNumber string
+	Role          string
+	Status        string
+	CreatedAt     time.Time
+	ExpiresAt     time.Time
+	ResolvedAt    *time.Time
+}
+
+type LabQueue struct {
+	ID        int64
+	Unit      string
+	LabID     int64
+	ProjectID int64
+	QueuedAt  time.Time
+}
+
 type LabSlot struct {
 	ID       int64
 	Room     string
@@ -47,6 +103,7 @@ type LabSlot struct {
 	Booked   int32
 	Unit     string
 	Forced   int32
+	Held     int32
 }
 
 type MailOutbox struct {
@@ -100,6 +157,14 @@ type ProjectMember struct {
 	Position      int64
 	Unit          string
 	Role          string
+}
+
+type Ranking struct {
+	Unit      string
+	ProjectID int64
+	Rank      int32
+	LabID     int64
+	UpdatedAt time.Time
 }
 
 type RevokedToken struct {

@@ -10,6 +10,110 @@ import (
 	"time"
 )
 
+const claimDueMail = `-- name: ClaimDueMail :many
+SELECT id, to_address, subject, body, attempts
+FROM mail_outbox
+WHERE sent_at IS NULL AND next_attempt_at <= $1
+ORDER BY next_attempt_at, id
+LIMIT $2
+FOR UPDATE SKIP LOCKED
+`
+
+type ClaimDueMailParams struct {
+	Now time.Time
+	Lim int32
+}
+
+type ClaimDueMailRow struct {
+	ID        int64
+	ToAddress string
+	Subject   string
+	Body      string
+	Attempts  int32
+}
+
+// Claims up to @lim mails due at @now; the row locks (SKIP LOCKED) keep two instances from
+// sending one mail twice. Held until the claiming transaction ends.
+func (q *Queries) ClaimDueMail(ctx context.Context, arg ClaimDueMailParams) ([]ClaimDueMailRow, error) {
+	rows, err := q.db.Query(ctx, claimDueMail, arg.Now, arg.Lim)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []ClaimDueMailRow
+	for rows.Next() {
+		var i ClaimDueMailRow
+		if err := rows.Scan(
+			&i.ID,
+			&i.ToAddress,
+			&i.Subject,
+			&i.Body,
+			&i.Attempts,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const countUnreadNotices = `-- name: CountUnreadNotices :one
+SELECT count(*)::integer FROM notices
+WHERE unit = $1 AND student_number = $2 AND read_at IS NULL
+`
+
+type CountUnreadNoticesParams struct {
+	Unit          string
+	StudentNumber string
+}
+
+func (q *Queries) CountUnreadNotices(ctx context.Context, arg CountUnreadNoticesParams) (int32, error) {
+	row := q.db.QueryRow(ctx, countUnreadNotices, arg.Unit, arg.StudentNumber)
+	var column_1 int32
+	err := row.Scan(&column_1)
+	return column_1, err
+}
+
+const getNotice = `-- name: GetNotice :one
+SELECT n.id, n.unit, n.student_number, n.kind, n.text, n.data, n.created_at, n.read_at,
+       (u.archived_at IS NOT NULL)::boolean AS archived
+FROM notices n JOIN units u ON u.code = n.unit
+WHERE n.id = $1
+`
+
+type GetNoticeRow struct {
+	ID            int64
+	Unit          string
+	StudentNumber string
+	Kind          string
+	Text          string
+	Data          []byte
+	CreatedAt     time.Time
+	ReadAt        *time.Time
+	Archived      bool
+}
+
+// One notice, with whether its unit is archived (an archived unit pushes nothing).
+func (q *Queries) GetNotice(ctx context.Context, id int64) (GetNoticeRow, error) {
+	row := q.db.QueryRow(ctx, getNotice, id)
+	var i GetNoticeRow
+	err := row.Scan(
+		&i.ID,
+		&i.Unit,
+		&i.StudentNumber,
+		&i.Kind,
+		&i.Text,
+		&i.Data,
+		&i.CreatedAt,
+		&i.ReadAt,
+		&i.Archived,
+	)
+	return i, err
+}
+
 const insertNotice = `-- name: InsertNotice :one
 INSERT INTO notices (unit, student_number, kind, text, data, created_at, dedupe_key)
 VALUES ($1, $2, $3, $4, $5, $6, $7)
@@ -41,6 +145,225 @@ func (q *Queries) InsertNotice(ctx context.Context, arg InsertNoticeParams) (int
 	var id int64
 	err := row.Scan(&id)
 	return id, err
+}
+
+const listDueReminders = `-- name: ListDueReminders :many
+SELECT u.code AS unit, p.id AS pid, l.id AS lab_id, l.room, l.starts_at, m.student_number
+FROM projects p
+JOIN units u ON u.code = p.unit
+JOIN lab_slots l ON l.unit = p.unit AND l.id = p.lab_id
+JOIN project_members m ON m.project_id = p.id
+WHERE u.archived_at IS NULL
+  AND (l.starts_at AT TIME ZONE u.timezone) > $1::timestamptz
+  AND (l.starts_at AT TIME ZONE u.timezone) <= $2::timestamptz
+ORDER BY u.code, p.id, m.student_number
+`
+
+type ListDueRemindersParams struct {
+	After time.Time
+	Until time.Time
+}
+
+type ListDueRemindersRow struct {
+	Unit          string
+	Pid           int64
+	LabID         int64
+	Room          string
+	StartsAt      time.Time
+	StudentNumber string
+}
+
+// The members of every team of a live unit whose slot starts in (@after, @until] (instants; slot
+// times are wall-clock times in the unit's zone), for the day-before reminder.
+func (q *Queries) ListDueReminders(ctx context.Context, arg ListDueRemindersParams) ([]ListDueRemindersRow, error) {
+	rows, err := q.db.Query(ctx, listDueReminders, arg.After, arg.Until)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []ListDueRemindersRow
+	for rows.Next() {
+		var i ListDueRemindersRow
+		if err := rows.Scan(
+			&i.Unit,
+			&i.Pid,
+			&i.LabID,
+			&i.Room,
+			&i.StartsAt,
+			&i.StudentNumber,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const listNotices = `-- name: ListNotices :many
+SELECT id, unit, student_number, kind, text, data, created_at, read_at
+FROM notices
+WHERE unit = $1 AND student_number = $2 AND ($3::bigint = 0 OR id < $3::bigint)
+ORDER BY id DESC
+LIMIT $4
+`
+
+type ListNoticesParams struct {
+	Unit          string
+	StudentNumber string
+	Before        int64
+	Lim           int32
+}
+
+type ListNoticesRow struct {
+	ID            int64
+	Unit          string
+	StudentNumber string
+	Kind          string
+	Text          string
+	Data          []byte
+	CreatedAt     time.Time
+	ReadAt        *time.Time
+}
+
+// A person's notices in a unit older than @before (0: the newest), newest first.
+func (q *Queries) ListNotices(ctx context.Context, arg ListNoticesParams) ([]ListNoticesRow, error) {
+	rows, err := q.db.Query(ctx, listNotices,
+		arg.Unit,
+		arg.StudentNumber,
+		arg.Before,
+		arg.Lim,
+	)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []ListNoticesRow
+	for rows.Next() {
+		var i ListNoticesRow
+		if err := rows.Scan(
+			&i.ID,
+			&i.Unit,
+			&i.StudentNumber,
+			&i.Kind,
+			&i.Text,
+			&i.Data,
+			&i.CreatedAt,
+			&i.ReadAt,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const mailOfNotice = `-- name: MailOfNotice :many
+SELECT id, notice_id, to_address, subject, body, attempts, next_attempt_at, last_error, sent_at
+FROM mail_outbox WHERE notice_id = $1 ORDER BY id
+`
+
+type MailOfNoticeRow struct {
+	ID            int64
+	NoticeID      *int64
+	ToAddress     string
+	Subject       string
+	Body          string
+	Attempts      int32
+	NextAttemptAt time.Time
+	LastError     *string
+	SentAt        *time.Time
+}
+
+// The outbox row of a notice, for tests and operators.
+func (q *Queries) MailOfNotice(ctx context.Context, noticeID *int64) ([]MailOfNoticeRow, error) {
+	rows, err := q.db.Query(ctx, mailOfNotice, noticeID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []MailOfNoticeRow
+	for rows.Next() {
+		var i MailOfNoticeRow
+		if err := rows.Scan(
+			&i.ID,
+			&i.NoticeID,
+			&i.ToAddress,
+			&i.Subject,
+			&i.Body,
+			&i.Attempts,
+			&i.NextAttemptAt,
+			&i.LastError,
+			&i.SentAt,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const markMailFailed = `-- name: MarkMailFailed :exec
+UPDATE mail_outbox SET attempts = attempts + 1, last_error = $1, next_attempt_at = $2 WHERE id = $3
+`
+
+type MarkMailFailedParams struct {
+	LastError     *string
+	NextAttemptAt time.Time
+	ID            int64
+}
+
+func (q *Queries) MarkMailFailed(ctx context.Context, arg MarkMailFailedParams) error {
+	_, err := q.db.Exec(ctx, markMailFailed, arg.LastError, arg.NextAttemptAt, arg.ID)
+	return err
+}
+
+const markMailSent = `-- name: MarkMailSent :exec
+UPDATE mail_outbox SET sent_at = $1, attempts = attempts + 1, last_error = NULL WHERE id = $2
+`
+
+type MarkMailSentParams struct {
+	SentAt *time.Time
+	ID     int64
+}
+
+func (q *Queries) MarkMailSent(ctx context.Context, arg MarkMailSentParams) error {
+	_, err := q.db.Exec(ctx, markMailSent, arg.SentAt, arg.ID)
+	return err
+}
+
+const markNoticesRead = `-- name: MarkNoticesRead :execrows
+UPDATE notices SET read_at = $1
+WHERE unit = $2 AND student_number = $3 AND id <= $4 AND read_at IS NULL
+`
+
+type MarkNoticesReadParams struct {
+	ReadAt        *time.Time
+	Unit          string
+	StudentNumber string
+	UpTo          int64
+}
+
+// Marks a person's unread notices in a unit up to an id read; those read already keep their time.
+func (q *Queries) MarkNoticesRead(ctx context.Context, arg MarkNoticesReadParams) (int64, error) {
+	result, err := q.db.Exec(ctx, markNoticesRead,
+		arg.ReadAt,
+		arg.Unit,
+		arg.StudentNumber,
+		arg.UpTo,
+	)
+	if err != nil {
+		return 0, err
+	}
+	return result.RowsAffected(), nil
 }
 
 const queueNoticeMail = `-- name: QueueNoticeMail :execrows

@@ -233,7 +233,7 @@ func (q *Queries) LockSlot(ctx context.Context, arg LockSlotParams) (LockSlotRow
 const updateSlot = `-- name: UpdateSlot :exec
 UPDATE lab_slots
 SET room = $1, starts_at = $2, capacity = $3::integer,
-    forced = GREATEST(0, LEAST(forced, booked - $3::integer))
+    forced = GREATEST(0, LEAST(forced, booked + held - $3::integer)) -- held places: 00010
 WHERE unit = $4 AND id = $5
 `
 

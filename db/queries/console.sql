@@ -2,7 +2,7 @@
 -- when it still has room. The slot's row stays locked until the transaction ends.
 -- name: ForcePlace :execrows
 UPDATE lab_slots SET forced = forced + 1
-WHERE unit = $1 AND id = $2 AND booked >= capacity + forced;
+WHERE unit = $1 AND id = $2 AND booked + held >= capacity + forced; -- held places (00010) are taken
 
 -- name: OverviewStudents :many
 SELECT p.student_number, p.name, (m.project_id IS NOT NULL)::boolean AS in_team

@@ -4,7 +4,7 @@
 SELECT pg_notify('pairup_events', @payload::text);
 
 -- name: LabAvailability :many
-SELECT id, unit, room, starts_at, capacity, booked, booked < capacity AS available
+SELECT id, unit, room, starts_at, capacity, (booked + held)::int AS booked, booked + held < capacity AS available
 FROM lab_slots
 WHERE id = ANY(@ids::bigint[])
 ORDER BY starts_at, room, id;

@@ -1,9 +1,9 @@
--- The unit's slots with room left that start after @after (an instant; slot times are wall-clock
--- times in the unit's zone).
+-- The unit's slots with room left (a place held from a waitlist is taken) that start after
+-- @after (an instant; slot times are wall-clock times in the unit's zone).
 -- name: ListBookableLabs :many
-SELECT l.id, l.unit, l.room, l.starts_at, l.capacity, l.booked
+SELECT l.id, l.unit, l.room, l.starts_at, l.capacity, (l.booked + l.held)::int AS booked
 FROM lab_slots l JOIN units u ON u.code = l.unit
-WHERE l.unit = @unit AND l.booked < l.capacity AND (l.starts_at AT TIME ZONE u.timezone) > @after::timestamptz
+WHERE l.unit = @unit AND l.booked + l.held < l.capacity AND (l.starts_at AT TIME ZONE u.timezone) > @after::timestamptz
 ORDER BY l.starts_at, l.room, l.id;
 
 -- name: GetLab :one

@@ -32,7 +32,7 @@ ON CONFLICT (unit, room, starts_at) DO NOTHING;
 -- name: UpdateSlot :exec
 UPDATE lab_slots
 SET room = @room, starts_at = @starts_at, capacity = @capacity::integer,
-    forced = GREATEST(0, LEAST(forced, booked - @capacity::integer))
+    forced = GREATEST(0, LEAST(forced, booked + held - @capacity::integer)) -- held places: 00010
 WHERE unit = @unit AND id = @id;
 
 -- Fails on projects_lab_fkey while a team is booked in it.

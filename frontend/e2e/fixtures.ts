@@ -23,6 +23,9 @@ export const UNITS = {
   default: 'CITS3403 Agile Web Development',
   trio: 'CITS3200 Professional Computing',
   closed: 'CITS1001 Object-oriented Programming',
+  ranked: 'CITS2002 Systems Programming',
+  waitlist: 'CITS3001 Algorithms',
+  invite: 'CITS2200 Data Structures',
 } as const
 
 // A table of names, five to a line.
@@ -44,6 +47,42 @@ export interface Student {
 /** The seeded coordinator of the default and trio units, and the seeded site admin (PIN 1357). */
 export const COORDINATOR: Student = { number: '31000099', name: 'Course Coordinator' }
 export const SITE_ADMIN: Student = { number: '31000098', name: 'Site Admin' }
+
+/**
+ * Unit "ranked" (pairs, ranked booking, open; see tools/e2eserver/ranked.go): two teams without a
+ * slot, Rank Ann & Rank Ben and Rank Cy & Rank Dee, the coordinator, and three slots of capacity 1
+ * in "CSSE 3.01" on the first day at 11:00, 11:15 and 11:30.
+ */
+export const RANKED = {
+  ann: { number: '31000071', name: 'Rank Ann' },
+  ben: { number: '31000072', name: 'Rank Ben' },
+  cy: { number: '31000073', name: 'Rank Cy' },
+  dee: { number: '31000074', name: 'Rank Dee' },
+} satisfies Record<string, Student>
+
+/**
+ * Unit "waitlist" (pairs, first come, open; see tools/e2eserver/waitlist.go): Wait Amy & Wait Bo
+ * booked in "CSSE 4.01" on the first day at 11:00, Wait Cal & Wait Di at 11:15, 11:30 free (all
+ * of capacity 1), and the coordinator.
+ */
+export const WAITLIST = {
+  amy: { number: '31000081', name: 'Wait Amy' },
+  bo: { number: '31000082', name: 'Wait Bo' },
+  cal: { number: '31000083', name: 'Wait Cal' },
+  di: { number: '31000084', name: 'Wait Di' },
+} satisfies Record<string, Student>
+
+/**
+ * Unit "invite" (teams of 2 to 3 formed by invitation, open; see tools/e2eserver/invite.go): four
+ * students in no team, the coordinator, and three slots of capacity 1 in "CSSE 5.01" on the first
+ * day at 13:00, 13:15 and 13:30.
+ */
+export const INVITE = {
+  ava: { number: '31000061', name: 'Invi Ava' },
+  bea: { number: '31000062', name: 'Invi Bea' },
+  cem: { number: '31000063', name: 'Invi Cem' },
+  dan: { number: '31000064', name: 'Invi Dan' },
+} satisfies Record<string, Student>
 
 /** Student n (1..30) of the seeded roster. Every test uses students of its own. */
 export function student(n: number): Student {

@@ -15,6 +15,9 @@
 //     14:15, ..., 15:15;
 //   - unit "closed" ("CITS1001 Object-oriented Programming", pairs, sign-up closed yesterday):
 //     students 31000027..31000030 and one slot in "CSSE 1.01" on the first day at 09:00;
+//   - unit "ranked" (pairs, ranked booking): see seedRanked (ranked.go);
+//   - unit "waitlist" (pairs, first come, two teams in full slots): see seedWaitlist (waitlist.go);
+//   - unit "invite" (teams of 2 to 3 by invitation, four students in no team): see seedInvite (invite.go);
 //   - 31000099 "Course Coordinator", coordinator of default and trio, and 31000098 "Site Admin",
 //     a site admin (a student of "closed" only), both with PIN 1357.
 package main
@@ -190,6 +193,15 @@ func seed(ctx context.Context, dbURL string) (firstDay time.Time, err error) {
 	}
 	if _, err := f.Session(ctx, "closed", "CSSE 1.01", firstDay.Add(9*time.Hour), 1, time.Hour, 1); err != nil {
 		return time.Time{}, fmt.Errorf("seed slots: %w", err)
+	}
+	if err := seedRanked(ctx, f, firstDay, coordinator); err != nil {
+		return time.Time{}, err
+	}
+	if err := seedWaitlist(ctx, f, firstDay, coordinator); err != nil {
+		return time.Time{}, err
+	}
+	if err := seedInvite(ctx, f, firstDay, coordinator); err != nil {
+		return time.Time{}, err
 	}
 	return firstDay, nil
 }

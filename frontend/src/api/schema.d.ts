@@ -937,6 +937,521 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/units/{unit}/notices": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The unit's code, 2–40 characters of a-z, 0-9 and "-".
+                 * @example cits3403-2027s1
+                 */
+                unit: components["parameters"]["UnitCode"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Read the caller's notices in the unit, newest first
+         * @description Everything that concerned the caller in this unit (an invitation, a hold, a move by a
+         *     coordinator, a reminder...), newest first, with the number still unread. Each caller sees
+         *     only their own notices; a coordinator's inbox is normally empty. Pass `next` of one page as
+         *     `cursor` to get the next. New notices are also pushed live as `notice` frames on /api/ws.
+         */
+        get: operations["listNotices"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/units/{unit}/notices/read": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The unit's code, 2–40 characters of a-z, 0-9 and "-".
+                 * @example cits3403-2027s1
+                 */
+                unit: components["parameters"]["UnitCode"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Mark the caller's notices read, up to an id
+         * @description Marks the caller's own notices in the unit with an id up to `up_to` read (those read already keep their time); idempotent. Answers the number still unread.
+         */
+        post: operations["markNoticesRead"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/units/{unit}/projects/{pid}/ranking": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The unit's code, 2–40 characters of a-z, 0-9 and "-".
+                 * @example cits3403-2027s1
+                 */
+                unit: components["parameters"]["UnitCode"];
+                /**
+                 * @description The project's id.
+                 * @example 7
+                 */
+                pid: components["parameters"]["ProjectID"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Read the team's ranking of slots, and what the allocation gave it
+         * @description The team's members and the unit's coordinators, in a unit with `booking: ranked` (409 naming `booking` otherwise). A team that has not ranked yet has an empty list.
+         */
+        get: operations["getRanking"];
+        /**
+         * Rank up to 10 slots, best first
+         * @description Replaces the team's ranking. Its members while sign-up is open and the allocation has not run, coordinators until it has run; 409 naming `booking` in a unit that is not ranked, 400 naming `labs` or `labs[i]` for an empty or too long list, a slot of another unit or one ranked twice, 409 naming `labs[i]` for a slot that has started.
+         */
+        put: operations["setRanking"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/units/{unit}/allocation": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The unit's code, 2–40 characters of a-z, 0-9 and "-".
+                 * @example cits3403-2027s1
+                 */
+                unit: components["parameters"]["UnitCode"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Read the result of the ranked allocation
+         * @description Coordinators see every team; a student sees the distribution, the seed and their own team's row only. 404 before the allocation has run, 409 naming `booking` in a unit that is not ranked.
+         */
+        get: operations["getAllocation"];
+        put?: never;
+        /**
+         * Allocate now: book every team without a slot from the rankings
+         * @description Coordinators. One min-cost assignment with the slots' free places as capacities (a team's k-th choice costs k, a slot it did not rank costs 11), ties broken by a random draw from `seed` (drawn when absent; recorded in the audit log). Teams below `team_min` and teams that cannot be placed stay without a slot. It runs once per unit, started here or by the server at `closes_at`: a second run is a 409 naming `allocation`; 409 naming `booking` in a unit that is not ranked.
+         */
+        post: operations["runAllocation"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/units/{unit}/board": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The unit's code, 2–40 characters of a-z, 0-9 and "-".
+                 * @example cits3403-2027s1
+                 */
+                unit: components["parameters"]["UnitCode"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Read the unit's partner board, newest first
+         * @description The students of the unit without a team who are looking for one, each with a note, tags
+         *     and the session times that suit them, newest first; and the session times an entry may
+         *     name (the starts of the unit's slots still ahead). The unit's students and coordinators.
+         *     An entry disappears when its student joins a team. Notes are plain text: show them as text.
+         */
+        get: operations["listBoard"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/units/{unit}/board/entry": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The unit's code, 2–40 characters of a-z, 0-9 and "-".
+                 * @example cits3403-2027s1
+                 */
+                unit: components["parameters"]["UnitCode"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Post or edit the caller's own "looking for a team" entry
+         * @description A student of the unit without a team, within the sign-up window. `note` is plain text of
+         *     at most 280 characters (trimmed, no control characters); `tags` at most 5, each 1–24
+         *     letters, digits, hyphens or spaces (lower-cased, duplicates dropped); `times` at most 10
+         *     session times, each the start of one of the unit's slots still ahead, written as
+         *     `YYYY-MM-DDTHH:MM` in the unit's zone (`times` of `GET /api/units/{unit}/board`).
+         *     400 names the field; 409 when the caller is in a team (the board is for students
+         *     without one) or sign-up is not open.
+         */
+        put: operations["putBoardEntry"];
+        post?: never;
+        /**
+         * Take the caller's own entry off the board
+         * @description A student of the unit; 204 whether or not they had an entry.
+         */
+        delete: operations["deleteBoardEntry"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/units/{unit}/match/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The unit's code, 2–40 characters of a-z, 0-9 and "-".
+                 * @example cits3403-2027s1
+                 */
+                unit: components["parameters"]["UnitCode"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Propose teams for the students without one; changes nothing
+         * @description Groups every student of the unit in no team into teams within `team_min`..`team_max`,
+         *     honouring the partner board's shared session times first and tags second; students with
+         *     no board entry fill in. The same seed gives the same proposal; without one a seed is
+         *     drawn and returned. When the count cannot be split within the size policy, the fewest
+         *     students are left unmatched, each with the reason. Nothing changes until
+         *     `POST /api/units/{unit}/match`. Coordinators of the unit and site admins.
+         */
+        post: operations["previewMatch"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/units/{unit}/match": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The unit's code, 2–40 characters of a-z, 0-9 and "-".
+                 * @example cits3403-2027s1
+                 */
+                unit: components["parameters"]["UnitCode"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Create exactly these teams of students without one, all or nothing
+         * @description Makes each group a team without a slot ("Matched team"), in one transaction: every group
+         *     must be students of the unit in no team, of a size within `team_min`..`team_max`, and no
+         *     student may be named twice; otherwise nothing changes and the error names `teams[i]`
+         *     (400 for a bad group, 409 for a student who is in a team by now). Each team gets an audit
+         *     entry `team.matched` with its members and the seed; each member a notice. Coordinators
+         *     of the unit and site admins, in any phase of an unarchived unit.
+         */
+        post: operations["applyMatch"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/units/{unit}/invitations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The unit's code, 2–40 characters of a-z, 0-9 and "-".
+                 * @example cits3403-2027s1
+                 */
+                unit: components["parameters"]["UnitCode"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Read the caller's invitations, received and sent
+         * @description A student gets the invitations to them (`received`) and those of their team (`sent`):
+         *     pending ones, and those resolved (accepted, declined, lapsed, withdrawn) in the last 24
+         *     hours. A pending invitation past its `expires_at` is listed as `lapsed`. The unit's
+         *     coordinators get every pending invitation of the unit in `sent`.
+         */
+        get: operations["listInvitations"];
+        put?: never;
+        /**
+         * Invite a student to the caller's team
+         * @description A student of the unit invites another student of the unit to their team, within the
+         *     sign-up window, in either consent mode (the partner board's "Invite" uses it). A caller
+         *     without a team gets one of themself alone, with no slot yet, in the same transaction
+         *     (`description` names its project; default "Project of <name>"). 400 naming `student`
+         *     for oneself or someone who is not a student of the unit; 409 when they are in a team
+         *     already, the team has invited them already, or the team is full (pending invitations do
+         *     not count: the first to accept takes the place). The invitation expires after the unit's
+         *     `invite_hours`.
+         */
+        post: operations["createInvitation"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/units/{unit}/invitations/{iid}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The unit's code, 2–40 characters of a-z, 0-9 and "-".
+                 * @example cits3403-2027s1
+                 */
+                unit: components["parameters"]["UnitCode"];
+                /**
+                 * @description The invitation's id.
+                 * @example 12
+                 */
+                iid: number;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Withdraw a pending invitation
+         * @description A member of the inviting team (within the sign-up window) or a coordinator withdraws a
+         *     pending invitation: 409 once it is no longer pending.
+         */
+        delete: operations["withdrawInvitation"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/units/{unit}/invitations/{iid}/accept": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The unit's code, 2–40 characters of a-z, 0-9 and "-".
+                 * @example cits3403-2027s1
+                 */
+                unit: components["parameters"]["UnitCode"];
+                /**
+                 * @description The invitation's id.
+                 * @example 12
+                 */
+                iid: number;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Accept an invitation and join the team
+         * @description The invited student joins the team, within `team_max`, the sign-up window and the
+         *     guard time of the team's slot. 409 when the team is full, when the student is in a
+         *     project already ("you are already in a project"), or when the invitation is no longer
+         *     pending (declined, withdrawn, lapsed, or expired: `created_at` + `invite_hours` has
+         *     passed). On joining, every other pending invitation to the student in the unit lapses.
+         */
+        post: operations["acceptInvitation"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/units/{unit}/invitations/{iid}/decline": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The unit's code, 2–40 characters of a-z, 0-9 and "-".
+                 * @example cits3403-2027s1
+                 */
+                unit: components["parameters"]["UnitCode"];
+                /**
+                 * @description The invitation's id.
+                 * @example 12
+                 */
+                iid: number;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Decline an invitation
+         * @description The invited student declines a pending invitation; 409 once it is no longer pending.
+         */
+        post: operations["declineInvitation"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/units/{unit}/labs/{lab}/queue": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The unit's code, 2–40 characters of a-z, 0-9 and "-".
+                 * @example cits3403-2027s1
+                 */
+                unit: components["parameters"]["UnitCode"];
+                /**
+                 * @description The slot's id.
+                 * @example 3
+                 */
+                lab: components["parameters"]["LabID"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Queue the caller's team for a full slot
+         * @description A member of a team joins the slot's waitlist for their team, within the sign-up window and
+         *     the guard time. 409 when the slot has room (book it instead), when the team is booked in it
+         *     or in its line already, and when the caller has no team. When a place frees, the first team
+         *     in line gets a hold on it (see `GET /api/units/{unit}/queue`) and a `hold.offered` notice.
+         */
+        post: operations["joinQueue"];
+        /**
+         * Take the caller's team out of the slot's line
+         * @description A member of the team; 404 when the team is not in that slot's line.
+         */
+        delete: operations["leaveQueue"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/units/{unit}/queue": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The unit's code, 2–40 characters of a-z, 0-9 and "-".
+                 * @example cits3403-2027s1
+                 */
+                unit: components["parameters"]["UnitCode"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Read the waitlists and holds of the caller's team, or a coordinator's whole unit
+         * @description A student sees their team's places in line and the place held for it, if any (empty lists
+         *     without a team); the unit's coordinators see every line and hold of the unit.
+         */
+        get: operations["getWaitlist"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/units/{unit}/holds/{hid}/accept": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The unit's code, 2–40 characters of a-z, 0-9 and "-".
+                 * @example cits3403-2027s1
+                 */
+                unit: components["parameters"]["UnitCode"];
+                /**
+                 * @description The hold's id.
+                 * @example 12
+                 */
+                hid: number;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Take the held place; the team moves there
+         * @description A member of the team the place is held for (or a coordinator), before the hold lapses: the
+         *     team's booking moves to the held slot at once, and the place it leaves goes to the first
+         *     team in that slot's line. 409 once the hold has lapsed (the place passes on) and within the
+         *     guard time of the team's slot.
+         */
+        post: operations["acceptHold"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/units/{unit}/holds/{hid}/decline": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The unit's code, 2–40 characters of a-z, 0-9 and "-".
+                 * @example cits3403-2027s1
+                 */
+                unit: components["parameters"]["UnitCode"];
+                /**
+                 * @description The hold's id.
+                 * @example 12
+                 */
+                hid: number;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Pass the held place on to the next team in line
+         * @description A member of the team the place is held for (or a coordinator); the team leaves that slot's line.
+         */
+        post: operations["declineHold"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/health": {
         parameters: {
             query?: never;
@@ -1149,7 +1664,7 @@ export interface components {
             at: string;
             actor: components["schemas"]["AuditActor"];
             /** @enum {string} */
-            action: "project.created" | "project.updated" | "project.deleted" | "member.removed" | "member.added" | "project.moved" | "code.renewed" | "unit.created" | "unit.updated" | "unit.archived" | "roster.imported" | "labs.imported" | "enrolment.added" | "enrolment.changed" | "enrolment.removed" | "pin.reset" | "slot.created" | "slot.updated" | "slot.deleted";
+            action: "project.created" | "project.updated" | "project.deleted" | "member.removed" | "member.added" | "project.moved" | "code.renewed" | "team.matched" | "unit.created" | "unit.updated" | "unit.archived" | "roster.imported" | "labs.imported" | "enrolment.added" | "enrolment.changed" | "enrolment.removed" | "pin.reset" | "slot.created" | "slot.updated" | "slot.deleted" | "allocation.ran" | "ranking.updated" | "invite.sent" | "invite.accepted" | "invite.declined" | "invite.withdrawn" | "queue.joined" | "queue.left" | "hold.offered" | "hold.accepted" | "hold.declined" | "hold.lapsed";
             /** Format: int64 */
             pid: number | null;
             /** Format: int64 */
@@ -1459,6 +1974,132 @@ export interface components {
         AvailableLabs: {
             available_labs: components["schemas"]["Lab"][];
         };
+        RankingUpdate: {
+            /** @description Slot ids of the unit, best first, each once. */
+            labs: number[];
+        };
+        RankedLab: {
+            /** Format: int64 */
+            lab_id: number;
+            /** @description Room and start time. */
+            lab: string;
+            rank: number;
+        };
+        /** @description What the allocation gave the team. */
+        RankingResult: {
+            /** @description Whether the unit's allocation has run. */
+            ran: boolean;
+            /**
+             * Format: int64
+             * @description The slot it booked for the team; null before it ran or when it found no place.
+             */
+            lab_id: number | null;
+            lab: string | null;
+            /** @description The rank the team had given that slot; null for a slot it did not rank. */
+            rank: number | null;
+        };
+        Ranking: {
+            /** Format: int64 */
+            pid: number;
+            labs: components["schemas"]["RankedLab"][];
+            /**
+             * Format: date-time
+             * @description When the ranking was last saved; null when the team has not ranked.
+             */
+            updated_at: string | null;
+            result: components["schemas"]["RankingResult"];
+        };
+        AllocationRequest: {
+            /**
+             * Format: int64
+             * @description The tie-breaking draw's seed (at most 2^53 - 1, so JavaScript reads it exactly); drawn at random when absent.
+             */
+            seed?: number;
+        };
+        RankCount: {
+            /** @description The rank the teams got; null with placed true for a slot they did not rank, with placed false for no place. */
+            rank: number | null;
+            placed: boolean;
+            teams: number;
+        };
+        AllocationTeam: {
+            /** Format: int64 */
+            pid: number;
+            /** @description The members' names joined by " & ". */
+            team: string;
+            /**
+             * Format: int64
+             * @description The slot booked for the team; null when none could be.
+             */
+            lab_id: number | null;
+            lab: string | null;
+            rank: number | null;
+        };
+        Allocation: {
+            /** Format: date-time */
+            ran_at: string;
+            /**
+             * Format: int64
+             * @description The seed of the tie-breaking draw; the same seed and rankings give the same allocation.
+             */
+            seed: number;
+            /** @description The coordinator who started it, or "the server at closes_at". */
+            by: string;
+            /** @description Whether it ran by itself at closes_at. */
+            automatic: boolean;
+            /** @description How many teams got each rank (1 up to the longest ranking), a slot they did not rank, or no place. */
+            distribution: components["schemas"]["RankCount"][];
+            /** @description Every team the allocation considered (a student sees their own team only). */
+            teams: components["schemas"]["AllocationTeam"][];
+        };
+        InvitationRequest: {
+            /** @description The student to invite. */
+            student: string;
+            /** @description The project's description when the caller has no team yet (ignored otherwise). */
+            description?: string;
+        };
+        Invitation: {
+            /** Format: int64 */
+            id: number;
+            /** @description The code of the unit. */
+            unit: string;
+            /**
+             * Format: int64
+             * @description The inviting team; null once it has dissolved.
+             */
+            pid: number | null;
+            /** @description The inviting team's members' names joined by " & " ("" once it has dissolved). */
+            team: string;
+            from: components["schemas"]["Student"];
+            student: components["schemas"]["Student"];
+            /**
+             * @description `lapsed`: the student joined a team, the inviting team dissolved, or the invitation
+             *     expired (a pending one past `expires_at` is reported as lapsed).
+             * @enum {string}
+             */
+            status: "pending" | "accepted" | "declined" | "lapsed" | "withdrawn";
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            expires_at: string;
+        };
+        InvitationList: {
+            received: components["schemas"]["Invitation"][];
+            sent: components["schemas"]["Invitation"][];
+        };
+        /**
+         * @description As NewProject, with `lab_id` optional. In a direct, first-come unit it is required (400
+         *     naming `lab_id` without it). In an `invite` unit the named partners are invited and the
+         *     team is the creator alone: a `lab_id` is accepted only when `team_min` is 1 (else 409
+         *     naming `lab_id`). In a `ranked` unit the team gets no slot, and a `lab_id` is a 409.
+         */
+        NewUnitProject: {
+            partnerNumber?: string;
+            partnerNumbers?: string[];
+            /** @description 1–500 characters after trimming surrounding white space, no control characters. */
+            description: string;
+            lab_id?: components["schemas"]["LabId"];
+        };
         Health: {
             /** @enum {string} */
             status: "ok";
@@ -1513,7 +2154,7 @@ export interface components {
             room: components["schemas"]["Room"];
         };
         /** @description A frame the server sends on /api/ws. */
-        ServerMessage: components["schemas"]["ReadyMessage"] | components["schemas"]["ResyncMessage"] | components["schemas"]["ProjectChangedMessage"] | components["schemas"]["ProjectDeletedMessage"] | components["schemas"]["LabsChangedMessage"] | components["schemas"]["HistoryMessage"] | components["schemas"]["StatusMessage"] | components["schemas"]["ChatMessage"] | components["schemas"]["ErrorMessage"];
+        ServerMessage: components["schemas"]["ReadyMessage"] | components["schemas"]["ResyncMessage"] | components["schemas"]["ProjectChangedMessage"] | components["schemas"]["ProjectDeletedMessage"] | components["schemas"]["LabsChangedMessage"] | components["schemas"]["HistoryMessage"] | components["schemas"]["StatusMessage"] | components["schemas"]["ChatMessage"] | components["schemas"]["NoticeMessage"] | components["schemas"]["ErrorMessage"];
         /** @description The connection now receives pushes; sent once, first. */
         ReadyMessage: {
             /**
@@ -1630,6 +2271,183 @@ export interface components {
             /** @enum {string} */
             code: "bad_frame" | "unknown_type" | "invalid" | "forbidden" | "not_joined" | "rate_limited" | "internal";
             message: string;
+        };
+        /** @description Something that concerned one person in a unit, kept in their inbox. */
+        Notice: {
+            /**
+             * Format: int64
+             * @description Increases with every notice.
+             */
+            id: number;
+            /** @description The code of the unit. */
+            unit: string;
+            /**
+             * @description What happened.
+             * @enum {string}
+             */
+            kind: "invite.received" | "invite.accepted" | "invite.declined" | "invite.lapsed" | "hold.offered" | "hold.lapsed" | "team.moved" | "team.matched" | "slot.allocated" | "demo.reminder";
+            /** @description The line the inbox shows, in plain words (render as text). */
+            text: string;
+            /** @description Ids a client can act on, by kind (invitation, hold, pid, lab_id). */
+            data: {
+                [key: string]: unknown;
+            };
+            /** Format: date-time */
+            created_at: string;
+            /**
+             * Format: date-time
+             * @description When the person marked it read; null while unread.
+             */
+            read_at: string | null;
+        };
+        NoticePage: {
+            notices: components["schemas"]["Notice"][];
+            /** @description How many of the caller's notices in the unit are unread (on every page). */
+            unread: number;
+            /** @description The cursor of the next (older) page; null on the last page. */
+            next: string | null;
+        };
+        NoticeRead: {
+            /**
+             * Format: int64
+             * @description Mark the caller's notices with an id up to this one read.
+             */
+            up_to: number;
+        };
+        NoticeUnread: {
+            /** @description How many of the caller's notices in the unit are still unread. */
+            unread: number;
+        };
+        /** @description A new notice for the person on this connection alone (never their teammates). */
+        NoticeMessage: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "notice";
+            /** @description The code of the unit the push is about. */
+            unit: string;
+            notice: components["schemas"]["Notice"];
+        };
+        /** @description The start of a slot of the unit, wall-clock time in the unit's zone, minute precision. */
+        SessionTime: string;
+        BoardEntry: {
+            student: components["schemas"]["Student"];
+            /** @description Plain text; show it as text. */
+            note: string;
+            tags: string[];
+            /** @description In time order. */
+            times: components["schemas"]["SessionTime"][];
+            /** Format: date-time */
+            updated_at: string;
+        };
+        Board: {
+            /** @description Whether the caller may post an entry now (a student of the unit in no team, within the sign-up window). */
+            can_post: boolean;
+            /** @description Newest first. */
+            entries: components["schemas"]["BoardEntry"][];
+            /** @description The session times an entry may name, in time order. */
+            times: components["schemas"]["SessionTime"][];
+        };
+        BoardEntryInput: {
+            /** @description At most 280 characters after trimming, no control characters; may be empty. */
+            note: string;
+            /** @description At most 5, each 1–24 letters, digits, hyphens or spaces; lower-cased, duplicates dropped. */
+            tags?: string[];
+            /** @description At most 10 of the board's `times`. */
+            times?: string[];
+        };
+        MatchPreviewRequest: {
+            /**
+             * Format: int64
+             * @description The draw that breaks ties; omitted, one is drawn and returned.
+             */
+            seed?: number;
+        };
+        MatchTeam: {
+            members: components["schemas"]["Student"][];
+            /** @description Board tags at least two members share. */
+            tags: string[];
+            /** @description Session times every member who gave times can make (when two or more gave some). */
+            times: components["schemas"]["SessionTime"][];
+            /** @description Why these students, in a sentence. */
+            reason: string;
+        };
+        MatchUnmatched: {
+            id: string;
+            name: string;
+            reason: string;
+        };
+        MatchPreview: {
+            /** Format: int64 */
+            seed: number;
+            teams: components["schemas"]["MatchTeam"][];
+            unmatched: components["schemas"]["MatchUnmatched"][];
+        };
+        MatchRequest: {
+            /**
+             * Format: int64
+             * @description The preview's seed, recorded in each team's audit entry.
+             */
+            seed: number;
+            teams: string[][];
+        };
+        MatchResult: {
+            /** Format: int64 */
+            seed: number;
+            teams: components["schemas"]["Project"][];
+        };
+        /** @description A team's place in a slot's line. */
+        QueueEntry: {
+            /** Format: int64 */
+            lab_id: number;
+            /** @description Room and start time, e.g. "CSSE 2.01 Monday, May 20 17:15". */
+            lab: string;
+            room: string;
+            /** @description Local start time, minute precision, without a zone. */
+            starts_at: string;
+            /**
+             * Format: int64
+             * @description The team.
+             */
+            pid: number;
+            /** @description 1 is next in line. */
+            position: number;
+            /** Format: date-time */
+            queued_at: string;
+        };
+        /** @description A place of a slot held for a team until expires_at; nobody else can book it meanwhile. */
+        Hold: {
+            /** Format: int64 */
+            id: number;
+            /** Format: int64 */
+            lab_id: number;
+            /** @description Room and start time, e.g. "CSSE 2.01 Monday, May 20 17:15". */
+            lab: string;
+            room: string;
+            /** @description Local start time, minute precision, without a zone. */
+            starts_at: string;
+            /**
+             * Format: int64
+             * @description The team the place is held for.
+             */
+            pid: number;
+            /** Format: date-time */
+            offered_at: string;
+            /**
+             * Format: date-time
+             * @description When the hold lapses and the place passes to the next team in line.
+             */
+            expires_at: string;
+        };
+        Waitlist: {
+            entries: components["schemas"]["QueueEntry"][];
+            holds: components["schemas"]["Hold"][];
+            /**
+             * @description The unit's slots that are full now (held places count) and that the caller could still
+             *     book, in time order: the ones a team may queue for. `labs.changed` pushes keep it current.
+             */
+            full: components["schemas"]["Lab"][];
         };
     };
     responses: {
@@ -2624,7 +3442,7 @@ export interface operations {
                  *       "lab_id": 3
                  *     }
                  */
-                "application/json": components["schemas"]["NewProject"];
+                "application/json": components["schemas"]["NewUnitProject"];
             };
         };
         responses: {
@@ -4192,6 +5010,1018 @@ export interface operations {
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
             413: components["responses"]["TooLarge"];
+        };
+    };
+    listNotices: {
+        parameters: {
+            query?: {
+                /**
+                 * @description The `next` of the previous page.
+                 * @example 120
+                 */
+                cursor?: string;
+                /**
+                 * @description Notices per page, 1–200 (default 50).
+                 * @example 50
+                 */
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                /**
+                 * @description The unit's code, 2–40 characters of a-z, 0-9 and "-".
+                 * @example cits3403-2027s1
+                 */
+                unit: components["parameters"]["UnitCode"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of the caller's notices. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "notices": [
+                     *         {
+                     *           "id": 42,
+                     *           "unit": "cits3403-2027s1",
+                     *           "kind": "team.moved",
+                     *           "text": "A coordinator moved your team to CSSE 2.01 Monday, May 20 17:15.",
+                     *           "data": {
+                     *             "pid": 7,
+                     *             "lab_id": 3
+                     *           },
+                     *           "created_at": "2027-05-10T09:00:03Z",
+                     *           "read_at": null
+                     *         }
+                     *       ],
+                     *       "unread": 1,
+                     *       "next": null
+                     *     }
+                     */
+                    "application/json": components["schemas"]["NoticePage"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    markNoticesRead: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The unit's code, 2–40 characters of a-z, 0-9 and "-".
+                 * @example cits3403-2027s1
+                 */
+                unit: components["parameters"]["UnitCode"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "up_to": 42
+                 *     }
+                 */
+                "application/json": components["schemas"]["NoticeRead"];
+            };
+        };
+        responses: {
+            /** @description The number of the caller's notices still unread. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "unread": 0
+                     *     }
+                     */
+                    "application/json": components["schemas"]["NoticeUnread"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["TooLarge"];
+        };
+    };
+    getRanking: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The unit's code, 2–40 characters of a-z, 0-9 and "-".
+                 * @example cits3403-2027s1
+                 */
+                unit: components["parameters"]["UnitCode"];
+                /**
+                 * @description The project's id.
+                 * @example 7
+                 */
+                pid: components["parameters"]["ProjectID"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The ranking. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Ranking"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+        };
+    };
+    setRanking: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The unit's code, 2–40 characters of a-z, 0-9 and "-".
+                 * @example cits3403-2027s1
+                 */
+                unit: components["parameters"]["UnitCode"];
+                /**
+                 * @description The project's id.
+                 * @example 7
+                 */
+                pid: components["parameters"]["ProjectID"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "labs": [
+                 *         12,
+                 *         9,
+                 *         15
+                 *       ]
+                 *     }
+                 */
+                "application/json": components["schemas"]["RankingUpdate"];
+            };
+        };
+        responses: {
+            /** @description The ranking as saved. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Ranking"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["TooLarge"];
+        };
+    };
+    getAllocation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The unit's code, 2–40 characters of a-z, 0-9 and "-".
+                 * @example cits3403-2027s1
+                 */
+                unit: components["parameters"]["UnitCode"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The allocation. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Allocation"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+        };
+    };
+    runAllocation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The unit's code, 2–40 characters of a-z, 0-9 and "-".
+                 * @example cits3403-2027s1
+                 */
+                unit: components["parameters"]["UnitCode"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "seed": 20270514
+                 *     }
+                 */
+                "application/json": components["schemas"]["AllocationRequest"];
+            };
+        };
+        responses: {
+            /** @description The allocation, as booked. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Allocation"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["TooLarge"];
+        };
+    };
+    listBoard: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The unit's code, 2–40 characters of a-z, 0-9 and "-".
+                 * @example cits3403-2027s1
+                 */
+                unit: components["parameters"]["UnitCode"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The board. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "entries": [
+                     *         {
+                     *           "student": {
+                     *             "id": "21234567",
+                     *             "name": "Ada Lovelace"
+                     *           },
+                     *           "note": "Keen on the back end; free Tuesday mornings.",
+                     *           "tags": [
+                     *             "backend",
+                     *             "go"
+                     *           ],
+                     *           "times": [
+                     *             "2027-05-04T09:00"
+                     *           ],
+                     *           "updated_at": "2027-04-20T03:12:00Z"
+                     *         }
+                     *       ],
+                     *       "times": [
+                     *         "2027-05-04T09:00",
+                     *         "2027-05-04T09:15"
+                     *       ],
+                     *       "can_post": true
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Board"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+        };
+    };
+    putBoardEntry: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The unit's code, 2–40 characters of a-z, 0-9 and "-".
+                 * @example cits3403-2027s1
+                 */
+                unit: components["parameters"]["UnitCode"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "note": "Keen on the back end; free Tuesday mornings.",
+                 *       "tags": [
+                 *         "backend",
+                 *         "go"
+                 *       ],
+                 *       "times": [
+                 *         "2027-05-04T09:00"
+                 *       ]
+                 *     }
+                 */
+                "application/json": components["schemas"]["BoardEntryInput"];
+            };
+        };
+        responses: {
+            /** @description The caller's entry as stored. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "student": {
+                     *         "id": "21234567",
+                     *         "name": "Ada Lovelace"
+                     *       },
+                     *       "note": "Keen on the back end; free Tuesday mornings.",
+                     *       "tags": [
+                     *         "backend",
+                     *         "go"
+                     *       ],
+                     *       "times": [
+                     *         "2027-05-04T09:00"
+                     *       ],
+                     *       "updated_at": "2027-04-20T03:12:00Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["BoardEntry"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["TooLarge"];
+        };
+    };
+    deleteBoardEntry: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The unit's code, 2–40 characters of a-z, 0-9 and "-".
+                 * @example cits3403-2027s1
+                 */
+                unit: components["parameters"]["UnitCode"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The caller has no entry now. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            409: components["responses"]["Conflict"];
+        };
+    };
+    previewMatch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The unit's code, 2–40 characters of a-z, 0-9 and "-".
+                 * @example cits3403-2027s1
+                 */
+                unit: components["parameters"]["UnitCode"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "seed": 20270501
+                 *     }
+                 */
+                "application/json": components["schemas"]["MatchPreviewRequest"];
+            };
+        };
+        responses: {
+            /** @description The proposal. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "seed": 20270501,
+                     *       "teams": [
+                     *         {
+                     *           "members": [
+                     *             {
+                     *               "id": "21234567",
+                     *               "name": "Ada Lovelace"
+                     *             },
+                     *             {
+                     *               "id": "21234568",
+                     *               "name": "Alan Turing"
+                     *             }
+                     *           ],
+                     *           "tags": [
+                     *             "backend"
+                     *           ],
+                     *           "times": [
+                     *             "2027-05-04T09:00"
+                     *           ],
+                     *           "reason": "Both can make 2027-05-04T09:00 and share backend."
+                     *         }
+                     *       ],
+                     *       "unmatched": [
+                     *         {
+                     *           "id": "21234569",
+                     *           "name": "Grace Hopper",
+                     *           "reason": "3 students cannot all be split into teams of 2; one is left for you to place."
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["MatchPreview"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["TooLarge"];
+        };
+    };
+    applyMatch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The unit's code, 2–40 characters of a-z, 0-9 and "-".
+                 * @example cits3403-2027s1
+                 */
+                unit: components["parameters"]["UnitCode"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "seed": 20270501,
+                 *       "teams": [
+                 *         [
+                 *           "21234567",
+                 *           "21234568"
+                 *         ]
+                 *       ]
+                 *     }
+                 */
+                "application/json": components["schemas"]["MatchRequest"];
+            };
+        };
+        responses: {
+            /** @description The teams made, in the order given. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "seed": 20270501,
+                     *       "teams": [
+                     *         {
+                     *           "pid": 12,
+                     *           "unit": "cits3403-2027s1",
+                     *           "team": "Ada Lovelace & Alan Turing",
+                     *           "description": "Matched team",
+                     *           "lab_id": null,
+                     *           "lab": null,
+                     *           "room": null,
+                     *           "starts_at": null,
+                     *           "members": [
+                     *             {
+                     *               "id": "21234567",
+                     *               "name": "Ada Lovelace"
+                     *             },
+                     *             {
+                     *               "id": "21234568",
+                     *               "name": "Alan Turing"
+                     *             }
+                     *           ]
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["MatchResult"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["TooLarge"];
+        };
+    };
+    listInvitations: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The unit's code, 2–40 characters of a-z, 0-9 and "-".
+                 * @example cits3403-2027s1
+                 */
+                unit: components["parameters"]["UnitCode"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The invitations, newest first. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "received": [
+                     *         {
+                     *           "id": 12,
+                     *           "unit": "cits3403-2027s1",
+                     *           "pid": 7,
+                     *           "team": "Ada Lovelace",
+                     *           "from": {
+                     *             "id": "21234567",
+                     *             "name": "Ada Lovelace"
+                     *           },
+                     *           "student": {
+                     *             "id": "21234568",
+                     *             "name": "Charles Babbage"
+                     *           },
+                     *           "status": "pending",
+                     *           "created_at": "2027-05-03T01:00:00Z",
+                     *           "expires_at": "2027-05-05T01:00:00Z"
+                     *         }
+                     *       ],
+                     *       "sent": []
+                     *     }
+                     */
+                    "application/json": components["schemas"]["InvitationList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+        };
+    };
+    createInvitation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The unit's code, 2–40 characters of a-z, 0-9 and "-".
+                 * @example cits3403-2027s1
+                 */
+                unit: components["parameters"]["UnitCode"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "student": "21234568"
+                 *     }
+                 */
+                "application/json": components["schemas"]["InvitationRequest"];
+            };
+        };
+        responses: {
+            /** @description The invitation sent. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": 12,
+                     *       "unit": "cits3403-2027s1",
+                     *       "pid": 7,
+                     *       "team": "Ada Lovelace",
+                     *       "from": {
+                     *         "id": "21234567",
+                     *         "name": "Ada Lovelace"
+                     *       },
+                     *       "student": {
+                     *         "id": "21234568",
+                     *         "name": "Charles Babbage"
+                     *       },
+                     *       "status": "pending",
+                     *       "created_at": "2027-05-03T01:00:00Z",
+                     *       "expires_at": "2027-05-05T01:00:00Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Invitation"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["TooLarge"];
+        };
+    };
+    withdrawInvitation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The unit's code, 2–40 characters of a-z, 0-9 and "-".
+                 * @example cits3403-2027s1
+                 */
+                unit: components["parameters"]["UnitCode"];
+                /**
+                 * @description The invitation's id.
+                 * @example 12
+                 */
+                iid: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Withdrawn. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+        };
+    };
+    acceptInvitation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The unit's code, 2–40 characters of a-z, 0-9 and "-".
+                 * @example cits3403-2027s1
+                 */
+                unit: components["parameters"]["UnitCode"];
+                /**
+                 * @description The invitation's id.
+                 * @example 12
+                 */
+                iid: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The team joined. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Project"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+        };
+    };
+    declineInvitation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The unit's code, 2–40 characters of a-z, 0-9 and "-".
+                 * @example cits3403-2027s1
+                 */
+                unit: components["parameters"]["UnitCode"];
+                /**
+                 * @description The invitation's id.
+                 * @example 12
+                 */
+                iid: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The invitation, declined. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": 12,
+                     *       "unit": "cits3403-2027s1",
+                     *       "pid": 7,
+                     *       "team": "Ada Lovelace",
+                     *       "from": {
+                     *         "id": "21234567",
+                     *         "name": "Ada Lovelace"
+                     *       },
+                     *       "student": {
+                     *         "id": "21234568",
+                     *         "name": "Charles Babbage"
+                     *       },
+                     *       "status": "pending",
+                     *       "created_at": "2027-05-03T01:00:00Z",
+                     *       "expires_at": "2027-05-05T01:00:00Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Invitation"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+        };
+    };
+    joinQueue: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The unit's code, 2–40 characters of a-z, 0-9 and "-".
+                 * @example cits3403-2027s1
+                 */
+                unit: components["parameters"]["UnitCode"];
+                /**
+                 * @description The slot's id.
+                 * @example 3
+                 */
+                lab: components["parameters"]["LabID"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The team's place in the slot's line. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "lab_id": 3,
+                     *       "lab": "CSSE 2.01 Monday, May 20 17:15",
+                     *       "room": "CSSE 2.01",
+                     *       "starts_at": "2027-05-20T17:15",
+                     *       "pid": 7,
+                     *       "position": 2,
+                     *       "queued_at": "2027-05-10T09:00:03Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["QueueEntry"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+        };
+    };
+    leaveQueue: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The unit's code, 2–40 characters of a-z, 0-9 and "-".
+                 * @example cits3403-2027s1
+                 */
+                unit: components["parameters"]["UnitCode"];
+                /**
+                 * @description The slot's id.
+                 * @example 3
+                 */
+                lab: components["parameters"]["LabID"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The team left the line. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+        };
+    };
+    getWaitlist: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The unit's code, 2–40 characters of a-z, 0-9 and "-".
+                 * @example cits3403-2027s1
+                 */
+                unit: components["parameters"]["UnitCode"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Places in line, in slot order, and holds, soonest to lapse first. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "entries": [
+                     *         {
+                     *           "lab_id": 3,
+                     *           "lab": "CSSE 2.01 Monday, May 20 17:15",
+                     *           "room": "CSSE 2.01",
+                     *           "starts_at": "2027-05-20T17:15",
+                     *           "pid": 7,
+                     *           "position": 1,
+                     *           "queued_at": "2027-05-10T09:00:03Z"
+                     *         }
+                     *       ],
+                     *       "holds": [
+                     *         {
+                     *           "id": 12,
+                     *           "lab_id": 4,
+                     *           "lab": "CSSE 2.01 Monday, May 20 17:30",
+                     *           "room": "CSSE 2.01",
+                     *           "starts_at": "2027-05-20T17:30",
+                     *           "pid": 7,
+                     *           "offered_at": "2027-05-10T09:10:00Z",
+                     *           "expires_at": "2027-05-10T09:20:00Z"
+                     *         }
+                     *       ],
+                     *       "full": [
+                     *         {
+                     *           "lab_id": 3,
+                     *           "unit": "cits3403-2027s1",
+                     *           "lab": "CSSE 2.01 Monday, May 20 17:15",
+                     *           "room": "CSSE 2.01",
+                     *           "starts_at": "2027-05-20T17:15"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Waitlist"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    acceptHold: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The unit's code, 2–40 characters of a-z, 0-9 and "-".
+                 * @example cits3403-2027s1
+                 */
+                unit: components["parameters"]["UnitCode"];
+                /**
+                 * @description The hold's id.
+                 * @example 12
+                 */
+                hid: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The team, booked in the slot it held. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Project"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+        };
+    };
+    declineHold: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The unit's code, 2–40 characters of a-z, 0-9 and "-".
+                 * @example cits3403-2027s1
+                 */
+                unit: components["parameters"]["UnitCode"];
+                /**
+                 * @description The hold's id.
+                 * @example 12
+                 */
+                hid: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The place passed on. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
         };
     };
     getHealth: {

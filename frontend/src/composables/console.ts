@@ -190,6 +190,8 @@ export const AUDIT_ACTIONS: readonly AuditAction[] = [
   'slot.created',
   'slot.updated',
   'slot.deleted',
+  'allocation.ran',
+  'ranking.updated',
 ]
 
 function valueText(v: unknown): string {

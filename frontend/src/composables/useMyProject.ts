@@ -10,7 +10,8 @@ export interface NewProjectInput {
   /** The other members: 0 to 9 student numbers, within the unit's team size. */
   partnerNumbers: string[]
   description: string
-  lab_id: number
+  /** Absent: no slot yet (a team formed by invitation, or in a ranked unit). */
+  lab_id?: number
 }
 
 export interface ProjectChangeInput {

@@ -242,6 +242,7 @@ describe('MyProject', () => {
           { ...labs[1]!, available: false },
           {
             lab_id: 9,
+            unit: 'default',
             lab: 'CSSE 2.01 Thursday, May 20 10:45',
             room: 'CSSE 2.01',
             starts_at: '2027-05-20T10:45',

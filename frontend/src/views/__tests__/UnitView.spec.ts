@@ -14,6 +14,9 @@ const routes = () => ({
   'GET /api/units/default/labs': { status: 200, body: { available_labs: labs } },
   'GET /api/units/default/projects': { status: 200, body: { projectList: [project, otherProject] } },
   'GET /api/units/default/projects/7/code': { status: 200, body: { pid: 7, code: 'K7Q2-M9XD' } },
+  'GET /api/units/default/board': { status: 200, body: { entries: [], times: [], can_post: false } },
+  'GET /api/units/default/queue': { status: 200, body: { entries: [], holds: [], full: [] } },
+  'GET /api/units/default/invitations': { status: 200, body: { received: [], sent: [] } },
 })
 
 describe('UnitView', () => {

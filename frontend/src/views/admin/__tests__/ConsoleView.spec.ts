@@ -18,9 +18,11 @@ describe('ConsoleView', () => {
     expect(wrapper.findAll('h2').map((h) => h.text())).toEqual([
       'Overview',
       'Teams',
+      'Match students without a team',
       'Roster',
       'Slots',
       'Policy',
+      'Ranked allocation',
       'Audit log',
       'Unit',
     ])
@@ -29,7 +31,7 @@ describe('ConsoleView', () => {
         .get('nav[aria-label="Console sections"]')
         .findAll('a')
         .map((a) => a.attributes('href')),
-    ).toEqual(['#overview', '#teams', '#roster', '#slots', '#policy', '#audit', '#unit'])
+    ).toEqual(['#overview', '#teams', '#match', '#roster', '#slots', '#policy', '#allocation', '#audit', '#unit'])
     expect(wrapper.text()).toContain('Back to the unit page')
     for (const name of ['Export teams (CSV)', 'Calendar (.ics)', 'Preview roster', 'Apply roster', 'Generate slots']) {
       expect(button(wrapper, name).exists()).toBe(true)
@@ -84,7 +86,7 @@ describe('ConsoleView', () => {
     await button(wrapper, 'Try again').trigger('click')
     await settle()
     expect(net.calls('GET /api/units/default')).toHaveLength(2)
-    expect(wrapper.findAll('h2')).toHaveLength(7)
+    expect(wrapper.findAll('h2')).toHaveLength(9)
   })
 
   it('is a route of its own, loaded only when opened (a dynamic import)', async () => {

@@ -98,8 +98,8 @@ describe('the console policy', () => {
       },
       'PATCH /api/units/default': { status: 200, body: saved },
     })
-    expect((control(s(), 'How partners join').element as HTMLSelectElement).value).toBe('direct')
-    expect((control(s(), 'How slots are booked').element as HTMLSelectElement).value).toBe('first_come')
+    expect(control(s(), 'How partners join').element.value).toBe('direct')
+    expect(control(s(), 'How slots are booked').element.value).toBe('first_come')
     await control(s(), 'How partners join').setValue('invite')
     await control(s(), 'Invitations last (hours)').setValue('24')
     await control(s(), 'How slots are booked').setValue('ranked')
