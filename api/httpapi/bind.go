@@ -55,7 +55,7 @@ func newJSONBinder() *jsonBinder {
 		if f := sl.Current().FieldByName("LabId"); !f.IsNil() && f.Elem().Int() <= 0 {
 			sl.ReportError(f.Interface(), "lab_id", "LabId", "labid", "")
 		}
-	}, oapigen.NewUnitProject{})
+	}, oapigen.NewUnitProject{}, oapigen.UnitProjectUpdate{})
 	return &jsonBinder{validate: v}
 }
 

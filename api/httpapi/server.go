@@ -215,7 +215,11 @@ func (s *Server) UpdateStudentProject(ctx context.Context, req oapigen.UpdateStu
 
 // UpdateUnitStudentProject implements PUT /api/units/{unit}/students/{id}/project.
 func (s *Server) UpdateUnitStudentProject(ctx context.Context, req oapigen.UpdateUnitStudentProjectRequestObject) (oapigen.UpdateUnitStudentProjectResponseObject, error) {
-	p, err := s.Service.UpdateProject(ctx, mustAccess(ctx), req.Id, projectChange(req.Body))
+	c := pairup.ProjectChange{Description: req.Body.Description}
+	if req.Body.LabId != nil {
+		c.LabID = *req.Body.LabId
+	}
+	p, err := s.Service.UpdateProject(ctx, mustAccess(ctx), req.Id, c)
 	if err != nil {
 		return nil, err
 	}

@@ -1277,6 +1277,39 @@ type UnitPolicyBooking string
 // UnitPolicyConsent `direct`: a new team's named partners are in it at once. `invite`: they are invited and join when they accept.
 type UnitPolicyConsent string
 
+// UnitProjectUpdate As ProjectUpdate, with `lab_id` optional: without it the team keeps its slot, or stays
+// without one (a team by invitation below team_min, one in a ranked unit), so such a team
+// can still change its description. A whole project object is accepted too: its read-only
+// fields (and a null `lab_id`) are ignored.
+type UnitProjectUpdate struct {
+	// Description 1–500 characters after trimming surrounding white space, no control characters.
+	Description string `json:"description" validate:"description"`
+
+	// Lab Ignored, whatever its value.
+	Lab interface{} `json:"lab,omitempty"`
+
+	// LabId The slot to book; absent or null keeps the team's slot.
+	LabId *int64 `json:"lab_id,omitempty"`
+
+	// Members Ignored, whatever its value.
+	Members interface{} `json:"members,omitempty"`
+
+	// Pid Ignored, whatever its value.
+	Pid interface{} `json:"pid,omitempty"`
+
+	// Room Ignored, whatever its value.
+	Room interface{} `json:"room,omitempty"`
+
+	// StartsAt Ignored, whatever its value.
+	StartsAt interface{} `json:"starts_at,omitempty"`
+
+	// Team Ignored, whatever its value.
+	Team interface{} `json:"team,omitempty"`
+
+	// Unit Ignored, whatever its value.
+	Unit interface{} `json:"unit,omitempty"`
+}
+
 // Waitlist defines model for Waitlist.
 type Waitlist struct {
 	Entries []QueueEntry `json:"entries"`
@@ -1459,7 +1492,7 @@ type UpdateSlotJSONRequestBody = SlotPatch
 type CreateUnitStudentProjectJSONRequestBody = NewUnitProject
 
 // UpdateUnitStudentProjectJSONRequestBody defines body for UpdateUnitStudentProject for application/json ContentType.
-type UpdateUnitStudentProjectJSONRequestBody = ProjectUpdate
+type UpdateUnitStudentProjectJSONRequestBody = UnitProjectUpdate
 
 // Getter for additional properties for OpenAPIDocument. Returns the specified
 // element and whether it was found

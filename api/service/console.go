@@ -137,7 +137,7 @@ func (s *Service) AddMember(ctx context.Context, acc Access, pid int64, student 
 		} else if err != nil {
 			return err
 		}
-		switch err := tx.AddMember(ctx, u.Code, pid, student); {
+		switch err := s.addMember(ctx, tx, u, pid, student); {
 		case err == nil:
 		case isErr(err, pairup.ErrNotStudentOfUnit):
 			return pairup.FieldErrorf(pairup.EINVALID, "id", "%s is not a student of this unit", student)

@@ -377,6 +377,16 @@ func (s *Service) checkPending(u pairup.Unit, inv pairup.Invitation) error {
 	return pairup.Errorf(pairup.ECONFLICT, "this invitation lapsed")
 }
 
+// addMember adds the student to the team in the transaction, after lapsing their pending
+// invitations with a notice each (the database lapses them on any join; this says so). Every
+// use case that puts a student in a team without an invitation of theirs goes through it.
+func (s *Service) addMember(ctx context.Context, tx *store.Tx, u pairup.Unit, pid int64, student string) error {
+	if err := s.lapseStudentInvitations(ctx, tx, u, student); err != nil {
+		return err
+	}
+	return tx.AddMember(ctx, u.Code, pid, student)
+}
+
 // lapseStudentInvitations lapses, in the transaction, the student's pending invitations (they
 // are joining a team), each with a notice to them.
 func (s *Service) lapseStudentInvitations(ctx context.Context, tx *store.Tx, u pairup.Unit, student string) error {

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/pairup/pairup/api/pairup"
+	"github.com/pairup/pairup/api/service"
 	"github.com/pairup/pairup/internal/testfactory"
 )
 
@@ -121,4 +122,59 @@ func TestInvitationsLapse(t *testing.T) {
 	if _, err := b.svc.AcceptInvitation(ctx, b.as(t, "inv", n[2]), dissolving.ID); pairup.ErrorCode(err) != pairup.ECONFLICT {
 		t.Fatalf("accepting a dissolved team's invitation: %v", err)
 	}
+}
+
+// TestJoiningOtherwiseLapsesInvitations: a student who joins a team by its code, or whom a
+// coordinator adds, or whom a creator names in a direct unit, has their pending invitations lapse,
+// with a notice each.
+func TestJoiningOtherwiseLapsesInvitations(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	b.unit(t, testfactory.UnitSpec{Code: "inv", TeamMin: 1, TeamMax: 3})
+	n := b.students(t, "inv", 6)
+	lab := b.slot(t, "inv", "Lab", slotDay, 3)
+	ctx := t.Context()
+	invite := func(from, to string) pairup.Invitation {
+		t.Helper()
+		inv, err := b.svc.Invite(ctx, b.as(t, "inv", from), to, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		return inv
+	}
+	lapsed := func(who string, inv pairup.Invitation) {
+		t.Helper()
+		for _, r := range b.received(t, "inv", who) {
+			if r.ID == inv.ID && r.Status != pairup.InviteLapsed {
+				t.Errorf("%s's invitation %d is %s, want lapsed", who, inv.ID, r.Status)
+			}
+		}
+		got := kinds(b.inbox(t, "inv", who), pairup.NoticeInviteLapsed)
+		if len(got) != 1 || got[0].Data["invitation"] != float64(inv.ID) {
+			t.Errorf("%s's lapse notices: %+v", who, got)
+		}
+	}
+	// By a join code.
+	toCoder := invite(n[0], n[1])
+	team := b.team(t, "inv", lab.ID, n[2])
+	code, err := b.svc.JoinCode(ctx, b.as(t, "inv", n[2]), team.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := b.svc.JoinTeam(ctx, b.as(t, "inv", n[1]), code); err != nil {
+		t.Fatal(err)
+	}
+	lapsed(n[1], toCoder)
+	// Named as a partner at creation in a direct unit.
+	toPartner := invite(n[0], n[3])
+	if _, err := b.svc.CreateProject(ctx, b.as(t, "inv", n[4]), pairup.NewProject{Creator: n[4], Partners: []string{n[3]}, Description: "Direct", LabID: lab.ID}); err != nil {
+		t.Fatal(err)
+	}
+	lapsed(n[3], toPartner)
+	// Added by a coordinator.
+	toAdded := invite(n[0], n[5])
+	if _, err := b.svc.AddMember(ctx, b.as(t, "inv", b.coordinator(t, "inv")), team.ID, n[5], service.Intervention{Reason: "pairing the last one"}); err != nil {
+		t.Fatal(err)
+	}
+	lapsed(n[5], toAdded)
 }

@@ -108,7 +108,7 @@ func (s *Service) JoinTeam(ctx context.Context, acc Access, code string) (pairup
 		if err := s.checkTeamGuard(acc, u, team.Lab); err != nil {
 			return err
 		}
-		switch err := tx.AddMember(ctx, u.Code, pid, student); {
+		switch err := s.addMember(ctx, tx, u, pid, student); {
 		case errors.Is(err, pairup.ErrInTeam):
 			return pairup.FieldErrorf(pairup.ECONFLICT, "code", "you are already in a project")
 		case errors.Is(err, pairup.ErrTeamFull):

@@ -157,7 +157,7 @@ func (s *Service) CreateProject(ctx context.Context, acc Access, np pairup.NewPr
 		if err := s.lapseStudentInvitations(ctx, tx, u, np.Creator); err != nil {
 			return err
 		}
-		if err := tx.AddMember(ctx, u.Code, pid, np.Creator); errors.Is(err, pairup.ErrInTeam) {
+		if err := s.addMember(ctx, tx, u, pid, np.Creator); errors.Is(err, pairup.ErrInTeam) {
 			switch {
 			case acc.isSelf(np.Creator):
 				return pairup.FieldErrorf(pairup.ECONFLICT, "id", "you are already in a project")
@@ -178,7 +178,7 @@ func (s *Service) CreateProject(ctx context.Context, acc Access, np pairup.NewPr
 			if err := s.lapseStudentInvitations(ctx, tx, u, partner); err != nil {
 				return err
 			}
-			switch err := tx.AddMember(ctx, u.Code, pid, partner); {
+			switch err := s.addMember(ctx, tx, u, pid, partner); {
 			case errors.Is(err, pairup.ErrNotStudentOfUnit):
 				return pairup.FieldErrorf(pairup.EINVALID, field, "%s is not a student of this unit", partner)
 			case errors.Is(err, pairup.ErrInTeam) && np.Field == "partnerNumber":
@@ -219,8 +219,9 @@ func (s *Service) CreateProject(ctx context.Context, acc Access, np pairup.NewPr
 	return created, nil
 }
 
-// UpdateProject changes the description and slot of the student's team: EFORBIDDEN, ENOTFOUND
-// (no team), EINVALID, ECONFLICT (window, guard, slot full or started).
+// UpdateProject changes the description and slot of the student's team (LabID 0 keeps its slot,
+// or its having none): EFORBIDDEN, ENOTFOUND (no team), EINVALID, ECONFLICT (window, guard, slot
+// full or started).
 func (s *Service) UpdateProject(ctx context.Context, acc Access, student string, c pairup.ProjectChange) (pairup.Project, error) {
 	if err := s.Authorize(ctx, acc, ChangeTeam, student); err != nil {
 		return pairup.Project{}, err
@@ -240,6 +241,9 @@ func (s *Service) UpdateProject(ctx context.Context, acc Access, student string,
 			return err
 		}
 		oldLab := before.Lab.ID
+		if c.LabID == 0 {
+			c.LabID = oldLab // no slot named: the team keeps its own (or stays without one)
+		}
 		if c.LabID != oldLab {
 			lab, err := tx.Lab(ctx, u.Code, c.LabID)
 			if err != nil {

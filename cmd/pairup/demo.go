@@ -14,7 +14,8 @@ import (
 )
 
 // The demo: a coordinator, forty students, the seed's unit of pairs with its timetable of four
-// sessions, and a second unit of teams of three or four whose sign-up opens tomorrow.
+// sessions, a second unit of teams of three or four whose sign-up opens tomorrow, and a third
+// with fair sign-up: partners by invitation, slots by ranked choice, a partner board.
 const (
 	demoStudentPIN = "1234"
 	demoAdminPIN   = "4321"
@@ -65,6 +66,9 @@ const (
 	demoSecondUnit  = "cits3200"
 	demoSecondTitle = "CITS3200 Professional Computing"
 	demoSecondSize  = 20 // the first twenty demo students are in both units
+	demoFairUnit    = "cits2002"
+	demoFairTitle   = "CITS2002 Systems Programming"
+	demoFairSize    = 16 // the first sixteen demo students
 )
 
 // nextMonday is the Monday of the week after now's, at midnight wall-clock time in the zone.
@@ -159,10 +163,17 @@ func demo(ctx context.Context, cfg config, logger *slog.Logger, stdout io.Writer
 		return fmt.Errorf("demo team: %w", err)
 	}
 
+	fair, err := demoFair(ctx, svc, f, people[:1+demoFairSize], monday, zone, now)
+	if err != nil {
+		return fmt.Errorf("demo fair unit: %w", err)
+	}
+
 	fmt.Fprintf(stdout, "demo data loaded: unit %s (pairs, open): %d students, %d lab slots in %d sessions from %s\n",
 		defaultCode, len(demoNames), len(slots), len(demoSessions), monday.Format("Monday 2 January"))
 	fmt.Fprintf(stdout, "                  unit %s (teams of 3-4, sign-up opens %s): %d students, %d slots\n",
 		demoSecondUnit, opens.Format("Monday 2 January 15:04 MST"), demoSecondSize, len(second))
+	fmt.Fprintf(stdout, "                  unit %s (invitations, ranked booking, partner board; closes %s): %d students, %d slots\n",
+		demoFairUnit, fair.Format("Monday 2 January 15:04 MST"), demoFairSize, 8)
 	fmt.Fprintf(stdout, "demo logins (student number / PIN):\n")
 	acc, err := svc.Access(ctx, service.CommandLine, defaultCode)
 	if err != nil {
@@ -183,10 +194,82 @@ func demo(ctx context.Context, cfg config, logger *slog.Logger, stdout io.Writer
 		default:
 			return err
 		}
-		fmt.Fprintf(stdout, "  %s / %s  %s (%s; in both units)\n", demoStudentNumber(i), demoStudentPIN, demoNames[i], status)
+		fmt.Fprintf(stdout, "  %s / %s  %s (%s; in all three units)\n", demoStudentNumber(i), demoStudentPIN, demoNames[i], status)
 	}
-	fmt.Fprintf(stdout, "  every student %s..%s has PIN %s (the first %d are also in %s)\n",
-		demoStudentNumber(0), demoStudentNumber(len(demoNames)-1), demoStudentPIN, demoSecondSize, demoSecondUnit)
-	fmt.Fprintf(stdout, "  %s / %s  Unit Coordinator (coordinates both units)\n", demoAdmin, demoAdminPIN)
+	fmt.Fprintf(stdout, "  every student %s..%s has PIN %s (the first %d are also in %s, the first %d in %s)\n",
+		demoStudentNumber(0), demoStudentNumber(len(demoNames)-1), demoStudentPIN, demoSecondSize, demoSecondUnit, demoFairSize, demoFairUnit)
+	fmt.Fprintf(stdout, "  %s / %s  Unit Coordinator (coordinates all three units)\n", demoAdmin, demoAdminPIN)
 	return nil
+}
+
+// demoFair sets up the fair sign-up unit: invitations, ranked booking and a partner board, closing
+// in a week, with a team that has ranked slots, a pending invitation to the first demo login and
+// three students looking for a team. It returns when sign-up closes.
+func demoFair(ctx context.Context, svc *service.Service, f *testfactory.Factory, people []testfactory.Person, monday time.Time, zone *time.Location, now time.Time) (time.Time, error) {
+	l := now.In(zone)
+	closes := time.Date(l.Year(), l.Month(), l.Day()+7, 17, 0, 0, 0, zone)
+	if _, err := f.Unit(ctx, testfactory.UnitSpec{Code: demoFairUnit, Title: demoFairTitle, Timezone: demoZone, TeamMin: 2, TeamMax: 3,
+		ClosesAt: &closes, Consent: pairup.ConsentInvite, Booking: pairup.BookingRanked}); err != nil {
+		return closes, err
+	}
+	if err := f.Enrol(ctx, demoFairUnit, people...); err != nil {
+		return closes, err
+	}
+	slots, err := f.Session(ctx, demoFairUnit, "CSSE 1.24", monday.AddDate(0, 0, 14).Add(10*time.Hour), 8, 20*time.Minute, 2)
+	if err != nil {
+		return closes, err
+	}
+	as := func(number string) (service.Access, error) {
+		p, err := svc.Person(ctx, number)
+		if err != nil {
+			return service.Access{}, err
+		}
+		return svc.Access(ctx, service.Actor{Person: p}, demoFairUnit)
+	}
+	skip := func(err error) error { // a second run finds it all done
+		if c := pairup.ErrorCode(err); c == pairup.ECONFLICT {
+			return nil
+		}
+		return err
+	}
+	// A team of two (made directly, as a coordinator would) that has ranked three slots.
+	team, err := f.Team(ctx, demoFairUnit, demoStudentNumber(13), []string{demoStudentNumber(14)}, 0, "A tiny shell with job control")
+	if err == nil {
+		acc, err := as(demoStudentNumber(13))
+		if err != nil {
+			return closes, err
+		}
+		if _, err := svc.SetRanking(ctx, acc, team.ID, []int64{slots[2].ID, slots[0].ID, slots[5].ID}); skip(err) != nil {
+			return closes, err
+		}
+		// It invites the first demo login to be its third member.
+		if _, err := svc.Invite(ctx, acc, demoStudentNumber(0), ""); skip(err) != nil {
+			return closes, err
+		}
+	} else if skip(err) != nil {
+		return closes, err
+	}
+	for _, e := range []struct {
+		who        int
+		note       string
+		tags       []string
+		timesIndex []int
+	}{
+		{3, "Happy to do the C side; looking for someone who likes writing tests.", []string{"c", "testing"}, []int{0, 1}},
+		{4, "New to the course, keen to learn. Mornings suit me best.", []string{"beginner"}, []int{0}},
+		{5, "Interested in the memory allocator project.", []string{"c", "memory"}, []int{4, 5}},
+	} {
+		acc, err := as(demoStudentNumber(e.who))
+		if err != nil {
+			return closes, err
+		}
+		var times []string
+		for _, i := range e.timesIndex {
+			times = append(times, slots[i].StartsAt.Format(pairup.LabTimeLayout))
+		}
+		if _, err := svc.PutBoardEntry(ctx, acc, e.note, e.tags, times); skip(err) != nil {
+			return closes, err
+		}
+	}
+	return closes, nil
 }

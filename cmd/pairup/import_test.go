@@ -397,7 +397,7 @@ func TestImportDemoTwice(t *testing.T) {
 		{"SELECT count(*) FROM enrolments WHERE unit = 'default' AND role = 'student'", 40},
 		{"SELECT count(*) FROM enrolments WHERE unit = 'default' AND role = 'coordinator'", 1},
 		{"SELECT count(*) FROM enrolments WHERE unit = 'cits3200' AND role = 'student'", 20},
-		{"SELECT count(*) FROM units", 2},
+		{"SELECT count(*) FROM units", 3},
 		{"SELECT count(*) FROM lab_slots WHERE unit = 'default'", 96},
 		{"SELECT count(*) FROM (SELECT room, starts_at::date FROM lab_slots WHERE unit = 'default' GROUP BY 1, 2 HAVING count(*) = 24) s", 4},
 		{"SELECT count(*) FROM lab_slots WHERE unit = 'default' AND capacity = 1", 96},
@@ -409,6 +409,15 @@ func TestImportDemoTwice(t *testing.T) {
 		// The slots are in the future (next week), and the second unit's sign-up opens tomorrow.
 		{"SELECT count(*) FROM lab_slots WHERE starts_at < now() + interval '1 day'", 0},
 		{"SELECT count(*) FROM units WHERE code = 'cits3200' AND opens_at > now() AND opens_at < now() + interval '2 days' AND team_min = 3 AND team_max = 4", 1},
+		// The fair sign-up unit: invitations, ranked booking, a ranked team inviting the first
+		// login, and three students on the partner board; open for a week.
+		{"SELECT count(*) FROM units WHERE code = 'cits2002' AND consent = 'invite' AND booking = 'ranked' AND closes_at > now() + interval '6 days'", 1},
+		{"SELECT count(*) FROM enrolments WHERE unit = 'cits2002' AND role = 'student'", 16},
+		{"SELECT count(*) FROM lab_slots WHERE unit = 'cits2002'", 8},
+		{"SELECT count(*) FROM projects WHERE unit = 'cits2002' AND lab_id IS NULL", 1},
+		{"SELECT count(*) FROM rankings", 3},
+		{"SELECT count(*) FROM invitations WHERE status = 'pending' AND student_number = '21234567'", 1},
+		{"SELECT count(*) FROM board_entries WHERE unit = 'cits2002'", 3},
 	} {
 		if n := ccTInt(t, pool, c.sql); n != c.want {
 			t.Errorf("%s = %d, want %d", c.sql, n, c.want)

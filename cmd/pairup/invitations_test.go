@@ -307,6 +307,19 @@ func TestInviteModeCreate(t *testing.T) {
 		return e.s[1].Client.Do(t, "PUT", "/api/units/ops/students/"+a+"/project", tok, map[string]any{"description": "Invited", "lab_id": lab})
 	}
 	ccTWantConflict(t, put(toks[a], e.labs[0].ID), "lab_id")
+	// ...yet it can change its description: without lab_id (or with null) it stays slot-less.
+	for _, body := range []map[string]any{{"description": "Still inviting"}, {"description": "Still inviting too", "lab_id": nil}} {
+		r := e.s[1].Client.Do(t, "PUT", "/api/units/ops/students/"+a+"/project", toks[a], body)
+		var got project
+		r.JSON(t, &got)
+		if r.Status != 200 || got.Description != body["description"] || got.LabID != 0 {
+			t.Fatalf("description-only update %v of a team without a slot: %d %s", body, r.Status, r.Body)
+		}
+	}
+	if r := e.s[1].Client.Do(t, "PUT", "/api/units/ops/students/"+a+"/project", toks[a], map[string]any{"description": "x", "lab_id": 0}); r.Status != 400 ||
+		!slices.Contains(r.Problem(t).Fields(), "lab_id") {
+		t.Fatalf("lab_id 0: %d %s", r.Status, r.Body)
+	}
 	rec, _ := ivList(t, e.s[1], toks[b])
 	if len(rec) != 1 {
 		t.Fatalf("b's invitations: %+v", rec)
@@ -337,4 +350,10 @@ func TestInviteModeCreate(t *testing.T) {
 	if r.Status != 201 || len(p.Members) != 2 || p.LabID != 0 {
 		t.Fatalf("create in a ranked unit: %d %s", r.Status, r.Body)
 	}
+	// A ranked team changes its description without a slot, but cannot book one itself.
+	r = e.s[0].Client.Do(t, "PUT", "/api/units/ops/students/"+e.n[3]+"/project", toks[e.n[3]], map[string]any{"description": "Ranked, renamed"})
+	if r.Status != 200 || !strings.Contains(string(r.Body), `"Ranked, renamed"`) {
+		t.Fatalf("ranked description-only update: %d %s", r.Status, r.Body)
+	}
+	ccTWantConflict(t, e.s[0].Client.Do(t, "PUT", "/api/units/ops/students/"+e.n[3]+"/project", toks[e.n[3]], map[string]any{"description": "Ranked", "lab_id": e.labs[1].ID}), "lab_id")
 }

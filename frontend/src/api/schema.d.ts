@@ -1931,6 +1931,35 @@ export interface components {
             /** @description Ignored, whatever its value. */
             readonly unit?: unknown;
         };
+        /**
+         * @description As ProjectUpdate, with `lab_id` optional: without it the team keeps its slot, or stays
+         *     without one (a team by invitation below team_min, one in a ranked unit), so such a team
+         *     can still change its description. A whole project object is accepted too: its read-only
+         *     fields (and a null `lab_id`) are ignored.
+         */
+        UnitProjectUpdate: {
+            /** @description 1–500 characters after trimming surrounding white space, no control characters. */
+            description: string;
+            /**
+             * Format: int64
+             * @description The slot to book; absent or null keeps the team's slot.
+             */
+            lab_id?: number | null;
+            /** @description Ignored, whatever its value. */
+            readonly pid?: unknown;
+            /** @description Ignored, whatever its value. */
+            readonly team?: unknown;
+            /** @description Ignored, whatever its value. */
+            readonly lab?: unknown;
+            /** @description Ignored, whatever its value. */
+            readonly room?: unknown;
+            /** @description Ignored, whatever its value. */
+            readonly starts_at?: unknown;
+            /** @description Ignored, whatever its value. */
+            readonly members?: unknown;
+            /** @description Ignored, whatever its value. */
+            readonly unit?: unknown;
+        };
         Project: {
             /** Format: int64 */
             pid: number;
@@ -3391,7 +3420,7 @@ export interface operations {
                  *       "lab_id": 4
                  *     }
                  */
-                "application/json": components["schemas"]["ProjectUpdate"];
+                "application/json": components["schemas"]["UnitProjectUpdate"];
             };
         };
         responses: {

@@ -16,7 +16,8 @@ export interface NewProjectInput {
 
 export interface ProjectChangeInput {
   description: string
-  lab_id: number
+  /** Absent: the team keeps its slot, or stays without one. */
+  lab_id?: number
 }
 
 export interface MyProjectOptions {

@@ -542,6 +542,23 @@ describe('MyProject in units', () => {
     expect(wrapper.text()).toContain('Teams can no longer be formed')
   })
 
+  it('edits the description of a team without a slot, naming none, in a ranked unit', async () => {
+    const ranked = { ...unit, policy: { ...unit.policy, booking: 'ranked' as const } }
+    const slotless = { ...project, lab_id: null, lab: null, room: null, starts_at: null }
+    const net = network({
+      [`GET ${PROJECT}`]: { status: 200, body: slotless },
+      [`PUT ${PROJECT}`]: { status: 200, body: { ...slotless, description: 'Bigger' } },
+    })
+    const { wrapper } = await mountInApp(MyProject, { session, props: { unit: ranked } })
+    expect(wrapper.text()).toContain('Slots in this unit are allocated from your team’s ranking.')
+    expect(wrapper.findAll('label').some((l) => l.text() === 'Demonstration lab')).toBe(false)
+    await control(wrapper, 'Project description').setValue('Bigger')
+    await wrapper.get('form').trigger('submit')
+    await settle()
+    expect(net.calls(`PUT ${PROJECT}`)[0]?.body).toEqual({ description: 'Bigger' })
+    expect(wrapper.get('[role="status"]').text()).toBe('Changes saved. Your team has no demonstration slot yet.')
+  })
+
   it('has no team for a coordinator of the unit', async () => {
     const net = fakeNetwork()
     const { wrapper } = await mountInApp(MyProject, { session, props: { unit, coordinator: true } })
