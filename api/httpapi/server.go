@@ -217,7 +217,7 @@ func (s *Server) UpdateStudentProject(ctx context.Context, req oapigen.UpdateStu
 func (s *Server) UpdateUnitStudentProject(ctx context.Context, req oapigen.UpdateUnitStudentProjectRequestObject) (oapigen.UpdateUnitStudentProjectResponseObject, error) {
 	c := pairup.ProjectChange{Description: req.Body.Description}
 	if req.Body.LabId != nil {
-		c.LabID = *req.Body.LabId
+		c.LabID = int64(*req.Body.LabId)
 	}
 	p, err := s.Service.UpdateProject(ctx, mustAccess(ctx), req.Id, c)
 	if err != nil {

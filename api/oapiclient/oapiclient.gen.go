@@ -1289,7 +1289,7 @@ type UnitProjectUpdate struct {
 	Lab interface{} `json:"lab,omitempty"`
 
 	// LabId The slot to book; absent or null keeps the team's slot.
-	LabId *int64 `json:"lab_id,omitempty"`
+	LabId *LabId `json:"lab_id,omitempty"`
 
 	// Members Ignored, whatever its value.
 	Members interface{} `json:"members,omitempty"`

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -327,7 +328,8 @@ func TestInviteModeCreate(t *testing.T) {
 	if r := e.s[1].Client.Do(t, "POST", fmt.Sprintf("/api/units/ops/invitations/%d/accept", rec[0].ID), toks[b], nil); r.Status != 200 {
 		t.Fatalf("b accepts: %d %s", r.Status, r.Body)
 	}
-	if r := put(toks[b], e.labs[0].ID); r.Status != 200 {
+	// lab_id as the 2019 client sends it, a string, is accepted on the unit route too.
+	if r := e.s[1].Client.Do(t, "PUT", "/api/units/ops/students/"+b+"/project", toks[b], map[string]any{"description": "Invited", "lab_id": strconv.FormatInt(e.labs[0].ID, 10)}); r.Status != 200 {
 		t.Fatalf("a team of two books: %d %s", r.Status, r.Body)
 	}
 	// Direct, first come: lab_id is required on the unit route too.

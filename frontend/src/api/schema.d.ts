@@ -1940,11 +1940,8 @@ export interface components {
         UnitProjectUpdate: {
             /** @description 1–500 characters after trimming surrounding white space, no control characters. */
             description: string;
-            /**
-             * Format: int64
-             * @description The slot to book; absent or null keeps the team's slot.
-             */
-            lab_id?: number | null;
+            /** @description The slot to book; absent or null keeps the team's slot. */
+            lab_id?: components["schemas"]["LabId"] | null;
             /** @description Ignored, whatever its value. */
             readonly pid?: unknown;
             /** @description Ignored, whatever its value. */
