@@ -1277,7 +1277,8 @@ type UnitPolicyBooking string
 // UnitPolicyConsent `direct`: a new team's named partners are in it at once. `invite`: they are invited and join when they accept.
 type UnitPolicyConsent string
 
-// UnitProjectUpdate As ProjectUpdate, with `lab_id` optional: without it the team keeps its slot, or stays
+// UnitProjectUpdate As ProjectUpdate, with `lab_id` optional (a number or a string of digits, as LabId): without
+// it (or with null) the team keeps its slot, or stays
 // without one (a team by invitation below team_min, one in a ranked unit), so such a team
 // can still change its description. A whole project object is accepted too: its read-only
 // fields (and a null `lab_id`) are ignored.
@@ -1288,7 +1289,8 @@ type UnitProjectUpdate struct {
 	// Lab Ignored, whatever its value.
 	Lab interface{} `json:"lab,omitempty"`
 
-	// LabId The slot to book; absent or null keeps the team's slot.
+	// LabId A lab slot id. Accepted as an integer or as a string of digits (the 2019 client sends the
+	// value of a `<select>`), anything else is a 400.
 	LabId *LabId `json:"lab_id,omitempty"`
 
 	// Members Ignored, whatever its value.

@@ -1932,7 +1932,8 @@ export interface components {
             readonly unit?: unknown;
         };
         /**
-         * @description As ProjectUpdate, with `lab_id` optional: without it the team keeps its slot, or stays
+         * @description As ProjectUpdate, with `lab_id` optional (a number or a string of digits, as LabId): without
+         *     it (or with null) the team keeps its slot, or stays
          *     without one (a team by invitation below team_min, one in a ranked unit), so such a team
          *     can still change its description. A whole project object is accepted too: its read-only
          *     fields (and a null `lab_id`) are ignored.
@@ -1940,8 +1941,7 @@ export interface components {
         UnitProjectUpdate: {
             /** @description 1–500 characters after trimming surrounding white space, no control characters. */
             description: string;
-            /** @description The slot to book; absent or null keeps the team's slot. */
-            lab_id?: components["schemas"]["LabId"] | null;
+            lab_id?: components["schemas"]["LabId"];
             /** @description Ignored, whatever its value. */
             readonly pid?: unknown;
             /** @description Ignored, whatever its value. */
