@@ -246,15 +246,16 @@ async function expectNoSidewaysScroll(page: Page, name: string, width: number): 
 
 /**
  * Full-page screenshots at a desktop's and a phone's (360 px) width, kept as test artifacts; fails
- * when the page scrolls sideways at either width.
+ * when the page scrolls sideways at either width. `fullPage: false` keeps only the viewport (the API
+ * reference is thousands of pixels long: its full-page shots take most of a test's time).
  */
-export async function screenshots(page: Page, name: string): Promise<void> {
+export async function screenshots(page: Page, name: string, { fullPage = true } = {}): Promise<void> {
   mkdirSync(SCREENSHOTS, { recursive: true })
   const original = page.viewportSize() ?? { width: 1280, height: 720 }
   for (const [suffix, size] of SIZES) {
     await page.setViewportSize(size)
     await expectNoSidewaysScroll(page, `${name}-${suffix}`, size.width)
-    await page.screenshot({ path: join(SCREENSHOTS, `${name}-${suffix}.png`), fullPage: true })
+    await page.screenshot({ path: join(SCREENSHOTS, `${name}-${suffix}.png`), fullPage })
   }
   await page.setViewportSize(original)
 }
