@@ -23,6 +23,7 @@ type Deps struct {
 	Tokens   *auth.Tokens
 	Signin   *auth.Signin
 	Ping     func(context.Context) error // reports whether the database answers
+	FeedUp   func() bool                 // reports whether the event feed is up; nil: not checked
 	Realtime Realtime                    // serves /api/ws; nil leaves it out
 	Logger   *slog.Logger
 }
@@ -300,4 +301,22 @@ func (s *Server) GetHealth(ctx context.Context, _ oapigen.GetHealthRequestObject
 		return nil, &pairup.Error{Code: pairup.EUNAVAILABLE, Message: "the database does not answer"}
 	}
 	return oapigen.GetHealth200JSONResponse{Status: oapigen.Ok}, nil
+}
+
+// GetHealthLive implements GET /api/health/live: the process serves HTTP, whatever its
+// dependencies do.
+func (s *Server) GetHealthLive(context.Context, oapigen.GetHealthLiveRequestObject) (oapigen.GetHealthLiveResponseObject, error) {
+	return oapigen.GetHealthLive200JSONResponse{Status: oapigen.Ok}, nil
+}
+
+// GetHealthReady implements GET /api/health/ready: the database answers and, when the API has
+// a realtime layer that reports it, the event feed is up.
+func (s *Server) GetHealthReady(ctx context.Context, _ oapigen.GetHealthReadyRequestObject) (oapigen.GetHealthReadyResponseObject, error) {
+	if err := s.Ping(ctx); err != nil {
+		return nil, &pairup.Error{Code: pairup.EUNAVAILABLE, Message: "the database does not answer"}
+	}
+	if s.FeedUp != nil && !s.FeedUp() {
+		return nil, &pairup.Error{Code: pairup.EUNAVAILABLE, Message: "the event feed is down"}
+	}
+	return oapigen.GetHealthReady200JSONResponse{Status: oapigen.Ok}, nil
 }

@@ -1803,6 +1803,9 @@ type TooManyRequests = Problem
 // Unauthorized RFC 9457 problem details.
 type Unauthorized = Problem
 
+// Unavailable RFC 9457 problem details.
+type Unavailable = Problem
+
 // DeleteUnitParams defines parameters for DeleteUnit.
 type DeleteUnitParams struct {
 	// Confirm The unit's code, typed again.
@@ -2562,6 +2565,12 @@ type ServerInterface interface {
 	// GetHealth Report whether the service and its database answer
 	// (GET /health)
 	GetHealth(ctx echo.Context) error
+	// GetHealthLive Report whether the process serves requests (liveness)
+	// (GET /health/live)
+	GetHealthLive(ctx echo.Context) error
+	// GetHealthReady Report whether the instance should get traffic (readiness)
+	// (GET /health/ready)
+	GetHealthReady(ctx echo.Context) error
 	// ListAvailableLabs List the lab slots with room left, in time order
 	// (GET /labs)
 	ListAvailableLabs(ctx echo.Context) error
@@ -2800,6 +2809,24 @@ func (w *ServerInterfaceWrapper) GetHealth(ctx echo.Context) error {
 
 	// Invoke the callback with all the unmarshaled arguments
 	err = w.Handler.GetHealth(ctx)
+	return err
+}
+
+// GetHealthLive converts echo context to params.
+func (w *ServerInterfaceWrapper) GetHealthLive(ctx echo.Context) error {
+	var err error
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.GetHealthLive(ctx)
+	return err
+}
+
+// GetHealthReady converts echo context to params.
+func (w *ServerInterfaceWrapper) GetHealthReady(ctx echo.Context) error {
+	var err error
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.GetHealthReady(ctx)
 	return err
 }
 
@@ -4337,6 +4364,8 @@ func RegisterHandlersWithOptions(router EchoRouter, si ServerInterface, options 
 	router.POST(options.BaseURL+"/units/:unit/holds/:hid/accept", wrapper.AcceptHold, options.OperationMiddlewares["acceptHold"]...)
 	router.POST(options.BaseURL+"/units/:unit/holds/:hid/decline", wrapper.DeclineHold, options.OperationMiddlewares["declineHold"]...)
 	router.GET(options.BaseURL+"/health", wrapper.GetHealth, options.OperationMiddlewares["getHealth"]...)
+	router.GET(options.BaseURL+"/health/live", wrapper.GetHealthLive, options.OperationMiddlewares["getHealthLive"]...)
+	router.GET(options.BaseURL+"/health/ready", wrapper.GetHealthReady, options.OperationMiddlewares["getHealthReady"]...)
 	router.GET(options.BaseURL+"/openapi.yaml", wrapper.GetOpenAPIDocument, options.OperationMiddlewares["getOpenAPIDocument"]...)
 	router.GET(options.BaseURL+"/docs", wrapper.GetAPIReference, options.OperationMiddlewares["getAPIReference"]...)
 
@@ -4377,6 +4406,15 @@ type UnauthorizedApplicationProblemPlusJSONResponse struct {
 	Body Problem
 
 	Headers UnauthorizedResponseHeaders
+}
+
+type UnavailableResponseHeaders struct {
+	RetryAfter *int
+}
+type UnavailableApplicationProblemPlusJSONResponse struct {
+	Body Problem
+
+	Headers UnavailableResponseHeaders
 }
 
 type GetAPIReferenceRequestObject struct {
@@ -4435,15 +4473,81 @@ func (response GetHealth200JSONResponse) VisitGetHealthResponse(w http.ResponseW
 	return err
 }
 
-type GetHealth503ApplicationProblemPlusJSONResponse Problem
+type GetHealth503ApplicationProblemPlusJSONResponse struct {
+	UnavailableApplicationProblemPlusJSONResponse
+}
 
 func (response GetHealth503ApplicationProblemPlusJSONResponse) VisitGetHealthResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetHealthLiveRequestObject struct {
+}
+
+type GetHealthLiveResponseObject interface {
+	VisitGetHealthLiveResponse(w http.ResponseWriter) error
+}
+
+type GetHealthLive200JSONResponse Health
+
+func (response GetHealthLive200JSONResponse) VisitGetHealthLiveResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
 	if err := json.NewEncoder(&buf).Encode(response); err != nil {
 		return err
 	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetHealthReadyRequestObject struct {
+}
+
+type GetHealthReadyResponseObject interface {
+	VisitGetHealthReadyResponse(w http.ResponseWriter) error
+}
+
+type GetHealthReady200JSONResponse Health
+
+func (response GetHealthReady200JSONResponse) VisitGetHealthReadyResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetHealthReady503ApplicationProblemPlusJSONResponse struct {
+	UnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response GetHealthReady503ApplicationProblemPlusJSONResponse) VisitGetHealthReadyResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
 	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
 	w.WriteHeader(503)
 	_, err := buf.WriteTo(w)
 	return err
@@ -11534,6 +11638,12 @@ type StrictServerInterface interface {
 	// GetHealth Report whether the service and its database answer
 	// (GET /health)
 	GetHealth(ctx context.Context, request GetHealthRequestObject) (GetHealthResponseObject, error)
+	// GetHealthLive Report whether the process serves requests (liveness)
+	// (GET /health/live)
+	GetHealthLive(ctx context.Context, request GetHealthLiveRequestObject) (GetHealthLiveResponseObject, error)
+	// GetHealthReady Report whether the instance should get traffic (readiness)
+	// (GET /health/ready)
+	GetHealthReady(ctx context.Context, request GetHealthReadyRequestObject) (GetHealthReadyResponseObject, error)
 	// ListAvailableLabs List the lab slots with room left, in time order
 	// (GET /labs)
 	ListAvailableLabs(ctx context.Context, request ListAvailableLabsRequestObject) (ListAvailableLabsResponseObject, error)
@@ -11804,6 +11914,52 @@ func (sh *strictHandler) GetHealth(ctx echo.Context) error {
 		return err
 	} else if validResponse, ok := response.(GetHealthResponseObject); ok {
 		return validResponse.VisitGetHealthResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// GetHealthLive operation middleware
+func (sh *strictHandler) GetHealthLive(ctx echo.Context) error {
+	var request GetHealthLiveRequestObject
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.GetHealthLive(ctx.Request().Context(), request.(GetHealthLiveRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetHealthLive")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(GetHealthLiveResponseObject); ok {
+		return validResponse.VisitGetHealthLiveResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// GetHealthReady operation middleware
+func (sh *strictHandler) GetHealthReady(ctx echo.Context) error {
+	var request GetHealthReadyRequestObject
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.GetHealthReady(ctx.Request().Context(), request.(GetHealthReadyRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetHealthReady")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(GetHealthReadyResponseObject); ok {
+		return validResponse.VisitGetHealthReadyResponse(ctx.Response())
 	} else if response != nil {
 		return fmt.Errorf("unexpected response type: %T", response)
 	}
@@ -14188,377 +14344,384 @@ func (sh *strictHandler) UpdateUnitStudentProject(ctx echo.Context, unit UnitCod
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7P3tchs5kj8K3wqeejbC0pkSRUpy26Zi46za9nSr11ZrJXl6Z0z/TZAFkRgVAU4BFM32OmK/ns9zC+fK",
-	"5kpOIBOoQhWryOKb3epWf2iLZL3gJTORr7/8HPTlaCwFE1oF7c8B+0RH45jB32dxLPtUcynMp3saT5j5",
-	"g060HFHN+0H7lsaKhUFvFrSDd4Jr8lLKJOKCapkEYRBxpRPem+Aj3n8OxjHtsyho62TCwiCh4i5ot8JA",
-	"MzpSQfu4+SUsv+Yovea7qkvEJI7Tq1r+VXaQJZc1v3yA7z9SHbSDo+bRs4Pm04PWyU3zRbvZbDebfwvC",
-	"QDHzEPNj82nrJL33/ecgpr2gHby8vn5NjhrNFrkZThIV0VlI3tIZOWqS1rN2sxmE5sKPPAraL8JgbP59",
-	"VphX0A7OIkreyHtmxkw6k2bz6DvyckiTmCnyPe316IAFXz58+RIGl4n8O+vr3JZETPUTPsZ1Ds6I2VMe",
-	"s4TcyoRQormYkZiKwcQ8Jpwb+FspCsNuPfWGfRwGIzbqsQSnbb4KjlpHxydPv3sWhIGgI1aYQWDW37/u",
-	"eXbd/Ky8VZFy5I/MLL+miVb5HTpq3rgxrrB8YTAR3Dymz7U6PmkeH5jnqVZgVvWKijsuBrlVjWmv/kbn",
-	"Vqx1lFK3WYl1CMUSSG51mJrE2o5snQcWmOpLGEzGEdUsKjBA86bZcgxgFucdrJsvApL+kN97zNWXEStZ",
-	"2TCI2C2FQdsLx0OqzJVyzEQQBmMZ8/7MPLInJW5AcMsTpT/25chsWT+Wiqk5BoX5tZvNPzWf40T7Uigm",
-	"zFURTwx7hMFgQpPo44iLiTby7LtmGAxl7H3TaoYBF/dcs49DOTHUffI8hJEVXtg8TiVC+kJDeB9H9FPK",
-	"xOa5uKiaj9ivUgBTTJROaMzp4SVL9NDcx3UMbHB+c22WipwNeMzIL6xHXrF7FsvxiAkdkms2YkqzhLSI",
-	"GUbwxWzEmCZ0xDRw4ufgbBJxfdZ3AjovBH4W8YwwoRPOFJG3RA+5IhQubgShk/NBOxijPGn0E2ZIITBr",
-	"ErSDf0xYMsu4Fu80/NgfshE17xtTrVlirv0/7+nBrx/+1Ok08I9/M/Ocjc195gAQA6AiGK4nvRaMl/bk",
-	"ROOQzdLmBvysfICGSfzR3cpkBJvIhf7uJAiDERd8NBnhgYOD40KzAUuy0V3rSQRUVHd0Cm/Ir6gnG8tG",
-	"au+pXMvmwYsPn59/KV/EN7R3/mp+fDdDRlQs9RNFeJQbzbEdxJgC+dkxGAFiBMo/JjzJTtL1V89ua9XQ",
-	"LI3Nj+5Z6ehwL7c3OrutFxNziJWP8PlBxAdcuw0lAq5dvK/5QS8Zc+0dNsL2JYjTsnGaI+yJIkbehuTo",
-	"X//7z5Mm6Q9pQvtGKhhGpwe/hqR58IJQEZFOcNAJ8rOYl9Elk4GTsu506MGvzYMXBx8+H4UnzdJZfYHD",
-	"a2xkNEiu72n0MmFmoTmN4Zu+FNpyHh2PY4565+E4kb2Yjf70d4UyLp2GWRtNeQxjvRNyKgpbR2RCpokU",
-	"A3J5foF6hJ4YEd9sZUL4naATPZQJ/xUEnx028He7F5tT8os/6X9L2G3QDv7/h5nOfIi/qsNLHClONr9v",
-	"7woD9EdG9rgwajIXgwlXQ9qL2b7ZryGjkRXzv/zyy8HZRA/NavWpZrl1CL6nivdJwmg8+vdOMKY8mYw7",
-	"QU64zO3Gl9DswBX7x4QpveHq6yEjCT6J9GQ0I1wRLu5pDPzAkkRatfGWs9hohP7aGMVSKaOctYPRxDyB",
-	"kRbRkjxt+mQNOmK2gc1sA7+nEXHz2Nn+vaWxkTgsMjtn50a4GE/0KeniDLvEMI4ijPaHRN7eMhFxMSAw",
-	"54YZxEspbmPe33y1qSYx7YGwN0t9O4nj8nW2qp+/xOV35xf3haeiuDHvbGXP4oRRQzOCUHdIhGRMEy1Y",
-	"QjS9YyI0iw7jNYOFtfyzTHo8ipjYcDFnckJGdEaE1IT2+0yp3KGeExrH2bJkr9/ZuhhJ36exseDcACMJ",
-	"g4MFuJD6z3Iioi2wrpNJQ6qIkG4PclM/yaZ+ITXBN+9s6heSqEl/SBKm5CTpM5jwjZRvaDJgO5BV8p4l",
-	"5LsT8p/8e3/WLW/DrYAhr4XmekZupCQ4mp3uf8kA3Vq8pWJmB7Xp4amlJCMqZuSW8phFxBzro7FWp0Qn",
-	"M0IHlAsSU80Sf3GOPCFhVsOMh6QD2t2qFMaq+EAccKHAy+FzrlUBTsmUck26V0wns4OzW82SLlGsL0Wk",
-	"Cmesd0lupZ6fNEtO0ky3RIXNUyI22w1K8HDpMZoYASjvmDA0kOph31SPuZAh6dEoJOzT2IzGSOaE3cs7",
-	"lh/xavoL3riiApNOp8RRSaOIm79pfJnIMUs0N0qn8z94X+VcmUVl+5ch00OWEK5JQgXpzQjXisW3hGqS",
-	"OiUa2WL3pIwZFWahe7Ny3b2fOUfJdCgJuLZYRLiGQ66DApklhuH9t6AGX1iEone1+MIf5RSZBfyVZCA1",
-	"KicJFXdkr0UmY6NnmTfGUgyMeEvQBbYfEooHrh6yGYl4BOeP+RWGaU6JmBrBHAZcs5FaRlFXVNy9lBOh",
-	"zaAdaSYJnZnPzvvqGXUR1exA8xErmzR6Y0vNX2Yo8hampDk76CWMmvmQKKHTU/ha0ZG9zthGdr6KDPg9",
-	"y36nKTGZGc6ZmkURkDqEi2N6fc8SXH14dvZY0pdC8YgZDtqjqcxSjBn9g/GEGGMBbpQinu3XXuiMDW4Y",
-	"Hc2v9hffoHvvlt6uKZBt6HFEgcDcPD+kT5U9UBW+hB7/eTbFCmxYvalzG/lE4QbuUU1GUmly9H+eHpMD",
-	"0gqJkuQnek+v4RFGoETKcC/7RPs6nu2fwv3CcFZCRSRHZDpkgtCesg6cea8C/YRehRfN5rPWixdHT0+e",
-	"nTRfvGh5DodmqcNhwQrB1qy2PODt/RyISRwb+9AZ43O84Zy9Vc4h0pMgq/G4ZEBip8Q8FpdCSGGE1CQ2",
-	"4rx0RSqG4DHDGAdQg23QCf05W+VWM+/IWf4ybddyfro2XvHEmmV/l1yYQ2pGOoELD5RK1QKLoCMKXhNm",
-	"BpV1npnxl3KDdcvKZMV9rto7ap71ZF67gZ1zm9mXo5GRajEXsHdLqQU9PZ+XrABMGC6tnOproZPZqgdv",
-	"6rVmwmz3+xI3tPvGxii8byIWM/wG97mRsJG897+gUZS7w/3clxFrJEywKXM72xhR3R/Cx4ng/gDgY/Z2",
-	"+JhGPsIgkUqzpMFHY5ngFTHtKf8zE4mMR0a8uPFk3/SHVAwK32XTGHPRSJhiIJ5j6Y8KPmajgo/Zgnin",
-	"V0KFJVMuBt4dGPJoKDRx7Sdj/45zv0esb2jJ+2bK9RBkaBAG/5iwCWsgX6UfY3ZrHjmUcdSQt7cMNVb4",
-	"6D0fPntPh88xHSsWeUSWESp1rLTw7MuYztyygkaByreqJmDkn6J2aBQ03MLQyJUsslLBeBnT1JaQmTzf",
-	"oiBefmfCqDVRlsoQVRUvufFcCyCdYKnIlNroSYgnjqwlq8pEEiguSBlhFpwaO/mMgjpz5LhNTmdXKc0u",
-	"KboZVhBmNi4EIryWnpZJzRKNWLBPFQvanyRKJk7HNdeRPRlHLNknYzpg9kCQArV6qjR8vfoCu/nYsZQu",
-	"1T3l8MQ3ECNfTfa7ez/G9uZaq/aG9paqtIVHl438e0mTaMUR96n4OJZKV1uJOu+wMxcTKiBiOCNCTn1F",
-	"3+6fOU4IN1oXKGIhMeKV4+aBZ2MyJlMuIjndLzczPbIr2Olsauw5iKPXNh5gXSqJ0ghPVWV3KWWsGrgk",
-	"mzT4LemIhWaO5jcikwgjarXGc42PvTFSe9m2ZwSL4wyzHaskgXW0FiF1SVjuMqZmiuyTPiVqKKfG6KAK",
-	"vmigFfGGiYEeBu2j583FQnThgtjLzGLQQZ5v5p45op/O8centTfzfBv7lL241Zx/s59uUu98Lux0JtFh",
-	"L+xSZPvuvWDxzp+L8URvZfvPnCH6PBeJpbfayIWEj0ZcDELD5n0pdCJj76pTYJMeI2w01rNSL4/b6/KX",
-	"Pg3Rq9P61//+8+iExEybx4YEgtkqJMPZeMiEghjKmPaZOiWxnLLkoE+V0VyiCToomSJRIsdjFuU2fn40",
-	"9UjJDa/VdNKuZ1b+iSJduKO7ylsKJAC7ULa5L4dUv3WxrtVOpBXUxdtEjqoEoYiYsdOM2CN7goEfr2C1",
-	"7Zducpnldy6Mzq+YgoOBMHAn2VjeKaHuT9KngtAk4fdmkfUQY2lDrrRMZgQtwnsG3pF+zA3rwk6ThI3B",
-	"oiAcneE19NGRGpRuF2btLXECmmvSrc3MPhecLFP8JzbtrMyTGrHcOWr+GE/UkHCrYC637eHX0KZtmNHZ",
-	"vcV5Wg0ThlBKbLCWHrkVUzBvE0MFoBfApUAeymhnh3TMD6ew6BE3N41swiw4Q8Zjm4ZobKuq1fxJcuHe",
-	"HQYxo/esUm0yP2bXatAuyy+9YZ/SGX1JeWR2gSkhsARfwkAK9vMtRJoX7bc/wi/h4mvz712iBfrT+fLh",
-	"Sxi8dubzqkqdzbEpIec4R6LZmeM58EsJ1oZjlvlU4M3uavu+MhpLZ/YSrKdVrZIRxJQ+5xSQpycreIb8",
-	"G5vonHOfWyW3jbkoTXQ6CUtTndZf6KIfe+n6XaWJs+us39L1QuldL8Gr0u+Wrl9RkAg2dQ7ry/OLEKIV",
-	"xnLuM2tEg+xjiZIC7GvrKYJTQ050TRt7a7uROQztI0O7kjjB0n1KEpnUPbnL5ayZeMJuJ4pFp9YdKgQD",
-	"twBRms4UkWMMTJYLATfpHo0+whNB9kPa1kd3UKRJTbdeAoiQ+mPqBUuoZh9jPuLOkWYIgsalsmKUzbdC",
-	"/8lGBdk9y5feDtSKl/mTNVvxP3MWR7DsKzKFTS4qO5N/uv75AlUfezAX0qDInkzImOohSbOYy5Wh6pUp",
-	"zBcHs3imPyQ8sibKilONbKi6Ut2ZN+Riqev7M2BksdRLFV4YSKqj4Esqp2oeuNo8MShUlt1gzOgx7XM9",
-	"K/91gX9y/mKvjmPOiULj+KAfy/4dGqDWCWJTXX+VgoUEk/bJOGF9rqyndf6k+XKAfxxlf9y4P9ruj39b",
-	"qhp6DkQ3aG8tQrdkZZvwI6OxOSBXi3/anI6M4+Xdcna3d5WOAtX/9WSqYWZDbE8UOhGfNp2toUIi4yj1",
-	"LaGkpUJNIfODUIizzQtZd3dt1vAtubKcgQ3sDWsYfTt7w7JxuiYLbIwfZRytfB5CbgbkgWPMd2hEry0D",
-	"Y3REJkLz2GbwGMo+JUJCqhmLFRqThroJ12TEqJgOeczmdzS7vdQlivw7lHFEIK6jwA6FNYPRjakyX9r8",
-	"E3Bkw9i4SMOX9YzxVUIp8yM1NAIjAzYH2RMS1hg0SGdJcVxFRs5KAtEGyFbKfhlXhYjTNBNcYK7Sfa9p",
-	"21cfatVy+43s0zi3eEUpHaZaKAU5vlOpnY/92CC9PTQ9OY4xIm/1Q5+cy/jw3Ohx90yskWCWxdKKTDI7",
-	"JdOEa22YBfmATiKuSSwHBa/xU2N7LY/glAz7nut1suKsBbESZeYlwmqutJpe79qcVcklEMc2CqmX+WIM",
-	"KSPthlSRiCsl43t0gq4ROc3O8fy7uxjd7raJn3Jtk1KoDf/o4gCz4UDeXfo7bGlHuCTMPUrGVs+WAmSr",
-	"Jt1sO7qYP4o5CYQqlMjRfqMjIPfAZl/gEyCWmgbqvRi9Dc+HQZYD8GE7oYzKFJ7cWjxR9VJ6yF4n6ATl",
-	"m1pubdQ/9Bv1JJAtncqlDlnH4lxhQejzWg055Hb/DV85xy5hfYYluzWVME98lOhgym7zxo8qOnPcMO0r",
-	"Fq/DeumGua1eXK7o/ZY5W2yg15ZMAKvOmCZ7fCAkpEXrIUumXGElV1GSL/KihcGnA0nH/MDQ3oCJA/ZJ",
-	"J/TAxYDAAQFmaSBHHBL1Z6E//C+1czIksUk9ZSdymeeq/tDsOzDe4Yr/5kN4ZTv7k+TC1T6u4cotJODy",
-	"wVC7kBjoeRgVI1AGRRNGhjSJzFL0pbidKBuqnkoySORkrIpLc3bwt1Rfyf7+twV62tKzqjTdEGZTtTrr",
-	"Bbg2sZggDvFhFeumauzrcWv55r6kisGeUjLiSsHplxCgSRv0zGKeJJKQwj6CzSzG5Jc5tsuc92UzfIMm",
-	"xup5vb8lo+TrmQFeWfU8qsf2bIS6B7wtnq93zqdGhj3rK2yNCiqxuVM8to61dVKnFmcioeFPFbhxSMxu",
-	"NdkDkpKkx2IpBspIuh9e32AsMqY9VZFjZEn0axDVLvZ8K9sYestesaXnUVnkJqu0jRrkzOrVRgWngtjl",
-	"MULKfEFwiIYa7SG1ZzbyqNl6kY8f6yHrCMBhQR9P16i+x33FYtbX8Dfr7oeEipkemgeCV4ebN5w0m6jz",
-	"ZwHclXAUwpItaoWt0ijXB6MtDOSB/RqLuhqIXeH9dIC50nb3h0E7GHA9nPQafTk6xJvcP4ZO8U8Hg6Ew",
-	"Khqt5+S8jqVWZDqU5hjxGNIl9c77vFZNVsyxeVnqTOGcheRxlxX+zdyTMMsFPslc/P3rKSGY4rCxFvKG",
-	"C7ZO2MuYweUxkNrBKnjE4ljVW6r7w8uE3XM2XbOCapVytVqEDGMqLyczVOJqJ1Z63Lv0tmXWoK1MwyH7",
-	"71u2fNuuQ4sSOkW7AarRFDG3nBJjhWnwzwiQsrbCTEQkYXqSiApP0hYLy2DS257tGBfR1tqFJGF9mUQs",
-	"MloDpBtalwx6LCHfd5vzLKPR9I+6aRZFWvUTU60Z7j4vIUJHfbBeH6r3YI0ck52xrYPZWonBKue2Rs1i",
-	"ChhYc8C+S7AY7qv2oZuDTqVeDRVi8qNiQjOBFco182khMZiY3wjVJGZUafAE2GkQNaQJ20pq7HUuXd5l",
-	"dQJi0XQoyYDeM/tbnwoyoneM7KHnaSqNtjiSCcOrlByx/Z3k07vNm0uvXlA8U5Ds61Q+bpxBlVHKCjlK",
-	"C6bEvs00FNfsI41GZflg11wzAr8pyB2nfSgiQToqWK+eHWd+qc+MWUrlMkrxV9Ibtnth6arK+1XX9VYm",
-	"/TI8NMMc1IY8e2wmbZDZ2vIuYeOUCMYiYwLhXldautaiXaLXn0dLhNK2A3slJmvZul6w6VvmAO52RrTf",
-	"aN7Vc/YAJVcw/y5ccrbFmrJJ9l37EZECu2QPI2rw3b6RvvkLVJfsNf/1v/98QRDCra87Ip/ur/ZDgoUA",
-	"PamHDZLG6sG8h+CPTLLsCDuYfQJgaLdoyXWEzYRS/FdGEDEVLfkVwhqtf/3vP/OgaoUKFaImSSInGEic",
-	"Do2YAe9pReXK7iIbxXjGioyZ26DalL1O4KUY5yi8ez21NVNTXxREL8jUf0yY/Rm5ZvVRj+inf38R4qPC",
-	"iN+zcEm8Jo/Xt1gArZF+6KcYelAQzeYSb1TqTvCosFUjS/0h5SHW8ihfsKnDZ14jqrISjqeP17xihqkt",
-	"anH+nBzGc0LFXYXPy4N/rsgqWZrXniJDZ29PIaIxBlr65gJ6dJ44nzeXWbB5pGn/7pOTpaSdB6X2bn52",
-	"tPTeDL563QXLkK0XgLOUG6gfrc5a+7Yyl0YGnz1XEnd2cQZ8eEosrjh5d/OycBR9d7KoMmelmpZFdTsL",
-	"WHE9leRMkUydCa0+guK2S+QYn9Ig58bCRQIOMQ33wLCRLSfXPloc2TtpNjtCUDjf02e5WBzX+/g4QbpI",
-	"cd3Me2x0+ijTjmhiE3IsdhaoJZizqUhOlYmlYG1Cs9cB7LiNfUgRzzCPouvIBS5okT0IVJw0X8yN1w6S",
-	"dFFMeGOE9w+YhjQMo/SHNiKce7d56KO69KgufQN1qVRGSM37K0er5IhhPA980H0p+iwRwFBp7Re4vgxv",
-	"hOSOjbXVXnhCuOjJTyWlT2tkeUZU09WAcs7B8LYhTChV7msiBWDm3HERkb0spzGElPGQjHkUEqRjPyxd",
-	"RNCpUS4tYLFrpkCb4ZQZtlSTIR2PmfXmOyXC5k95CWsrQCml+ZRlWEnpjwhPZSGhClhVgPtk0Z5stuZI",
-	"NhI24iJi5eWpCaPR4pR9S0ojmtwBLiWg6KUQcTw2x4z5qjJDv4ZyUYVuY1bIJrn25CdA0kCH7hjwNaYy",
-	"iRTZS6DI3uFrfN2UTiAQOwXLC4UETrfC1Yy/bpmjYFNLzSnim90swPvhyq94hEPYIRCgEDDUM6KaYaLH",
-	"HK6FFUmLjgwruEqCs/b+bxazttszN4zi2q8B7fQNwJjcROq7a4s74wdoDUUuAIe1w8eM1ifKkpjyTV/Q",
-	"/fBBZE86V7OZjM99VSmNbi7pWBaASuE8ruyIV9ilyfijlvOzfEuTu/LpwRFBBeFRioPLFRymc9KtZosR",
-	"f844nOoZvkt3ZZU5bmsrleZx7MnxZZPB95bN5ucxE2eX569kf7IYf6FMMTgTxN5PjhtNEtmHkD23FSWC",
-	"iotbuewtc6M0BjEd8zzq9HGj2TgudXBQPVQrvqOwYu6FIY7XPbN0Be9Zska2R19ObLu+RWLBPfwlXg1+",
-	"BXNZzMpgjG4AJrrHYjklzjarHVysDDeHgYUHU2U9leAMwyRFSM+ms3XRwvwy71I5aKZUle7g3Os2iuyB",
-	"stWPrlaFr+dcCLAX3rJ4g8tt0CJyeZnu/ypeOLO1zkEzr/0CCmlcVQh+mzD2EQJtqvwCLj66Up75H4XU",
-	"HxdekCY3zP9kvRUflXUtLxFX6TSyIeXfn2UTZQtSeEt+umUbccnFFaCz7jLUVoWn8l3dWsgqvI3LmArB",
-	"og2d9SUk9InbhhTlPAYpydinIZaaUGz+ckoGTLCEQq0X5Pkpi6AH3qzyaO06eeq/ffd+DmTArmbpBoIX",
-	"/vXtLeuvLAaMyThlUXUC+eXZzcsfyRRgwNGUNRuxR4nzC9tDggoCQ0zLFXkKwVKRTF6KA7A8j8aw60fa",
-	"k/fMeaUrBMjHhSKuCBVq12H+3vlXekMv3Q7bMmO+luPPL8mLk6fPiO39QSwMbaPEGakt2tB8Za1t7VR2",
-	"fCLUpjlE58BWrDfLmIO3lMeTxFbh921TJ1U/dchDiynZHy6UpqLPqtjRVsSW7FkFWlZmYBaN4HdX54bE",
-	"WMJEn52Sjt/hpBNkBXr4VqLoDEVJHNe2JR0o1wJwjbru/YXu5rKKilrFQBmgImD5gyTdQwdNBvi0X8vO",
-	"XNQvwHt8zv+T+t2x+lEwJxmIbZHWm3lVynbsPI47Iq9aYsrslGKJr3NpoIvf65WBl41oxLDSF/xfeClT",
-	"uhPsNzoCNVdXx8NY9ESRRE402j50LkgCxh9GUIgNDhIaTw2xDOk9A8AsiBesUQG+xbTH8cr1NQt38Ymt",
-	"BlqTVhacq/MvileuCKs5rG3WCG2/eURdd1dWXlzPBzn2nZBWiS3NylhQwuQIc4FA26ie5szNysbJDJ95",
-	"YHQyIRaad/7sG2fydCUbs6R3xLeunsna51UW0NhpvMKODesudh4fomRNawuPqrV0LSW+3VpmVL9gHddA",
-	"Qhjn79xqPr3/7AWjfjd26HIr4nJNE66NQEQtD/v9Os5rkDMyHco4FTAE35uLwGsp24RrBY7OAyniWUfY",
-	"Z0GMHyEM/ljx8pJgIi5DSKZDqiGKYpYMyi4bNszzs4hneCytHnT3tITN3luKdLPqQ8rVh1WfskBBWPVR",
-	"5Sfzqk8pF1KrPWXdVMj/mrAJq9dhoEyyP1EOx0tYGDejVFlktN88hsBCkLKasfixVLxC0hhxBuE2Dy1u",
-	"cWYaNCdaLdHhdwCHVhcJLV1qf6HKiDrr47jieWtI2fcr+3482wSuBIGSirvU2oT+lc4ONeYbPpMYJrXg",
-	"hlUdK/3LYXhwvd/EcsMGdJihubhss9B28c4sO67Kotq7K7CGd4crsgW4kGU9/JasRd2WelfYxGz1dahv",
-	"iWeLvbSLyQqWeVoUuuzVXAxsBelcm5SKXB3b2A3MLMgvUPSeRX4/x4KvRlv3yrrJO6VWqcMLyEacznrB",
-	"RtYsli3JxCq0UsVySe9s2VHnTL6oeWaP3cqEuU7B0NyXCfPx1ii8OVmzTjs2KhajvdgAhrcqAP0yqSh0",
-	"qylyyZBGFmsecg49T6AncLnOiduNxOm8nFyh6aYlrJqGVbmcmEcIITxSvjkbkl6Kfmw770hRaIVcp5FK",
-	"TrzUr0SvbGp2xWi0Adqzlzom5JTYlEYFhjtTp1BQbTsOpE3F8ktY9CJAZK8mXkf5hNRM9Neb0SWMGqpj",
-	"wZ/bY0wASBiLsOzOttiOpdKg/bN7M79bBtJTkq7Z6S6U+2ED7SF0ibbOJUK1hZeE9oXo5cBqPq+9t2sC",
-	"SijBNqGARhZLrU7t861zkev9U4hp6P6QxFxpVWdxzeJ8K89M6XaVmpDdWPZ6sy6ujivYsNIKftoPCV7T",
-	"QBQj85vFMCJ7NHcpOi3GTI5jhm2xoRzTSKoDvHnMo/RekFh53NCsl3aWBQRPzuvge/Dd/8D/O51GoSbq",
-	"f+B971sHLz6AIv5/7Ze6lq9gy9dxTcH86uss8J5LyANd7prCZ5dvn/ec33yXlCrQEhj+E5VCiWdCm98S",
-	"Kmbrnr9foS9KtGBbrpjDyFolyh9FK1LRlZyWRaHoeBzzRekCZpVveWx7u+LVLvUYFQWLJgNQZ/ZSyNCH",
-	"uHZVb8s06F0PbivFdSrFDxlZyIHlqV8OS/I2kaN0arUD5QtXciJceGIrGzNJNZ1Nn1VMjLA7HgIRpS/y",
-	"J5CuabpRC8hXTncmUhws1/y+mm2zPjOy13Qaqy3NL93k0mTmBXKovBmkxaQhiZyCn0rqlCeocvgI1hfn",
-	"5fCbIzhWMqvh8XGGI8nwSam8wXZ+mNgPHXeMXX95fgEu/Ds21rVCugv6TRUaTbWxcM/KVNvwQxqhCrOb",
-	"hbDAiZxabF1jOohd951KkY4/itWK1yqQ2QpPW9TEKqxuQnkNumWtvoBWDV21LyA2g6pCbvFbaYVpt5OK",
-	"qwttYsI8BmF1FKMIvejB4C1v6JIWaiysZsiuLgZ3F0fo5kZWjGcuvr0Qlg2tIVMlVH2zK3R6eeXFvkmT",
-	"pUZVJYaYX7fVjTE30GUtFvMDXXZ1+brXvKuw3EubP86T3rJbCiS+7PLisq/Sp6hOkU7dq3N8DG0ubXb7",
-	"ZUxXVdFXa0vmJwcvRY+r7EVmR3s9Zv2vhQfi1KFaAZVSm4OJchNlWSZRImUBmm9FTJLMH3S02B+EZZ+l",
-	"uBInOUyKp5Ut2NaYYUnasgpC15cOn4qrVxjfAsoAHLqKFgU00V4Dq5z7bfrNc7jD4Kv22APos6i06Xyf",
-	"Kaujedhn7mmkNyNwb2NRP6yvDxb/y29gA1eD0jTbXQ2Au1Wc8fkWgykBLIoTmhGu4Wxa7VzY9ECIpb6k",
-	"uj98hIfaKMJfurBr4LOukCCYr9paGA2Ea0u3P6dXrQ5+IbHYgSWYSwotDbTtU5mmtpxFlLyR9wxSZ4ZU",
-	"pXe4KxudYL455Q6a2s8VD3yjHpPQx74yg/I6axS0cg3b/PCfH0DjApLHP6zdXqja1VLpRy2bk+GEP8tk",
-	"tFlxxiqZh+6M/m3Bk5bVIayOqbM4OlmCsPPtAEIzyOLaSXo37JNer5OBlRnzKbDmYPKyWOslt6an2SIa",
-	"20Qc6TzgQm3ZUbpo8o6tHCP6NOaYCVkv+U67dxR9Zz/9cmNIRzEB7tTu2UQPZcJ/hayHNvme0YQlBMOB",
-	"8BAbEKwhOOGVoRtq2czXAFmkSX/oeu7NoR+4Hy1ym5eRDd5UgNkAqDsIfGJMGwr40MN6bywlOR6zqFxg",
-	"rAnwaMO0i+I9XDnQt4iNYzkbMYGt8rIAb0imQ+4KtbAUy2U+HgIy9OFn888XiwZVPoPxkKoSsdqdjPty",
-	"xMWg6xJvug7zsBuSLiBGRl2bft5NASS7YdaXD+/o+mhO7qEBAkYEFnqyvP4hQ8FcxI4ABYhXLkc1BI0S",
-	"oQ0xkxEg4GnCiiYvFLWVVg1VV1QuwjH0RuaWPKOCMCPhdNZVvLGGBbIaKjkw4DILpBp3HLajlgUyJ3au",
-	"f74gI5YMGBlD/SE4J8yb2ml2AWikhr7vGBvb0AxklZ+SrjnJuqQfM5qojsioFTIYMgJtkDd8xLVqE9gZ",
-	"Yg6Uo8J54vaKUEGAbowmFHZEi/zr//l/0+JK7wP9BB9azZDkEE1JE4+r582QpEOwTOMGGHaEq4/Ecsn/",
-	"QfSykPgApTDOZ0fNkFicV5KBu/4PZhwisFv6ajgpT06aZVUmjwCzjwCzXxNgtgAcu0QLWxtGNj+G0u5o",
-	"mXzaSoc07/RZm5kKB2/GU922bVsNPG9sl9uE2VRZl/xK1Z1qpKitbZvHDzmmiLnVamJGnK0sV3wgDiZj",
-	"o1sYEgNdByRdlteKL0MAMpfw+20ZvrBCyPewOoJNXQZaKZYuLBGmEjZS/N02VjAU0Xb/LnnWfnhmi/n8",
-	"ya8lbwpeFpcC06eCCMZB2TML7vzw4BmDhHOuh9yCDkKCpJPrQiY2S9JRB/bXg9sjyVSuVKeWVJvHOoul",
-	"GLjHW9zM1MiGhI60YGpKuY65srAzkmhjj6PmtJGwnNPkPbwDgO5U3trgEZmriTa0kxvE71HoFhtoecgq",
-	"FlIlnZLPk0UyzZitsA9hKqcKRFOp+m1QeXumSO72KnRusket34vYhKN8U8/QWK3go9lvO4OoA/nDMsFH",
-	"mm3cz3LwjTKpwABEeGuZGDacqY7wkBJSBI489EYZ3gbkF1mQDaO/7kMikZr0h5alOsKwP0IEWlY2b/eW",
-	"Y9Mq4z2E6IZCghTi+7H2+LH2+LH2uHbtcZmM+8Wedqv65oRO+ApYs15lc0k89HYSx4sTbUHhSxvwm+uh",
-	"5GRvyOIIT3FFACRx3/YZoLlcyD7AkjlEISnvCoCRoEAZUaecjjCiMwJ1reRWJg0QOWmKW9f51cBo55r0",
-	"J0liTmcQQXUb/ZYthDmS6i/qjzJe3gvV7ZR7uF3tD2VwpIr1JwnXs2vzAqvWU8X7ZxMN7g94MbjbzLeZ",
-	"K2mo9dgMpAeeVHc1fvqzUzt++uUmCL1HwK/FZ3z5EqZwrRWKplH4ze7BwYcek3zwyKW1hriTk3FoD6Ie",
-	"s9enmDMiAl21IyiJ2EgKpROnkPXs2el6l2KIjSdAkors9Y0+wVCX5GKg9hvktbkuRSw0V8mp6Ais5An9",
-	"Qh8VIknbIUKHLiiytcbMlItITrHvl3WETgDAvJvzg3Y7wjbyy3pvmB9OSffQ5aYfNhqNbki60K69C2/p",
-	"HtoFMJ+z+323bEf4ftm5ruIpVJaZNdhV8JGwTwD81017xA8ZjfWwG3ZE9/Lna/sleM1VN0R9N4PwzW6z",
-	"WLiNGR3FXWRpVAvMIrAoQ3PrCO+uSPZVdz+NiyGFEXgb6vjzY2h0REe8ttDUeojp1Jip7OCeiU4oj0Ef",
-	"iKkaNggk2aE9VoXUZ4YFCdxogR7an//0dyVFdx/lhHUKBJeUJwfvxuTs8jwIg3uWKKufNJqNZg6JOIUf",
-	"TtGGYcrmjwHTZZEPNaJxTH68efsGkLdRLuIqqsLqWyLoJXKqmFUrr1gk+5YKcekTwlVHQAoyQFtBYJKC",
-	"GOUDLshemhzfm/BYkynrWZIJSRe6kprvo4Mp63XTHndof3XEy1cXLkMdhzuVyZ0yLAaADeRC2s00Owwa",
-	"X0fcuGs9liMvpdBM6INrK88O0KPRJrg6ymmqcoRFYVlKv5lLR+BkQtKb2HQBN3lzKkyUUYihREDpWWzD",
-	"K5R0e7HstbswaFvEAho4o0l/aFvojxnKl/MoaAc/MH12eX7lSBkzgcfGboEtPWo2EbQZ5gLuefZJHw71",
-	"KM6DUmPg6v8Xyb4RpcRcgAGsjrAxLUNp+JVHbB4TwVWH3mXuzsQQAFFj1j+YJPG/d4I57uwE9g58BtyQ",
-	"fwauOVFJ39xvCBavaihNRQQ9Bxp/V4Xn4E3uQe7coGVBii9lpanp3FL4/CGjkVVgK8ijoj6MDtgTJCt0",
-	"MpM9xRgBlM9CXaAVmQcq6ZMnisW3T04txeW/MlTjfUOeTISit+wAqerJKeGjgf97RDVtn5JbKfIPsvW3",
-	"ue+Q+vy7gSxPrbmFPwgJr+lRxQ4mCU+/gCKDAyr6TJlDKvteJqMDipW++N3iHfF1iaD9/kMYqMloRKGi",
-	"4IrRyGeqKE+Lrnkw1Ku67z4YW8mYSdew1AoS12PaY7FRJFBiQdBeDIymMGRxbAYoJ5BgEXyKBgfgGzQ6",
-	"RvvwEHAGh1Lp9vPm82Z6dHRE8OWDGbo9tTy5Ose4P+IVS1nWPwT+bhMcUoL5nCXzyzvIIkuXdKHah+8u",
-	"oXz8ZdYwz3raPF4wFv9AKozJYcoGoBNQTQ2ZZNVEeDh6hQhPm8fZYXbNknveZ+SdoPeUo2spU1Az2NX6",
-	"s3UouRWMXjXARrCYCMcyAZ9zWoyo7MidrpE+OJ2wo0tLHQuJsj9J4gUUaX5eQI34howeHdJA6Sl/M18l",
-	"bXRagHuzSiZVnkrmK5BWKYQCcrMKo1NXK21W0oGiZwqipxIOmCYnzePG3LH2hit95jb/DeJ8bMYlKSl9",
-	"xIV4bxE6loBSZWk87WPnMshuyeXQtoOj5tGzg+bTg6PmjbsZrfE0qA3lFPVoNj/9CspNQx8K+PWk2ap6",
-	"bLp6h+8EtbkrLMKbjpff9GeZ9HgUMXQeZUxgNsq2mem5kIrR+gDvNWa3umAkeyzgECU2Y4CDH0knKE/G",
-	"+bebn//z9UUnWMAkZgwZi2AOYCWDZO1NwEQMMQDuCwAMn1Ci0k7p2BYwa5GeXeUzhmeGJhKRjrHl/9yZ",
-	"8ZZtzAmGloOj1tHxydPvnrmExnYugzXfUd15b2zKxHvXwdVL1cBCSq9+0snyl+c318cnzWNyNuAxI7+w",
-	"HnnF7lksx9jjvT4/vGVVTID7si4DfClVLIwRzaIDLlyZrO086Wx3j47TtI9vScjG4nBk7KvWCwmafTKW",
-	"ezdnKPvloVOqrAlmbJt526mMQIuNeVaiVjdin1qtI2cLlu6X2rRWnEQF4ZU1EYKD8q9nb98sVh5eyamI",
-	"JRAbV+mDomzVVlRga1GYJP5WL6CmnHGW0pVz+KyiRbh7tqQTXLohbCoEc0C87+edHoYoeJziSGguZsQs",
-	"7iQtVl5RdUhjH+/rSeAvYf6659l1L4c0iZki39NeD2s0bUTk2ToaCkYd8gUMFmm8+KJN1BkfM7mEnaz7",
-	"zBZMf0NdhvkDMQSapkTOKTApP3xj2e/GkXFq6rf9zKMvC9nVeb2N3m5M/bDQsxH9UkYNQFQraMXH9Smh",
-	"YgaFMbFi2Ae5lGd/YPo61Ql2r7bUpsa090G5YLerYumwuZykvqfRFfvHhCn91UjX3HGy/I4Lqf8sJ6JU",
-	"0UlhSTyidqTzrYk6JWG35Ujd0LmZjph2srRs9tklbqNtj2l4QJ47Dr0WAIjTMM8orzEjCUU4JExQgUyx",
-	"D0yB99n8njwDIMqAHcVlCtFfYIWT+XdaeILfMQm+si0EspQTI2vAonVZJ7uhy/8mr16/eX3zetsU6kjJ",
-	"Ueq2he4i8VpJWitI2TodMdylWVeCVTWAKpmbP/t/tzJXZ/ufqccPQf4WqXszOQzY37qss1g889co5ZES",
-	"sYsNXkoZ4yX8VMIbQC/fy2i2mvKxunng9H6bemsn7qnztfnmgk1zrJMlZqRljzmObz0EjscNigpBtTc2",
-	"27oiipb2Lnp39aaxJHr0OxIi5oYXy294abvrwQ2tGmO6kfINTYwBmRNTuDVZbxeXwmApOU14ITR1+n4z",
-	"+XXwI3niIrE3szFrkyK1PyGdTkcQchCRJ587eXbsBO1OypCdIOz4RAc/LuZ0uAV5vRO0j7+4d20iVSd6",
-	"df0TYRKNILRpFmkx53ynHrLXHfMIkmmMutENIS3N/JNICR9Tf4H5YN0W+TRZrAcYJ0yBw0tJQm2ChhlO",
-	"R1y+uyE92kdA73zCLtcO4jkqS2fAHOftyG2Hr30endvk8PZnj8xLWhqFBDeTUAUd2u1tYQB5kqueA6Fj",
-	"nKvXl2+8Q+HEsJt782pjImna71ZHFJygiF5Jqtts9lpH0oNRQm0vgd+nMvq1zxHM4c93HfSWHA6S3Z4g",
-	"/02MKNrJQbLaSZHjvPyx0QlOOsHmR8eXMLD5iIs8GdAKCUI4WcfkNHFNEClIb2ZdoDYG5FrsnhYsF4kx",
-	"T3gj5jBPZXLHxWBeGb9i9/KO3ViYg+WuD7w+2kpA75oPBJETHZLEPBUaRgNBwtkF5SI4LEd9dg1/M14G",
-	"HE+qHpQaTT/e3FyS76nifWMTmQ3iNFbmJM+lNLfJ5flFF4poEikGiNorInPUTcSdkFORWl0DBpZXR0Be",
-	"5kmz1SBnUNfSakJLZ+hFoNlorBWQuxSsmEBtS/VaT12NXoiE1RH2TkwITvhgqGEoXPTjScSifetPPnpB",
-	"JkLzGLUISGaGBM0xVapce0DNtYLQVnQ3O+CQXMjkebv1tN1s/i1IgUICNvtp2Puhz3/mP52/+/W8dcHP",
-	"1bm4etp/ef7d+d34v//y8qcXDXbcbCg+EFRPkhW81DiTkqPqLJeXvNNT6nsavcxoCm47elHrTHhLxcy+",
-	"TRVjobmagPcfvnyY41mXFVGelr8Lhp0QJ1nb5l84PX6+vqnJm0b+ppgSpRl/b7jS72zuwGa0mSViZCgv",
-	"NkfDZmb0uVbHJ83jA0O9quXBaqSlOIhw4hBHMuyDtAY7X9bs1S6nLNE6uWk9azeb7WbzT83n7WbTq5ls",
-	"Z4XBherfZrHUttUsFrqePPfLTsUkjv0i0iO/NPQoV1QfnE2UTmjM6eElSyC5sl4mSkiu2YhBt5QWMfNb",
-	"JbaZQpBUaZUCCjB7MwBa28q5luZdpUlJtqTESzUygjnLRFL7v7WcFRhE8WQrk+jvELtybe9dJVNkVJ9R",
-	"1/HXoa4VvH8IPrNl118eI+pRenyr/c02t1xu/OZN0G/hmcR6sh3LNnv878R6NAMD26/AamAaYg2N+XVF",
-	"qrN3IzmjVZon6FqGpieWU6XGpnovMi3NJvNkhCVdgo6cqWUTwQBilAvS7eN13Qa5xIwwPxtMSGtYwg7T",
-	"hNnYOpT1V0XX7fFQCEhV1gGbkYREz8bGiBlQLvIFOPPCzwiK4B8TlsyytBM7i6AokxcFJT78YeP+K8uJ",
-	"fKIAplek4LToSolj25YtUYB/EVFNPSlgThIZs69tyNdirsMCjf3flpr+vSgNFiUSlHBPukJYBpxKxzUz",
-	"t1K1ayNfrsMjWOjItafgH+bQ3DhxyzaXMwyABYWu5MhVfzs4xd+exn9YQeWrJRQYEnhp1FXIJXDYisUj",
-	"KSuWz8FbF/lDiniGsbOejGYAJzOPvLh39eeX5Nnxi+/2O0Leki4c093Q/IEnri2Mxw3p1sBnDPP4jISK",
-	"jkjxfKBLNjnDPpNGde06WB0oT/iV2S5Y7BNXgI2FvQczty6IyZPmi+o426Z2Vab219XvMzX8xFfDj1dj",
-	"fYSq20nk6VtIKwcZZKx5iJk8hp02DzulLVyBTT30UpmkNdhFFt+RFXF28/LHHWUzwEQ6QftzJ2WtjuGt",
-	"TmoAd9AC/lJX8S+XzkVD4DBDRqxML89JX8WYB5546nVEVIxZRGduNOXexNwe2jIkC0KIMlNOhYM1TOTU",
-	"Cu2T5onDYi70Z7edyEMjA51B0rX+iW6u3SHVrmFi1qV+HmYhm/HGUia/egtljffa+hInd1Op3MlG8Ghp",
-	"lOIKqEmc9n+yqHXUp4BvoFetxb8ep25D0SqNP/qc3iA/C0ZGXBz0pdKEKqOQAjiMK3LFMuEnmOltYbdo",
-	"2pOCM+VABZ8ocnegh6Q/lLzPiHmeIndhRf9/+3urtW+EPVOkl0CguzdD3MFIjkiU0KlF8TGypUv2zDcW",
-	"35T2FBP6lCSsL5Mos6jSThH7DXIDQLKoh3Wd/oJ6H2LMgjDpU2FG1bPTiwA4MUWhx+E3yLk24klhR/ex",
-	"9XmEiHXKIjJkCRxWDiAHw/FU+7DdbfMw1pciMo9CvdWXdtned0+3IQavJqIgBtfUHM3qB21Doc2nrZM1",
-	"5FoqiHahBP6WxDPUk2JHrke1cAO10K45I0JO25i/mukjBd7MoJwMI3AxUDtyLO3KwfzlycbHxLzGh8Ei",
-	"hAPf+ADJy5UzfPbGDqd8UAv9sY8xrd9UTCvXeuZR9/QEFC5M6qRqVzTlCeca8igtx99aQK2pm+KcqySO",
-	"UbzqmZfLnXuXVCnSFeyT7pqrpbCQf1SRbn+SKJl0iZYu8Y2YC8shCAxxn8HIVtWk4a608jisd32asFzz",
-	"+rM+6hVhWQQsm79NgrzncqJSeLssCNY6alYFvmCtcsU3fpun1sGLD9jhrRm2npU3kpwrb0B0WdCBx5As",
-	"69rP7DlkiKfNPEze02b56GI+go3JBpcCxx8t69tZEp9bNWfQARq//xwg0l3QznrIY8VTEJqfsLN+zZL2",
-	"/AnTvGm+gBPm+G9wiAFWKMw0RZjwn5nWmxnLz7ywddTKF6g55AjbPA/PFlcYjs6jD2FgKAcIo1X/HEAC",
-	"BoiK+cPgZ8eB8pbYhfsj1H5ar2RqVIZEsClTGjsXPYiADQrmjb0J5fK+0Vf3lSmUrz+NZfJQJPCHelis",
-	"dr6Z7OVRSHUIQuKj+dv8EaI4Ccc8CpF3Q8uhIfJtmIIGG/4uExahEwqhL1/CgngKn4XH2ZVhJ/jcCTpO",
-	"tJg/2+/N/1NQhqATfPjSCdaBV7VMn2eA3zPeQQb55DmVjALy8vovZA8y7W95bAhpfyfq3O7UOMe425cJ",
-	"PUmTqA6CTV4HzOx51wsIkoli1yUOSxZCRGW3pTlCahYSs+wdQV2/XKYUl8J2PwQXmZogit8oT7inpPwe",
-	"KoDQZ1gZaU54rHvAKkt/0GmLAgSWpkNGo32MSruf3VRB9fedrh1x5t4TcUXHY4gn23ZY6Y3QzMl1J2iQ",
-	"C6ltn8dxTLkgRhy1iRpijHlkKNN8VRY/Norw97A1m+pMfSo+olMAzXVfhzI7ErSD/2RYmgSI4LR/R5iI",
-	"TtF9fDNhKqIzMpKJ4GIA/VNU1lu6poLlWM08nAkzp4GE5gYcGhi8T5Wv5gnKU/OjLRX07f+Tg6PmTfO4",
-	"3TqCIpEvCx8RFr5qPQ3qZ5zj2lcIVuCZ37QgXagauTpzmMZDVI9g4DsShYfA5IvyMM9Sbvdkyyk5ap6k",
-	"SKUyAS8/QJEOaZTKqKoES6A2bLxSJ4Uxw+SEGKyQVjIJOf19ZTPnyBharucqMuTUyWR5i1vRsyJz+0kG",
-	"W6k1XEDOSHfbiCBOdE2aLRziYdb8j831OOmao6JLuPKOMiJvO4JqMpJKk6PnuSZde9Cfi0UVbbj2T0nX",
-	"7FGXuPufWl0BPBMnHREzjV1xXXe14Ww8ZEJBm7QxxDT3YjllyUGfKvOeaILHIFMkSqB3NrzEHA/ZW1rN",
-	"jsipD/atqcLgXFdL1IYw7XZPVUd0//rXv/714O3bg1evbn78sf32bddPFn2ioPcz2XODkbdVQN9ACdB6",
-	"5KTZBPRjzNwApAIMMLpOkU4AcIUhRlDD9lIeMN9DeZLVaHJN5fZhEbOWnEZWyTETZYrI5UQXpNOaEcn1",
-	"dI01NIfVzniY17kwXLPtUOf6s/7taFirr+ViEOknykpsavgJWgI+1t+kR9ylkVEyISziev6o6wS+eWV7",
-	"Oga4nrtJrNsVtoPhCiifKeMLLLIxViL4QixFd4IPtvYGvv+wbrrd/Gk7pwf2acxERJMG71cXG8OZay+s",
-	"2RTIPTfvjfr+9Q/nF+2/vDx78/ri1dlVJ+mIv7y+uj7/+aJ91Giaj5dXP786f9U+ODy02NyHh68vzA/2",
-	"1td/eX1xYz6/O3/Vjmnv4PjAkMbBs//AltHmp1c31zdnby9dRkjzptlqNpvNv6W/Xd3Y3wz/v2g9TX97",
-	"ffHK/+XY3XX97u3bs6u/tl+xkWyTGujG5qY3P788uzFTS/GTzbfmFdks4JO/HKt5vn4WkAgpNIQ7ULHh",
-	"gry7eflHcH1hygWms2CqBVWEe4T6gLxePh9u39qDup5RDsS52uKzyGCA8wWaVpaBNhGuQqjtZ4A5zNV5",
-	"k+8d3lAJ21xi8L1L3/EY0M+I3q4Koa6FRJpVNME8l4dYqubT5WbIzBnxh+ugh04q3MF2rbmy8KAWrE6w",
-	"KZgfgnSNitrFQhnUpU9TS7M7hmxOly4KbavNdXqSCBZBpuZ+gwBGabG8jo7Hkgudd8vOMdfrImutaa2w",
-	"EbbXohH9D/t1g0WTym4uhf4stfXm1263sapiJzZI9VzqdaoZQyLAyYvj5tGzbUz1CnK/q6NW9rLHbMwN",
-	"LAlYbEzCsfyaOSSg1Xw/BY+zPZF2leC0MxuCjmwJvketYDuY2cAvlkTrF+XXF8bz6gREzg8hSb1GiB3y",
-	"3IM1A9hjHoWg2NoJfrT9sqBdFnB76PFVmEhpLrWgox2RD1BXaOsV0eyCDAkzVL4wVenDYhOUdVT4RE5B",
-	"gUfNq20V+XxjMJyqD3kYQl80m+P/x9H3Edwf4twPS8Uvcs321Xzop374ecijL4e032djvUmCdWnSn3nF",
-	"E0V4lMugax3ZDLoxhaRge7YOebQQ0+LWdWLnQn93EizPqCuvGPJNlrT9A+QkAs9zRaAp/620cMe+WrUf",
-	"+gV/ZnYkpmPFVBshC23pkM3aJiN5zxTR2BEanop2pwZ1LkzD9vbNmsSMmjsGMrsNgo/4ZDypqIanPFEE",
-	"u0obywrqeNIhDanCYUXo9sbHA3ahIlJgP/IsotERkBNuGw1li2K9+2Wu7zMgF+jf/3ABd1FuWoeAC+7Y",
-	"6i6zWY8GZUmEEagYCOo04x5L50OWsG8LhrSqkEUR2Dqy8q9CgfEFZcT6hu0eJeUySemRh5Vqc6KrJOQP",
-	"i1suVyqi/Z5wM1byI9N6MROqVIFpIaIg0zID4o4VoOmHybqWIyt4F0qZ4JXVvSPPfOxhXDHvNrteI7LX",
-	"de0Duvv26JbKnZi2hRLZ6yomdHe/3RFjJiKjBUjBVOjdkDDoPRWRPZQ6EKLHSUShPbgx4wAqhPfd2RRT",
-	"pcnRSUdAXVaDnBH3hmy0hhE05N11AUUYa3UNq8ZcaQZQ/l18RdfP7+sI33kEpSi2G+H8K/w8CS4ITrgq",
-	"U+/cW/9NvTVu+bEPMLrY8jVwzeObZgtr4P4GctQtgX/N09w1t4kcrRBNxjKGrHQh7YBvF6o6RL2oi2Zp",
-	"K8ys52WxgBAwi+EV7+vH9LOdWIQX6xH+A8qOLk/qS0PEuUk5KsJirXwHwt9wZp83h52BKZTnQmE1qCJU",
-	"ID5i2TUoI3kyly7VEfl8KYg4MmwqY6tTyUhGNjM5l3/5RJFOAFTLOgGZGOOF630j93Bjs8QdG3kC6Z2l",
-	"KGHvLhpDtjUkWguJCv6M2d7wRuOnI0Z0QoXCOoeO2Ot6q9K1uUYAd4b2xGnaNLgTWBPDvLEzaTaP++B7",
-	"M3+xTrBvjLNmCnxg163bETYHHMYnE6LkiJlhT4fS5RzR8kxKP80JW7mnGU4dQeOE0WgWZoqXMQRx9yKb",
-	"Vu0ukUl2FVfkdhLHZG9e1isSyQ6E8/pyInQ7s0jNjuPxRTS9s8lYoGLYvHHvwLBi2MOacodO16807lbj",
-	"6meyayPkByeY1+iElo1gJfiHFVGR/9CH2upbsfwQAwH/mEeVHY4oTz35Yq2B9KyEPfsmJ+LKcY40iJFr",
-	"pbYGAMXc2brIjDj8zFdIikiNiRQmca8ylxiST3NWdGoFKEIzgyIbTDvz/nGLoENiKQYscYp7mUz9xT60",
-	"IFWXWdvutkcb2+MntyiQalHcnoeWbu9TeetoC7kVi0RzbW8X3663azlv7yoa8u3nXqX4p6MDwDC/YE+n",
-	"jnIrtjJM2LBEhLmQxrKYQj5h31dDw+xrNxKbyN8RrpOjVWPJXieYyQnowe4r0Iddd7JgHzTd9IGeXuDL",
-	"ykyy7mV+mNT/krlkZGJV2ahNupmq1iV/InlF1ijeHYE+SUjagcXkYmD7UFmg+RLfij2N05l7wNoYaKqO",
-	"xiyS5g8qJgOL9ZjPlwPoQUsLGoOmtGJYzSxVykIPy4GbP2wWR2DmRfSu4jAPS0bbVVCl2sfpcuWwKgKz",
-	"JVnyaNLuwKTNggWPEtJv1AFrkheRD1ogLo5rGcG/JTzE1ethC7ohmUJcC9rs6KHR1tSK6iLJtMU2wGrf",
-	"WksYnki1EV2pR3OPkoQJNoV4L8t6d4bVSqXzdxY0SpsdhqrjvDD8SXJxg+fqpv3f/vPZfx0dvH3x36/q",
-	"ywTz9p1CzT4qeQ88k9lQSAozw/UQghRAcA/Df5d2Iku5Yy3vnaGkCikZ01512P8aStdh4RIpR9grBaTN",
-	"kN4zCMM4QOw9v2A8JDRWksiJVjxiBfG1X43c+MYMZmOI2XvKY9qL2UecG+6j0VVcjjF5K0VEZyF5S2fk",
-	"qEkgzzjI4e6Z6fq3gDJkk6ALbYftzZWB6PqAfG7gsAwVkgHKvgFS4HecoZz2T7UQCD0p78zCpA3pFQYn",
-	"wXWSRCx5GAFqQ4/bT1I2Tz38HNPel8N/TNiEreJ3x3YfJ4g+k1cKDHOXZdPOMy+j9+y/4M11M9Jsztst",
-	"bjI+9lFRr8aqgfUC/I3bNAfX7sdDc6ADtR4jpe6+NPEN7Z2/Curlb84p7naVp5Tr2AikW1SRS1I4SnT2",
-	"jsifegV/LiRZQA8cc67uAeI9JJIozahR1Of4McvC5rojZIJ/IRFkWQuQt15AebEwTwgr9ws007CpjuYw",
-	"UaGfsgBpEjbbEbNFKGbMS/M2sqcYq8KfgS21eX+UdM1dDXl7yxIWdY004X1W5po1KlqF9FgxNWD1U965",
-	"PsZScaSIozCAeRS8MQVc31W1g9oqACzEQiQUGyKw+cWiKA4e5WgmR2ExSwQpWs5g9JqVe1gukHn5OacQ",
-	"jFy/xa17Pt5CHhOAXg0SORn7ppXXoGOvE7w1Y2CRhZnZB3VNilwaWdtGeuBJHTGaKIBEKEUMxebDKHZB",
-	"VEOLxbwDhYtuo+E7U4wgErIjnEtjRGfmBYKOzMCmvM9OMcw05QqMmSEXA1vbqlK/C0sSmdgUN3i6es8/",
-	"dDti76TZtKTUoxHOAv0r+KV7q01Zy+zQHmDt7TfIawAPS9PyqCAWuhlBjuBljREuZDczX13jygzRlEWn",
-	"uCn2MKNO3BIfhh/6Ylbh8MMGUTHDzqS2eeVE5PtBlAXWxuN4Bpu9rYZDzRa6kA3NVmCl1zepYGS7TEer",
-	"Gvk852T8gGeQw3J3xxF+ymDi6/rxK13zZzEV5GaCdbIf7GHXOnKnl0OST4+trG1J4SWuyNd/4DbsXbs5",
-	"i+r5sW3XiEYszUYFe48M+D0Tj66xzdv1s0+0r2PoYqbcesvbTAp7yH8htPVGeNIhEsE3qRZePQuOsajj",
-	"cSm24wQosPc+WnroJ8l9WB8lDGT2osP5EJp7sOlODukfzEmk7OFanq2eBgu40NJu+uLDtCOGUkjgfVKW",
-	"hq6GNGFRAV0bbQo4p+hA2V54p3na6gghLeokHnu3PI4JF5giDann0GjUMLzK0tHHiRxLReNTn0Ch356x",
-	"kVRHYOtA824HEGNtH9AH5UT4jQDVOLYRnNSe+5XZRrTWPII6j1SXQGBu8GBMhD2ifbxy7FJJlRQA5J1T",
-	"LCZC87gjuqAizptR8LRu/uhe1EGnFHcTyWvL5/Jqgt2OYVfxmcWH7w6PUdeJJfhe6qGhITKid4wUITJx",
-	"mwxXEAtCWIZIugSM9IM5Zi15zc3lRTbGHxJzTP8ox2OGeIJ2iMcZr1liNxI8JXiP++UtOTp1kEpA10aL",
-	"nckJ0RKNzcbKR7ulgKqz3bHw7+4U3wTDE9bEncO3+Zhs7jA+TeXJAziNXdvDDY5Td2RWHKto8FRHsl6b",
-	"0xDlMDaBlaLPADbMh0MWGJwHMbuXy5MIrR/M/DuS9wwa1+ZKQs0vCRtxEbGk0Wjs52sDw+xcQBgaCwg9",
-	"EQmjkbUF7TAUY8ZYE6iV2dbadoKn+ex3qNzryU/osE9GNI5nhI3GemFPtY6obKpGLtjUvctmjSqJPe0i",
-	"EvN7bMmGF3TJbQJmsRR4jk1VVY3rhd2eOV/vQ+mCZifw8LugYacwtPVSpqkqFi62M6OaWkdr3oNqs8lO",
-	"jsLgjguz6ei7kPcME/9olDMxoVnZWa6MA641B46tEteSLPbkNhYX/yJjBe36WgtucZ2GaDmXol3EP0J3",
-	"tOKc87hwD68ViJ3G9kOy9sGHSII7ccQmd2oe5LtkX2z/JEF4RCZjw1bdyfijll1oYEr2HOACjdICgTvG",
-	"xi7QxUds/5TwiI3G0kiYBjkTasoSVXmUzcl/M1YrPg0lbWKPwMiNnFmRqeG9u7BAnJRprjigd3hfhWZs",
-	"l7VC0hSW+1F5dnLKEFr5iiXQdQPJH1jhgaR/Ab13gOCfrCvdQAhVaM3yniXOD1WKN/kDg7ysn911G6e6",
-	"y4nQcGuPxXKKLbGbYeAQqoP2STMMbhPGPoLRqYL2i2OjRn1Ev/R3oLR8TD8fn6RW/3EYWPPoI0T1gCe5",
-	"MASEuTDvARIE/FNW96TQXiOL1lZEdmOp8QYMwYNi1qdj2ud6Bh88fWhxGNha9GbEJQZ9pXOivt2dblSF",
-	"ZHEb/jvWVq5tKgbVhJJBTEWftdHhp4yJNkh4BFq8JYXQBehGXKlvaEavZxq7/dy+CoPOzy07qku9lJfY",
-	"yn8DtQDHipC3rs/+8ZeVGuJfgqt0FyoCjWM5zYqeRkwpOkCP37H184CT0MhDa4dPibMBP1jx9pH25D37",
-	"OKKfQFzid54IPa6feA5r9fr2lvV1aZLpuVaE4c+PyoUnVuiMTIcgVJDcHAj2VE7iiETy6zjkVsgsWVnb",
-	"wHl1gvbnTspIHeCkdT13eSFSoYTYIovqbjkuO/zSXbgpS9o3AsjXvBMqQ6V2rZK4mBGzLRM6YC54v1Ke",
-	"2RbDEXMFdx+8JvErJ60viPYXX7SNiP+lt/Alouc14ullgFHOiP29p7qzqokbSx5Sqh5aqrtj6h0CsRXd",
-	"4Jol90zg8Gu0nQ4r472QqoWJbD02kyLCqiGr8aNDpXsrkz7r2mRXDLiVFLb8WSYjV+q1gYJTmLpSfCBY",
-	"RHozG81OF6JK7JTnUXmRwp7Uw8IC1c9avWF0ZGa6kwyrR+G8kXDeYkHiY7rVBvqj4Q+XAQqtpvpDqZhI",
-	"JdWD0xYt22CfxaocqrDj0xJ2XLHSCy5FNgQlc20dM3fSVGqXh5/HPPpyiMXGFUFiL7++mGRrC9Fy/aPI",
-	"dRqXH0pyJ+SUCNmTDmLHtXpDBBLniUeBHTGyV5UAZC7vlpwlPzD9k+TiJVavbuqHK9Rce5G8+rXXeERX",
-	"dGyVEfsjxMQsvcAef7vC4s1Y5/AZ8MXuy7HsIbOwJKuECRfhAS5i0DkWumKCTR8QEwk2/R0y0mZVPbCH",
-	"payH/RSwWI0RpeVYkalM7vK+mG9Q47NF7lx2vkVcAXT+hqhPa/FxASfJjmQL5k9qpVB1l5k9q9ko5559",
-	"WM9OKalddnN6DLv6uEJ2UXJ2dWoUPzi9FocNquocuW3QDNDjZsej9Tg6NU8/f+OD+Rd7CNuagNPUB7KX",
-	"2/B9qFRW2GbDq05N/ScWW0AwFrGIDFnC2lmh8x1jYwslj0nHcwVnUWQH+xYWZhO5UsymTuUMIu+QmGpW",
-	"X8JcsKkd0i7CSI9ukEc3yO/ADXIWRXlkdVrE5XwYpwQ4LVJXxwtsHZudHJ4A2c6Z4bwtqxwZ9VvTj+iM",
-	"JAzy2tOuIHvQk2y/kHCec6h7t1Exk4JB0ZbtxJhJcnMAnGb9mew7zeO5GBB3Gppry9LHr+AFRZm/MI38",
-	"l+GM7BXz5GGgNN4/JdOEa81SJGEouiaxHOTTyzEhGRLGEIvY0mlZSneq6uRyut8wMdDDoP202ZzPMP9Q",
-	"R9/EuT+iWPrxMkOVqaopk5QAHV2Bc5Xrh4aLM8/rX7GDv6f+rd7uf6k0kt/GHJ3XXjONNRe287p00hn0",
-	"6kkBcmz8r0SNLclzllsxdp1KduLpo/2YqmGayW0urq/RmGE9aqSPGumjRlqRNS7T88Q/7TH+nxqxlWC8",
-	"+w9OdU1jbid5nXVeyGxJdZV1XR0JFeCs3U58ziZyZEUwXdt0vE3Mi1jUJXsnzRdp8zn7azfDBIJOeral",
-	"L9UWR03bu8mM4VdmsUZjPYP+oaVhuys7r43xiL0FWohH7F5YPwc2u6NUytgXPyqi1RFAu0QAnoIIpYjF",
-	"R1GA0NjwDnSlGBgNlusHGim08/zqwcKJLrOPsEqkZB8a5NzDypoOeZzFDrkicsxEKjy8vUl5fCLCnDRB",
-	"2A5ofE+V+Rl7R8wJj0zmgMzgvsgIc80uY9pTXWPBwF/v+Ycuak5OnMiEaIn9KEC0hC4rDcC58JSCF2Gr",
-	"TCeWANgszA0u/3ybUOgkmgVwnhdc13nBtb46ayijdRS+CFtPP6wqkN6NoUpnJ+ju31qaErP69NG+30x/",
-	"M2ttS/taTSd6e7usRP5vcvlud7oZZFSl7PJka6J6TvlKwaKXdHxXDAWsxb114KPKNcVPxSiazNBJ3wga",
-	"rkPCbwFUcC9TkFSxJ/H+aZUCZ95sU6PT9yAWrZcZXuIx/IHpXyxm78Y5HkzohLN1UeTn8WVbu8GX/RAG",
-	"t5M4/vZg92FgdgjXq7RnEc70yPUscpiEywd93PQGfRIGFlq47Okt9/S1TPzj5iolDSmllcj6yxyfhGky",
-	"P+Txhyk9q5AoKQXDltHQxO4BNJTfUv6cQ9dW2XLMFb6nvt6iT386lDHKgYdRFbEV1PN5h2silWbJwvqp",
-	"K7xk48opJuEvw90jys1a0oj+h72iwaKJ5ellvjqfN2MMjGCrMWMY2EcjWgw+rYn/ZU8z6+Fj5Lkn4k32",
-	"oX5lxAo8jYtVVaUEGhxcEQKWLx2xP1ArDpy5w252dftkzBIlRWj1BLP8IWEHZh9RPdhVjHdnFi/Oc2fl",
-	"Sym45a0xTBGmciwTbWyCFPeKTUNUGFnURuzVW9CqMghWxPo3KlYip6k3ChCr9xCDEh6KAjZFs0ZZ27WP",
-	"7kILMBqDv+tKTpVXB3R5fgH4YNTYLJEcke8OIj7g2vwQpsiatoOiIN0xF90GwVgLBub+3dhq3TyMnS21",
-	"x1AdNh8wi5AYIkspas/6ZG1YLwXrhIbeJenxgESdirmF8eGzWEn3Kp+2Fw8wFx6G9aoKBkPEyxc2Nvjb",
-	"kzJmVLjob5VFrdknfdhX9znZ6wTkRwSHCc3LwjEXIfAaSMyOcEI39GVtGNpbw4Ko7lRGrFvNk+dPn303",
-	"H7XeQXl8FC05TrCJ6VHVOSKkZk7sj2E/Tl4cN4+eBXNHS1hYQ/+UMjti+cFV6iOrIG6I3VP4eyKw0Duy",
-	"H9FD0X6/6vlyBbxZdsL8MqSaTKkikfzDd3TYMN3ICAUjvWDFUc7MdyL47YVwnAhI3QMHEdX0oMcFTWbk",
-	"P3A6jb6638LpVqFO7hSj+oy8vP6L2xXuQJlHI3MuGX5/AuCnI6rJXneR4OuGZBxP4NST8Gwaky6Iki7p",
-	"y3gyEqd4KLnmD+CI2G+406nrHY21DgGyhzeaMy+e2ePXEBkcxnPnnjtRrSeWWj0JUTXTo873GadgpJFE",
-	"KInM5GEOmY1q+5wn8GTUH+BEBtBhOiNKwnFsZGO3UQUP7dkEj0fRTo6inDGy8jFkdYz0HPps3/80RZGZ",
-	"2wuCKYmdwAUenhPQ15SFrv7qp1jKGykDObyUxxIKH/YZGDJ/ULUt3oxbQa4fEtbM1znBlkDLWOi2Jbgy",
-	"0OV0Y9fIEpi4ozCA5LMIAJy+ho82Q8N3rpYV8pYQqG5TvBezsovBXsyqFXp5/jHAXlwkN4/TyjU2+uNi",
-	"oB6WvwTIf4vukjyrYrOaa+zWtn6ncZ8bd9bD74JNYaC7AENxoqX52xAtHzZPb8yWqrz82dDVowm8ecVN",
-	"vtHhAynFlHIEqYkpaUKdTUqcWIJTIE+4xDFHJ2gfrZ3D6Im0cs3icMCEkVJsJ/CYP9iHXyNQ6XYEXyss",
-	"hb1lANrfet5uOhBcIBNfJLi/jw3RmOl/HHEx0YZmWk+txDDPeGaeUZ/9cXLXY9bfTYugR61sTa0s33Pq",
-	"1lgl4J0Aw+NRIm+EU277ewNx2n6mtnGaxeMHH08kwYRnn4zWOGN6/0EKcIsQ5YlwQIWCysic+M5kO/wA",
-	"ggS+YwKLLUE84VWe+OmA/MmJ/NZmIj8V6wtl/1dARn6U/FuR/Lk1AG5SqXNtJQHeXCkzyE7wMqaiSsG1",
-	"2Yo58/cUGR5SyYVtwjSiyd0j6EiZxywTo5kMRS/ZiN6xh4/J/EAlaA233OHnmPYWlqdfsduJYpFN3veg",
-	"0kGTIwCq1/YT3e3ZaS5skLeumt3l0hWjIK/gtalPYSn2D1z+WIvtI//AkuzWulyh5HoTgj3efT3LG9pz",
-	"tSyuQX+ewq6HCcfCgKwZgHMGEq5IYvlhL0fyjjOQK0oSY7CEYnu+s+OVDI3dNVYoNeiOfz8G3TY8aI/e",
-	"s027pGOTB+rK/w19hE5bS8EAdqVWnN28/HE3eoV31h9veNYfV53yNpEihaEprzNRpPvDa4uDm7ulm7b8",
-	"F3TEItsIICzvUHWdBtc3Eyr1cAbqcqbLaa5gTvz5957lT8ua0D+MfP2UHr8eFMtSdJUcjxz2acxERJMG",
-	"76uFdfMp5JbFdwq9kq4R1QxzghfD59qxvbTvXM5smATgLs/lEH3/+ofzi/ZfXp69eX3x6uyqk3TEX15f",
-	"XZ//fNE+ajTNx8urn1+dv2ofHB5eUp4cvBsfHr6+MD/YW1//5fXFjfn87vxVO6a9g+MDM5mDZ/8xpjyZ",
-	"jM1Pr26ub87eXtoe8a3mTbPVbDabf0t/u7qxvx01b5ovWk/T315fvPJ/OXZ3Xb97+/bs6q/tV2wk26TG",
-	"GW9uevPzy7MbM7XMhks6wrwimwV88pejLIPYz36a70/L7plw6eGCFdo5/I7FzCs5FbG0BUWW0G1HVPBk",
-	"U0W4R7QPpup+Tvzk2P03J4sg5e3zVxzPouIKwaZ+sQLaT165QpiVrWJKJlfEtlUxPANJGtMhSxjZ0/KO",
-	"CWOBqQmLSI/dygT99wlTTINLwppm+w1y5Rlp+7bgfqOkzzIUc8WcwnPJxdZ1nlwWfX2cIi5gYIuC+Zfn",
-	"F4/+k0xu/QD99NOjmcIa2UKby/OLb+2s3JbQGnNRx0Rwlet5l2CZz85T+H3AtUcP3uoePIfdnULgGal4",
-	"mzCWInc+NCDFEvpDGnHn5aJGx8uoalWIEY+kF0KMZCBvW4KFsy/+I1SQZwqfa6Dntb9/oHZmkWZ/GzrV",
-	"vA1ZrMn3TfwQSngybKYGuaAjlDRjmmgBcMZYMmM/4yC6ZE8Ktg/ISLkfVJfsNf/1v/98sR8SYRQ00pN6",
-	"eJrJrr1+wmAUVEQd4V6yT0YTQIPJ1TF7Hf8a5CyOvaLaMkwRTECtEBHb6epXA0AzxRXJLYvX3+951t/v",
-	"RfBhlZRVr8Hq1jNXv50oxG0DcKsho5Hto/DGon2VU7kd6BNF3l29aSy2wh8961tpiOcJbFBAelLeEUpi",
-	"2tuVCrKT/sk5rsw1xnvuN8Z7UdEYLxUA22qNt/xYmZSoQhgv/HaiLm0gc/X68o2P+bNaQ3cc9C7x476Z",
-	"cofFetHvU8n7NgE+nRP83pKDPNqhINohmFy1gMmxWF7anOxK2hjjf2r4Btaf9ScJBOzffw56MFEze6g/",
-	"/WB+Tu6drmsWsR2Y94J2atd/LneCDwQUSeKGyQmECm30Dh14oA0X7nK13tYXyBNHBMq7PW3ROv+AV2wk",
-	"hdIoPVMy8W8G/Mv5GzHPGv3y6bVpJ/z5641IU2SvLyeJYgSwz7gYqH0XxgFNljOVuTUBXcZp7ImcaKbI",
-	"2EKGeu9EOp5/4U2+sTRA84EP6jSP0ZfLEhcRUVwzQqMRFwpK5L1XOSfW/Mve8HsmmEqfZvaf97Gu3cw7",
-	"opr2qGLew4aMxnpY8qzLiRq6aNaQaiKNoUDJL6x3Lft3zJ97Yp7BR6x0+hxmrBPa1+k4EiYilrCIJOyW",
-	"JUz0jSkzYLlH2h8Myf9/AQAA//8=",
+	"7P3tchs5kj8K3wqeejbC0pkSRb24bVOxcVZte7rVa8taSZ7eGdN/E2SBJEZFgFMARbO9jtiv5/Pcwrmy",
+	"uZITyASqUMUqskiKltWt/tAWyXrBS2YiX3/5JejJ0VgKJrQKWl8C9pmOxjGDv0/jWPao5lKYT7c0njDz",
+	"B51oOaKa94JWn8aKhUF3FrSC94Jr8lLKJOKCapkEYRBxpRPeneAjPnwJxjHtsSho6WTCwiCh4iZoHYSB",
+	"ZnSkgtZR82tYfs1hes0PVZeISRynVx34V9lBllzW/PoRvv9EddAKDpuHz/aaT/cOjq+bL1rNZqvZ/FsQ",
+	"BoqZh5gfm08PjtN7P3wJYtoNWsHLq6vX5LDRPCDXw0miIjoLyVs6I4dNcvCs1WwGobnwE4+C1oswGJt/",
+	"nxXmFbSC04iSN/KWmTGT9qTZPPyBvBzSJGaK/Ei7XTpgwdePX7+GwUUi/856OrclEVO9hI9xnYNTYvaU",
+	"xywhfZkQSjQXMxJTMZiYx4RzA38rRWHYB0+9YR+FwYiNuizBaZuvgsODw6Pjpz88C8JA0BErzCAw6+9f",
+	"9zy7bn5W3qpIOfJHZpZf00Sr/A4dNq/dGFdYvjCYCG4e0+NaHR03j/bM89RBYFb1koobLga5VY1pt/5G",
+	"51bs4DClbrMS6xCKJZDc6jA1ibUd2ToPLDDV1zCYjCOqWVRggOZ188AxgFmc97BuvghIekN+6zFXT0as",
+	"ZGXDIGJ9CoO2F46HVJkr5ZiJIAzGMua9mXlkV0rcgKDPE6U/9eTIbFkvloqpOQaF+bWazT81n+NEe1Io",
+	"JsxVEU8Me4TBYEKT6NOIi4k28uyHZhgMZex9c9AMAy5uuWafhnJiqPv4eQgjK7yweZRKhPSFhvA+jejn",
+	"lInNc3FRNR+x36QAppgondCY0/0LluihuY/rGNjg7PrKLBU5HfCYkV9Zl7xityyW4xETOiRXbMSUZgk5",
+	"IGYYwVezEWOa0BHTwIlfgtNJxPVpzwnovBB4J+IZYUInnCki+0QPuSIULm4EoZPzQSsYozxp9BJmSCEw",
+	"axK0gn9MWDLLuBbvNPzYG7IRNe8bU61ZYq79Px/o3m8f/9RuN/CPfzPznI3NfeYAEAOgIhiuJ70WjJd2",
+	"5UTjkM3S5gb8rHyAhkn80fVlMoJN5EL/cByEwYgLPpqM8MDBwXGh2YAl2eiu9CQCKqo7OoU35FfUk41l",
+	"I7X3VK5lc+/Fxy/Pv5Yv4hvaPXs1P77rISMqlvqJIjzKjebIDmJMgfzsGIwAMQLlHxOeZCfp+qtnt7Vq",
+	"aJbG5kf3rHR0uJd3Nzq7recTc4iVj/D5XsQHXLsNJQKuXbyv+UEvGXPtHTbC9iWI07JxmiPsiSJG3obk",
+	"8F//+8/jJukNaUJ7RioYRqd7v4WkufeCUBGRdrDXDvKzmJfRJZOBk7LudOjeb829F3sfvxyGx83SWX2F",
+	"w2tsZDRIrh9p9DJhZqE5jeGbnhTach4dj2OOeuf+OJHdmI3+9HeFMi6dhlkbTXkMY70RcioKW0dkQqaJ",
+	"FANycXaOeoSeGBHfPMiE8HtBJ3ooE/4bCD47bODvVjc2p+RXf9L/lrB+0Ar+//uZzryPv6r9CxwpTja/",
+	"b+8LA/RHRna4MGoyF4MJV0Pajdmu2a8ho5EV87/++uve6UQPzWr1qGa5dQh+pIr3SMJoPPr3djCmPJmM",
+	"20FOuMztxtfQ7MAl+8eEKb3h6ushIwk+iXRlNCNcES5uaQz8wJJEWrWxz1lsNEJ/bYxiqZRRzlrBaGKe",
+	"wMgB0ZI8bfpkDTpitoHNbAN/pBFx89ja/r2lsZE4LDI7Z+dGuBhP9Anp4Aw7xDCOIoz2hkT2+0xEXAwI",
+	"zLlhBvFSin7Me5uvNtUkpl0Q9map+5M4Ll9nq/r5S1x+d35xX3gqihvz1lb2NE4YNTQjCHWHREjGNNGC",
+	"JUTTGyZCs+gwXjNYWMs/y6TLo4iJDRdzJidkRGdESE1or8eUyh3qOaFxlC1L9vqtrYuR9D0aGwvODTCS",
+	"MDhYgHOp/ywnIroD1nUyaUgVEdLtQW7qx9nUz6Um+OatTf1cEjXpDUnClJwkPQYTvpbyDU0GbAuySt6y",
+	"hPxwTP6T/+jP+sDbcCtgyGuhuZ6RaykJjmar+18yQLcWb6mY2UFtenhqKcmIihnpUx6ziJhjfTTW6oTo",
+	"ZEbogHJBYqpZ4i/OoSckzGqY8ZB0QNtblcJYFR+IPS4UeDl8zrUqAIiOfiJH1viJooQpdUKmlGvSuWQ6",
+	"me2d9jVLOkSxnhSRKpy83iW59Xt+3Cw5XzONE9U4T7XYbI8owSOny2hixKK8YcJQRqqd3at2cy5D0qVR",
+	"SNjnsRmNWfSE3coblh/xaloN3riyWvNe0FvKY6NG3YGsiKimXaoYiSRTeEwINWWJzxxqKBMdz7w9eOof",
+	"FlcsueU9RvyBbVVsVI2Z7MgkBE4xRy4XTKmQmEmyW8MxfcYiQ1ORnIrdE5IwmKGh/I045XAJn6SzLnE4",
+	"0yji5m8aXyRyzBLNjfHg/EjeVzmXdNFo+nXI9JAlhGuSUEG6M8K1YnGfUE1S51Ij25OulDGjwuxHd1Zu",
+	"g/UyJzeZDiUBF6VZPg0Sp40HK0uM4PbfgpZYgWyLXvLiC3+WUxR64HcmA6lRyUyouCE7B2QyNvqyeWMs",
+	"xcAcUwm6MndDQlFx0kM2IxGPgBrMrzBMc9rH1BywYcA1G6llhHdJxc1LORHaDNpRcJLQmfnsvOiecR5R",
+	"zfY0H7GySaNXvdSNYSgRHFaMaM72ugmjZj4kSuj0BL5WdGSvMzauna8iA37Lst9pSkxmhnMugyIxpo79",
+	"4phe37IEVx+enT2W9KRQPGJG5u3Q9OxRjBk9kvGEGKMPbpQinu3WXuiMDa4ZHc2v9lffMP/glt6uKZBt",
+	"6HFEgcDcPD+mT5VdUPm+hh7/ebbhCmxYvalzG/lE4QbuUE1GUmly+H+eHpE9chASJckv9JZewSNAWinD",
+	"vewz7el4tnsC9wvDWQkVkRyR6ZAJQrvKOuLmvUP0M3qHXjSbzw5evDh8evzsuPnixYHnOGqWOo4WrBBs",
+	"zWrLA177L4GYxPaAQqfKHG84p32Vk490JZyuqPYwILETYh6LSyGkMEJqEpsDuHRFKobgMcMYB1CDbTCY",
+	"8CVb5YNm3iG3/GXaruX8dG3c6Yk1r/8uuTBqxYy0AxfmKZWqBRZBhyK8JswMY+sENeMv5QbrXpfJivtc",
+	"tXfUPOtJUUu1O+c2sydHIyPVYi5g75ZSC3rsvixZAZgwXFo51ddCJ7NVD940+sCE2e4PJeEE942NNXnf",
+	"RCxm+A3ucyNhI3nrf0GjKHeH+7knI9ZImGBT5na2MaK6N4SPE8H9AcDH7O3wMY1ghUEilWZJg4/GMsEr",
+	"YtpV/mcmEhmPjHhx48m+6Q2pGBS+y6Yx5qKRMMVAPMfSHxV8zEYFH7MF8U6vhApLplwMvDswdNVQ6Kqw",
+	"n2ivx8a53yPWM7TkfTPleggyNAiDf0zYhDWQr9KPMeubRw5lHDVkv8/QxoCP3vPhs/d0+BzTsWKRR2QZ",
+	"oVLHSgvPvozpzC0raBSouatqAkb+KWqHRkHDLQyNXMkiZBWMlzFNbQmZyfM7FMTL70wYtfbNUhmiquJe",
+	"156LCKQTLBWZUhsFC/HEkbVkVZlIAsUFKSPMgoxjJ59RUGcOObfJ6ewqpdkFRXfRCsLMxvdAhNfS0zKp",
+	"WaIRC/a5YkF7k0TJxOm45jqyI+OIJbtkTAfMHghSoFZPlYavV19gNx87ltKlckbpG8h1WE32u3s/xfbm",
+	"Wqv2hnaXqrSFR5eN/EdJk2jFEfeo+DSWSldbiTrveDUXEyog8jsjQk59Rd/unzlOCDdaFyhiITHilePm",
+	"gYdqMiZTLiI53S03Mz2yK3hW2NTYc5APUdt4gHWpJEojPFWV3aWUsWrgkmzS4H+mIxaaOZrfiEwijIzW",
+	"Gs8VPvbaSO1l254RLI4zzHaskgTW0VqE1CXh1YuYmimyz/qEqKGcGqODKviigVbEGyYGehi0Dp83FwvR",
+	"hQtiLzOLQQd5vpl75oh+PsMfn9bezLO72KfsxQfN+Tf7aUP1zufCTmcSHfbCLkW2794LFu/8mRhP9J1s",
+	"/6kzRJ/nIuroA9MJH424GISGzXtS6ETG3lUnwCZdRthorGelXh631+UvfRqiV+fgX//7z8NjEjNtHhsS",
+	"SEpQIRnOxkMmFMTCxrTH1AmJ5ZQlez2qjOYSTdC7yRSJEjkesyi38fOjqUdKbngHTSftumblnyjSgTs6",
+	"q7ylQAKwC2Wb+3JI9VsXs1ztRFpBXewnclQlCEXEjJ1mxB7ZEQz8eAWrbbd0k8ssvzNhdH7FFBwMhIE7",
+	"ycZkTwh1f5IeFYQmCb81i6yHGBMdcqVlMiNoEd4y8I70Ym5YF3aaJGwMFgXh6JStoY+O1KB0uzD7cokT",
+	"0FyTbm1m9rkgc5niP7Hpg2We1IjlzlHzx3iihoRbBXO5bQ+/hjb9xozO7i3O02qYMIRSYoO19MitmErb",
+	"TwwVgF4AlwJ5KKOd7dMx35/Cokfc3DSyic/gDBmPbTqpsa2qVvMXyYV7dxjEjN6ySrXJ/Jhdq0G7LL/0",
+	"mn1OZ/Q15ZHZOab2wBJ8DQMp2Ls+ZAws2m9/hF/Dxdfm37tEC/Sn8/Xj1zB47cznVZU6mytVQs5xjkSz",
+	"M8dz4JcSrA3eLPOpwJvd1fZ9ZTSWzuwlWE+rWiUjCEh9ySkgT49X8Az5NzbROec+H5TcNuaiNGHtOCxN",
+	"WVt/oYt+7KXrd5kmQK+zfkvXC6V3vUS9Sr9bun5FQSLY1DmsL87OQ4hWGMu5x6wRDbKPJUoKsK+tpwhO",
+	"DTnRNW3sO9uNzGFoHxnalcQJlu5Tksik7sldLmfNxBPWnygWnVh3qBAM3AJEaTpTRI4xlFwuBNykuzT6",
+	"BE8E2Q/pd5/cQZEmp/W9RB4h9afUC5ZQzT7FfMSdI80QBI1LZcUom2+F/pONCrK0li+9HagVL/Mna7bi",
+	"f+YsjmDZV2QKmyRWdib/cvXuHFUfezAX0tnIjkzImOohSbPRy5Wh6pUpzBcHs3imPyU8sibKilONbHJB",
+	"pbozb8jFUtf3Z8DIYqmXKrwwkFRHwZdUTtU8cLV5YlCoLM5uzOgx7XE9K/91gX9y/mKvHmfOiULjeK8X",
+	"y94NGqDWCWJTln+TgoUEiy/IOGE9rqyndf6k+bqHfxxmf1y7P1ruj39bqhp6DkQ3aG8tQrdkZZvwM6Ox",
+	"OSBXi3/aDJCM4+XNcna3d5WOAtX/9WSqYWZDbE8UOhGfNp2toUIi4yj1LaGktWkiWhIKcbZ5Ievurs0a",
+	"viVXljOwgb1hDaP7szcsG6drssDG+FnG0crnIeRmQD4/xnyHRvTacj5GR2QiNI9tzpWh7BMiJKQMslih",
+	"MWmom3BNRoyK6ZDHbH5Hs9tLXaLIv0MZRwTiOgrsUFgzGN2YKvOlzT8BRzaMjYs0fFnPGF8llDI/UkMj",
+	"MDJgc5A9IWGNQYO0lxQ5VmTkrCQQbYBspeyXcVWIOE0zwQXmKt33mrZ99aFWLbffyB6Nc4tXlNJhqoVS",
+	"kONbldr52I8N0ttD05PjGCPyVj/0ybmMD8+MHnfLxBoJZlksrcgksxMyTbjWhlmQD+gk4prEclDwGj81",
+	"ttfyCE7JsG+5XicrzloQK1FmXiKs5kqr6fWuzVmVXAJxbKOQepkvxpAy0m5IFYm4UjK+RSfoGpHT7BzP",
+	"v7uD0e1Oi/ip8zYphdrwjy4OMBsO5N2lv8OWtoVLm92hZGz1bClAtmrSybajgxm/mJNAqEKJHO022gJy",
+	"D2z2BT4BYqlpoN6L0dvwfBhkOQAf7yaUUZnCk1uLJ6peSg/ZaQftoHxTy62N+od+o54EsiVwudQh61ic",
+	"KxAJfV6rIYfc7r/hK+fYJazHsPS6phLmiY8SHUzZbd74UUVnjhumfcXidVgv3TC31YvLTr3fMmeLDfTa",
+	"0hdg1RnTZIcPhIREdj1kyZQrrMgrSvJFXrQw+Lwn6ZjvGdobMLHHPuuE7rkYEDggwCwN5IhDwcUs9If/",
+	"tXZOhiQ2qafsRC7zXNUfmn0HxjtcEed8CK9sZ3+RXLga1jVcuYUEXD4YahcSAz0Po2IEytlowsiQJpFZ",
+	"ip4U/YmyoeqpJINETsaquDSne39L9ZXs739boKctPatK0w1hNlWrs16AaxOLCeIQH1exbqrGvh63lm/u",
+	"S6oY7CklI64UnH4JAZq0Qc8s5kkiCSnsI9jMYkx+mWO7zHlfNsM3aGKsntf7PRkl384M8Mrj59FZ7s5G",
+	"qHvAWxCEeud8amTYs77C1qigEps7xWPrWFsndWpxJhIa/lSBG4fErK/JDpCUJF0WSzFQRtL99PoaY5Ex",
+	"7aqKHCNLot+CqLax53eyjaG37BVbehaVRW6yiumoQU6tXm1UcCqIXR4jpMwXBIdoqNEeUjtmIw+bBy/y",
+	"8WM9ZG0BeDro4+kY1feop1jMehr+Zp3dkFAx00PzQPDqcPOG42YTdf4sgLsSHkZYskUH4UFplOuj0RYG",
+	"cs9+jWV4DcQg8X7aw1xpu/vDoBUMuB5Ouo2eHO3jTe4fQ6f4p4MzURgVjdZzcl7FUisyHUpzjHgM6ZJ6",
+	"531eqyYr5ti8LHWmcM5C8rjLCr839yTMcoFPMhd//3ZKCKY4bKyFvOGCrRP2MmZweQykdrAKHrE4VvWW",
+	"6t7wImG3nE3XrKBapVytFiHDmMrLyQyVuNqJlR73Pr1tmTVoK9NwyP77li3fXdehRQmdot0A1WiKmFtO",
+	"iLHCNPhnBEhZW2EmIpIwPUlEhSfpDgvLYNJ3PdsxLqKttQtJwnoyiVhktAZIN7QuGfRYQr7vXc6zjEbT",
+	"P+qmWRRp1U9MtWa4+7yECB31wXp9rN6DNXJMtsa2Di5tJQarnNsaNYsp8GPNAfsuwWK4r9qHbg46lXo1",
+	"VIjJj4oJzQRWKNfMp4XEYGJ+I1STmFGlwRNgp0HUkCbsTlJjr3Lp8i6rE5CnpkNJBvSW2d96VJARvWFk",
+	"Bz1PU2m0xZFMGF6l5IjtbiWf3m3eXHr1guKZgmRfp/Jx4wyqjFJWyFFaMCV2P9NQXLNPNBqV5YNdcc0I",
+	"/KYgd5z2oIgE6ahgvXp2nPmlPjNmKZXLKMVfSW/Y7oWlqypvV13Xvkx6Zbh2hjmoDXl22UzaILO15V3C",
+	"xgkRjEXGBMK9rrR0rUW7RK8/i5YIpbsO7JWYrGXres6mb5kDKtwa0d7TvKvn7AGDrmD+nbvkbIsZZpPs",
+	"O/YjIj52yA5G1OC7XSN98xeoDtlp/ut///mCIBRfT7dFPt1f7YYECwG6Ug8bJI3Vg3kPwR+ZZNkRdjC7",
+	"BEDt+mjJtYXNhFL8N0YQ+RYt+RXCGgf/+t9/5sHxChUqRE2SRE4wkDgdGjED3tOKypXtRTaK8YwVGTO3",
+	"QbUpe53ASzHOUXj3emprpqa+KIhekKn/mDD7M3LN6qMe0c///iLER4URv2XhknhNHndxsQBaI/3QTzH0",
+	"oCCazSXeqNSd4FHhQY0s9YeUh1jLo3zOpg5ne42oykp4rD7u9ooZpraoxflzcljdCRU3FT4vD8a7Iqtk",
+	"aV57ivCdvT2F+sYYaOmbCyjgeeJ83lxmweYRw/27j4+XknYeXNy7+dnh0nszGPJ1FyxDKF8AzlJuoH6y",
+	"Omvt28pcGhkM+lxJ3On5KfDhCbH48OT99cvCUfTD8aLKnJVqWhbV7SxgxfVUklNFMnUmtPoIitsOkWN8",
+	"SoOcGQsXCTjENNw9w0a2nFz7+H5k57jZbAtB4XxPn+VicVzv4uME6SDFdTLvsdHpo0w7oolNyLHYWaCW",
+	"YM6mIjlVJpaCtQjNXgfw8Tb2IUU8wzyKjiMXuOCA7ECg4rj5Ym68dpCkg2LCGyO8f8A0pGEYpT+0EeHc",
+	"u81DH9WlR3XpHtSlUhkhNe+tHK2SI4bxPPBB96TosUQAQ6W1X+D6MrwRkhs21lZ74Qnhois/l5Q+rZHl",
+	"GVFNVwPKOQPD24YwoVS5p4kUgJlzw0VEdrKcxhBSxkMy5lFIkI79sHQRQadGubSAxa6ZAm2GU2bYUk2G",
+	"dDxm1pvvlAibP+UlrK0ApZTmU5ZhJaU/IjyVhYQqYFUB7pNFe7LZmiPZSNiIi4iVl6cmjEaLU/YtKY1o",
+	"cgO4lICil0LE8dgcM+arygz9GspFFbqNWSGb5NqVnwFJAx26Y8DXmMokUmQngSJ7h6/xbVM6gUDsFCwv",
+	"FBI43QpXM/66ZY6CTS01p4hvdrMA74crv+IRDmGHQIBCwFDPiGqGiR5zuBZWJC06MqzgKgnO2vvvLWZt",
+	"t2duGMW1XwPa6R7AmNxE6rtrizvjB2gNRS4Ah7XDx4zWJ8qSmPJNX9D98EFkRzpXs5mMz31VKY1uLulY",
+	"FoBK4Twu7YhX2KXJ+JOW87N8S5Ob8unBEUEF4VGKg8sVHKZz0q1mqxh/zjic6hm+T3dllTne1VYqzePY",
+	"k+PLJoPvLZvNuzETpxdnr2Rvshh/oUwxOBXE3k+OGk0S2YeQHbcVJYKKi75c9pa5URqDmI55Hif8qNFs",
+	"HJU6OKgeqhXfUVgx98IQx+ueWbqCtyxZI9ujJye27eIiseAe/hKvBr+CuSxmZTBG1wAT3WWxnBJnm9UO",
+	"LlaGm8PAwoOpst5YcIZhkiKkZ9PZumhhfpl3qRw0U6pKd3DudRtF9kDZ6kdXq8LXcy4E2AtvWbzB5TZo",
+	"Ebm8TPd/FS+c2VrnoJnXfgGFNK4qBO8njH2CQJsqv4CLT66UZ/5HIfWnhRekyQ3zP1lvxSdlXctLxFU6",
+	"jWxI+fdn2UTZghTekp9u2UZccHEJ6KzbDLVV4an8ULcWsgpv4yKmQrBoQ2d9CQl95raxSDmPQUoy9tuI",
+	"pSYUm/ickAETLKFQ6wV5fsoi6IE3qzxau06e+vfv3s+BDNjVLN1A8MK/7vdZb2UxYEzGKYuqE8gvTq9f",
+	"/kymAAOOpqzZiB1KnF/YHhJUEBhiWq7IUwiWimTyUhyA5Xk0hl0/0a68Zc4rXSFAPi0UcUWoULsO8/fO",
+	"v9Ibeul22M4a87Ucf35JXhw/fUZs4xBiYWgbJc5IbdGG5itrbYuusuMToTbNIToHtmK9WcYc7FMeTxJb",
+	"hd+zzblU/dQhDy2mZH+4UJqKHqtiR1sRW7JnFWhZmYFZNILfX54ZEmMJEz12Qtp+I5R2kBXo4VuJojMU",
+	"JXFc25Z0oFwLwDXquvcXupvLKipqFQNlgIqA5Q+SdAcdNBng024tO3NRvwDv8Tn/T+p3x+pHwZxkILbV",
+	"XXfmVSnbsfM4bou8aokps1OKJb7OpYEufq9XBl42ohHDSl/wf+GlTOl2sNtoC9RcXR0PY9ETRRI50Wj7",
+	"0LkgCRh/GEEhNjhIaDw1xDKktwwAsyBesEYF+B2mPY5Xrq9ZuItPbDXQmrSy4Fydf1G8ckVYzWHdZY3Q",
+	"3TePqOvuysqL6/kgx74T0iqxpVkZC0qYHGEuEGgb1dOculnZOJnhMw+MTibEQvPOn33jTJ6uZGOW9I64",
+	"7+qZrA1iZQGNncYr7Niw7mLn8SFK1rS28KhaS9dS4v7WMqP6Beu4BhLCOH/nnebT+89eMOr3Y4cutyIu",
+	"1zTh2ghE1PKwb7PjvAY5JdOhjFMBQ/C9uQi8lrJFuFbg6NyTIp61hX0WxPgRwuCPFS8vCSbiMoRkOqQa",
+	"oihmyaDssmHDPO9EPMNjafWgu6clbPbeUqSbVR9Srj6s+pQFCsKqjyo/mVd9SrmQWu0p66ZC/teETVi9",
+	"DgNlkv2JcjhewsK4GaXKIqN99xgCC0HKasbix1LxCkljxBmE2zy0uMWZadCcaLVEh98BHFpdJLR0qf2F",
+	"KiPqrI/jiuetIWXfr+z78WwTuBIESipuUmsT+lc6O9SYb/hMYpjUghtWdaz0L4fhwfV+E8sNG9Bhhubi",
+	"ss1C28Ubs+y4Kotq7y7BGt4ersgdwIUs6+G3ZC3qttS7xCZmq69DfUs8W+ylXUxWsMzTotBlr+ZiYCtI",
+	"59qkVOTq2MZuYGZBfoGityzy+zkWfDXaulfWTd4ptUodXkA24nTWCzayZrFsSSZWoZUqlkt6Z8uWOmfy",
+	"Rc0zu6wvE+Y6BUNzXybMx75ReHOyZp12bFQsRnuxAQxvVQD6ZVJR6FZT5JIhjSzWPOQcep5AT+BynRO3",
+	"G4nTeTm5QtNNS1g1DatyOTGPEEJ4pHxzNiTdFP3Ydt6RotAKuU4jlZx4qV+JXtnU7JLRaAO0Zy91TMgp",
+	"sSmNCgx3pk6goNp2HEibiuWXsOhFgMheTbyO8gmpmeitN6MLGDVUx4I/t8uYAJAwFmHZnW2xHUulQfvP",
+	"OpmfGGbtmJ3uQLkfNtAeQpdo61wiVFt4SWhfiF4OrObz2nu7JqCEEmwTCmhksdTqxD7fOhe5hq7pfaZ7",
+	"QxJzpVWdxTWLc1+emdLtKjUhO7HsdmcdXB1XsGGlFfy0GxK8poEoRuY3i2FEdmjuUnRajJkcxwzbYkM5",
+	"ppFUe3jzmEfpvSCx8rihWS/tLAsInpzXwXfgu/+B/7fbjUJN1P/A+z4c7L34CIr4/7Vb6lq+hC1fxzUF",
+	"86uvs8B7LiAPdLlrCp9dvn3ec777LilVoCUw/CcqhRLPhDbvEypm656/36AvSrRgWy6Zw8haJcofRStS",
+	"0aWclkWh6Hgc80XpAmaV+zy2vV3xapd6jIqCRZMBqDN7KWToQ1y7qrdlGvSuB7eV4jqV4oeMLOTA8tQv",
+	"hyXZT+QonVrtQPnClZwIF564k42ZpJrOps8qJkbYHQ+BiNIX+RNI1zTdqAXkK6dbEykOlmt+X822WZ8Z",
+	"2Wk6jdWW5pducmky8wI5VN4M0mLSkEROwU8ldcoTVDl8BOuL83L4zREcK5nV8Pg4w5Fk+KRU3mA7P0zs",
+	"h447xq6/ODsHF/4NG+taId0F/aYKjaZaWLhnZapt+CGNUIXZzUJY4EROLbauMR3EtvtOpUjHn8RqxWsV",
+	"yGyFpy1qYhVWN6G8At2yVl9Aq4au2hcQm0FVIbf4rbTCtNtJxdWFNjFhHoOwOopRhF70YPCWN3RJCzUW",
+	"VjNkVxeDu4sjdHMjK8YzF99eCMuG1pCpEqq+2RU6vbzyYt+kyVKjqhJDzK931Y0xN9BlLRbzA112dfm6",
+	"17yrsNxLmz/Ok96yWwokvuzy4rKv0qeoTpFO3atzfAxtLm12+0VMV1XRV2tL5icHL0WPq+xFZkd7NWa9",
+	"b4UH4tShWgGVUpuDiXITZVkmUSJlAZpvRUySzB90uNgfhGWfpbgSxzlMiqeVLdjWmGFJ2rIKQteXDp+K",
+	"q1cY3wLKABy6ihYFNNFeA6uc+2167zncYfBNe+wB9FlU2nS+x5TV0TzsM/c00p0RuLexqB/WtweL//U7",
+	"2MDVoDTNdlcD4N4pzvh8i8GUABbFCc0I13A2rXYubHogxFJfUN0bPsJDbRThL13YNfBZV0gQzFdtLYwG",
+	"wrWl25/Tq1YHv5BY7MASzCWFlgba9qlMU1tOI0reyFsGqTNDqtI73JWNdjDfnHILTe3nigfuqcck9LGv",
+	"zKC8yhoFrVzDNj/853vQuIDk8Q9rtxeqdrVU+lHL5mQ44c8yGW1WnLFK5qE7o78veNKyOoTVMXUWRydL",
+	"EHbuDyA0gyyunaR3zT7r9ToZWJkxnwJrDiYvi7Vecmt6mi2isU3Ekc4DLtSWHaWLJm/YyjGiz2OOmZD1",
+	"ku+0e0fRd/bLr9eGdBQT4E7tnE70UCb8N8h6aJEfGU1YQjAcCA+xAcEaghNeGbqhls18DZBFmvSGrufe",
+	"HPqB+9Eit3kZ2eBNBZgNgLqDwCfGtKGADz2st8ZSkuMxi8oFxpoAjzZMuyjew5UDfYvYOJazERPYKi8L",
+	"8IZkOuSuUAtLsVzm4z4gQ+9/Mf98tWhQ5TMYD6kqEaudybgnR1wMOi7xpuMwDzsh6QBiZNSx6eedFECy",
+	"E2Z9+fCOjo/m5B4aIGBEYKEny+sfMhTMRewIUIB45XJUQ9AoEdoQMxkBAp4mrGjyQlFbadVQdUXlIhxD",
+	"b2RuyTMqCDMSTmddxRtrWCCroZIDAy6zQKpxx2E7alkgc2Ln6t05GbFkwMgY6g/BOWHe1EqzC0AjNfR9",
+	"w9jYhmYgq/yEdMxJ1iG9mNFEtUVGrZDBkBFog7zhI65Vi8DOEHOgHBbOE7dXhAoCdGM0obAtDsi//p//",
+	"Ny2u9D7Qz/DhoBmSHKIpaeJx9bwZknQIlmncAMO2cPWRWC75P4heFhIfoBTG+eywGRKL80oycNf/wYxD",
+	"BHZLXw0n5fFxs6zK5BFg9hFg9lsCzBaAY5doYWvDyObHUNodLZNPd9IhzTt91mamwsGb8VSnZdtWA88b",
+	"26WfMJsq65JfqbpRjRS1tWXz+CHHFDG3DpqYEWcryxUfiL3J2OgWhsRA1wFJl+W14ssQgMwl/N4vwxdW",
+	"CPkeVkewqctAK8XShSXCVMJGir/bwgqGItru3yXP2g/PbDGfP/m15E3By+JSYHpUEME4KHtmwZ0fHjxj",
+	"kHDO9ZBb0EFIkHRyXcjEZkk66sD+enB7JJnKlerUkmrzWGexFAP3eIubmRrZkNCRFkxNKdcxVxZ2RhJt",
+	"7HHUnDYSlnOavId3ANCdylsbPCJzNdGGdnKD+D0K3WIDLQ9ZxUKqpFPyebJIphmzFfYhTOVUgWgqVb8N",
+	"Km9PFcndXoXOTXao9XsRm3CUb+oZGqsVfDS7LWcQtSF/WCb4SLONu1kOvlEmFRiACG8tE8OGM9UWHlJC",
+	"isCRh94ow9uA/CILsmH0111IJFKT3tCyVFsY9keIQMvK5u3ecmxaZbyDEN1QSJBCfD/WHj/WHj/WHteu",
+	"PS6Tcb/a025V35zQCV8Ba9arbC6Jh/Yncbw40RYUvrQBv7keSk52hiyO8BRXBEASd22fAZrLhewBLJlD",
+	"FJLypgAYCQqUEXXK6QgjOiNQ10r6MmmAyElT3DrOrwZGO9ekN0kSczqDCKrb6LdsIcyRVH9Rf5bx8l6o",
+	"bqfcw+1qfyyDI1WsN0m4nl2ZF1i1nireO51ocH/Ai8HdZr7NXElDrcdmIF3wpLqr8dOfndrxy6/XQeg9",
+	"An4tPuPr1zCFa61QNI3Cb3YPDj70mOSDRy6tNcSdnIxDexB1mb0+xZwREeiqbUFJxEZSKJ04haxrz07X",
+	"uxRDbDwBklRkp2f0CYa6JBcDtdsgr811KWKhuUpORVtgJU/oF/qoEEnaDhE6dEGRrTVmplxEcop9v6wj",
+	"dAIA5p2cH7TTFraRX9Z7w/xwQjr7Ljd9v9FodELSgXbtHXhLZ98ugPmc3e+7ZdvC98vOdRVPobLMrMGu",
+	"go+EfQbgv07aI37IaKyHH/Zjfsv+Zx+yIj92wrboXLy7speAD111QtR+M0Df7CEWGbcxo6O4gwyOSoJZ",
+	"EhZl2G5t4d0VyZ7q7KZRMqQ3Am9DjX9+DI22aIvXFqhaDzG5GvOWHfgz0QnlMWgHMVXDBoGUO7TOqnD7",
+	"zLAgnRvt0X3785/+rqTo7MJLf01R0iKqaZcqluVv4wBCa8DiQu9UrDQsNKwRDLotOk+bR+SKJbe8x8h7",
+	"kbak71hd9JLpZLZ3ahSfDtlRrCdFpHYJF0ozGoEOKs1szYJPZXJzYoYELSW4arvMflAH03YNRnQm5rEY",
+	"tqQjBq1lmHKOQpDOxiBDgWm9I8EF5cne+zE5vTgLwuCWJcoqao1mo5mDZE5xmFPYZdht88eA6bIQkBrR",
+	"OCY/X799AxDkOAQkIFUgPMsN3UROFbP69SWLZM+yI1JdAvOHXGzA+EqnKhM+4ILspFUC3QmPNZmyrl2f",
+	"kHSgPav5Ptqbsm4nbfaHhmhbvHx17lL1cbhm5ZWRNYBcQc6lpWND3KD6tsW1u9aTPeSlFJoJvXdlBfse",
+	"unZaBFdHOZVdjrA6LqttMHNpC5xMSLoTmzfhJm/2eKKMZQC1EkrPYhtnoqTTjWW31YFB22oeMEUYTXpD",
+	"3HKjSgAvnEVBK/iJ6dOLs0vHxZgSPTYGHGzpYbOJ6NUwF4hTsM96f6hHcR6dGyN4/79I9syZQswFGMlr",
+	"CxvcM5SGX3nE5skPuGrfu8zdmRgCIGrMenuTJP73djAnmNqBvQOfATfkn4FrTlTSM/cbgsWrGkpTEUHz",
+	"hcbfVeE5eJN7kDtAaVm05mtZjW46t7SPwJDRyGryFeRRUShHB+wJkhV62424YATgTgsFkvbs2FNJjzxR",
+	"LO4/ObEUl//KUI33DXkyEYr22R5S1ZMTwkcD/3cjG1snpC9F/kG2EDn3HVKffzeQ5Ym1O/EHIeE1Rt7u",
+	"TRKefgHVFntU9Jgyp3X2vUxGexRLnvG7xTviK1VB68PHMFCT0YhCacWlka8eU0V5WnRdlKFw13330RiN",
+	"xl68gqVWkMEf0y6LjUaFEguyF8TAqExDFsdmgHICmSbB52iwB05So2y19vcBcHEolW49bz5vpqdmWwRf",
+	"P5qh20PFk6tzjPszXrGUZf3z7+820yMlmC9ZVYO8gXS6dEkX6r/47hLKx19mDfOsp82jqgelY973TsZg",
+	"8aaNZQLO6rSKUdnD1akl6QGOZ7C3j3Y1F25ib5LEC3bQ/Lxg9/ANxf0DpaD6cLT6zWGz6YG1jhPZYwrw",
+	"IFCuw1GnyM/X1xcFSzRiY0PBoseZOUZbhAJ0MBeDtjBvFuY5vSHr3ZARo0KRtiEWSNcesXbQIGfann9a",
+	"TnpDpnJ6UMWBgTv8ht+y7432rr3Vs4tm1R/VWJW2Kp5Ddty67t4DeQE5zdGYrXiqRWQWZKbAKSptaOyw",
+	"ocmQ0QTJIQNbIDtKGrprCyV7N0wrMmDatZeZqOHuCTE6b5q1ERLbGdAQLQFNbwruyHEiP8+ITIhMDNUZ",
+	"00/aurq20Ant93kPtSItwSM5SwemFlIllE19b2QJg0IYGpzaNxGO6U6qIbhgzFa5pd0xa8rvjYphRzMy",
+	"dmgupeR7PY9E0ZXyBiA1rSFPlWeM+Ua6NbwBpMOsyejE4VEY4841nsiMcM/sNqt13DxqzJHaG670qduT",
+	"N4iltBm1pTv8CRfig0VBWgL8l6VKto6cWza7JVen0AoOm4fP9ppP9w6b1+5m9HimiUNQslaP0vPTr5DD",
+	"aXhZAbUfNw9qUbvND2QR3lSDRf4sky6PIoYO+owlzEbZVl5dF7Y2BiVgasesrwuOSI8RHGrPZmyw9zNp",
+	"B+UJj/92/e4/X5+3gwWsYsaQsciILWSQrIUUuOFCTDLyxQGGqClRXDNCI4gvGZmPwttlr+NVPmN4rr5E",
+	"ooKSsEaZAH67uTpgaDk4PDg8On76wzOXNN7KVQmYVeaafYIppB5ym5b2wXXJ9tLhsFjdq1F3Po+XZ9dX",
+	"R8fNI3I6MJrXr6xLXrFbFssxtMZagR/esiomwH1ZlwG+ltosig8Ei/a4cFAE9uh2/lGPjtPUuvsk5JGn",
+	"sPhW+0KCZp9pT2PSZ+p+9Evwp1RZ704/kaN5t0wZgRabn61ErW7EPrVaZ/kdONG+1qa14iQqCK+sURsc",
+	"lH89fftmsS78Sk5FLIHYuEofFGWrtqJtXIvCJPG3egE15fw+KV05p/oqWoS75450ggs3hE2FYA7s/MO8",
+	"P9UQBY9TrB7NxYyYxZ2kgBArqg5pfPlDPQn8Ncxf9zy77uWQJjFT5Efa7WIdvI06P1tHQ8HIbr5IzHZz",
+	"KL5oE3XGx6UvYScblLCgFPeoyzB/IIZA07TzOQUm5Yd7lv1uHBmnprGxLzz6upBdXWTR6O2Kxf2w0BcX",
+	"Xd5GDVA27kEjwvUJoWIGxYexYthrvpRnf2L6KtUJtq+21KbGtL9MuWC3q2LpsLmcpH6k0SX6Lr4Z6Zo7",
+	"jpffcS71n+VElCo6KfSTR9SOdO6bqFMSdluO1A3d8emIaSdLy2afXeI22vbxhwfkuWPfa7OCWDjzjPIa",
+	"sz5RhENSGhXIFLvAFHifzaHMMwAiudhRXKRtUAqscDz/TgsB8zsmwVe2TUuW1mdkDVi0LrNvO3T53+TV",
+	"6zevr1/fNYU6UnKUetdCd5F4rSStFaRsna5D7tKs88uqGsACl7J39v9uZa7O9j9Tjx+C/C1S92ZyGPor",
+	"6LLujfHMX6OUR0rELjbRKmWMl/BTCW8Avfwo0ZNfX/lY3Txwer8tb7AT99T52nxzzqY51smS39LS8hzH",
+	"HzwEjscNigrx+je2oqUiQJ/2h3t/+aaxJDD9OxIi5oYXy294aTuYwg0HNcZ0LeUbmgxYQUzh1mT9s1xi",
+	"mKXkNKmQ0NTpe2/ya+9n8sQleVzPxqxFitT+hLTbbUHIXkSefGnn2bEdtNopQ7aDsO0THfy4mNPhFuT1",
+	"dtA6+uretYlUnejV9U+EojWC0GZwpQXz893QyE5nzCNIUTTqRieE1F/zTyIlfEz9BeaDdVvkSxEwwjlO",
+	"mAKHVyE3ri0u3l+TLu1h04R8UQTXDkY/KgsxYh3J3cht18PgLDqzBTitLx6Zl7SNCwluJqHKrLCr2wkD",
+	"yEVf9RwIHeNcvr544x0Kx4bd3JtXGxNJSyvudETBMYrolaS6rRiqdSQ9GCXU9mv5fSqj3/ocwTqpfGdX",
+	"b8nhINnuCfLfxIiirRwkq50UOc7LHxvt4LgdbH50fA0Dm+W9yJMB7eYghJN1pU9zYgWRgnRn1gVqY0Au",
+	"weGkYLlIjHnCG7FOZCqTGy4G88r4JbuVN+zaQsksd33g9dGdBPSu+EAQOdEhScxToSk/ECScXVCSh8Ny",
+	"1GfX8LvxMuB4UvWg1Gj6+fr6gvxIFe8Zm8hsEKexMid5rmykRS7OzjtQqJhIMUBkdBGZo24iboScitTq",
+	"gjSWIWsLSPk+bh40CKTQk4Mm5L5BvxfNRmOtgNylYMUiFVsOffDU1UHbBP+2sHdi0UXCB0MNQ+GiF08i",
+	"Fu1af/LhCzIRmseoRUDBCOR+j6lS5doDaq4VhLaiu9mBM+VCJs9bB09bzebfghSMKWCzX4bdn3r8Hf/l",
+	"7P1vZwfn/EydicunvZdnP5zdjP/7Ly9/edFgR82G4gNB9SRZwUuNMyk5qk5z1R5bPaV+pNHLjKbgtsMX",
+	"tc6Et1TM7NtUMRaaq7v68PHrxzmedVkR5aVP22DYCXGStWX+hdPj3dV1Td408jfF7SlNJn7DlX5vcwc2",
+	"o80sESND0rI5GjYzo8e1OjpuHu0Z6lUHHnRRWu6IKFIO1SnDl0lxLvLQER4+RMoSB8fXB89azWar2fxT",
+	"83mr2fTq0lsZ+EIBYaFZhDM4aBbBBI6f+6X9YhLHfqH+oV9+f5gDLglOJ0onNOZ0/4IlkLddLxMlJFds",
+	"xKAj1QEx81sltpnCPFVplQKK3LszALO8k3MtzbtKk5Js2Z6XamQEc5aJlEtC/C5yVmAQxZOtTKK/R3zg",
+	"tb13lUyRUX1GXUffhrpW8P4hwNcdu/7yOHyP0uO+9jfb3HK58d2boPfhmcSa3S3LNnv8b8V6NAMD26/A",
+	"amAaYnme+XVFqrN3IzmjVZon6FqGpieWU6XGpnovMi3NJvNkhNWitiLBwwEHGGcuSKeH13Ua5AIzwvxs",
+	"MCGtYQk7TBNmY+sAnVIVXbfHQyEgVYm1YEYSEj0bGyNmQLnI1/bNCz8jKIJ/TFgyy9JO7CyCokxeFJT4",
+	"+IeN+68sJ/KJAphekQKAoysljm3ry0QBxlBENfWkgDlJZMy+tSFfi7n2CzT2f1tq+veiNFiUSFDCPekK",
+	"IdRCKh3XzNxK1a6NfLkO82WhI9eegn+YQ3PjxC3bwNMwANYqu+pMh7DhIGu/P41/v4LKV0soMCTw0qir",
+	"kEvg8GuLR1IGSJJrIVDkDyniGcbOujKaAWTXPLrtzuWfX5JnRy9+2G0L2ScdOKY7ofkDT1wLPoIb0qmB",
+	"gRvmMXAJFW2RYqaZpzbIKfbyNaprx0GXQXnCb8x2GmSfuQL8Qezvmrl1QUweN19Ux9k2tasytb+ufp+p",
+	"4ce+Gn60GusjHOhWIk/3Ia1S1BBmseUew06bh53SNtnAph5CtExSeIcii2/Jiji9fvnzlrIZYCLtoPWl",
+	"nbJW2/BWOzWA22gBf62r+JdL56IhsJ+hz1aml+ekr2LMA6g98brOKuYK4rnRlLsTc3toy5As0CvKTDkV",
+	"Djo2kVMrtI+bxw7vHlpnZKi4QwrV/aGRgc4g6Vj/RCfXUhbLpoXUFgOyVBs6zWa8sZTJr95CWeO9tr7E",
+	"yd1UKneyETxaGqWQJWoSpz32LDIo9SngHvSqtfjX49S7ULRK448+pzfIO8HIiIu9nlSaUGUUUsCdckWu",
+	"WCb8BDO9LbQhTfv+cKYccOsTRW729JD0hpL3GDHPU+QmdMDLXJOIRynb2t8PDnaNsGeKdBMIdHdniO0a",
+	"yRGJEjq12GhGtnTIjvnGYkjTrmJCn5CE9WQSZRZV2o1nt0GuAawb9bCO019Q70McbxAmPSrMqLp2ehGA",
+	"06adPnD4gAoC4CMSwIuszyNEPGkWkSFL4LBy2FsYjqfab43QMg8DSDPzKNRbfWmX7X3n5C7E4OVEFMTg",
+	"mpqjWf2gZSi0+fTgeA25lgqibSiB35N4hnpS7Hr4qBZuoBbaNWdEyGkL81czfaTAmxlKnGEELgZqS46l",
+	"bTmYvz7Z+JiY1/gwWIQtFzY+QPJy5RSfvbHDKR/UQn/sY0zru4pp5dp7PeqenoDChUmdVK2KxmfhXNMz",
+	"peX4vgXUmropzrlK4hjFq555udy5d0GVIh3BPuuOuVoKiyZKFen0JomSSYdo6RLfiLmwHILAEPcpjGxV",
+	"TRruSiuPw3rXpwnLNa8/7aFeEZZFwLL52yTIWy4nKkXOzIJgB4fNqsAXrFWu+MZvpXew9+IjdtFshgfP",
+	"ypv1zpU3III36MBjSJZ1Lb52HDLE02YegfNps3x0MR/BxmSDS5tzHC7rjVwSn1s1Z9CBxn/4EiCIZtBy",
+	"uewNrFaLgtD8JJMVStrzJ0zzuvkCTpijv8EhBgjMMNMUYcJ/ZlpvZiw/88KDw4N8gZpDjrANSvFscYXh",
+	"6Dz6GAaGcoAwDuqfA0jAAFExfxi8cxwo+8Qu3B+h9tN6JVOjMiSCTZnS2B3uQQRsUDBv7E0ol/eNnrqt",
+	"TKF8/Xksk4cigT/Wg3m2881kL49CqkMQEp/M3+aPEMVJOOZRiLwbWg4NkW/DFIrd8HeZsAidUAh9+RIW",
+	"xFP4LDzKrgzbwZd20HaixfzZ+mD+n4IyBO3g49d2sA5ys2X6PAP8nvEOMsgnz6lkFJCXV38hO5Bp3+ex",
+	"IaTdrahz21PjHOPevUzoSppEdRBs8jpgZs+7fmuQTBS7TpxYshBi5wtbmiOkZiExy94WDqhVMaW4FLbD",
+	"LLjI1ARR/EZ5wj0h5fdQAYQ+w8pIc8Jj3QNWWfqDTtvAIGY9HTIa7WJU2v3spgqqv+90bYtT956IKzoe",
+	"QzzZthxMb4SGea4DTIOcS2176Y5jygUx4qhF1BBjzCNDmearsvixUYR/hK3ZVGfqUfEJnQJorvs6lNmR",
+	"oBX8J8PSJGg2QHs3hInoBN3H1xOmIjojI5kILgbQo0pl/ftrKliO1czDmTBzGkhoIMOhScyHVPlqHqM8",
+	"NT/aUkHf/j/eO2xeN49aB4dQJPJ14SPCwlcHT4P6Gee49hWCFXjmuxakC1UjV2cO03iI6hEMfEuicB+Y",
+	"fFEe5mnK7Z5sOSGHzeMUqVQm4OUHKNIhjVIZVZVgCdSGza3qpDBmmJwQgxXSSiYhp7+vbOYcGV/TG5av",
+	"yJBTJ5NlH7eia0Xm3ScZ3Emt4QJyRrq7iwjiRNek2cIhHmYNVtlcH6mOOSo6hCvvKCOy3xZUk5FUmhw+",
+	"zzVC3IEeiCyqaHW4e0I6Zo86xN3/1OoK4Jk4bouYaew87jpYDmfjIRMKWlGOIaa5E8spS/Z6VJn3RBM8",
+	"BpkiUSLHYxbBS8zxkL3loNkWOfXBvjVVGJzraonaEAKKgGaCUNUWnb/+9a9/3Xv7du/Vq+uff269fdvx",
+	"k0WfKOivT3bcYGS/CugbKAEaOh03m4B+jJkbgFSAAcYU+94KAK4wxAhq2E7KA+Z7KE+yGk2ucecuLGLW",
+	"9tjIKjlmokwRuZjognRaMyK5nq6xhuaw2hkP8zoThmvuOtS5/qy/Hw1r9bVcDCL9RFmJTQ0/QdvVx/qb",
+	"9Ii7MDJKJoRFXM8fde3AN69s39wA13M7iXXbwnYwXAHlM2V8gUU2xkoEX4il6Hbw0dbewPcf1023mz9t",
+	"5/TAHo2ZiGjS4L3qYmM4c+2FNfuNuefmvVE/vv7p7Lz1l5enb16fvzq9bCdt8ZfXl1dn785bh42m+Xhx",
+	"+e7V2avW3v6+xebe3399bn6wt77+y+vza/P5/dmrVky7e0d7hjT2nv0HtuU3P726vro+fXvhMkKa182D",
+	"ZrPZ/Fv62+W1/c3w/4uDp+lvr89f+b8cubuu3r99e3r519YrNpItUgPd2Nz05t3L02sztRQ/2XxrXpHN",
+	"Aj75y7Ga5+udcL1exiyxig0X5P31yz+C6wtTLjCdBVMtqCLcI9QH5PXy+fDurT2o6xnlQJyrLT6LDAY4",
+	"X6BpZRloE+EqhFp+BpjDXJ03+d7jDZWwzSUG3/v0HY8B/Yzo7aoQ6lpIpFlFE8xzeYilaj5dbobMnBF/",
+	"uA566KTCHWzXmisLD2rB6gSbgvkhSMeoqB0slEFd+iS1NDtjyOZ06aLGLILr9CQRLIJMzd0GAYzSYnkd",
+	"HY8lFzrvlp1jrtdF1lrTWmEjyg1V0Ij+h/26waJJZTeXQn+W2nrza7fbWFWxFRukei71OtWMIRHg+MVR",
+	"8/DZXUz1EnK/q6NW9rLHbMwNLAlYbEzCsfyaOSRCY2L0UvA42xNpWwlOW7Mh6MiW4HvUCraDmQ38Ykm0",
+	"flF+fWE8r05A5HwfktRrhNghzz1YM4A95lEIiq2d4CfbLwvaZQG3hx5fhYmU5lILOtoW+QB1hbZeEc0u",
+	"yJAwQ+ULU5U+LDZBWUeFT+QUFHjUvFpWkc83BsOp+pCHIfRFszn+fxx9H8H9Ic79sFT8ItfcvZo/lHGk",
+	"9r8MefR1n/Z6bKw3SbAuTfozr3iiCI9yGXQHhzaDbkwhKdierUMeLcS06MtkBP44LvQPx8HyjLryiiHf",
+	"ZEnbP0BOIvA8V2TI4ggcSQB37KtVu6Ff8GdmR2I6Vky1ELLQlg7ZrG0ykrdMEY3N5uGpaHdqUOfCNGxv",
+	"36xJzKi5YyCz2yD4iE/Gk4pqeMoTRbBhvbGsoI4nHdKQKhxWhG5vfDxgFyoixS68N4totAXkhNtGQ9mi",
+	"WO9+mev7FMjlZxlHD7jrA8pN6xBwwR1b3WU269GgLIkwAhUDQZ1k3GPpfMgSdr9gSKsKWRSBB4dW/lUo",
+	"ML6gjFjPsN2jpFwmKT3ysFJtTnSVhPxhccvlSkW03xNuxkp+ZFovZkKVKjAtRBRkWmZA3LECNP0wWddy",
+	"ZAXvQikTvLK6d+Spjz2sbG/t9Da7XiOy03HtAzq79uiWyp2YtoUS2ekoJnRnt9UWYyYiowVIwVTo3ZAw",
+	"6D0VkR2UOhCix0lEoT24MeMAKoR33dkUU6XJ4XFbQF0WdFm3b8hGaxhBQ95dB1CEsVbXsGrMlWYA5d/B",
+	"V3T8/L628J1Hftf3+Vf4eRJcEJxwVabembf+m3pr3PJjH2B0seVr4JpH180DrIH7G8hRtwT+NU9z1/QT",
+	"OVohmoxlDFnpQtpJ3i5UdYh6URfN0laYWc/LYgEhYBbDKz7Uj+lnO7EIL9Yj/AeUHV2e1JeGiHOTclSE",
+	"xVr5DoTfcWafN4etgSmU50JhNagiVCA+Ytk1KCN5Mpcu1Rb5fCmIODJsKmOrU8lIRjYzOZd/+USRdgBU",
+	"y9oBmRjjhetdI/dwY7PEHRt5AumdpShh7y4aQ7Y1JFoLiQr+jNne8EbjpyNGdEKFwjqHttjpeKvSsblG",
+	"AHeG9sRJ2jS4HVgTw7yxPWk2j3rgezN/sXawa4yzZgp8YNet0xY2BxzGJxOi5IiZYU+H0uUc0fJMSj/N",
+	"CVu5pxlObUHjhNFoFmaKlzEEcfcim1btLpFJdhVXpD+JY7IzL+sViWQbwnk9ORG6lVmkZsfx+CKa3thk",
+	"LFAxbN64d2BYMexhTblDp+NXGneqcfUz2bUR8oMTzGt0QstGsBL8w4qoyH/oQ231rVh+iIGAf8yjyg5H",
+	"lKeefLHWQHpWwp7dy4m4cpwjDWLkWqmtAUAxd7YuMiP2v/AVkiJSYyKFSdypzCWG5NOcFZ1aAYrQzKDI",
+	"BtPKvH/cIuiQWIoBS5ziXiZTf7UPLUjVZda2u+3Rxvb4yS0KpFoUt+ehpdv7VH5weAe5FYtEc21vF79b",
+	"b9dy3t5WNOT+516l+KejA8Awv2BPp45yK7YyTNiwRIS5kMaymEI+Yd9XQ8PsazcSm8jfFq6To1VjyU47",
+	"mMkJ6MHuK9CHXXeyYBc03fSBnl7gy8pMsu5kfpjU/5K5ZGRiVdmoRTqZqtYhfyJ5RdYo3m2BPklI2oHF",
+	"5GJg+1BZoPkS34o9jdOZe8DaGGiqjsYskuYPKiYDi/WYz5cD6EFLCxqDprRiWM0sVcpCD8uBmz9sFkdg",
+	"5kX0tuIwD0tG21VQpdrHyXLlsCoCc0ey5NGk3YJJmwULHiWk36gD1iQvIh+0QFwc1zKC/47wEFevhy3o",
+	"hmQKcS1os6OHRltTK6qLJNMWWwCr3beWMDyRaiO6Uo/mDiUJE2wK8V6W9e4Mq5VK5+8saJQ2OwxVx3lh",
+	"+Ivk4hrP1U37v/3ns/863Hv74r9f1ZcJ5u1bhZp9VPIeeCazoZAUZobrIQQpgOAehv8u7USWcsda3jtD",
+	"SRVSMqbd6rD/FZSuw8IlUo6wVwpImyG9ZRCGcYDYO37BeEhorCSRE614xAria7caufGNGczGELO3lMe0",
+	"G7NPODfcR6OruBxj8laKiM5C8pbOyGGTQJ5xkMPdM9P1bwFlyCZBF9oO25srA9H1AfncwGEZKiQDlH0D",
+	"pMDvOEM57Z9qIRC6Ut6YhUkb0isMToLrJIlY8jAC1IYe7z5J2Tx1/0tMu1/3/zFhE7aK3x3bfRwj+kxe",
+	"KTDMXZZNO8+8jN6y/4I3181IszlvfdxkfOyjol6NVQPrBfgb/TQH1+7HQ3OgA7UeIaVuvzTxDe2evQrq",
+	"5W/OKe52laeU69gIpD6qyCUpHCU6e1vkT72CPxeSLKAHjjlXdwDxHhJJlGbUKOpz/JhlYXPdFjLBv5AI",
+	"sqwFyFsvoLxYmCeElfsVmmnYVEdzmKjQT1mANAmb7YjZIhQz5qV5G9lRjFXhz8CW2rw/Sjrmrobs91nC",
+	"oo6RJrzHylyzRkWrkB4rpgasfso718dYKo4UcRgGMI+CN6aA67uqdlBbBYCFWIiEYkMENr9YFMXBoxzN",
+	"5CgsZokgRcsZjF6zcg/LBTIvP+cUgpHrt3jnno+3kMcEoFeDRE7GvmnlNejYaQdvzRhYZGFmdkFdkyKX",
+	"RtaykR54UluMJgogEUoRQ7H5MIpdENXQYjHvQOGi02j4zhQjiIRsC+fSGNGZeYGgIzOwKe+xEwwzTbkC",
+	"Y2bIxcDWtqrU78KSRCY2xQ2erj7wj5222DluNi0pdWmEs0D/Cn7p3mpT1jI7tAtYe7sN8hrAw9K0PCqI",
+	"hW5GkCN4WWOEC9nJzFfXuDJDNGXRCW6KPcyoE7fEh+GHvphVOPywQVTMsDOpbV45Efl+EGWBtfE4nsFm",
+	"31XDoeYBupANzVZgpdc3qWBk20xHqxr5POdk/IBnkMNyd8cRfspg4uv68Std86cxFeR6gnWyH+1hd3Do",
+	"Ti+HJJ8eW1nbksJLXJGv/8C7sHft5iyq58e2XSMasTQbFew9MuC3TDy6xjZv188+056OoYuZcust+5kU",
+	"9pD/QmjrjfCkQySCe6kWXj0LjrGo7XEptuMEKLAPPlp66CfJfVwfJQxk9qLDeR+ae7DpVg7pn8xJpOzh",
+	"Wp6tngYLuNDSbvriw7QthlJI4H1SloauhjRhUQFdG20KOKfoQNleeCd52moLIS3qJB57fR7HhAtMkYbU",
+	"c2g0ahheZeno40SOpaLxiU+g0G/P2EiqLbB1oHm3A4ixtg/og3Ii/EaAahzbCE5qz/3GbCNaax5BnUeq",
+	"SyAwN3gwJsIe0T5eOXappEoKAPLOKRYToXncFh1QEefNKHhaJ390L+qgU4q7ieR1x+fyaoLdjmFb8ZnF",
+	"h+8Wj1HXiSX4UeqhoSEyojeMFCEycZsMVxALQliGSLoEjPSjOWYtec3N5UU2xp8Sc0z/LMdjhniCdohH",
+	"Ga9ZYjcSPCV4j/tlnxyeOEgloGujxc7khGiJxmZj5aPdUkDV2e5Y+Hd3im+C4Qlr4s7hfj4mmzuMT1J5",
+	"8gBOY9f2cIPj1B2ZFccqGjzVkazX5jREOYxNYKXoMYAN8+GQBQbnQczu5PIkQusHM/+O5C2DxrW5klDz",
+	"S8JGXEQsaTQau/nawDA7FxCGxgJCT0TCaGRtQTsMxZgx1gRqZba1tp3gST77HSr3uvIzOuyTEY3jGWGj",
+	"sV7YU60tKpuqkXM2de+yWaNKYk+7iMT8Fluy4QUd0k/ALJYCz7GpqqpxPbfbM+frfShd0OwEHn4XNOwU",
+	"hrZeyjRVxcLFdmZUU+tozXtQbTbZ8WEY3HBhNh19F/KWYeIfjXImJjQrO82VccC15sCxVeJaksWe3Mbi",
+	"4l9krKBVX2vBLa7TEC3nUrSL+Efojlaccx4X7uG1ArHTuPuQrH3wPpLgVhyxyY2aB/ku2RfbP0kQHpHJ",
+	"2LBVZzL+pGUHGpiSHQe4QKO0QOCGsbELdPER2z0hPGKjsTQSpkFOhZqyRFUeZXPy34zVik9DSZvYIzBy",
+	"I2dWZGp47zYsECdlmisO6D3eV6EZ22WtkDSF5X5Unp2cMoRWvmIJdN1A8gdWeCDpX0DvbSD4J+tKNxBC",
+	"FVqzvGWJ80OV4k3+xCAv6527buNUdzkRGm7tslhOsSV2MwwcQnXQOm6GQT9h7BMYnSpovTgyatQn9Ev/",
+	"AErLp/Tz0XFq9R+FgTWPPkFUD3iSC0NAmAvzASBBwD9ldU8K7TWyaG1FZDeWGm/AEDwoZj06pj2uZ/DB",
+	"04cWh4GtRW9GXGLQVzon6tvd6UZVSBa34b9jbeXKpmJQTSgZxFT0WAsdfsqYaIOER6DFW1IIXYBuxJW6",
+	"RzN6PdPY7efdqzDo/LxjR3Wpl/ICW/lvoBbgWBHy1vXZP/q6UkP8C3CVbkNFoHEsp1nR04gpRQfo8Tuy",
+	"fh5wEhp5aO3wKXE24Ecr3j7Rrrxln0b0M4hL/M4ToUf1E89hrV73+6ynS5NMz7QiDH9+VC48sUJnZDoE",
+	"oYLk5kCwp3ISRySS38Yht0JmycraBs6rHbS+tFNGagMnreu5ywuRCiXEFllUd8tx2eEX7sJNWdK+EUC+",
+	"5p1QGSq1a5XExYyYbZnQAXPB+5XyzO4wHDFXcPfRaxK/ctL6gmh/8UV3EfG/8Ba+RPS8Rjy9DDDKGbG/",
+	"91R3VjVxY8lDStVDS3V3TL1FILaiG1yz5JYJHH6NttNhZbwXUrUwka3LZlJEWDVkNX50qHT6Mumxjk12",
+	"xYBbSWHLn2UycqVeGyg4hakrxQeCRaQ7s9HsdCGqxE55HpUXKexKPSwsUP2s1WtGR2amW8mwehTOGwnn",
+	"OyxIfEy32kB/NPzhMkCh1VRvKBUTqaR6cNqiZRvss1iVQxW2fVrCjitWesGlyIagZK6tY+ZOmkrtcv/L",
+	"mEdf97HYuCJI7OXXF5NsbSFarn8UuUrj8kNJboScEiG70kHsuFZviEDiPPEosCNGdqoSgMzlnZKz5Cem",
+	"f5FcvMTq1U39cIWaay+SV7/2Go/oio6tMmJ/hJiYpRfY4/srLN6MdfafAV9svxzLHjILS7JKmHARHuAi",
+	"Bp1joUsm2PQBMZFg098hI21W1QN7WMp62E8Bi9UYUVqOFZnK5Cbvi7mHGp875M5l51vEFUDnb4j6tBYf",
+	"F3CS7EjuwPxJrRSqbjKzZzUb5cyzD+vZKSW1y25Oj2FXH1fILkrOrk6N4gen1+KwQVWdI7cNmgF63Ox4",
+	"tB5Hp+bpl3s+mH+1h7CtCThJfSA7uQ3fhUplhW02vOrU1H9isQUEYxGLyJAlrJUVOt8wNrZQ8ph0PFdw",
+	"FkV2sG9hYTaRK8Vs6lTOIPIOialm9SXMOZvaIW0jjPToBnl0g/wO3CCnUZRHVqdFXM6HcUqA0yJ1dbzA",
+	"1rHZyeEJkLs5M5y3ZZUjo35r+hGdkYRBXnvaFWQHepLtFhLOcw517zYqZlIwKNqynRgzSW4OgJOsP5N9",
+	"p3k8FwPiTkNzbVn6+CW8oCjzF6aR/zqckZ1injwMlMa7J2SacK1ZiiQMRdckloN8ejkmJEPCGGIRWzot",
+	"S+lOVZ1cTvcbJgZ6GLSeNpvzGeYf6+ibOPdHFEs/XmaoMlU1ZZISoKMrcK5y/dBwceZ5/Rt28PfUv9Xb",
+	"/S+VRvJ+zNF57TXTWHNhO69LJ51Br54UIMfG/0rU2JI8Z3knxq5TyY49fbQXUzVMM7nNxfU1GjOsR430",
+	"USN91EgrssZlep74pz3G/1MjthKMd/fBqa5pzO04r7POC5k7Ul1lXVdHQgU4a+8mPmcTObIimI5tOt4i",
+	"5kUs6pCd4+aLtPmc/bWTYQJBJz3b0pdqi6Om7d1kxvArs1ijsZ5B/9DSsN2lndfGeMTeAi3EI3YvrJ8D",
+	"m91RKmXsix8V0eoIoF0iAE9BhFLE4qMoQGhseAe6UgyMBsv1A40U2nl+82DhRJfZR1glUrIPDXLmYWVN",
+	"hzzOYodcETlmIhUe3t6kPD4RYU6aIGwHNL6nyvyMvSPmhEcmc0BmcF9khLlmlzHtqo6xYOCvD/xjBzUn",
+	"J05kQrTEfhQgWkKXlQbgXHhKwYuwVaYTSwBsFuYGl3++TSh0Es0COM8Lrqu84FpfnTWUcXAYvggPnn5c",
+	"VSC9H0OVzlbQ3e9bmhKz+vTRvt9MfzNrbUv7DppO9Ha3WYn83+Ti/fZ0M8ioStnlyZ2J6jnlKwWLXtLx",
+	"XTEUsBb31oGPKtcUPxWjaDJDJ30jaLgOCe8DqOBOpiCpYk/i3ZMqBc682aZGp+9BLFovM7zEY/gT079a",
+	"zN6NczyY0Aln66LIz+PLHmwHX/ZjGPQncXz/YPdhYHYI16u0ZxHO9ND1LHKYhMsHfdT0Bn0cBhZauOzp",
+	"B+7pa5n4R81VShpSSiuR9Rc5PgnTZH7I4w9TelYhUVIKhi2joYndA2gof0f5cw5dW2XLMVf4nvp6iz79",
+	"6VDGKAceRlXEnaCezztcE6k0SxbWT13iJRtXTjEJfxnuHlFu1pJG9D/sFQ0WTSxPL/PV+bwZY2AEW40Z",
+	"w8A+GtFi8GlN/C97mlkPHyPPPRFvsg/1KyNW4GlcrKoqJdDg4IoQsHzpiP2BWnHgzB12s6vbJ2OWKClC",
+	"qyeY5Q8J2zP7iOrBtmK8W7N4cZ5bK19KwS37xjBFmMqxTLSxCVLcKzYNUWFkUQuxV/ugVWUQrIj1b1Ss",
+	"RE5TbxQgVu8gBiU8FAVsimaNsrZjH92BFmA0Bn/XpZwqrw7o4uwc8MGosVkiOSI/7EV8wLX5IUyRNW0H",
+	"RUE6Yy46DYKxFgzM/bux1Tp5GDtbao+hOmw+YBYhMUSWUtSO9cnasF4K1gkNvUvS4wGJOhVzC+PDp7GS",
+	"7lU+bS8eYC48DOtVFQyGiJcvbGzwtytlzKhw0d8qi1qzz3q/p25zstcJyE8IDhOal4VjLkLgNZCYbeGE",
+	"bujL2jC0t4YFUd2ujFgfNI+fP332w3zUegvl8VG05DjBJqaHVeeIkJo5sT+G/Th+cdQ8fBbMHS1hYQ39",
+	"U8rsiOUHV6mPrIK4IXZP4e+JwELvyH5ED0Xrw6rnyyXwZtkJ8+uQajKlikTyD9/RYcN0IyMUjPSCFUc5",
+	"M9+J4PsL4TgRkLoH9iKq6V6XC5rMyH/gdBo9dXsHp1uFOrlVjOpT8vLqL25XuANlHo3MuWT4/QmAn46o",
+	"JjudRYKvE5JxPIFTT8KzaUw6IEo6pCfjyUic4KHkmj+AI2K34U6njnc01joEyA7eaM68eGaPX0NkcBjP",
+	"nXvuRLWeWGr1JETVTI8632ecgpFGEqEkMpOHOWQ2qu1znsCTUX+AExlAh+mMKAnHsZGNnUYVPLRnEzwe",
+	"RVs5inLGyMrHkNUx0nPoi33/0xRFZm4vCKYktgMXeHhOQF9TFrr6m59iKW+kDOTwUh5LKHzYZ2DI/EHV",
+	"sngzbgW5fkhYM9/mBFsCLWOh25bgykCX041dI0tg4g7DAJLPIgBw+hY+2gwN37laVshbQqC6TfFezMou",
+	"Bnsxq1bo5fnHAHtxkdw8TivX2OiPi4F6WP4SIP87dJfkWRWb1Vxht7b1O4373Li1Hn7nbAoD3QYYihMt",
+	"ze9DtHzcPL0xW6ry8mdDV48m8OYVN/lGhw+kFFPKEaQmpqQJdTYpcWIJToE84RLHHO2gdbh2DqMn0so1",
+	"i/0BE0ZKsa3AY/5kH36FQKV3I/gOwlLYWwag/QfPW00Hggtk4osE9/eRIRoz/U8jLiba0MzBUysxzDOe",
+	"mWfUZ3+c3NWY9bbTIuhRK1tTK8v3nOobqwS8E2B4PErkjXDKbX9vIE7bz9Q2TrN4/ODjiSSY8Oyz0Rpn",
+	"TO8+SAFuEaI8EQ6oUFAZmRPfmWyHH0CQwHdMYLEliCe8yhM/bZA/OZF/sJnIT8X6Qtn/DZCRHyX/nUj+",
+	"3BoAN6nUubaSAG+ulBlkJ3gRU1Gl4NpsxZz5e4IMD6nkwjZhGtHk5hF0pMxjlonRTIail2xEb9jDx2R+",
+	"oBK0hltu/0tMuwvL0y9Zf6JYZJP3Pah00OQIgOq1/ER3e3aaCxvkratmd7l0xSjIK3ht6lNYiv0Dlz/W",
+	"YvvIP7Ak27UuVyi53oRgj7Zfz/KGdl0ti2vQn6ewq2HCsTAgawbgnIGEK5JYftjJkbzjDOSKksQYLKG4",
+	"O9/Z0UqGxvYaK5QadEe/H4PuLjxoj96zTbukY5MH6sr/DX2ETltLwQC2pVacXr/8eTt6hXfWH2141h9V",
+	"nfI2kSKFoSmvM1Gk89Nri4Obu6WTtvwXdMQi2wggLO9QdZUG1zcTKvVwBupypstprmBO/Pn3nuVPy5rQ",
+	"P4x8/ZQevx0Uy1J0lRyP7PdozEREkwbvqYV18ynklsV3Cr2SrhHVDHOCF8Pn2rG9tO9czmyYBOAuz+UQ",
+	"/fj6p7Pz1l9enr55ff7q9LKdtMVfXl9enb07bx02mubjxeW7V2evWnv7+xeUJ3vvx/v7r8/ND/bW1395",
+	"fX5tPr8/e9WKaXfvaM9MZu/Zf4wpTyZj89Or66vr07cXtkf8QfO6edBsNpt/S3+7vLa/HTavmy8Onqa/",
+	"vT5/5f9y5O66ev/27enlX1uv2Ei2SI0z3tz05t3L02sztcyGS9rCvCKbBXzyl6Msg9jPfprvT8tumXDp",
+	"4YIV2jn8jsXMKzkVsbQFRZbQbUdU8GRTRbhHtA+m6n5O/OTY/buTRZDy9uUbjmdRcYVgU79YAe0nr1wh",
+	"zMpWMSWTK2LbqhiegSSN6ZAljOxoecOEscDUhEWky/oyQf99whTT4JKwptlug1x6RtquLbjfKOmzDMVc",
+	"MafwXHBx5zpPLou+Pk4RFzCwRcH8i7PzR/9JJrd+gn766dFMYY1soc3F2fl9OyvvSmiNuahjIrjK9bxL",
+	"sMxn5yn8PuDaowdvdQ+ew+5OIfCMVOwnjKXInQ8NSLGE/pBG3Hm5qNHxMqpaFWLEI+mFECMZyNsdwcLZ",
+	"F/8RKsgzhc810PPa3z9QO7NIs9+HTjVvQxZr8n0TP4QSngybqUHO6QglzZgmWgCcMZbM2M84iA7ZkYLt",
+	"AjJS7gfVITvNf/3vP1/shkQYBY10pR6eZLJrp5cwGAUVUVu4l+yS0QTQYHJ1zF7HvwY5jWOvqLYMUwQT",
+	"UCtExN109asBoJniiuSWxevv9zzr7/ci+LhKyqrXYPXOM1fvTxTitgG41ZDRyPZReGPRvsqp3A70iSLv",
+	"L980Flvhj571O2mI5wlsUEC6Ut4QSmLa3ZYKspX+yTmuzDXGe+43xntR0RgvFQB31Rpv+bEyKVGFMF54",
+	"f6IubSBz+frijY/5s1pDdxz0NvHj7k25w2K96Pep5N1PgE/nBL+35CCPtiiItggmVy1gciyWlzbH25I2",
+	"xvifGr6B9We9SQIB+w9fgi5M1Mwe6k8/mp+TW6frmkVsBea9oJ3a9Z/LneADAUWSuGFyAqFCG71DBx5o",
+	"w4W7XK239QXyxBGB8m5PW7TOP+AVG0mhNErPlEz8mwH/cv5GzLNGv3x6bdoJf/56I9IU2enJSaIYAewz",
+	"LgZq14VxQJPlTGVuTUCXcRp7IieaKTK2kKHeO5GO5194nW8sDdB84IM6yWP05bLERUQU14zQaMSFghJ5",
+	"71XOiTX/sjf8lgmm0qeZ/ec9rGs3846opl2qmPewIaOxHpY862Kihi6aNaSaSGMoUPIr617J3g3z556Y",
+	"Z/ARK50+hxnrhPZ0Oo6EiYglLCIJ67OEiZ4xZQYs90j7gyH5/y8AAP//",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

@@ -130,6 +130,8 @@ var azTMatrix = []azTRow{
 	{"GET", "/api/labs", [azTCallers]int{401, 200, 200, 200, 200, 200, 0, 0}},
 	{"GET", "/api/projects", [azTCallers]int{401, 200, 200, 200, 200, 200, 0, 0}},
 	{"GET", "/api/health", [azTCallers]int{200, 200, 200, 200, 200, 200, 0, 0}},
+	{"GET", "/api/health/live", [azTCallers]int{200, 200, 200, 200, 200, 200, 0, 0}},
+	{"GET", "/api/health/ready", [azTCallers]int{200, 200, 200, 200, 200, 200, 0, 0}},
 	{"GET", "/api/openapi.yaml", [azTCallers]int{200, 200, 200, 200, 200, 200, 0, 0}},
 	{"GET", "/api/docs", [azTCallers]int{200, 200, 200, 200, 200, 200, 0, 0}},
 }
@@ -370,7 +372,10 @@ func azTCell(t *testing.T, e *azTEnv, other, loner string, row azTRow, c azTCall
 		if !slices.ContainsFunc(l.ProjectList, func(p project) bool { return p.Description == "Project of "+self }) {
 			t.Errorf("project of %s is not listed", self)
 		}
-	case "GET /api/health":
+	case "GET /api/health", "GET /api/health/live", "GET /api/health/ready":
+		if !strings.Contains(string(r.Body), `"status":"ok"`) {
+			t.Errorf("%s: %s, want status ok", row.key(), r.Body)
+		}
 	case "GET /api/openapi.yaml":
 		if !bytes.Equal(r.Body, contract.OpenAPI) {
 			t.Errorf("GET /api/openapi.yaml is not openapi.yaml")
