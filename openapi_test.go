@@ -23,8 +23,9 @@ func TestEveryOperationIsDocumented(t *testing.T) {
 	if err := doc.Validate(context.Background()); err != nil {
 		t.Fatalf("openapi.yaml is not valid: %v", err)
 	}
-	// Public and static: they answer 200 and nothing else.
-	noErrors := map[string]bool{"getOpenAPIDocument": true, "getAPIReference": true}
+	// Public and static (the document, its reference page) or answered by the process itself
+	// whatever its dependencies do (liveness): 200, or no answer at all.
+	noErrors := map[string]bool{"getOpenAPIDocument": true, "getAPIReference": true, "getHealthLive": true}
 	ops := 0
 	for path, item := range doc.Paths.Map() {
 		for method, op := range item.Operations() {

@@ -243,6 +243,24 @@ func TestComposeAPI(t *testing.T) {
 	if argv[0] != binary {
 		t.Errorf("api runs %s, but the runtime stage installs the binary as %s", argv[0], binary)
 	}
+
+	// The image has no shell and no HTTP client: the healthcheck execs the binary's own
+	// `pairup health` (exit 0 only when /api/health/ready answers 200), by its installed path.
+	hc := api.HealthCheck
+	if hc == nil || hc.Disable {
+		t.Fatalf("api healthcheck = %+v, want pairup health", hc)
+	}
+	if want := []string{"CMD", binary, "health"}; !slices.Equal(hc.Test, want) {
+		t.Errorf("api healthcheck test = %q, want %q (exec form: there is no shell)", hc.Test, want)
+	}
+	if hc.Interval == nil || hc.Retries == nil || hc.Timeout == nil {
+		t.Errorf("api healthcheck has no interval, timeout or retries: %+v", hc)
+	} else if time.Duration(*hc.Timeout) <= 3*time.Second {
+		t.Errorf("api healthcheck timeout %v: pairup health waits up to 3s for the answer, give it more", time.Duration(*hc.Timeout))
+	}
+	if hc.StartPeriod == nil || time.Duration(*hc.StartPeriod) < 10*time.Second {
+		t.Errorf("api healthcheck start_period %v: migrations run before the server is ready; allow at least 10s", hc.StartPeriod)
+	}
 }
 
 // apiCommand is the api container's argv, from the Dockerfile's ENTRYPOINT and CMD with the
@@ -300,8 +318,9 @@ func TestComposeWeb(t *testing.T) {
 	if !published {
 		t.Errorf("web ports = %+v, want host port 8080 on nginx's port %s", webSvc.Ports, listen)
 	}
-	if _, ok := webSvc.DependsOn["api"]; !ok {
-		t.Errorf("web depends_on = %+v, want api", webSvc.DependsOn)
+	// nginx starts once a replica is ready (the api's healthcheck), not merely started.
+	if dep, ok := webSvc.DependsOn["api"]; !ok || dep.Condition != types.ServiceConditionHealthy {
+		t.Errorf("web depends_on = %+v, want api with condition service_healthy", webSvc.DependsOn)
 	}
 
 	// nginx forwards to the port the api listens on.

@@ -567,3 +567,50 @@ func TestNginxBalancesOverAPIReplicas(t *testing.T) {
 	}
 	walk(f.server.block)
 }
+
+// A request the replica it went to could not answer (refused, reset, no answer in time) goes to
+// the next replica, once, so that a replica that stops or dies shows as no errors; POSTs too,
+// since a draining replica resets the ones in its listen backlog unread (see the comment in
+// nginx.conf for what that costs when a replica dies).
+func TestNginxRetriesTheNextReplica(t *testing.T) {
+	t.Parallel()
+	f := webNginx(t)
+	for _, uri := range []string{"/api", "/api/", "/api/labs", "/api/students/21234567/project", "/api/ws", "/api/ws/"} {
+		loc := f.location(t, uri)
+		if loc.first("proxy_pass") == nil {
+			t.Errorf("%s: not proxied", uri)
+			continue
+		}
+		next := loc.effective("proxy_next_upstream")
+		if len(next) != 1 {
+			t.Errorf("%s: %d proxy_next_upstream in effect, want one", uri, len(next))
+			continue
+		}
+		for _, want := range []string{"error", "timeout", "non_idempotent"} {
+			if !slices.Contains(next[0].args, want) {
+				t.Errorf("%s: proxy_next_upstream %v lacks %s", uri, next[0].args, want)
+			}
+		}
+		for _, a := range next[0].args {
+			// An error answer is the app's: sending the request again could do a write twice.
+			if a == "off" || strings.HasPrefix(a, "http_") || a == "invalid_header" {
+				t.Errorf("%s: proxy_next_upstream %s: want only failures before an answer", uri, a)
+			}
+		}
+		if tries := loc.effective("proxy_next_upstream_tries"); len(tries) != 1 || tries[0].args[0] != "2" {
+			var got [][]string
+			for _, d := range tries {
+				got = append(got, d.args)
+			}
+			t.Errorf("%s: want proxy_next_upstream_tries 2 (one resend; 0 is unlimited), got %v", uri, got)
+		}
+		ct := loc.effective("proxy_connect_timeout")
+		if len(ct) != 1 {
+			t.Errorf("%s: no proxy_connect_timeout: a replica that is gone holds requests for nginx's 60 s", uri)
+			continue
+		}
+		if d := nginxDuration(t, ct[0].args[0]); d <= 0 || d > 5*time.Second {
+			t.Errorf("%s: proxy_connect_timeout %v, want at most 5s", uri, d)
+		}
+	}
+}

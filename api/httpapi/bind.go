@@ -122,6 +122,9 @@ func exactFieldNames(raw json.RawMessage, target any) error {
 		known[name] = true
 	}
 	for _, name := range slices.Sorted(maps.Keys(members)) {
+		if name == "" {
+			return pairup.FieldErrorf(pairup.EINVALID, "body", "has a member with an empty name")
+		}
 		if !known[name] {
 			return pairup.FieldErrorf(pairup.EINVALID, name, "is not a known field")
 		}

@@ -10,9 +10,15 @@ import (
 	"strings"
 
 	"github.com/labstack/echo/v4"
+	"golang.org/x/time/rate"
 
 	"github.com/pairup/pairup/api/pairup"
+	"github.com/pairup/pairup/api/store"
 )
+
+// retryAfterUnavailable is the Retry-After (seconds) of a 503: long enough for a restarting
+// database, short enough that a client retrying by it barely notices a blip.
+const retryAfterUnavailable = "2"
 
 // statusOf is the one table from domain error codes to HTTP statuses.
 var statusOf = map[string]int{
@@ -58,8 +64,11 @@ func bearerChallenge(err error) error {
 }
 
 // errorHandler is the one place where errors become responses. Only internal errors are
-// logged; clients never see their text.
+// logged; clients never see their text. Errors of a database that does not answer (see
+// store.IsUnavailable) are 503 with Retry-After, whichever route or middleware met them.
 func errorHandler(logger *slog.Logger) echo.HTTPErrorHandler {
+	// An outage fails every request at once: one warning a second tells of it well enough.
+	warn := rate.NewLimiter(1, 1)
 	return func(err error, c echo.Context) {
 		if c.Response().Committed {
 			return
@@ -71,6 +80,20 @@ func errorHandler(logger *slog.Logger) echo.HTTPErrorHandler {
 			che *challengeError
 		)
 		switch {
+		case store.IsUnavailable(err):
+			// The database does not answer (the store marks its errors so, however they were
+			// wrapped since): the client may retry; it is an outage, not a fault of ours to log.
+			p.Status = http.StatusServiceUnavailable
+			p.Detail = store.ErrUnavailable.Message
+			if errors.As(err, &de) && de.Code == pairup.EUNAVAILABLE {
+				p.Detail = de.Message // the health checks name what is down
+			}
+			c.Response().Header().Set("Retry-After", retryAfterUnavailable)
+			if warn.Allow() {
+				logger.WarnContext(c.Request().Context(), "database unavailable", "err", err,
+					"method", c.Request().Method, "path", c.Request().URL.Path,
+					"request_id", c.Response().Header().Get(echo.HeaderXRequestID))
+			}
 		case errors.As(err, &de):
 			p.Status = statusOf[de.Code]
 			p.Detail = de.Message

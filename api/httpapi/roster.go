@@ -3,17 +3,15 @@ package httpapi
 import (
 	"context"
 
-	"github.com/pairup/pairup/api/auth"
 	"github.com/pairup/pairup/api/oapigen"
 	"github.com/pairup/pairup/api/pairup"
 	"github.com/pairup/pairup/api/service"
 	"github.com/pairup/pairup/api/wire"
 )
 
-// hashPIN is how the API stores the PINs it sets.
-func hashPIN(pin string) (string, error) { return auth.HashPIN(pin, auth.DefaultPINCost) }
-
-var _ service.PINHasher = hashPIN
+// hashPIN is how the API stores the PINs it sets: as sign-in checks them (peppered when
+// PAIRUP_PIN_PEPPER is set).
+func (s *Server) hashPIN(pin string) (string, error) { return s.Signin.PINs().Hash(pin) }
 
 // PreviewRoster implements POST /api/units/{unit}/roster/preview (a text/csv body; the use
 // case limits its size and checks its encoding).
@@ -27,7 +25,7 @@ func (s *Server) PreviewRoster(ctx context.Context, req oapigen.PreviewRosterReq
 
 // ApplyRoster implements POST /api/units/{unit}/roster[?remove=true].
 func (s *Server) ApplyRoster(ctx context.Context, req oapigen.ApplyRosterRequestObject) (oapigen.ApplyRosterResponseObject, error) {
-	opt := service.RosterOptions{Remove: req.Params.Remove != nil && *req.Params.Remove, HashPIN: hashPIN}
+	opt := service.RosterOptions{Remove: req.Params.Remove != nil && *req.Params.Remove, HashPIN: s.hashPIN}
 	report, err := s.Service.ApplyRoster(ctx, mustAccess(ctx), req.Body, opt)
 	if err != nil {
 		return nil, err
@@ -39,7 +37,7 @@ func (s *Server) ApplyRoster(ctx context.Context, req oapigen.ApplyRosterRequest
 // the person's address; "" removes it.
 func (s *Server) EnrolStudent(ctx context.Context, req oapigen.EnrolStudentRequestObject) (oapigen.EnrolStudentResponseObject, error) {
 	ch := pairup.EnrolmentChange{Role: pairup.Role(req.Body.Role), Name: req.Body.Name, Email: req.Body.Email, PIN: req.Body.Pin}
-	e, err := s.Service.EnrolPerson(ctx, mustAccess(ctx), req.Id, ch, hashPIN)
+	e, err := s.Service.EnrolPerson(ctx, mustAccess(ctx), req.Id, ch, s.hashPIN)
 	if err != nil {
 		return nil, err
 	}
@@ -56,7 +54,7 @@ func (s *Server) UnenrolStudent(ctx context.Context, req oapigen.UnenrolStudentR
 
 // ResetStudentPin implements POST /api/units/{unit}/students/{id}/pin.
 func (s *Server) ResetStudentPin(ctx context.Context, req oapigen.ResetStudentPinRequestObject) (oapigen.ResetStudentPinResponseObject, error) {
-	pin, err := s.Service.ResetPIN(ctx, mustAccess(ctx), req.Id, hashPIN)
+	pin, err := s.Service.ResetPIN(ctx, mustAccess(ctx), req.Id, s.hashPIN)
 	if err != nil {
 		return nil, err
 	}

@@ -16,6 +16,7 @@ import (
 	"github.com/pairup/pairup/api/auth"
 	"github.com/pairup/pairup/api/oapigen"
 	"github.com/pairup/pairup/api/pairup"
+	"github.com/pairup/pairup/api/reqlog"
 )
 
 // NewHandler returns the whole HTTP API: every route of openapi.yaml under /api, with the
@@ -25,11 +26,12 @@ func NewHandler(deps Deps) (*echo.Echo, error) {
 	e.HideBanner, e.HidePort = true, true
 	e.Binder = newJSONBinder()
 	e.HTTPErrorHandler = errorHandler(deps.Logger)
+	e.IPExtractor = clientIPExtractor(deps.TrustedProxies)
 
 	e.Pre(middleware.RemoveTrailingSlash())
 	e.Pre(headAsGet)
 	e.Use(restoreHead)
-	e.Use(middleware.RequestID())
+	e.Use(middleware.RequestIDWithConfig(reqlog.RequestIDConfig())) // and in the context, for every log line
 	e.Use(bodyDeadline)
 	e.Use(requestLogger(deps.Logger))
 	e.Use(middleware.RecoverWithConfig(middleware.RecoverConfig{
@@ -55,7 +57,8 @@ func NewHandler(deps Deps) (*echo.Echo, error) {
 			opMiddleware[op] = []echo.MiddlewareFunc{basicCredentials}
 		}
 		if act, ok := unitActions[op]; ok {
-			opMiddleware[op] = append(opMiddleware[op], s.authorizeUnit(act))
+			// TagUnit first: every log line of the request, a 401's included, names the unit.
+			opMiddleware[op] = append([]echo.MiddlewareFunc{reqlog.TagUnit}, append(opMiddleware[op], s.authorizeUnit(act))...)
 		} else if schemes["bearerAuth"] && !unitless[op] || strings.Contains(paths[op], "{") {
 			return nil, fmt.Errorf("operation %s needs a token but has no authorization rule", op)
 		}
@@ -184,7 +187,8 @@ func (s *Server) openRealtime(c echo.Context) error {
 	return s.Realtime.Serve(c.Response(), c.Request(), caller)
 }
 
-type basicCreds struct{ user, password string }
+// basicCreds are the credentials and the client's address (c.RealIP()) they came from.
+type basicCreds struct{ user, password, addr string }
 
 type basicKey struct{}
 
@@ -196,7 +200,7 @@ func basicCredentials(next echo.HandlerFunc) echo.HandlerFunc {
 			return next(c)
 		}
 		if user, password, ok := c.Request().BasicAuth(); ok {
-			ctx := context.WithValue(c.Request().Context(), basicKey{}, basicCreds{user, password})
+			ctx := context.WithValue(c.Request().Context(), basicKey{}, basicCreds{user, password, c.RealIP()})
 			c.SetRequest(c.Request().WithContext(ctx))
 		}
 		return next(c)
@@ -214,7 +218,9 @@ func requestLogger(logger *slog.Logger) echo.MiddlewareFunc {
 		HandleError: true,
 		LogValuesFunc: func(c echo.Context, v middleware.RequestLoggerValues) error {
 			level := slog.LevelInfo
-			if v.Status >= http.StatusInternalServerError {
+			if v.Status == http.StatusServiceUnavailable {
+				level = slog.LevelWarn // a database outage (problem.go), not a fault of ours
+			} else if v.Status >= http.StatusInternalServerError {
 				level = slog.LevelError
 			}
 			logger.LogAttrs(c.Request().Context(), level, "request",

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"net/netip"
 	"strconv"
 
 	"github.com/pairup/pairup/api/auth"
@@ -26,6 +27,10 @@ type Deps struct {
 	FeedUp   func() bool                 // reports whether the event feed is up; nil: not checked
 	Realtime Realtime                    // serves /api/ws; nil leaves it out
 	Logger   *slog.Logger
+
+	// TrustedProxies are the peers whose X-Forwarded-For is believed about the client's address
+	// (what the sign-in throttle counts by); none: the address is the TCP peer's.
+	TrustedProxies []netip.Prefix
 }
 
 // Realtime serves WebSocket connections for authenticated callers. It answers (with an
@@ -45,7 +50,7 @@ func (s *Server) CreateToken(ctx context.Context, _ oapigen.CreateTokenRequestOb
 	if !ok {
 		return nil, basicChallenge(pairup.Errorf(pairup.EUNAUTHORIZED, "send your student number and PIN with HTTP Basic authentication"))
 	}
-	token, err := s.Signin.SignIn(ctx, creds.user, creds.password)
+	token, err := s.Signin.SignIn(ctx, creds.user, creds.password, creds.addr)
 	if pairup.ErrorCode(err) == pairup.EUNAUTHORIZED {
 		return nil, basicChallenge(err)
 	} else if err != nil {

@@ -11,7 +11,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/pairup/pairup/api/pairup"
 )
@@ -133,9 +132,11 @@ func Slots(r io.Reader) ([]pairup.SlotEntry, error) {
 		if row.bad != "" {
 			return nil, &LineError{row.line, row.bad}
 		}
-		room, start, capacity := row.get("room"), row.get("starts_at"), row.get("capacity")
-		if room == "" || utf8.RuneCountInString(room) > 100 || pairup.HasControl(room) {
-			return nil, &LineError{row.line, "room must be 1 to 100 characters without control characters"}
+		start, capacity := row.get("starts_at"), row.get("capacity")
+		// The API's own rule, so a file cannot store a room (broken UTF-8, say) the API refuses.
+		room, err := pairup.NormalizeRoom(row.get("room"))
+		if err != nil {
+			return nil, &LineError{row.line, "room must be 1 to 100 characters of UTF-8 without control characters"}
 		}
 		startsAt, err := time.Parse(pairup.LabTimeLayout, start)
 		if err != nil {

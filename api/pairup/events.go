@@ -28,6 +28,7 @@ type Event struct {
 	Text      string  `json:"text,omitempty"`    // a status line
 	Student   string  `json:"student,omitempty"` // the one person it is for (a notice)
 	NoticeID  int64   `json:"notice,omitempty"`
+	At        int64   `json:"at,omitempty"` // when it was sent (NOTIFY), in Unix microseconds: for the event lag metric
 }
 
 // EventBus carries events between instances.
@@ -37,7 +38,9 @@ type EventBus interface {
 	// Listen calls handle for every event until ctx ends. resync is called each time the
 	// listener has connected, the first time included: events committed before then were
 	// missed (at startup, or after a lost connection), so listeners can tell clients to refetch.
-	Listen(ctx context.Context, handle func(Event), resync func()) error
+	// lost, unless nil, is called each time the listener loses its connection (or fails to
+	// connect): events are missed until the next resync.
+	Listen(ctx context.Context, handle func(Event), resync func(), lost func(error)) error
 }
 
 // ChatMessage is one message in a chat room.

@@ -25,8 +25,12 @@ type SigninAttempt struct {
 type CredentialStore interface {
 	// PINHash returns the stored hash of the student's PIN: ENOTFOUND when no such student.
 	PINHash(ctx context.Context, number string) (string, error)
-	// ReserveSigninAttempt counts an attempt for the number before its PIN is checked.
-	ReserveSigninAttempt(ctx context.Context, number string, window time.Duration) (SigninAttempt, error)
-	// ReleaseSigninAttempt gives back the attempt of a successful sign-in.
-	ReleaseSigninAttempt(ctx context.Context, number string) error
+	// UpgradePINHash replaces the student's PIN hash old with new, if old is still the one
+	// stored (a PIN reset meanwhile wins).
+	UpgradePINHash(ctx context.Context, number, old, new string) error
+	// ReserveSigninAttempt counts an attempt for the key (a student number, or a client
+	// address's "addr:" key) before the PIN is checked.
+	ReserveSigninAttempt(ctx context.Context, key string, window time.Duration) (SigninAttempt, error)
+	// ReleaseSigninAttempt gives back the key's attempt of a successful sign-in.
+	ReleaseSigninAttempt(ctx context.Context, key string) error
 }

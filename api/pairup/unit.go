@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"regexp"
+	"strings"
 	"time"
 	"unicode/utf8"
 )
@@ -128,10 +129,20 @@ func (p Policy) Validate() error {
 		return FieldErrorf(EINVALID, "policy.booking", "must be first_come or ranked")
 	case p.HoldMinutes < 1 || p.HoldMinutes > MaxHoldMinutes:
 		return FieldErrorf(EINVALID, "policy.hold_minutes", "must be from 1 to %d", MaxHoldMinutes)
+	case !writable(p.OpensAt):
+		return FieldErrorf(EINVALID, "policy.opens_at", "must be a time from year 1 to 9999 in UTC")
+	case !writable(p.ClosesAt):
+		return FieldErrorf(EINVALID, "policy.closes_at", "must be a time from year 1 to 9999 in UTC")
 	case p.OpensAt != nil && p.ClosesAt != nil && !p.ClosesAt.After(*p.OpensAt):
 		return FieldErrorf(EINVALID, "policy.closes_at", "must be after opens_at")
 	}
 	return nil
+}
+
+// writable reports whether a policy time (nil: none) can be written back in RFC 3339, which
+// knows years 0000 to 9999 only: an offset can push a time a client sent out of them in UTC.
+func writable(t *time.Time) bool {
+	return t == nil || t.UTC().Year() >= 1 && t.UTC().Year() <= 9999
 }
 
 // Phases of sign-up.
@@ -171,7 +182,8 @@ func (u Unit) Validate() error {
 
 func validTitle(t string) bool {
 	n := utf8.RuneCountInString(t)
-	return utf8.ValidString(t) && n >= 1 && n <= 200 && !HasControl(t) && t == trimSpace(t)
+	// No U+FFFD either: it is what a decoder leaves of broken UTF-8 or a lone surrogate (\ud800).
+	return utf8.ValidString(t) && n >= 1 && n <= 200 && !HasControl(t) && t == trimSpace(t) && !strings.ContainsRune(t, utf8.RuneError)
 }
 
 // ValidTimezone checks that z names an IANA time zone.
@@ -265,6 +277,8 @@ func (p *UnitPatch) UnmarshalJSON(b []byte) error {
 					err = decodeMember(v, &pp.OpensAt, field, "an RFC 3339 time or null")
 				case "closes_at":
 					err = decodeMember(v, &pp.ClosesAt, field, "an RFC 3339 time or null")
+				case "":
+					err = FieldErrorf(EINVALID, "policy", "has a member with an empty name")
 				default:
 					err = FieldErrorf(EINVALID, field, "is not a known field")
 				}
@@ -272,6 +286,8 @@ func (p *UnitPatch) UnmarshalJSON(b []byte) error {
 					return err
 				}
 			}
+		case "":
+			err = FieldErrorf(EINVALID, "body", "has a member with an empty name")
 		default:
 			err = FieldErrorf(EINVALID, name, "is not a known field")
 		}

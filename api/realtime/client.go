@@ -19,9 +19,6 @@ import (
 	"github.com/pairup/pairup/api/pairup"
 )
 
-// maxFrame bounds what a client may send in one frame; a chat message is at most 4000 bytes.
-const maxFrame = 16 << 10
-
 // client is one WebSocket connection of a signed-in person.
 type client struct {
 	hub     *Hub
@@ -48,8 +45,22 @@ func (h *Hub) Serve(w http.ResponseWriter, r *http.Request, caller auth.Caller) 
 	if !offers(r, Subprotocol) {
 		return pairup.Errorf(pairup.EINVALID, "offer the subprotocol %s", Subprotocol)
 	}
+	// Counted before the upgrade, so that concurrent handshakes cannot all slip under the cap.
+	if !h.acquireSocket(caller.Number) {
+		return pairup.Errorf(pairup.ETHROTTLED, "you already hold %d live connections; close one first", h.cfg.MaxSocketsPerPerson)
+	}
+	defer h.releaseSocket(caller.Number)
+	// Read before the upgrade, so that a database that does not answer is a 503 (errorHandler)
+	// the client can retry, not a socket closed right after it opened.
+	units, err := h.store.UnitsOfPeople(r.Context(), []string{caller.Number})
+	if err != nil {
+		return fmt.Errorf("enrolments of a new connection: %w", err)
+	}
+	upgradeHeaders(w, r)
 	conn, err := websocket.Accept(w, r, &websocket.AcceptOptions{
 		Subprotocols: []string{Subprotocol},
+		// No permessage-deflate: a small compressed frame could inflate into a huge one.
+		CompressionMode: websocket.CompressionDisabled,
 		// The token travels in the subprotocol header, never in a cookie, so a page on another
 		// origin cannot ride on a student's session: the Origin check adds nothing and would
 		// refuse the Vite dev server.
@@ -59,12 +70,6 @@ func (h *Hub) Serve(w http.ResponseWriter, r *http.Request, caller auth.Caller) 
 		return nil // Accept has answered the client already
 	}
 	conn.SetReadLimit(maxFrame)
-	units, err := h.store.UnitsOfPeople(r.Context(), []string{caller.Number})
-	if err != nil {
-		h.logger.ErrorContext(r.Context(), "enrolments of a new connection", "err", err)
-		conn.Close(websocket.StatusTryAgainLater, "try again")
-		return nil
-	}
 	c := &client{
 		hub: h, conn: conn, person: caller.Person, tokenID: caller.Token.ID,
 		siteAdmin: caller.SiteAdmin, units: setOf(units[caller.Number]), joined: map[string]roomRef{},
@@ -78,6 +83,8 @@ func (h *Hub) Serve(w http.ResponseWriter, r *http.Request, caller auth.Caller) 
 		return nil
 	}
 	defer h.wg.Done()
+	h.observer().OnSocketOpen()
+	defer h.observer().OnSocketClose()
 
 	ctx, cancel := context.WithCancel(context.WithoutCancel(r.Context()))
 	defer cancel()
@@ -107,16 +114,21 @@ func (c *client) enqueue(frame []byte) {
 	case <-c.closed:
 	case c.send <- frame:
 	default:
-		c.close(websocket.StatusPolicyViolation, "too slow: reconnect and refetch")
+		if c.close(websocket.StatusPolicyViolation, "too slow: reconnect and refetch") {
+			c.hub.observer().OnQueueClosure()
+		}
 	}
 }
 
-// close starts the closing handshake once; it never blocks the caller.
-func (c *client) close(code websocket.StatusCode, reason string) {
+// close starts the closing handshake once, reporting whether this call did; it never blocks
+// the caller.
+func (c *client) close(code websocket.StatusCode, reason string) (first bool) {
 	c.closeOnce.Do(func() {
+		first = true
 		close(c.closed)
 		go c.conn.Close(code, reason)
 	})
+	return first
 }
 
 func (c *client) writeLoop(ctx context.Context) {
@@ -178,6 +190,10 @@ func (c *client) readLoop(ctx context.Context) {
 // the protocol (encoding/json alone would also take "TYPE").
 func decodeInbound(data []byte) (inbound, error) {
 	errFrame := errors.New("a frame must be one JSON object with a type, and room and msg as needed")
+	if !utf8.Valid(data) {
+		// encoding/json would turn broken bytes into U+FFFD and store that as the student's words.
+		return inbound{}, errors.New("a text frame must be UTF-8")
+	}
 	var members map[string]json.RawMessage
 	dec := json.NewDecoder(bytes.NewReader(data))
 	if err := dec.Decode(&members); err != nil || dec.More() || members == nil {
@@ -329,7 +345,9 @@ func (c *client) text(ctx context.Context, wire, body string) {
 		return
 	}
 	n := utf8.RuneCountInString(body)
-	if n == 0 || strings.TrimSpace(body) == "" || n > pairup.MaxChatMessage || pairup.HasControl(body) || !utf8.ValidString(body) {
+	// U+FFFD is what decoding left of a lone surrogate (\ud800): not what the student typed.
+	if n == 0 || strings.TrimSpace(body) == "" || n > pairup.MaxChatMessage || pairup.HasControl(body) || !utf8.ValidString(body) ||
+		strings.ContainsRune(body, utf8.RuneError) {
 		c.fail(oapigen.ErrorMessageCodeInvalid, fmt.Sprintf("msg must be 1 to %d characters without control characters", pairup.MaxChatMessage))
 		return
 	}

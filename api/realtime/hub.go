@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/coder/websocket"
@@ -54,6 +55,9 @@ type Config struct {
 	RoomRate        rate.Limit    // joins and leaves per second per student (2)
 	RoomBurst       int           // join/leave burst per student (6)
 	HistorySize     int           // messages sent on join (50)
+	Observer        Observer      // hears of sockets and event lag (metrics); nil: nothing
+
+	MaxSocketsPerPerson int // sockets one person may hold on this instance (DefaultMaxSocketsPerPerson)
 }
 
 func (c *Config) defaults() {
@@ -83,6 +87,9 @@ func (c *Config) defaults() {
 	if c.HistorySize == 0 {
 		c.HistorySize = 50
 	}
+	if c.MaxSocketsPerPerson == 0 {
+		c.MaxSocketsPerPerson = DefaultMaxSocketsPerPerson
+	}
 }
 
 // Hub tracks this instance's connections and rooms.
@@ -96,11 +103,13 @@ type Hub struct {
 	clients  map[*client]struct{}
 	rooms    map[string]map[*client]string // room key → member → the name it joined by
 	limiters map[string]*studentLimits     // per student, shared by their connections on this instance
+	sockets  map[string]int                // person → sockets held on this instance, handshakes included
 	closing  bool
 	wg       sync.WaitGroup
 
 	listening     chan struct{} // closed once the hub hears events
 	listeningOnce sync.Once
+	feedUp        atomic.Bool // the event listener holds its connection right now
 }
 
 // NewHub returns a hub; call Run to start receiving events.
@@ -119,14 +128,20 @@ func NewHub(store Store, bus pairup.EventBus, logger *slog.Logger, cfg Config) *
 // the pushes of changes committed in between, so the server serves only after.
 func (h *Hub) Listening() <-chan struct{} { return h.listening }
 
+// FeedUp reports whether the hub hears events right now: false before the listener first
+// connects, while it has lost its connection and after Run has ended. Readiness reports it.
+func (h *Hub) FeedUp() bool { return h.feedUp.Load() }
+
 // Run receives events from every instance and checks for revoked tokens until ctx ends.
 func (h *Hub) Run(ctx context.Context) error {
 	go h.watchRevocations(ctx)
+	defer h.feedUp.Store(false)
 	return h.bus.Listen(ctx, func(e pairup.Event) { h.dispatch(ctx, e) }, func() {
 		h.reloadUnits(ctx)
 		h.broadcast(encode(oapigen.ResyncMessage{Type: oapigen.Resync}))
+		h.feedUp.Store(true)
 		h.listeningOnce.Do(func() { close(h.listening) })
-	})
+	}, func(error) { h.feedUp.Store(false) })
 }
 
 // Shutdown closes every connection with 1001 (going away) and waits for them to end.
@@ -291,6 +306,7 @@ func (h *Hub) dispatch(ctx context.Context, e pairup.Event) {
 	if ctx.Err() != nil {
 		return // shutting down: the sockets are closing anyway
 	}
+	defer h.observeLag(e)
 	switch e.Kind {
 	case pairup.EventProjectChanged:
 		p, err := h.store.Project(ctx, e.ProjectID)

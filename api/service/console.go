@@ -100,6 +100,9 @@ func (s *Service) MoveProject(ctx context.Context, acc Access, pid, labID int64,
 		}
 		return tx.Notify(ctx, pairup.Event{Kind: pairup.EventProjectChanged, Unit: u.Code, ProjectID: pid, LabIDs: []int64{before.Lab.ID, labID}})
 	})
+	if err == nil {
+		s.booked(BookedMove, 1)
+	}
 	return moved, err
 }
 

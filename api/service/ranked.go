@@ -396,6 +396,9 @@ func (s *Service) allocate(ctx context.Context, acc Access, seed int64, automati
 		ran = true
 		return nil
 	})
+	if err == nil && ran {
+		s.booked(BookedAllocation, bookedTeams(out))
+	}
 	return out, ran, err
 }
 

@@ -36,7 +36,7 @@ var (
 )
 
 // rosterHash is bcrypt at its cheapest cost: the rules do not care how slow hashing is.
-func rosterHash(pin string) (string, error) { return auth.HashPIN(pin, bcrypt.MinCost) }
+func rosterHash(pin string) (string, error) { return auth.PINs{Cost: bcrypt.MinCost}.Hash(pin) }
 
 type rosterBundle struct {
 	st    *store.Store

@@ -18,6 +18,8 @@ type Service struct {
 	st   *store.Store
 	now  func() time.Time
 	mail bool // notices also go by email (EnableMail)
+
+	metrics Metrics // hears of bookings (SetMetrics); nil: no one
 }
 
 // New returns the use cases on st; now is the clock (time.Now in production, a test's own clock

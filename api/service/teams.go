@@ -216,6 +216,7 @@ func (s *Service) CreateProject(ctx context.Context, acc Access, np pairup.NewPr
 	if err != nil {
 		return pairup.Project{}, err
 	}
+	s.booked(BookedCreate, boolCount(created.Booked()))
 	return created, nil
 }
 
@@ -235,6 +236,7 @@ func (s *Service) UpdateProject(ctx context.Context, acc Access, student string,
 		return pairup.Project{}, fieldError("description", err)
 	}
 	var updated pairup.Project
+	rebooked := false // the team got another slot, or its first
 	err = s.st.InTx(ctx, func(tx *store.Tx) error {
 		u, before, err := s.changeTeam(ctx, tx, acc, pid)
 		if err != nil {
@@ -276,6 +278,7 @@ func (s *Service) UpdateProject(ctx context.Context, acc Access, student string,
 		if err := tx.Audit(ctx, entry); err != nil {
 			return err
 		}
+		rebooked = oldLab != c.LabID && c.LabID != 0
 		if oldLab != c.LabID {
 			if err := s.placesFreed(ctx, tx, acc, u, oldLab); err != nil { // waitlist.go
 				return err
@@ -286,6 +289,7 @@ func (s *Service) UpdateProject(ctx context.Context, acc Access, student string,
 	if err != nil {
 		return pairup.Project{}, err
 	}
+	s.booked(BookedChange, boolCount(rebooked))
 	return updated, nil
 }
 

@@ -263,6 +263,9 @@ func (s *Service) AcceptHold(ctx context.Context, acc Access, hid int64) (pairup
 		return pairup.Project{}, pairup.FieldErrorf(pairup.ECONFLICT, "hid", "the hold lapsed at %s; the place passed to the next team in line",
 			lapsed.ExpiresAt.In(acc.Unit.Location()).Format("15:04"))
 	}
+	if err == nil {
+		s.booked(BookedHold, 1)
+	}
 	return moved, err
 }
 

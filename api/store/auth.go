@@ -69,19 +69,30 @@ func (s *Store) PINHash(ctx context.Context, number string) (string, error) {
 	return h, nil
 }
 
-// ReserveSigninAttempt counts an attempt for the student number before its PIN is checked.
-// Counting first, atomically, means concurrent guesses cannot slip past the limit.
-func (s *Store) ReserveSigninAttempt(ctx context.Context, number string, window time.Duration) (pairup.SigninAttempt, error) {
-	row, err := s.q.ReserveSigninAttempt(ctx, dbgen.ReserveSigninAttemptParams{StudentNumber: number, WindowSeconds: window.Seconds()})
+// UpgradePINHash implements pairup.CredentialStore: a no-op when the stored hash is no longer old.
+func (s *Store) UpgradePINHash(ctx context.Context, number, old, new string) error {
+	if _, err := s.q.UpgradePINHash(ctx, dbgen.UpgradePINHashParams{StudentNumber: number, OldHash: old, NewHash: new}); err != nil {
+		return fmt.Errorf("upgrade PIN hash: %w", err)
+	}
+	return nil
+}
+
+// ReserveSigninAttempt counts an attempt for the key before the PIN is checked: a student
+// number, or a client address's "addr:" key (signin_throttle's student_number column holds
+// both; no student number has a colon). Counting first, atomically, means concurrent guesses
+// cannot slip past the limit.
+func (s *Store) ReserveSigninAttempt(ctx context.Context, key string, window time.Duration) (pairup.SigninAttempt, error) {
+	row, err := s.q.ReserveSigninAttempt(ctx, dbgen.ReserveSigninAttemptParams{StudentNumber: key, WindowSeconds: window.Seconds()})
 	if err != nil {
 		return pairup.SigninAttempt{}, fmt.Errorf("reserve sign-in attempt: %w", err)
 	}
 	return pairup.SigninAttempt{Attempt: int(row.Failures), RetryAfter: row.WindowStart.Add(window).Sub(row.Now)}, nil
 }
 
-// ReleaseSigninAttempt gives back the attempt of a successful sign-in: only failures count.
-func (s *Store) ReleaseSigninAttempt(ctx context.Context, number string) error {
-	if err := s.q.ReleaseSigninAttempt(ctx, number); err != nil {
+// ReleaseSigninAttempt gives back the key's attempt of a successful sign-in: only failures
+// count. It takes back one attempt, never the failures before it.
+func (s *Store) ReleaseSigninAttempt(ctx context.Context, key string) error {
+	if err := s.q.ReleaseSigninAttempt(ctx, key); err != nil {
 		return fmt.Errorf("release sign-in attempt: %w", err)
 	}
 	return nil

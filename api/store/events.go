@@ -16,10 +16,17 @@ import (
 
 const eventChannel = "pairup_events"
 
+// ListenerApplicationName is the application_name of the event listener's connection (unless
+// DATABASE_URL sets one), so pg_stat_activity shows which backend holds the LISTEN.
+const ListenerApplicationName = "pairup-listener"
+
 var _ pairup.EventBus = (*Store)(nil)
 
 // notify queues an event on the transaction's connection; Postgres delivers it at commit.
 func notify(ctx context.Context, q *dbgen.Queries, e pairup.Event) error {
+	if e.At == 0 {
+		e.At = time.Now().UnixMicro() // listeners measure their lag from here
+	}
 	payload, err := json.Marshal(e)
 	if err != nil {
 		return fmt.Errorf("encode event: %w", err)
@@ -40,7 +47,7 @@ func (s *Store) Publish(ctx context.Context, e pairup.Event) error {
 
 // Listen implements pairup.EventBus on a connection of its own (LISTEN holds it), reconnecting
 // with backoff until ctx ends.
-func (s *Store) Listen(ctx context.Context, handle func(pairup.Event), resync func()) error {
+func (s *Store) Listen(ctx context.Context, handle func(pairup.Event), resync func(), lost func(error)) error {
 	backoff := 100 * time.Millisecond
 	for {
 		err := s.listenOnce(ctx, handle, func() {
@@ -49,6 +56,9 @@ func (s *Store) Listen(ctx context.Context, handle func(pairup.Event), resync fu
 		})
 		if ctx.Err() != nil {
 			return nil
+		}
+		if lost != nil {
+			lost(err)
 		}
 		s.logger.WarnContext(ctx, "event listener lost its connection; reconnecting", "err", err, "in", backoff)
 		select {
@@ -61,7 +71,11 @@ func (s *Store) Listen(ctx context.Context, handle func(pairup.Event), resync fu
 }
 
 func (s *Store) listenOnce(ctx context.Context, handle func(pairup.Event), connected func()) error {
-	conn, err := pgx.ConnectConfig(ctx, s.pool.Config().ConnConfig.Copy())
+	cc := s.pool.Config().ConnConfig.Copy()
+	if cc.RuntimeParams["application_name"] == "" {
+		cc.RuntimeParams["application_name"] = ListenerApplicationName // tells it apart in pg_stat_activity
+	}
+	conn, err := pgx.ConnectConfig(ctx, cc)
 	if err != nil {
 		return fmt.Errorf("connect listener: %w", err)
 	}

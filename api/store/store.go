@@ -72,7 +72,7 @@ func Open(ctx context.Context, url string) (*Store, error) {
 
 // New wraps an existing pool.
 func New(pool *pgxpool.Pool) *Store {
-	return &Store{Queries: Queries{q: dbgen.New(pool)}, pool: pool, logger: discard}
+	return &Store{Queries: Queries{q: dbgen.New(markedDB{pool})}, pool: pool, logger: discard}
 }
 
 // WithLogger makes the store log its background work (the event listener) to logger.
@@ -150,10 +150,10 @@ func (s *Store) InTx(ctx context.Context, fn func(tx *Tx) error) error {
 	var err error
 	for i := range attempts {
 		err = pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
-			return fn(&Tx{Queries{q: s.q.WithTx(tx)}})
+			return fn(&Tx{Queries{q: dbgen.New(markedDB{tx})}})
 		})
 		if !retryable(err) {
-			return err
+			return markUnavailable(err) // BEGIN and COMMIT do not go through markedDB
 		}
 		select {
 		case <-ctx.Done():

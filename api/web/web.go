@@ -18,13 +18,26 @@ import (
 const ContentSecurityPolicy = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; " +
 	"connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
 
-// SecurityHeaders sets the headers every response carries, API responses included.
+// APIContentSecurityPolicy is the policy of everything under /api that sets none of its own
+// (the reference page at /api/docs does): data, never a page that loads or runs anything, and
+// never framed.
+const APIContentSecurityPolicy = "default-src 'none'; frame-ancestors 'none'"
+
+// SecurityHeaders sets the headers every response carries, API responses, errors and
+// WebSocket handshake refusals included. Install it with Echo's Pre, which runs for unknown
+// routes too; a handler may replace the policy with its own.
 func SecurityHeaders(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		h := c.Response().Header()
-		h.Set("Content-Security-Policy", ContentSecurityPolicy)
+		if p := c.Request().URL.Path; p == "/api" || strings.HasPrefix(p, "/api/") {
+			h.Set("Content-Security-Policy", APIContentSecurityPolicy)
+		} else {
+			h.Set("Content-Security-Policy", ContentSecurityPolicy)
+		}
 		h.Set("X-Content-Type-Options", "nosniff")
 		h.Set("Referrer-Policy", "no-referrer")
+		// No page of another origin opened from here (or opening this) shares a window with it.
+		h.Set("Cross-Origin-Opener-Policy", "same-origin")
 		return next(c)
 	}
 }

@@ -84,7 +84,11 @@ func TestServesSPAWithFallbackAndCaching(t *testing.T) {
 			t.Errorf("%s: Cache-Control %q, want %q", c.path, got, c.wantCache)
 		}
 		csp := resp.Header.Get("Content-Security-Policy")
-		if !strings.Contains(csp, "script-src 'self'") || strings.Contains(csp, "unsafe-inline") {
+		if strings.HasPrefix(c.path, "/api/") {
+			if csp != web.APIContentSecurityPolicy {
+				t.Errorf("%s: Content-Security-Policy %q, want %q", c.path, csp, web.APIContentSecurityPolicy)
+			}
+		} else if !strings.Contains(csp, "script-src 'self'") || strings.Contains(csp, "unsafe-inline") {
 			t.Errorf("%s: Content-Security-Policy %q must allow only the app's own scripts", c.path, csp)
 		}
 	}

@@ -20,6 +20,14 @@ type config struct {
 	AllocateInterval time.Duration
 	// SweepInterval is how often lapsed waitlist holds are released (PAIRUP_SWEEP_INTERVAL).
 	SweepInterval time.Duration
+	// Signin: PAIRUP_TRUSTED_PROXIES, PAIRUP_SIGNIN_ADDRESS_LIMIT, PAIRUP_PIN_PEPPER.
+	Signin signinConfig
+	// Ops: PAIRUP_LOG_FORMAT.
+	Ops opsConfig
+	// Transport: PAIRUP_READ_HEADER_TIMEOUT, PAIRUP_MAX_SOCKETS_PER_PERSON, PAIRUP_CORS_ORIGINS.
+	Transport transportConfig
+	// Metrics: PAIRUP_METRICS_ADDR.
+	Metrics metricsConfig
 }
 
 const defaultDatabaseURL = "postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable"
@@ -62,9 +70,21 @@ func loadConfig(getenv func(string) string) (config, error) {
 	if cfg.SweepInterval, err = loadSweepInterval(getenv); err != nil {
 		return config{}, err
 	}
+	if cfg.Signin, err = loadSigninConfig(getenv); err != nil {
+		return config{}, err
+	}
+	if cfg.Ops, err = loadOpsConfig(getenv); err != nil {
+		return config{}, err
+	}
+	if cfg.Transport, err = loadTransportConfig(getenv); err != nil {
+		return config{}, err
+	}
+	if cfg.Metrics, err = loadMetricsConfig(getenv); err != nil {
+		return config{}, err
+	}
 	return cfg, nil
 }
 
-func newLogger(w io.Writer) *slog.Logger {
-	return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: slog.LevelInfo}))
+func newLogger(w io.Writer, cfg config) *slog.Logger {
+	return newOpsLogger(w, cfg.Ops) // PAIRUP_LOG_FORMAT: config_ops.go
 }

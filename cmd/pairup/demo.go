@@ -7,7 +7,6 @@ import (
 	"log/slog"
 	"time"
 
-	"github.com/pairup/pairup/api/auth"
 	"github.com/pairup/pairup/api/pairup"
 	"github.com/pairup/pairup/api/service"
 	"github.com/pairup/pairup/internal/testfactory"
@@ -91,11 +90,12 @@ func demo(ctx context.Context, cfg config, logger *slog.Logger, stdout io.Writer
 	svc := service.New(st, time.Now)
 	// Every demo student shares one published PIN, so one hash per PIN will do (a real roster
 	// gets a salt per student from the importer).
-	studentHash, err := auth.HashPIN(demoStudentPIN, auth.DefaultPINCost)
+	pins := cfg.Signin.pins()
+	studentHash, err := pins.Hash(demoStudentPIN)
 	if err != nil {
 		return err
 	}
-	adminHash, err := auth.HashPIN(demoAdminPIN, auth.DefaultPINCost)
+	adminHash, err := pins.Hash(demoAdminPIN)
 	if err != nil {
 		return err
 	}

@@ -140,7 +140,7 @@ var (
 // checks whatever cost is stored.
 func testPINHash() string {
 	hashOnce.Do(func() {
-		h, err := auth.HashPIN(testPIN, bcrypt.MinCost)
+		h, err := auth.PINs{Cost: bcrypt.MinCost}.Hash(testPIN)
 		if err != nil {
 			panic(err)
 		}

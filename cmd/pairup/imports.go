@@ -9,13 +9,10 @@ import (
 	"os"
 	"strings"
 
-	"github.com/pairup/pairup/api/auth"
 	"github.com/pairup/pairup/api/importer"
 	"github.com/pairup/pairup/api/pairup"
 	"github.com/pairup/pairup/api/service"
 )
-
-func hashPIN(pin string) (string, error) { return auth.HashPIN(pin, auth.DefaultPINCost) }
 
 // importCommand is `pairup import students [--unit CODE] [--remove] FILE` and
 // `pairup import labs [--unit CODE] FILE`. A roster goes through the use case the console's
@@ -82,7 +79,7 @@ func importStudents(ctx context.Context, cfg config, logger *slog.Logger, f io.R
 	if err != nil {
 		return fmt.Errorf("import students: %w", err)
 	}
-	report, err := svc.ApplyRoster(ctx, acc, f, service.RosterOptions{Remove: remove, HashPIN: hashPIN})
+	report, err := svc.ApplyRoster(ctx, acc, f, service.RosterOptions{Remove: remove, HashPIN: cfg.Signin.pins().Hash})
 	if err != nil {
 		return fmt.Errorf("import students from %s: %w", path, err)
 	}

@@ -25,6 +25,8 @@ const usage = `usage: pairup <command>
 commands:
   serve                                 serve the API (migrates first)
   migrate                               apply database migrations
+  health [--url URL] [--timeout D]      exit 0 if the server on PAIRUP_ADDR is ready (GET /api/health/ready
+                                        answers 200), else print why and exit 1 (container healthchecks)
   import students [--unit CODE] [--remove] FILE
                                         import a unit's roster: student_number,name,pin,role[,email]
                                         (role: student, coordinator or admin; default student; an
@@ -54,7 +56,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	if err != nil {
 		return err
 	}
-	logger := newLogger(stderr)
+	logger := newLogger(stderr, cfg)
 	if len(args) == 0 {
 		fmt.Fprint(stderr, usage)
 		return fmt.Errorf("no command given")
@@ -64,6 +66,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return serve(ctx, cfg, logger, stdout)
 	case "migrate":
 		return migrate(ctx, cfg, logger)
+	case "health":
+		return healthCommand(ctx, cfg, args[1:], stdout, stderr)
 	case "import":
 		return importCommand(ctx, cfg, logger, args[1:], stdout, stderr)
 	case "unit":

@@ -75,7 +75,7 @@ func startNotices(ctx context.Context, cfg noticeConfig, st *store.Store, svc *s
 			go func() { sender.Run(ctx); stopped <- struct{}{} }()
 			go func() {
 				// Its own LISTEN: a notice committed on any instance kicks this sender.
-				_ = st.Listen(ctx, sender.KickOnNotice, sender.Kick)
+				_ = st.Listen(ctx, sender.KickOnNotice, sender.Kick, nil)
 				stopped <- struct{}{}
 			}()
 		}

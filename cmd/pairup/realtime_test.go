@@ -786,10 +786,14 @@ func TestWsTShutdown(t *testing.T) {
 	}
 }
 
-// wsTDialStalled opens a socket whose kernel receive buffer is as small as the system allows,
+// wsTDialStalledTCP opens a socket whose kernel receive buffer is as small as the system allows,
 // for a client that never reads: the server's writes to it soon block.
-func wsTDialStalled(t *testing.T, s *testServer, tok apitest.Bearer) *websocket.Conn {
+// It also returns the TCP connection, so that a test can widen the receive buffer once the
+// server has fallen behind: through a 1 KiB window, Linux delivers a 6 KB frame only as
+// zero-window probes let it, seconds per frame.
+func wsTDialStalledTCP(t *testing.T, s *testServer, tok apitest.Bearer) (*websocket.Conn, *net.TCPConn) {
 	t.Helper()
+	var tcp *net.TCPConn
 	dialer := &net.Dialer{Control: func(_, _ string, c syscall.RawConn) error {
 		var serr error
 		err := c.Control(func(fd uintptr) {
@@ -801,13 +805,22 @@ func wsTDialStalled(t *testing.T, s *testServer, tok apitest.Bearer) *websocket.
 	defer cancel()
 	c, _, err := websocket.Dial(ctx, "ws"+strings.TrimPrefix(s.URL, "http")+"/api/ws", &websocket.DialOptions{
 		Subprotocols: []string{"pairup.v1", "bearer." + string(tok)},
-		HTTPClient:   &http.Client{Transport: &http.Transport{DialContext: dialer.DialContext}},
+		HTTPClient: &http.Client{Transport: &http.Transport{DialContext: func(ctx context.Context, network, addr string) (net.Conn, error) {
+			conn, err := dialer.DialContext(ctx, network, addr)
+			if err == nil {
+				tcp, _ = conn.(*net.TCPConn)
+			}
+			return conn, err
+		}}},
 	})
 	if err != nil {
 		t.Fatalf("dial: %v", err)
 	}
 	t.Cleanup(func() { c.CloseNow() })
-	return c
+	if tcp == nil {
+		t.Fatal("dial: no TCP connection")
+	}
+	return c, tcp
 }
 
 // TestWsTSlowConsumer checks that clients that fall behind are dropped without delaying
@@ -823,12 +836,12 @@ func TestWsTSlowConsumer(t *testing.T) {
 	normal := wsTDial(t, s, 0, roster)
 	wsTJoin(normal, "lobby", wsTName(0))
 	join := []byte(`{"type":"join","room":"lobby"}`)
-	stalled := wsTDialStalled(t, s, signIn(t, s, studentNumber(1)))
+	stalled, stalledTCP := wsTDialStalledTCP(t, s, signIn(t, s, studentNumber(1)))
 	if err := stalled.Write(context.Background(), websocket.MessageText, join); err != nil {
 		t.Fatal(err)
 	}
 	wsTStatus(normal, "lobby", wsTName(1)+" has entered the room.")
-	lagging := wsTDialStalled(t, s, signIn(t, s, studentNumber(2)))
+	lagging, laggingTCP := wsTDialStalledTCP(t, s, signIn(t, s, studentNumber(2)))
 	if err := lagging.Write(context.Background(), websocket.MessageText, join); err != nil {
 		t.Fatal(err)
 	}
@@ -897,6 +910,13 @@ func TestWsTSlowConsumer(t *testing.T) {
 	}
 	if err := <-posted; err != nil {
 		t.Fatal(err)
+	}
+	// Every message is posted and the normal client has had them all, so the server has long
+	// given up on both slow clients: let them read what is left at full speed.
+	for _, c := range []*net.TCPConn{laggingTCP, stalledTCP} {
+		if err := c.SetReadBuffer(4 << 20); err != nil {
+			t.Fatal(err)
+		}
 	}
 	for laggingClosed == 0 {
 		got, code, err := read(lagging)

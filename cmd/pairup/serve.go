@@ -55,20 +55,32 @@ func serve(ctx context.Context, cfg config, logger *slog.Logger, stdout io.Write
 		}
 	}
 	tokens := auth.NewTokens(key, cfg.TokenTTL, st)
-	hub := realtime.NewHub(st, st, logger, realtime.Config{})
+	meters, stopMetrics, err := startMetrics(cfg.Metrics, st, logger, stdout) // PAIRUP_METRICS_ADDR: metrics.go
+	if err != nil {
+		return err
+	}
+	defer stopMetrics()
+	hub := realtime.NewHub(st, st, logger, realtime.Config{MaxSocketsPerPerson: cfg.Transport.MaxSocketsPerPerson, Observer: meters})
 	svc := service.New(st, time.Now)
+	svc.SetMetrics(meters)
 	handler, err := httpapi.NewHandler(httpapi.Deps{
 		Service:  svc,
 		Tokens:   tokens,
-		Signin:   auth.NewSignin(st, tokens, auth.DefaultThrottle),
+		Signin:   auth.NewSigninWith(st, tokens, cfg.Signin.signinOptions(logger)),
 		Ping:     st.Ping,
+		FeedUp:   hub.FeedUp,
 		Realtime: hub,
 		Logger:   logger,
+
+		// Whose X-Forwarded-For names the client the sign-in throttle counts by.
+		TrustedProxies: cfg.Signin.TrustedProxies,
 	})
 	if err != nil {
 		return fmt.Errorf("build API: %w", err)
 	}
-	handler.Use(web.SecurityHeaders)
+	handler.Pre(meters.Middleware()) // counts every answer, by route template
+	// Pre: before routing, so unknown routes, 405s and preflights get them too.
+	handler.Pre(web.SecurityHeaders, httpapi.CORS(cfg.Transport.CORSOrigins))
 	if !web.Register(handler, cfg.WebDir) {
 		logger.WarnContext(ctx, "no built SPA to serve; run `make build-web` or set PAIRUP_WEB_DIR", "dir", cfg.WebDir)
 	}
@@ -81,7 +93,7 @@ func serve(ctx context.Context, cfg config, logger *slog.Logger, stdout io.Write
 		Handler: handler,
 		// No ReadTimeout: it would cut off WebSockets, which outlive their request; bodies are
 		// capped at 64 KiB by the API.
-		ReadHeaderTimeout: 10 * time.Second,
+		ReadHeaderTimeout: cfg.Transport.ReadHeaderTimeout,
 		IdleTimeout:       2 * time.Minute,
 	}
 	background, stopBackground := context.WithCancel(ctx)

@@ -115,7 +115,7 @@ func (o *oneClassDB) seed() {
 	o.t.Helper()
 	o.students = oneClassRoster
 	for _, s := range o.students {
-		h, err := auth.HashPIN(s.PIN, bcrypt.MinCost)
+		h, err := auth.PINs{Cost: bcrypt.MinCost}.Hash(s.PIN)
 		if err != nil {
 			o.t.Fatal(err)
 		}

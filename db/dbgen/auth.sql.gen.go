@@ -126,3 +126,23 @@ func (q *Queries) TokenRevoked(ctx context.Context, tokenID uuid.UUID) (bool, er
 	err := row.Scan(&exists)
 	return exists, err
 }
+
+const upgradePINHash = `-- name: UpgradePINHash :execrows
+UPDATE people SET pin_hash = $1 WHERE student_number = $2 AND pin_hash = $3
+`
+
+type UpgradePINHashParams struct {
+	NewHash       string
+	StudentNumber string
+	OldHash       string
+}
+
+// Replaces a PIN hash by its peppered form at sign-in, only while the hash checked is still the
+// one stored: a PIN reset in the meantime wins.
+func (q *Queries) UpgradePINHash(ctx context.Context, arg UpgradePINHashParams) (int64, error) {
+	result, err := q.db.Exec(ctx, upgradePINHash, arg.NewHash, arg.StudentNumber, arg.OldHash)
+	if err != nil {
+		return 0, err
+	}
+	return result.RowsAffected(), nil
+}

@@ -31,3 +31,8 @@ INSERT INTO settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING;
 
 -- name: GetSetting :one
 SELECT value FROM settings WHERE key = $1;
+
+-- Replaces a PIN hash by its peppered form at sign-in, only while the hash checked is still the
+-- one stored: a PIN reset in the meantime wins.
+-- name: UpgradePINHash :execrows
+UPDATE people SET pin_hash = @new_hash WHERE student_number = @student_number AND pin_hash = @old_hash;

@@ -130,7 +130,7 @@ func seed(ctx context.Context, dbURL string) (firstDay time.Time, err error) {
 	if err := store.Migrate(ctx, st.Pool(), slog.New(slog.NewTextHandler(io.Discard, nil))); err != nil {
 		return time.Time{}, fmt.Errorf("migrate: %w", err)
 	}
-	hash, err := auth.HashPIN(pin, bcrypt.MinCost)
+	hash, err := auth.PINs{Cost: bcrypt.MinCost}.Hash(pin)
 	if err != nil {
 		return time.Time{}, err
 	}

@@ -1,5 +1,6 @@
 import createClient, { type Client, type Middleware } from 'openapi-fetch'
 
+import { retryAfterSeconds } from './result'
 import type { components, paths } from './schema'
 
 /** The typed client for every route in openapi.yaml. */
@@ -91,6 +92,33 @@ export function sessionExpiry(token: () => string | null, onUnauthorized: () => 
       if (current && request.headers.get('Authorization') === `Bearer ${current}`) {
         onUnauthorized()
       }
+      return undefined
+    },
+  }
+}
+
+/** What the reachability middleware tells (useConnection listens). */
+export interface Reachability {
+  /** The server cannot be reached or cannot answer now; `retryAfter` in seconds when it said so. */
+  lost(retryAfter?: number): void
+  /** The server answered. */
+  back(): void
+}
+
+/**
+ * The one place that tells whether the server is there: a failed fetch or a 502/503/504 (a
+ * database outage, or a proxy without a server behind it) means it is not; any other answer, even
+ * a 4xx, means it is. A request the page aborted itself says nothing.
+ */
+export function reachability(report: Reachability): Middleware {
+  return {
+    onResponse({ response }) {
+      if ([502, 503, 504].includes(response.status)) report.lost(retryAfterSeconds(response))
+      else report.back()
+      return undefined
+    },
+    onError({ error }) {
+      if (!(error instanceof Error && error.name === 'AbortError')) report.lost()
       return undefined
     },
   }

@@ -46,6 +46,12 @@ export interface Realtime {
   sync(): void
   /** Closes the connection for good (sign-out, app unmounted). */
   stop(): void
+  /**
+   * The server answers again after an outage (useConnection): live, it tells every subscriber to
+   * refetch (a `resync` about everything); waiting to reconnect, it reconnects now, and `ready` does.
+   * Optional for connections that never connect (test fakes).
+   */
+  resync?(): void
 }
 
 /** The WebSocket close code for a revoked or expired token. */
@@ -158,6 +164,16 @@ export function createRealtime(options: RealtimeOptions): Realtime {
     status.value = 'idle'
   }
 
+  function resync() {
+    if (status.value === 'live') return emit({ type: 'resync' })
+    const token = options.token()
+    if (timer && token) {
+      clearTimeout(timer)
+      timer = undefined
+      connect(token)
+    }
+  }
+
   function send(message: ClientMessage): boolean {
     if (!socket || socket.readyState !== OPEN || status.value !== 'live') return false
     socket.send(JSON.stringify(message))
@@ -169,7 +185,7 @@ export function createRealtime(options: RealtimeOptions): Realtime {
     return () => void handlers.delete(handler)
   }
 
-  return { status: readonly(status), subscribe, send, sync, stop }
+  return { status: readonly(status), subscribe, send, sync, stop, resync }
 }
 
 export const REALTIME: InjectionKey<Realtime> = Symbol('realtime')
