@@ -89,7 +89,7 @@ web-unit: $(WEB_DEPS)
 e2e: $(WEB_DEPS)
 	@url=$(DB); cd $(WEB) && DATABASE_URL="$$url" $(NPM) run test:e2e
 
-# First-load JS + CSS, gzip; fails over the 80 KB budget (needs a build: e2e makes one).
+# First-load JS + CSS, gzip; fails over the 60 KB budget (needs a build: e2e makes one).
 size: $(WEB_DEPS)
 	@test -f $(WEB)/dist/index.html || (cd $(WEB) && $(NPM) run build)
 	cd $(WEB) && $(NPM) run --silent size

@@ -1,9 +1,7 @@
 import { createRouter, createWebHistory, type RouterHistory } from 'vue-router'
 
 import { useSessionStore } from '@/stores/session'
-import HomeView from '@/views/HomeView.vue'
 import SignInView from '@/views/SignInView.vue'
-import UnitView from '@/views/UnitView.vue'
 
 declare module 'vue-router' {
   interface RouteMeta {
@@ -23,12 +21,19 @@ export function createAppRouter(history: RouterHistory = createWebHistory(import
         component: SignInView,
         meta: { public: true, title: 'Sign in' },
       },
+      // The first load is the sign-in page: the pages behind it come in chunks of their own,
+      // fetched on the way to them.
       // Opens the person's unit (the default one when they are in it).
-      { path: '/', name: 'home', component: HomeView, meta: { title: 'Your units' } },
+      {
+        path: '/',
+        name: 'home',
+        component: () => import('@/views/HomeView.vue'),
+        meta: { title: 'Your units' },
+      },
       {
         path: '/u/:unit',
         name: 'unit',
-        component: UnitView,
+        component: () => import('@/views/UnitView.vue'),
         props: (to) => ({ code: String(to.params.unit) }),
         meta: { title: 'Projects' },
       },

@@ -1,5 +1,6 @@
 import { flushPromises, mount, type ComponentMountingOptions } from '@vue/test-utils'
 import { createPinia, setActivePinia } from 'pinia'
+import { vi } from 'vitest'
 import type { Component } from 'vue'
 import { createMemoryHistory } from 'vue-router'
 
@@ -44,7 +45,8 @@ export async function mountInApp<C extends Component>(
   return { wrapper, router, session, sockets }
 }
 
-/** Lets every pending fetch and re-render finish. */
+/** Lets every pending fetch and re-render finish, and every lazily loaded panel's code arrive. */
 export async function settle(): Promise<void> {
+  await vi.dynamicImportSettled()
   for (let i = 0; i < 5; i++) await flushPromises()
 }

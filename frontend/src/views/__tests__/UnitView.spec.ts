@@ -1,5 +1,9 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
 
+import BoardPanel from '@/components/BoardPanel.vue'
+import InvitationsPanel from '@/components/InvitationsPanel.vue'
+import RankingPanel from '@/components/RankingPanel.vue'
+import WaitlistPanel from '@/components/WaitlistPanel.vue'
 import { mountInApp, settle } from '@/test/app'
 import { enrolments, labs, otherProject, project, session, UNIT, unit } from '@/test/fixtures'
 import { fakeNetwork, problem } from '@/test/network'
@@ -121,6 +125,17 @@ describe('UnitView', () => {
     await settle()
     expect(net.calls('GET /api/units/default/projects')).toHaveLength(3)
     expect(rows()).toEqual(['Grace Hopper & Alan Turing'])
+  })
+
+  it("loads the fair sign-up's panels the unit uses, fetching their code when first shown", async () => {
+    fakeNetwork(routes())
+    const { wrapper } = await mountInApp(UnitView, { session, route: '/u/default', props: { code: UNIT } })
+    expect(wrapper.findComponent(BoardPanel).exists()).toBe(true)
+    expect(wrapper.findComponent(InvitationsPanel).exists()).toBe(true)
+    expect(wrapper.findComponent(WaitlistPanel).exists()).toBe(true)
+    expect(wrapper.findComponent(RankingPanel).exists()).toBe(false) // first come, first served
+    expect(wrapper.find('.lazy-panel').exists()).toBe(false) // no panel left saying it is loading
+    expect(wrapper.get('section.board').attributes('aria-labelledby')).toMatch(/-heading$/)
   })
 
   it('has a chat region with the team room once the student has a team', async () => {
