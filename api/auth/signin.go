@@ -31,7 +31,7 @@ var DefaultAddressThrottle = Throttle{Window: 15 * time.Minute, Limit: 100}
 type SigninOptions struct {
 	Throttle Throttle     // failures per student number
 	Address  Throttle     // failures per client address (IPv4, or an IPv6 /64); a Limit of 0 turns it off
-	PINs     PINs         // how PINs are hashed and checked
+	PINs     PINs         // how PINs are hashed and checked, and the Limiter sign-ins queue in
 	Logger   *slog.Logger // nil: slog.Default()
 }
 
@@ -69,26 +69,34 @@ type Token struct {
 	Expires time.Time
 }
 
-var (
-	dummyOnce sync.Once
-	dummyHash []byte
-)
-
-// dummy is compared against when the student is unknown, so an unknown number takes as long as
-// a wrong PIN and the two cannot be told apart.
-func dummy() []byte {
-	dummyOnce.Do(func() {
-		dummyHash, _ = bcrypt.GenerateFromPassword([]byte("00000000"), DefaultPINCost)
-	})
-	return dummyHash
-}
-
 var errBadCredentials = pairup.Errorf(pairup.EUNAUTHORIZED, "unknown student number or wrong PIN")
 
 // SignIn returns a token for the right student number and PIN: EUNAUTHORIZED for an unknown
 // student or a wrong PIN alike, ETHROTTLED once the number, or the client address addr (as
 // the HTTP layer determined it; "" when unknown), has used up its failures.
+//
+// A sign-in first waits for its turn in the PINs' Limiter, behind every sign-in that came
+// before it, and holds the slot until its PIN is checked (and, when the stored hash is stale,
+// hashed anew). The attempt is counted against the address and the number only once its turn
+// has come: a class of 500 signing in at once from behind one school NAT then has at most a
+// slot's worth of attempts counted and not yet resolved, rather than the whole queue, which
+// would go past the address limit and refuse right PINs. When ctx ends while the sign-in
+// waits, it leaves the queue without hashing, counting or answering anything but ctx's error.
 func (s *Signin) SignIn(ctx context.Context, number, pin, addr string) (Token, error) {
+	lim := s.opt.PINs.limiter()
+	if err := lim.Acquire(ctx); err != nil {
+		return Token{}, fmt.Errorf("sign in: %w", err)
+	}
+	held := true
+	release := func() {
+		if held {
+			held = false
+			lim.Release()
+		}
+	}
+	defer release()
+	cost := s.opt.PINs.cost()
+
 	addrKey, err := s.reserveAddress(ctx, addr)
 	if err != nil {
 		return Token{}, err
@@ -96,7 +104,7 @@ func (s *Signin) SignIn(ctx context.Context, number, pin, addr string) (Token, e
 	if !pairup.ValidStudentNumber(number) {
 		// Not a number we could ever have issued: refuse without keeping state for it (its
 		// address has counted it as a failure).
-		_ = s.compare(dummy(), []byte(pin))
+		_ = s.compare(dummy(cost), []byte(pin))
 		return Token{}, errBadCredentials
 	}
 	attempt, err := s.creds.ReserveSigninAttempt(ctx, number, s.opt.Throttle.Window)
@@ -105,6 +113,7 @@ func (s *Signin) SignIn(ctx context.Context, number, pin, addr string) (Token, e
 	}
 	if attempt.Attempt > s.opt.Throttle.Limit {
 		// No PIN is checked, so this is no guess the address should pay for.
+		release()
 		if err := s.release(ctx, addrKey); err != nil {
 			return Token{}, err
 		}
@@ -118,7 +127,7 @@ func (s *Signin) SignIn(ctx context.Context, number, pin, addr string) (Token, e
 	switch pairup.ErrorCode(err) {
 	case "":
 	case pairup.ENOTFOUND:
-		_ = s.compare(dummy(), []byte(pin))
+		_ = s.compare(dummy(cost), []byte(pin))
 		return Token{}, errBadCredentials
 	default:
 		return Token{}, fmt.Errorf("sign in: %w", err)
@@ -126,7 +135,7 @@ func (s *Signin) SignIn(ctx context.Context, number, pin, addr string) (Token, e
 	if !pairup.ValidPIN(pin) {
 		// Still one comparison, so a malformed PIN takes as long for a real student as for an
 		// unknown one and the timing tells no student numbers apart.
-		_ = s.compare(dummy(), []byte(pin))
+		_ = s.compare(dummy(cost), []byte(pin))
 		return Token{}, errBadCredentials
 	}
 	ok, rehash, unpeppered := s.opt.PINs.check(s.compare, hash, pin)
@@ -139,6 +148,13 @@ func (s *Signin) SignIn(ctx context.Context, number, pin, addr string) (Token, e
 	if !ok {
 		return Token{}, errBadCredentials
 	}
+	// The new hash of a stale one is made in this sign-in's slot, not after queueing again.
+	var fresh string
+	var freshErr error
+	if rehash {
+		fresh, freshErr = s.opt.PINs.hash(pin)
+	}
+	release()
 	if err := s.creds.ReleaseSigninAttempt(ctx, number); err != nil {
 		return Token{}, fmt.Errorf("sign in: %w", err)
 	}
@@ -148,7 +164,7 @@ func (s *Signin) SignIn(ctx context.Context, number, pin, addr string) (Token, e
 		return Token{}, err
 	}
 	if rehash {
-		s.upgrade(ctx, number, hash, pin)
+		s.upgrade(ctx, number, hash, fresh, freshErr)
 	}
 	token, expires, err := s.tokens.Issue(number)
 	if err != nil {
@@ -190,16 +206,16 @@ func (s *Signin) release(ctx context.Context, addrKey string) error {
 	return nil
 }
 
-// upgrade replaces a plain hash, just verified, with the peppered one, unless the PIN was
+// upgrade stores fresh, the hash just made of the PIN that verified against old (a plain hash
+// while there is a pepper, or one of another cost than the configured), unless the PIN was
 // changed meanwhile. The sign-in stands whatever happens: a failed upgrade is tried again at
 // the next sign-in.
-func (s *Signin) upgrade(ctx context.Context, number, old, pin string) {
-	h, err := s.opt.PINs.Hash(pin)
+func (s *Signin) upgrade(ctx context.Context, number, old, fresh string, err error) {
 	if err == nil {
-		err = s.creds.UpgradePINHash(ctx, number, old, h)
+		err = s.creds.UpgradePINHash(ctx, number, old, fresh)
 	}
 	if err != nil {
-		s.opt.Logger.WarnContext(ctx, "upgrade PIN hash to the peppered kind", "student", number, "err", err)
+		s.opt.Logger.WarnContext(ctx, "upgrade PIN hash", "student", number, "err", err)
 	}
 }
 

@@ -19,9 +19,9 @@ import (
 	"github.com/pairup/pairup/api/store"
 )
 
-// PINHasher turns a PIN into the hash that is stored: auth.HashPIN at auth.DefaultPINCost in
-// production, a cheaper cost in tests. It is slow, so the use cases call it before their
-// transaction, several PINs at once.
+// PINHasher turns a PIN into the hash that is stored: auth.PINs.Hash (the configured cost and
+// pepper) in production, a cheaper cost in tests. It is slow, so the use cases call it before
+// their transaction, several PINs at once.
 type PINHasher func(pin string) (string, error)
 
 // RosterOptions say how a roster file is applied.

@@ -20,10 +20,13 @@ type signinConfig struct {
 	AddressLimit int
 	// PINPepper keys every new PIN hash (PAIRUP_PIN_PEPPER); empty: none.
 	PINPepper []byte
+	// PINCost is the bcrypt cost of new PIN hashes (PAIRUP_PIN_COST, auth.MinPINCost to
+	// auth.MaxPINCost); a stored hash of another cost is rehashed at its next sign-in.
+	PINCost int
 }
 
 func loadSigninConfig(getenv func(string) string) (signinConfig, error) {
-	cfg := signinConfig{AddressLimit: auth.DefaultAddressThrottle.Limit}
+	cfg := signinConfig{AddressLimit: auth.DefaultAddressThrottle.Limit, PINCost: auth.DefaultPINCost}
 	for _, item := range strings.Split(getenv("PAIRUP_TRUSTED_PROXIES"), ",") {
 		item = strings.TrimSpace(item)
 		if item == "" {
@@ -47,6 +50,13 @@ func loadSigninConfig(getenv func(string) string) (signinConfig, error) {
 			return signinConfig{}, fmt.Errorf("PAIRUP_PIN_PEPPER must be at least %d bytes", auth.MinPepperLen)
 		}
 		cfg.PINPepper = []byte(v)
+	}
+	if v := getenv("PAIRUP_PIN_COST"); v != "" {
+		n, err := strconv.Atoi(strings.TrimSpace(v))
+		if err != nil || n < auth.MinPINCost || n > auth.MaxPINCost {
+			return signinConfig{}, fmt.Errorf("PAIRUP_PIN_COST=%q is not a bcrypt cost from %d to %d", v, auth.MinPINCost, auth.MaxPINCost)
+		}
+		cfg.PINCost = n
 	}
 	return cfg, nil
 }
@@ -76,7 +86,7 @@ func parseProxyRange(s string) (netip.Prefix, error) {
 
 // pins is how this configuration hashes PINs, wherever a PIN is stored.
 func (c signinConfig) pins() auth.PINs {
-	return auth.PINs{Pepper: c.PINPepper, Cost: auth.DefaultPINCost}
+	return auth.PINs{Pepper: c.PINPepper, Cost: c.PINCost}
 }
 
 // signinOptions configures sign-in for serve.

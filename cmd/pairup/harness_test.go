@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -59,6 +60,13 @@ func startServerWithStop(t *testing.T, dbURL string, env map[string]string) (*te
 			return dbURL
 		case "PAIRUP_ADDR":
 			return "127.0.0.1:0"
+		case "PAIRUP_PIN_COST":
+			// The fixtures' hashes are of bcrypt's cheapest cost (testPINHash): a server at that
+			// cost, unless the test says otherwise, does not rehash them at every first sign-in.
+			if v, ok := env[k]; ok {
+				return v
+			}
+			return strconv.Itoa(bcrypt.MinCost)
 		}
 		return env[k]
 	}

@@ -4,7 +4,10 @@
 // and latency percentiles. Then it opens 1,000 WebSocket clients on the one server, makes 100
 // bookings one after another and times each booking's push to every client, then a second
 // burst of 100 bookings while the clients listen, and reads the server's memory from /proc.
-// Last it stops the server (timing the graceful close of the sockets) and drops the database.
+// Then it stops the server (timing the graceful close of the sockets). Last comes the sign-in
+// burst: 500 students signing in at the same instant on two more instances, at the configured
+// bcrypt cost, against the target p99 < 2 s (-scenario signin runs that alone). It drops the
+// database at the end.
 package main
 
 import (
@@ -45,8 +48,19 @@ func main() {
 	flag.IntVar(&rt.clients, "ws", 1000, "WebSocket clients for the realtime benchmark")
 	flag.IntVar(&rt.perStudent, "ws-per-student", 10, "WebSocket clients sharing one student's token")
 	flag.IntVar(&rt.bookings, "bookings", 100, "bookings made one after another while the clients listen")
+	scenario := flag.String("scenario", "all", "all: every benchmark; signin: the sign-in burst alone")
+	var si signinConfig
+	flag.IntVar(&si.students, "signin-students", 500, "students signing in at the same instant in the sign-in burst")
+	flag.IntVar(&si.instances, "signin-instances", 2, "server instances the sign-in burst is spread over")
+	flag.IntVar(&si.cost, "pin-cost", auth.DefaultPINCost, "PAIRUP_PIN_COST of the sign-in burst's servers")
+	flag.IntVar(&si.storedCost, "signin-stored-cost", 0, "bcrypt cost of the burst's stored hashes (0: -pin-cost; another: every sign-in also rehashes)")
+	flag.DurationVar(&si.target, "signin-target", 2*time.Second, "the sign-in burst's target p99")
+	flag.IntVar(&si.addrLimit, "signin-address-limit", -1, "PAIRUP_SIGNIN_ADDRESS_LIMIT of the sign-in burst's servers (below 0: their default)")
 	flag.Parse()
-	if err := run(*binary, *duration, *workers, rt); err != nil {
+	if *scenario != "all" && *scenario != "signin" {
+		log.Fatalf("-scenario %q: want all or signin", *scenario)
+	}
+	if err := run(*binary, *scenario, *duration, *workers, rt, si); err != nil {
 		log.Fatal(err)
 	}
 }
@@ -57,9 +71,12 @@ const (
 	benchPIN = "1234"
 )
 
-func run(binary string, duration time.Duration, workers int, rt realtimeConfig) error {
+func run(binary, scenario string, duration time.Duration, workers int, rt realtimeConfig, si signinConfig) error {
 	if rt.clients < 1 || rt.perStudent < 1 || rt.bookings < 1 {
 		return fmt.Errorf("-ws, -ws-per-student and -bookings must be positive")
+	}
+	if si.students < 1 || si.instances < 1 {
+		return fmt.Errorf("-signin-students and -signin-instances must be positive")
 	}
 	fdLimit, err := raiseFileLimit()
 	if err != nil {
@@ -80,18 +97,33 @@ func run(binary string, duration time.Duration, workers int, rt realtimeConfig) 
 		}
 	}()
 
-	srv, err := startServer(binary, dbURL)
-	if err != nil {
-		return err
-	}
-	defer srv.Stop()
-	base := srv.URL
-
 	st, err := store.Open(ctx, dbURL)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
+	if scenario == "all" {
+		if err := apiBenchmarks(ctx, binary, dbURL, st, duration, workers, rt, fdLimit); err != nil {
+			return err
+		}
+		fmt.Println()
+	}
+	return signinBurst(ctx, binary, dbURL, st, si)
+}
+
+// apiBenchmarks runs the read, booking and realtime benchmarks on one server.
+func apiBenchmarks(ctx context.Context, binary, dbURL string, st *store.Store, duration time.Duration, workers int,
+	rt realtimeConfig, fdLimit uint64) error {
+	// The seeded hashes are of the cheapest cost and so is the server's: these benchmarks
+	// measure the API, not PIN hashing (the sign-in burst does that). The realtime clients share
+	// tokens, -ws-per-student sockets each, which the server must allow one person.
+	srv, err := startServer(binary, dbURL, fmt.Sprintf("PAIRUP_PIN_COST=%d", bcrypt.MinCost),
+		fmt.Sprintf("PAIRUP_MAX_SOCKETS_PER_PERSON=%d", max(rt.perStudent, 8)))
+	if err != nil {
+		return err
+	}
+	defer srv.Stop()
+	base := srv.URL
 	// Pairs for the seeded teams, the burst, and the bookings made while the sockets listen (one
 	// by one, then a second burst); the slots for the last come later, so the read tests see the
 	// same free slots as before.
@@ -342,13 +374,13 @@ type server struct {
 // startServer runs the real binary on a random port and waits for its address. The Go runtime
 // traces every garbage collection to its stderr (GODEBUG=gctrace=1), which serverLog reads for
 // the live heap and goroutine stacks.
-func startServer(binary, dbURL string) (*server, error) {
+func startServer(binary, dbURL string, env ...string) (*server, error) {
 	godebug := "gctrace=1"
 	if v := os.Getenv("GODEBUG"); v != "" {
 		godebug = v + "," + godebug
 	}
 	logs := &serverLog{}
-	s, err := throwaway.StartServer(binary, dbURL, throwaway.Options{Env: []string{"GODEBUG=" + godebug}, Stderr: logs})
+	s, err := throwaway.StartServer(binary, dbURL, throwaway.Options{Env: append([]string{"GODEBUG=" + godebug}, env...), Stderr: logs})
 	if err != nil {
 		return nil, err
 	}
