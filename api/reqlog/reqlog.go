@@ -48,12 +48,36 @@ func Unit(ctx context.Context) string { s, _ := ctx.Value(unitKey).(string); ret
 
 // RequestIDConfig is Echo's RequestID middleware configuration that also puts the id in the
 // request's context: middleware.RequestIDWithConfig(reqlog.RequestIDConfig()).
+//
+// A client's X-Request-ID is kept only when it is an id (1 to 64 letters, digits, '.', '_' or
+// '-'); any other value is replaced by a generated one, so what lands in every log line is
+// bounded.
 func RequestIDConfig() middleware.RequestIDConfig {
 	return middleware.RequestIDConfig{
+		Skipper: func(c echo.Context) bool {
+			if h := c.Request().Header; !ValidRequestID(h.Get(echo.HeaderXRequestID)) {
+				h.Del(echo.HeaderXRequestID)
+			}
+			return false
+		},
 		RequestIDHandler: func(c echo.Context, id string) {
 			c.SetRequest(c.Request().WithContext(WithRequestID(c.Request().Context(), id)))
 		},
 	}
+}
+
+// ValidRequestID reports whether a client's X-Request-ID may be kept: 1 to 64 characters of
+// [A-Za-z0-9._-].
+func ValidRequestID(id string) bool {
+	if id == "" || len(id) > 64 {
+		return false
+	}
+	for _, r := range id {
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '.' || r == '_' || r == '-') {
+			return false
+		}
+	}
+	return true
 }
 
 // TagUnit is a route middleware for the operations that act in a unit: it puts the {unit} path

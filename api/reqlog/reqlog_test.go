@@ -4,9 +4,15 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"io"
 	"log/slog"
+	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
+
+	"github.com/labstack/echo/v4"
+	"github.com/labstack/echo/v4/middleware"
 )
 
 func TestHandlerAddsTheRequestsAttributes(t *testing.T) {
@@ -63,5 +69,39 @@ func TestHandlerAddsTheRequestsAttributes(t *testing.T) {
 	// Levels are the wrapped handler's.
 	if logger.Enabled(ctx, slog.LevelDebug) {
 		t.Error("debug enabled through the wrapper of an info handler")
+	}
+}
+
+// TestClientRequestIDs: a client's X-Request-ID is kept when it is a plain id and replaced by a
+// generated one otherwise, on a real Echo server with the middleware as the API installs it.
+func TestClientRequestIDs(t *testing.T) {
+	t.Parallel()
+	e := echo.New()
+	e.Use(middleware.RequestIDWithConfig(RequestIDConfig()))
+	e.GET("/", func(c echo.Context) error { return c.String(http.StatusOK, RequestID(c.Request().Context())) })
+	srv := httptest.NewServer(e)
+	defer srv.Close()
+	for id, kept := range map[string]bool{
+		"abc-123_X.y":           true,
+		strings.Repeat("a", 64): true,
+		strings.Repeat("a", 65): false,
+		"two words":             false,
+		"new\u00e9":             false,
+		"":                      false,
+	} {
+		req, _ := http.NewRequest(http.MethodGet, srv.URL+"/", nil)
+		if id != "" {
+			req.Header.Set(echo.HeaderXRequestID, id)
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		got := resp.Header.Get(echo.HeaderXRequestID)
+		if kept != (got == id) || string(body) != got || !ValidRequestID(got) {
+			t.Errorf("client id %q: answered %q (logged as %q), kept %v", id, got, body, kept)
+		}
 	}
 }

@@ -29,6 +29,9 @@ const testSecret = "test-secret-that-is-at-least-32-bytes-long"
 type testServer struct {
 	URL    string
 	Client *apitest.Client
+	// MetricsURL is http://host:port of the metrics listener, when the test set
+	// PAIRUP_METRICS_ADDR.
+	MetricsURL string
 }
 
 // startServer runs `pairup serve` on 127.0.0.1:0 against dbURL until the test ends, then stops
@@ -89,33 +92,46 @@ func startServerWithStop(t *testing.T, dbURL string, env map[string]string) (*te
 		})
 		return runErr
 	}
-	addr := make(chan string, 1)
+	addr, metrics := make(chan string, 1), make(chan string, 1)
 	go func() {
 		sc := bufio.NewScanner(stdoutR)
 		for sc.Scan() {
 			if u, ok := strings.CutPrefix(sc.Text(), "pairup: serving on "); ok {
 				addr <- u
 			}
+			if u, ok := strings.CutPrefix(sc.Text(), "pairup: metrics on "); ok {
+				metrics <- u
+			}
 		}
 		close(addr)
+		close(metrics)
 	}()
-	var base string
-	select {
-	case u, ok := <-addr:
-		if !ok {
-			t.Fatalf("server did not start: %v", stop())
+	var base, metricsURL string
+	deadline := time.After(30 * time.Second)
+	addrC, metricsC := addr, metrics // each set to nil once read, so the select waits for the other
+	for base == "" || env["PAIRUP_METRICS_ADDR"] != "" && metricsURL == "" {
+		select {
+		case u, ok := <-addrC:
+			if !ok {
+				t.Fatalf("server did not start: %v", stop())
+			}
+			base, addrC = u, nil
+		case u, ok := <-metricsC:
+			if !ok {
+				t.Fatalf("server did not start: %v", stop())
+			}
+			metricsURL, metricsC = u, nil
+		case <-deadline:
+			cancel()
+			t.Fatalf("server did not report its addresses within 30s: API %q, metrics %q", base, metricsURL)
 		}
-		base = u
-	case <-time.After(30 * time.Second):
-		cancel()
-		t.Fatal("server did not report its address within 30s")
 	}
 	t.Cleanup(func() {
 		if err := stop(); err != nil {
 			t.Errorf("server shut down with error: %v", err)
 		}
 	})
-	return &testServer{URL: base, Client: apitest.New(t, base)}, stop
+	return &testServer{URL: base, Client: apitest.New(t, base), MetricsURL: metricsURL}, stop
 }
 
 // testLogWriter sends the server's log lines to the test log, shown only on failure or -v.

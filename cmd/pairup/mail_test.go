@@ -117,15 +117,7 @@ func mtMailOf(t *testing.T, st *store.Store, student string) []store.MailState {
 // mtPoll checks cond until it holds, failing the test after 10 seconds.
 func mtPoll(t *testing.T, what string, cond func() bool) {
 	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
-	tick := time.NewTicker(10 * time.Millisecond)
-	defer tick.Stop()
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("%s: not within 10 seconds", what)
-		}
-		<-tick.C
-	}
+	waitFor(t, what, 10*time.Second, cond)
 }
 
 // TestMailOneMessagePerNotice: with PAIRUP_SMTP_URL set on two instances, a coordinator's move

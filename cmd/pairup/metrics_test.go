@@ -1,13 +1,9 @@
 package main
 
 import (
-	"bufio"
-	"context"
 	"fmt"
-	"io"
 	"net/http"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -26,82 +22,16 @@ type metricsServer struct {
 	stop       func() error // shuts the server down as SIGTERM would
 }
 
-// startMetricsServer runs `pairup serve` with PAIRUP_METRICS_ADDR=127.0.0.1:0 and learns both
-// addresses from the lines the server prints, as startServer learns the API's.
+// startMetricsServer runs `pairup serve` with PAIRUP_METRICS_ADDR=127.0.0.1:0 and no SPA (every
+// path outside the API is unmatched); the harness learns both addresses from the lines the
+// server prints, and its pool of 8 connections is what the pool stats below expect.
 func startMetricsServer(t *testing.T, dbURL string) *metricsServer {
 	t.Helper()
-	noWeb := t.TempDir() + "/no-spa" // no SPA: every path outside the API is unmatched
-	getenv := func(k string) string {
-		switch k {
-		case "DATABASE_URL":
-			sep := "?"
-			if strings.Contains(dbURL, "?") {
-				sep = "&"
-			}
-			return dbURL + sep + "pool_max_conns=8" // the pool stats below expect this limit
-		case "PAIRUP_ADDR":
-			return "127.0.0.1:0"
-		case "PAIRUP_METRICS_ADDR":
-			return "127.0.0.1:0"
-		case "PAIRUP_WEB_DIR":
-			return noWeb
-		}
-		return ""
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	stdoutR, stdoutW := io.Pipe()
-	done := make(chan error, 1)
-	go func() {
-		err := run(ctx, []string{"serve"}, getenv, stdoutW, testLogWriter{t})
-		stdoutW.CloseWithError(fmt.Errorf("server stopped: %v", err))
-		done <- err
-	}()
-	var (
-		once   sync.Once
-		runErr error
-	)
-	stop := func() error {
-		once.Do(func() { cancel(); runErr = <-done })
-		return runErr
-	}
-	t.Cleanup(func() {
-		if err := stop(); err != nil {
-			t.Errorf("server shut down with error: %v", err)
-		}
+	s, stop := startServerWithStop(t, dbURL, map[string]string{
+		"PAIRUP_METRICS_ADDR": "127.0.0.1:0",
+		"PAIRUP_WEB_DIR":      t.TempDir() + "/no-spa",
 	})
-	api, metricsAddr := make(chan string, 1), make(chan string, 1)
-	go func() {
-		sc := bufio.NewScanner(stdoutR)
-		for sc.Scan() {
-			if u, ok := strings.CutPrefix(sc.Text(), "pairup: serving on "); ok {
-				api <- u
-			}
-			if u, ok := strings.CutPrefix(sc.Text(), "pairup: metrics on "); ok {
-				metricsAddr <- u
-			}
-		}
-		close(api)
-		close(metricsAddr)
-	}()
-	deadline := time.After(30 * time.Second)
-	var base, mURL string
-	for base == "" || mURL == "" {
-		select {
-		case u, ok := <-api:
-			if !ok {
-				t.Fatalf("server did not start: %v", stop())
-			}
-			base = u
-		case u, ok := <-metricsAddr:
-			if !ok {
-				t.Fatalf("server did not start: %v", stop())
-			}
-			mURL = u
-		case <-deadline:
-			t.Fatalf("server did not report both addresses within 30s: API %q, metrics %q", base, mURL)
-		}
-	}
-	return &metricsServer{testServer: &testServer{URL: base, Client: apitest.New(t, base)}, MetricsURL: mURL, stop: stop}
+	return &metricsServer{testServer: s, MetricsURL: s.MetricsURL, stop: stop}
 }
 
 // scrape reads the metrics listener's /metrics and parses the text format.

@@ -193,20 +193,6 @@ func outageSeed(t *testing.T, dbURL string, students, slots int) []pairup.LabSlo
 	return labs
 }
 
-// waitFor polls cond until it holds, failing the test at the deadline.
-func waitFor(t *testing.T, what string, within time.Duration, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(within)
-	tick := time.NewTicker(20 * time.Millisecond)
-	defer tick.Stop()
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out after %v waiting for %s", within, what)
-		}
-		<-tick.C
-	}
-}
-
 // outageLoad is what the load's goroutines share: the phase, the HTTP client, and the checks
 // every answer gets.
 type outageLoad struct {

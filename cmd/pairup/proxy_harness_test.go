@@ -355,23 +355,25 @@ func startNginx(t *testing.T, nginx string, instances ...*instance) *proxy {
 		p := startProcess(t, "nginx", cmd)
 		t.Cleanup(func() { p.stop(syscall.SIGTERM, 5*time.Second) })
 		px := &proxy{process: p, URL: fmt.Sprintf("http://127.0.0.1:%d", port), errorLog: errorLog}
-		deadline := time.Now().Add(15 * time.Second)
-		for {
+		answered := false
+		waitFor(t, "nginx answering on "+px.URL+" (or exiting)", 15*time.Second, func() bool {
 			if p.exited() {
-				break
+				return true
 			}
-			if r, err := http.Get(px.URL + "/"); err == nil {
-				body, _ := io.ReadAll(r.Body)
-				r.Body.Close()
-				if r.StatusCode == 200 && string(body) == index {
-					return px
-				}
+			r, err := http.Get(px.URL + "/")
+			if err != nil {
+				return false
+			}
+			body, _ := io.ReadAll(r.Body)
+			r.Body.Close()
+			if r.StatusCode != 200 || string(body) != index {
 				t.Fatalf("nginx answers / with %d %q, want the test's index.html", r.StatusCode, body)
 			}
-			if time.Now().After(deadline) {
-				t.Fatalf("nginx does not answer on %s within 15s", px.URL)
-			}
-			time.Sleep(20 * time.Millisecond) // poll interval
+			answered = true
+			return true
+		})
+		if answered {
+			return px
 		}
 		if attempt == 3 || !strings.Contains(out.String()+readFile(errorLog), "Address already in use") {
 			logTail(t, "nginx error.log", errorLog, 40)
@@ -393,18 +395,6 @@ func freePort(t *testing.T) int {
 	}
 	defer l.Close()
 	return l.Addr().(*net.TCPAddr).Port
-}
-
-// waitUntil polls cond until it holds, failing the test at the deadline.
-func waitUntil(t *testing.T, within time.Duration, what string, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(within)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("%s: not within %v", what, within)
-		}
-		time.Sleep(5 * time.Millisecond) // poll interval
-	}
 }
 
 // load sends requests through the proxy from several goroutines, each waiting for its answer

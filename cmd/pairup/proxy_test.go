@@ -59,7 +59,7 @@ func proxyKill(t *testing.T, bin, nginx string) {
 	for range 4 {
 		l.reader(readerTok)
 	}
-	waitUntil(t, 30*time.Second, "100 answers before the kill", func() bool { return l.ok.Load() >= 100 })
+	waitFor(t, "100 answers before the kill", 30*time.Second, func() bool { return l.ok.Load() >= 100 })
 	a.signal(t, syscall.SIGKILL)
 	a.wait(t, 10*time.Second)
 	atKill := l.ok.Load()
@@ -77,7 +77,7 @@ func proxyKill(t *testing.T, bin, nginx string) {
 		}
 		return n
 	}
-	waitUntil(t, 10*time.Second, "two sockets end with A", func() bool { return ended() >= 2 })
+	waitFor(t, "two sockets end with A", 10*time.Second, func() bool { return ended() >= 2 })
 	for i, s := range socks {
 		if s.ended() == nil && !s.probe(t) {
 			t.Fatalf("socket %d ended after the kill although it did not end with A", i)
@@ -93,7 +93,7 @@ func proxyKill(t *testing.T, bin, nginx string) {
 		}
 	}
 
-	waitUntil(t, 30*time.Second, "300 more answers after the kill", func() bool { return l.ok.Load() >= atKill+300 })
+	waitFor(t, "300 more answers after the kill", 30*time.Second, func() bool { return l.ok.Load() >= atKill+300 })
 	// A change through the API reaches every socket, the redialled ones included.
 	p := createProject(t, api, readerTok, studentNumber(0), studentNumber(1), f.Labs[0].ID)
 	for i, s := range socks {
@@ -182,7 +182,7 @@ func proxyDrain(t *testing.T, bin, nginx string) {
 			}
 			held <- ""
 		}()
-		waitUntil(t, 10*time.Second, fmt.Sprintf("held create %d waits for the lock", i), func() bool { return waiting() == i+1 })
+		waitFor(t, fmt.Sprintf("held create %d waits for the lock", i), 10*time.Second, func() bool { return waiting() == i+1 })
 	}
 
 	l := newLoad(t, px.URL)
@@ -193,11 +193,11 @@ func proxyDrain(t *testing.T, bin, nginx string) {
 	for i := range writers {
 		inTeam = append(inTeam, l.writer(creatorToks[i], studentNumber(2*i), studentNumber(2*i+1), f.Labs[i].ID))
 	}
-	waitUntil(t, 30*time.Second, "100 answers before the drain", func() bool { return l.ok.Load() >= 100 })
+	waitFor(t, "100 answers before the drain", 30*time.Second, func() bool { return l.ok.Load() >= 100 })
 	a.signal(t, syscall.SIGTERM)
 	drainStart := time.Now()
 	// A stops taking connections at once, but does not exit while it has a request to finish.
-	waitUntil(t, 10*time.Second, "A closes its listener", func() bool {
+	waitFor(t, "A closes its listener", 10*time.Second, func() bool {
 		c, err := net.DialTimeout("tcp", a.Addr, time.Second)
 		if err == nil {
 			c.Close()
@@ -205,7 +205,7 @@ func proxyDrain(t *testing.T, bin, nginx string) {
 		return err != nil
 	})
 	atClose := l.ok.Load()
-	waitUntil(t, 30*time.Second, "100 answers while A drains", func() bool { return l.ok.Load() >= atClose+100 })
+	waitFor(t, "100 answers while A drains", 30*time.Second, func() bool { return l.ok.Load() >= atClose+100 })
 	if a.exited() {
 		t.Fatalf("A exited (%v) with a request in flight", a.state)
 	}
@@ -261,7 +261,7 @@ func proxyDrain(t *testing.T, bin, nginx string) {
 	}
 	socks[gone[0]] = dialProxySocket(t, px.URL, watcherTok)
 
-	waitUntil(t, 30*time.Second, "300 more answers after the drain", func() bool { return l.ok.Load() >= atExit+300 })
+	waitFor(t, "300 more answers after the drain", 30*time.Second, func() bool { return l.ok.Load() >= atExit+300 })
 	for i, s := range socks {
 		if _, ok := s.await(t, 10*time.Second, func(f frame) bool { return f.Type == "project.changed" }); !ok {
 			t.Fatalf("socket %d got no push after the drain: %v", i, s.ended())

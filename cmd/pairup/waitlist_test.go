@@ -359,15 +359,7 @@ func wlRound(t *testing.T, round int, f func(t *testing.T)) {
 // wlPoll waits, up to 10 seconds, for the instances' sweepers to bring about cond.
 func wlPoll(t *testing.T, what string, cond func() bool) {
 	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
-	tick := time.NewTicker(5 * time.Millisecond) // polling for the tickers, not synchronising with them
-	defer tick.Stop()
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("%s: not within 10 seconds", what)
-		}
-		<-tick.C
-	}
+	waitFor(t, what, 10*time.Second, cond)
 }
 
 // wlAvailable returns the ids of the slots GET /api/units/wl/labs offers student i.
